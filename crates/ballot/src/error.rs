@@ -1,0 +1,268 @@
+//! Errors of the ballot readers and of the model's constructors.
+//!
+//! The shape follows the `csv` crate: an [`Error`] is a box around a
+//! `#[non_exhaustive]` [`ErrorKind`], and every error about input carries the
+//! [`Position`] where it was found. The file name is not known here: the
+//! caller (the `recount` binary) prefixes it, giving the conventional
+//! `file:line:column: message` form.
+
+use std::fmt;
+
+use crate::format::Format;
+
+/// Where in a source something was found.
+///
+/// Conventions: `byte` counts from 0 at the start of the file (after any
+/// byte-order mark is *not* skipped: it is byte 0); `line` and `column` count
+/// from 1, the column in characters (Unicode scalar values) of that line;
+/// `ballot` is the 1-based number of the ballot record (line of
+/// preferences, CSV row…) in file order, where the position is inside one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Position {
+    /// Byte offset from the start of the input, from 0.
+    pub byte: u64,
+    /// Line number, from 1.
+    pub line: u64,
+    /// Column (in characters) within the line, from 1.
+    pub column: u64,
+    /// Number of the ballot record the position is in, from 1, if any.
+    pub ballot: Option<u64>,
+}
+
+impl Position {
+    /// A position at the given line and column, with no byte offset known.
+    pub fn at(line: u64, column: u64) -> Position {
+        Position {
+            byte: 0,
+            line,
+            column,
+            ballot: None,
+        }
+    }
+
+    /// The same position, marked as inside ballot record `n`.
+    pub fn in_ballot(mut self, n: u64) -> Position {
+        self.ballot = Some(n);
+        self
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// An error reading or building an election.
+#[derive(Debug)]
+pub struct Error(Box<ErrorKind>);
+
+/// The kinds of [`Error`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Reading the input failed.
+    Io(std::io::Error),
+    /// The input does not follow its format's grammar or the model's rules.
+    Syntax {
+        /// Which format was being read.
+        format: Format,
+        /// Where the problem is.
+        pos: Position,
+        /// What the grammar wanted there, e.g. `"a candidate number from 1 to 7"`.
+        expected: String,
+        /// What was there instead, e.g. `"9"` or `"end of file"`.
+        found: String,
+    },
+    /// Several input errors in one file, in file order (at most
+    /// [`Error::MAX_REPORTED`]). Readers report every bad ballot rather than
+    /// stopping at the first.
+    Many(Vec<Error>),
+    /// A model invariant was broken by a caller of a constructor (not by
+    /// input): for example a contest with no seats.
+    Model(String),
+    /// The input's format could not be recognised.
+    UnknownFormat(String),
+    /// A writer cannot express this election in its format.
+    Unrepresentable {
+        /// The format being written.
+        format: Format,
+        /// What it cannot hold.
+        what: String,
+    },
+}
+
+impl Error {
+    /// The most input errors one [`ErrorKind::Many`] holds.
+    pub const MAX_REPORTED: usize = 100;
+
+    /// Builds an error from its kind.
+    pub fn new(kind: ErrorKind) -> Error {
+        Error(Box::new(kind))
+    }
+
+    /// An input error at `pos`.
+    pub fn syntax(
+        format: Format,
+        pos: Position,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Error {
+        Error::new(ErrorKind::Syntax {
+            format,
+            pos,
+            expected: expected.into(),
+            found: found.into(),
+        })
+    }
+
+    /// Joins input errors: one stays itself, several become [`ErrorKind::Many`].
+    ///
+    /// # Panics
+    /// Never; an empty list gives a `Model` error saying so.
+    pub fn join(mut errors: Vec<Error>) -> Error {
+        match errors.len() {
+            0 => Error::new(ErrorKind::Model("no errors to report".into())),
+            1 => errors.pop().expect("one error"),
+            _ => {
+                errors.truncate(Error::MAX_REPORTED);
+                Error::new(ErrorKind::Many(errors))
+            }
+        }
+    }
+
+    /// The kind of this error.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// Consumes the error, giving its kind.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+
+    /// Where the (first) problem is, for errors about input.
+    pub fn position(&self) -> Option<&Position> {
+        match &*self.0 {
+            ErrorKind::Syntax { pos, .. } => Some(pos),
+            ErrorKind::Many(errors) => errors.first().and_then(Error::position),
+            _ => None,
+        }
+    }
+
+    /// Each input error inside this one, in order (itself if it is not `Many`).
+    pub fn each(&self) -> Vec<&Error> {
+        match &*self.0 {
+            ErrorKind::Many(errors) => errors.iter().collect(),
+            _ => vec![self],
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Error {
+        Error::new(ErrorKind::Io(err))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            ErrorKind::Io(err) => write!(f, "I/O error: {err}"),
+            ErrorKind::Syntax {
+                format,
+                pos,
+                expected,
+                found,
+            } => {
+                write!(f, "{pos}: {format} error")?;
+                if let Some(n) = pos.ballot {
+                    write!(f, " in ballot {n}")?;
+                }
+                write!(f, ": expected {expected}, found {found}")
+            }
+            ErrorKind::Many(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
+            ErrorKind::Model(msg) => write!(f, "invalid election: {msg}"),
+            ErrorKind::UnknownFormat(msg) => write!(f, "unrecognised ballot file: {msg}"),
+            ErrorKind::Unrepresentable { format, what } => {
+                write!(f, "cannot write this election as {format}: {what}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.0 {
+            ErrorKind::Io(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+/// Describes a found token for an error message: quoted and shortened.
+pub fn describe_found(token: &str) -> String {
+    if token.is_empty() {
+        return "nothing".into();
+    }
+    let mut s: String = token.chars().take(40).collect();
+    if s.len() < token.len() {
+        s.push('…');
+    }
+    format!("{s:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_error_reads_line_column_format_ballot_expected_found() {
+        let e = Error::syntax(
+            Format::Blt,
+            Position::at(20, 9).in_ballot(17),
+            "a candidate number from 1 to 7",
+            "9",
+        );
+        assert_eq!(
+            e.to_string(),
+            "20:9: BLT error in ballot 17: expected a candidate number from 1 to 7, found 9"
+        );
+        assert_eq!(
+            e.position().map(|p| (p.line, p.column, p.ballot)),
+            Some((20, 9, Some(17)))
+        );
+    }
+
+    #[test]
+    fn join_keeps_a_single_error_and_caps_many() {
+        let one = Error::join(vec![Error::syntax(
+            Format::Csv,
+            Position::at(1, 1),
+            "x",
+            "y",
+        )]);
+        assert!(matches!(one.kind(), ErrorKind::Syntax { .. }));
+        let many: Vec<Error> = (0..150)
+            .map(|i| Error::syntax(Format::Csv, Position::at(i, 1), "x", "y"))
+            .collect();
+        let joined = Error::join(many);
+        assert_eq!(joined.each().len(), Error::MAX_REPORTED);
+        assert_eq!(joined.position().map(|p| p.line), Some(0));
+    }
+
+    #[test]
+    fn found_tokens_are_quoted_and_shortened() {
+        assert_eq!(describe_found(""), "nothing");
+        assert_eq!(describe_found("abc"), "\"abc\"");
+        assert_eq!(describe_found(&"x".repeat(50)).chars().count(), 40 + 3);
+    }
+}

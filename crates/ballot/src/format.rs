@@ -1,0 +1,195 @@
+//! Which file format a source is in, and the single entry points that read
+//! and write any of them.
+//!
+//! Each format has its own module holding its grammar, its reader and (where
+//! the format can hold an election) its writer; this module only names the
+//! formats, recognises them, and dispatches.
+
+use std::fmt;
+use std::io;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind};
+use crate::model::Election;
+use crate::policy::ImportPolicy;
+
+/// The ballot file formats recount reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// The BLT format of Hill, Wichmann and Woodall, as found in the wild.
+    Blt,
+    /// PrefLib strict orders, incomplete (`.soi`).
+    PreflibSoi,
+    /// PrefLib orders with ties, incomplete (`.toi`).
+    PreflibToi,
+    /// Rank-position "ballot format" `.dat` files (a rank per candidate).
+    Dat,
+    /// CSV with `rank1..rankN` columns of candidate names.
+    Csv,
+    /// recount's own lossless JSON election.
+    Json,
+}
+
+impl Format {
+    /// Every format, in the order `recount` lists them.
+    pub const ALL: [Format; 6] = [
+        Format::Blt,
+        Format::PreflibSoi,
+        Format::PreflibToi,
+        Format::Dat,
+        Format::Csv,
+        Format::Json,
+    ];
+
+    /// The format a file name's extension suggests, if any.
+    pub fn from_extension(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "blt" => Format::Blt,
+            "soi" => Format::PreflibSoi,
+            "toi" => Format::PreflibToi,
+            "dat" => Format::Dat,
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            _ => return None,
+        })
+    }
+
+    /// Recognises a format from a file name and its first bytes: the
+    /// extension wins; otherwise the content is sniffed.
+    pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
+        if let Some(f) = Format::from_extension(name) {
+            return Some(f);
+        }
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') {
+            return Some(Format::Json);
+        }
+        if text.contains("# NUMBER ALTERNATIVES") || text.contains("# DATA TYPE: soi") {
+            return Some(if text.contains("DATA TYPE: toi") {
+                Format::PreflibToi
+            } else {
+                Format::PreflibSoi
+            });
+        }
+        let first = trimmed.lines().find(|l| !l.trim_start().starts_with('#'))?;
+        let nums: Vec<&str> = first.split_whitespace().collect();
+        if nums.len() == 2 && nums.iter().all(|t| t.parse::<u64>().is_ok()) {
+            return Some(Format::Blt);
+        }
+        if first.to_ascii_lowercase().contains("rank1") {
+            return Some(Format::Csv);
+        }
+        None
+    }
+
+    /// True when the format can be written as well as read.
+    pub fn writable(self) -> bool {
+        matches!(self, Format::Blt | Format::Csv | Format::Json)
+    }
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Blt => "blt",
+            Format::PreflibSoi => "soi",
+            Format::PreflibToi => "toi",
+            Format::Dat => "dat",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Blt => "BLT",
+            Format::PreflibSoi => "PrefLib SOI",
+            Format::PreflibToi => "PrefLib TOI",
+            Format::Dat => "DAT",
+            Format::Csv => "CSV",
+            Format::Json => "JSON",
+        })
+    }
+}
+
+/// How to read a source: the import policy and what the file cannot say itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// How irregular papers are read.
+    pub policy: ImportPolicy,
+    /// Seats, for formats that do not record them (PrefLib; CSV without a
+    /// header comment). When the file records seats too, the two must agree.
+    pub seats: Option<u32>,
+    /// The election id to use (by default the caller passes the file stem).
+    pub id: String,
+    /// CSV: the column holding each row's paper count, if any.
+    pub weight_column: Option<String>,
+}
+
+/// Reads an election from `input` in the given format.
+pub fn read(format: Format, input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
+    match format {
+        Format::Blt => crate::blt::read(input, opts),
+        Format::PreflibSoi | Format::PreflibToi => crate::preflib::read(input, format, opts),
+        Format::Dat => crate::dat::read(input, opts),
+        Format::Csv => crate::csvrank::read(input, opts),
+        Format::Json => crate::json::read(input, opts),
+    }
+}
+
+/// Writes an election in one of the writable formats.
+///
+/// Errors with [`ErrorKind::Unrepresentable`] when the format cannot hold
+/// the election (for example BLT and CSV hold a single contest).
+pub fn write(format: Format, election: &Election, out: &mut dyn io::Write) -> Result<(), Error> {
+    match format {
+        Format::Blt => crate::blt::write(election, out),
+        Format::Csv => crate::csvrank::write(election, out),
+        Format::Json => crate::json::write(election, out),
+        other => Err(Error::new(ErrorKind::Unrepresentable {
+            format: other,
+            what: "this format is read-only in recount".into(),
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_wins_then_content_is_sniffed() {
+        let cases: &[(&str, &[u8], Option<Format>)] = &[
+            ("a.BLT", b"", Some(Format::Blt)),
+            ("x.soi", b"", Some(Format::PreflibSoi)),
+            ("x.toi", b"", Some(Format::PreflibToi)),
+            ("w.dat", b"", Some(Format::Dat)),
+            ("v.csv", b"", Some(Format::Csv)),
+            ("e.json", b"", Some(Format::Json)),
+            ("noext", b"  {\"format\": 1}", Some(Format::Json)),
+            ("noext", b"# comment\n10 4\n1 1 0\n", Some(Format::Blt)),
+            ("noext", b"\xEF\xBB\xBF3 2\n", Some(Format::Blt)),
+            (
+                "noext",
+                b"# FILE NAME: x\n# NUMBER ALTERNATIVES: 3\n",
+                Some(Format::PreflibSoi),
+            ),
+            ("noext", b"weight,rank1,rank2\n", Some(Format::Csv)),
+            ("noext", b"hello world again\n", None),
+        ];
+        for (name, head, want) in cases {
+            assert_eq!(
+                Format::detect(name, head),
+                *want,
+                "{name} {:?}",
+                String::from_utf8_lossy(head)
+            );
+        }
+    }
+}

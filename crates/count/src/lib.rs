@@ -1,0 +1,1 @@
+//! STV counting (being written).

@@ -1,0 +1,281 @@
+//! Test support for recount: seeded election generators and proptest strategies.
+//!
+//! Generators are deterministic functions of a [`Spec`] and a seed (a
+//! ChaCha8 stream), so a benchmark or demo file can be regenerated
+//! byte-for-byte anywhere. Candidate popularity follows a Zipf-like law and
+//! each paper is drawn Plackett–Luce style (the next preference in proportion
+//! to popularity among those not yet ranked), which gives real surpluses,
+//! transfers and exclusions rather than uniform noise.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::io::{self, Write};
+
+use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
+use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// The shape of a generated contest.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spec {
+    /// Number of candidates.
+    pub candidates: usize,
+    /// Seats to fill.
+    pub seats: u32,
+    /// Number of papers.
+    pub papers: u64,
+    /// Mean number of preferences on a paper (at least 1; capped at `candidates`).
+    pub mean_length: f64,
+}
+
+impl Spec {
+    /// A Senate-like contest: 100 candidates, 6 seats, long papers (mean 12).
+    pub fn senate(papers: u64) -> Spec {
+        Spec {
+            candidates: 100,
+            seats: 6,
+            papers,
+            mean_length: 12.0,
+        }
+    }
+}
+
+/// Draws papers for a [`Spec`] from a seeded stream.
+#[derive(Debug)]
+pub struct PaperSource {
+    rng: ChaCha8Rng,
+    cumulative: Vec<u64>,
+    spec: Spec,
+    chosen: Vec<bool>,
+}
+
+impl PaperSource {
+    /// A source of papers for `spec`, seeded with `seed`.
+    pub fn new(spec: Spec, seed: u64) -> PaperSource {
+        assert!(spec.candidates >= 1 && spec.candidates <= CandidateId::MAX_CANDIDATES);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        // Zipf-like popularity with a random permutation, in integer weights.
+        let mut weights: Vec<u64> = (1..=spec.candidates as u64)
+            .map(|r| 1_000_000 / r + 1)
+            .collect();
+        for i in (1..weights.len()).rev() {
+            let j = rng.random_range(0..=i);
+            weights.swap(i, j);
+        }
+        let mut acc = 0;
+        let cumulative = weights
+            .iter()
+            .map(|w| {
+                acc += w;
+                acc
+            })
+            .collect();
+        PaperSource {
+            rng,
+            cumulative,
+            spec,
+            chosen: vec![false; spec.candidates],
+        }
+    }
+
+    /// The next paper's ranking, written into `out` (never empty).
+    pub fn next_paper(&mut self, out: &mut Vec<CandidateId>) {
+        out.clear();
+        let n = self.spec.candidates;
+        // Geometric length with the requested mean, at least 1.
+        let p = 1.0 / self.spec.mean_length.max(1.0);
+        let mut len = 1;
+        while len < n && !self.rng.random_bool(p) {
+            len += 1;
+        }
+        let total = *self.cumulative.last().expect("at least one candidate");
+        while out.len() < len {
+            let c = if out.len() * 2 < n {
+                // Rejection sampling is fast while few candidates are taken.
+                let x = self.rng.random_range(0..total);
+                self.cumulative.partition_point(|&c| c <= x)
+            } else {
+                let free: Vec<usize> = (0..n).filter(|&i| !self.chosen[i]).collect();
+                free[self.rng.random_range(0..free.len())]
+            };
+            if !self.chosen[c] {
+                self.chosen[c] = true;
+                out.push(CandidateId::new(c).expect("candidate index in range"));
+            }
+        }
+        for c in out.iter() {
+            self.chosen[c.index()] = false;
+        }
+    }
+}
+
+/// A generated contest for `spec`, from `seed`.
+pub fn contest(spec: Spec, seed: u64) -> Contest {
+    let mut source = PaperSource::new(spec, seed);
+    let mut builder = BallotsBuilder::new(spec.candidates);
+    let mut paper = Vec::new();
+    for _ in 0..spec.papers {
+        source.next_paper(&mut paper);
+        builder
+            .push(&paper, 1)
+            .expect("generated papers are strict rankings");
+    }
+    let candidates = (1..=spec.candidates)
+        .map(|i| Candidate::named(i, format!("Candidate {i}")))
+        .collect();
+    Contest::new(
+        format!("gen-{seed}"),
+        format!("Generated election (seed {seed})"),
+        spec.seats,
+        candidates,
+        builder.build(),
+    )
+    .expect("generated contests are well formed")
+}
+
+/// Streams a generated contest straight to BLT, one line per paper, without
+/// building it in memory (for multi-million-paper benchmark files).
+pub fn write_blt(spec: Spec, seed: u64, out: &mut dyn Write) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 20, out);
+    writeln!(out, "{} {}", spec.candidates, spec.seats)?;
+    let mut source = PaperSource::new(spec, seed);
+    let mut paper = Vec::new();
+    let mut line = Vec::with_capacity(1024);
+    for _ in 0..spec.papers {
+        source.next_paper(&mut paper);
+        line.clear();
+        line.extend_from_slice(b"1");
+        for c in &paper {
+            line.push(b' ');
+            line.extend_from_slice(c.number().to_string().as_bytes());
+        }
+        line.extend_from_slice(b" 0\n");
+        out.write_all(&line)?;
+    }
+    writeln!(out, "0")?;
+    for i in 1..=spec.candidates {
+        writeln!(out, "\"Candidate {i}\"")?;
+    }
+    writeln!(out, "\"Generated election (seed {seed})\"")?;
+    out.flush()
+}
+
+/// Which characters generated names may use, so that each format's
+/// round-trip property is tested on what that format can represent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Names {
+    /// Letters, digits, spaces, punctuation and non-ASCII letters, but no
+    /// double quote, no control characters and no leading or trailing space.
+    Printable,
+    /// Anything at all, including quotes, commas and newlines.
+    Any,
+}
+
+fn name_strategy(names: Names) -> BoxedStrategy<String> {
+    match names {
+        Names::Printable => "[A-Za-z][A-Za-z0-9 .,'()éøüåŁß&-]{0,24}[A-Za-z0-9.)]"
+            .prop_map(|s| s)
+            .boxed(),
+        Names::Any => any::<String>()
+            .prop_filter("non-empty", |s| !s.is_empty())
+            .boxed(),
+    }
+}
+
+/// A strategy for single-contest elections: 1–12 candidates with distinct
+/// names, 1–candidates seats, up to 40 distinct rankings with counts up to
+/// 1,000, some blank papers, possibly withdrawn candidates.
+pub fn arb_election(names: Names) -> impl Strategy<Value = Election> {
+    (1usize..=12)
+        .prop_flat_map(move |n| {
+            (
+                proptest::collection::btree_set(name_strategy(names), n),
+                1..=n as u32,
+                proptest::collection::vec(
+                    (
+                        Just(()).prop_perturb(move |_, mut rng| {
+                            let mut ids: Vec<usize> = (0..n).collect();
+                            for i in (1..n).rev() {
+                                ids.swap(i, rng.random_range(0..=i));
+                            }
+                            let len = rng.random_range(1..=n);
+                            ids.truncate(len);
+                            ids
+                        }),
+                        1u64..1000,
+                    ),
+                    0..40,
+                ),
+                prop_oneof![3 => Just(0u64), 1 => 1u64..50],
+                proptest::collection::btree_set(0..n, 0..=n.saturating_sub(1).min(2)),
+                name_strategy(names),
+            )
+        })
+        .prop_map(|(names, seats, rankings, blank, withdrawn, title)| {
+            let n = names.len();
+            let candidates: Vec<Candidate> = names
+                .into_iter()
+                .enumerate()
+                .map(|(i, name)| Candidate::named(i + 1, name))
+                .collect();
+            let mut b = BallotsBuilder::new(n);
+            for (ranking, count) in rankings {
+                let ids: Vec<CandidateId> =
+                    ranking.into_iter().filter_map(CandidateId::new).collect();
+                b.push(&ids, count).expect("strict ranking");
+            }
+            if blank > 0 {
+                b.push(&[], blank).expect("blank papers");
+            }
+            let contest = Contest::new("contest", title, seats, candidates, b.build())
+                .and_then(|c| c.with_withdrawn(withdrawn.into_iter().filter_map(CandidateId::new)))
+                .expect("well-formed contest");
+            Election::single(contest)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generation_is_a_function_of_the_seed() {
+        let spec = Spec {
+            candidates: 10,
+            seats: 3,
+            papers: 2000,
+            mean_length: 4.0,
+        };
+        assert_eq!(contest(spec, 7), contest(spec, 7));
+        assert_ne!(contest(spec, 7), contest(spec, 8));
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        write_blt(spec, 7, &mut a).unwrap();
+        write_blt(spec, 7, &mut b).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn generated_papers_have_the_requested_shape() {
+        let spec = Spec {
+            candidates: 30,
+            seats: 5,
+            papers: 20_000,
+            mean_length: 6.0,
+        };
+        let c = contest(spec, 1);
+        let ballots = c.ballots();
+        assert_eq!(ballots.ranked_papers(), 20_000);
+        let prefs: u64 = ballots
+            .iter()
+            .map(|b| b.ranking.len() as u64 * b.count.0)
+            .sum();
+        let mean = prefs as f64 / 20_000.0;
+        assert!((5.0..7.0).contains(&mean), "mean length {mean}");
+        // Zipf popularity: the most popular candidate has far more first preferences than the least.
+        let fp = ballots.first_preferences();
+        assert!(fp.iter().max().unwrap() > &(5 * fp.iter().min().unwrap()));
+    }
+}
