@@ -1,1 +1,97 @@
-fn main() {}
+//! `recount`: recount, verify and compare STV elections from their ballots.
+//!
+//! The binary is glue: it parses the command line, reads files, calls the
+//! libraries and prints. Every I/O policy (where output goes, atomic writes,
+//! how errors are reported) and the exit codes live here; no counting or
+//! parsing logic does.
+
+#![forbid(unsafe_code)]
+
+mod convert;
+mod count_cmd;
+mod exit_codes;
+mod generate;
+mod info;
+mod input;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Recount, verify and compare single-transferable-vote elections.
+///
+/// Exit status: 0 success; 1 a check failed; 2 bad usage or bad input
+/// (nothing written); 3 a file could not be read or written.
+#[derive(Debug, Parser)]
+#[command(name = "recount", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Describe a ballot file: format, contests, seats, candidates, papers, first preferences.
+    Info(info::InfoArgs),
+    /// Convert a ballot file to canonical BLT, CSV or recount JSON.
+    Convert(convert::ConvertArgs),
+    /// Count each contest stage by stage under a rule preset and write the transcript.
+    Count(count_cmd::CountArgs),
+    /// List the rule presets, or print every option of one.
+    Rules(count_cmd::RulesArgs),
+    /// Generate a seeded synthetic election (for demos and benchmarks).
+    Generate(generate::GenerateArgs),
+}
+
+/// Why a command failed; [`Failure::exit_code`] is the one place exit codes are chosen.
+#[derive(Debug)]
+pub enum Failure {
+    /// A check the command performs failed; the message says which.
+    Check(String),
+    /// Bad usage or bad input.
+    Input(String),
+    /// Reading or writing a file failed.
+    Io(String),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Check(_) => exit_codes::CHECK_FAILED,
+            Failure::Input(_) => exit_codes::BAD_INPUT,
+            Failure::Io(_) => exit_codes::IO_ERROR,
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            Failure::Check(m) | Failure::Input(m) | Failure::Io(m) => m,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit_codes::BAD_INPUT } else { exit_codes::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match &cli.command {
+        Command::Info(args) => info::run(args),
+        Command::Convert(args) => convert::run(args),
+        Command::Count(args) => count_cmd::run_count(args),
+        Command::Rules(args) => count_cmd::run_rules(args),
+        Command::Generate(args) => generate::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit_codes::OK),
+        Err(failure) => {
+            eprintln!("recount: {}", failure.message().replace('\n', "\nrecount: "));
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The transcript: the complete record of a count, stage by stage.
+//!
+//! A transcript is what `count` returns and what `recount count` writes; the
+//! official-result diff reads it. Its JSON wire format, versioned
+//! [`FORMAT`] (`recount-transcript/1`), is specified in
+//! `specs/transcript.md`; the field docs below are the short form.
+//!
+//! Conventions:
+//! - Every vote value is a decimal string at the rule's display precision
+//!   (`"1302.94200"` for Scottish STV's five places; exact arithmetic shows
+//!   `Rules`' display places, truncated). Strings, not JSON numbers, so that
+//!   no reader rounds them through a float.
+//! - Candidates are named by their ballot-paper name. Where two candidates of
+//!   a contest share a name, each is written `name #n` with its 1-based
+//!   number, so that names are unique keys within a contest.
+//! - Maps keyed by candidate keep ballot-paper order.
+//! - Stage 1 is the first-preference stage. A stage's `totals` are the
+//!   votes *after* the stage; `transfers` the change *during* it.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::rules::Rules;
+
+/// The wire format's name and version.
+pub const FORMAT: &str = "recount-transcript/1";
+
+/// The record of counting every contest of an election under one [`Rules`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transcript {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The election's id.
+    pub election: String,
+    /// The election's title.
+    pub title: String,
+    /// One record per contest, in the election's order.
+    pub contests: Vec<ContestCount>,
+}
+
+/// The count of one contest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestCount {
+    /// The contest's id.
+    pub contest: String,
+    /// The contest's title.
+    pub title: String,
+    /// Seats filled.
+    pub seats: u32,
+    /// Every candidate, in ballot-paper order (unique names, see the module docs).
+    pub candidates: Vec<String>,
+    /// Candidates withdrawn before the count.
+    pub withdrawn: Vec<String>,
+    /// The rules counted under, whole (not only the preset's name), including
+    /// the seed of any drawing of lots.
+    pub rules: Rules,
+    /// Papers with at least one preference for a standing candidate.
+    pub valid_papers: u64,
+    /// Papers that gave no valid preference (blank, or only withdrawn candidates).
+    pub invalid_papers: u64,
+    /// Total value of the valid papers at the first stage.
+    pub valid_votes: String,
+    /// The quota at the first stage (later changes appear per stage).
+    pub quota: String,
+    /// Elected candidates in order of election.
+    pub elected: Vec<String>,
+    /// Excluded candidates in order of exclusion.
+    pub excluded: Vec<String>,
+    /// The stages, in order.
+    pub stages: Vec<Stage>,
+}
+
+/// One stage (or sub-stage) of a count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    /// Stage number, from 1 (the first-preference stage).
+    pub number: u32,
+    /// For rules that divide a stage into sub-stages (ERS97 exclusion
+    /// batches by transfer value), the 1-based part within stage `number`;
+    /// `None` for an undivided stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_stage: Option<u32>,
+    /// What the stage did.
+    pub action: Action,
+    /// The quota in force at the end of the stage.
+    pub quota: String,
+    /// Every candidate's votes at the end of the stage.
+    pub totals: IndexMap<String, String>,
+    /// Every candidate's change during the stage (signed; the transferor's
+    /// loss is negative). Empty for the first stage.
+    pub transfers: IndexMap<String, String>,
+    /// Value of non-transferable (exhausted) papers at the end of the stage, cumulative.
+    pub exhausted: String,
+    /// Value lost to rounding (fractions) at the end of the stage, cumulative.
+    pub loss_by_fraction: String,
+    /// Candidates deemed elected during this stage, in order.
+    pub elected: Vec<String>,
+    /// Candidates excluded during this stage.
+    pub excluded: Vec<String>,
+    /// Ties decided during this stage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ties: Vec<TieDecision>,
+    /// Iterative methods (Meek, Warren): each candidate's keep value at the
+    /// end of the stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_values: Option<IndexMap<String, String>>,
+    /// Iterative methods: iterations run in this stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<u32>,
+}
+
+/// What a stage did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Action {
+    /// Sorting the papers by first preference.
+    FirstPreferences,
+    /// Transferring a surplus.
+    Surplus {
+        /// Whose surplus.
+        candidate: String,
+        /// The surplus transferred (votes above the quota).
+        surplus: String,
+        /// The transfer value, where one value applies to all the papers
+        /// (rules with per-paper values leave it out).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transfer_value: Option<String>,
+    },
+    /// Excluding one or more candidates and transferring their papers (or,
+    /// in a sub-stage, the batch of their papers at one transfer value).
+    Exclusion {
+        /// Who is excluded.
+        candidates: Vec<String>,
+        /// The value of the papers moved in this sub-stage, if divided by value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transfer_value: Option<String>,
+    },
+    /// The remaining continuing candidates fill the remaining seats (or the
+    /// seats are full and they are excluded) with no transfer.
+    ElectRemaining,
+    /// An iteration round of an iterative method (Meek, Warren).
+    Round,
+}
+
+/// Why a tie had to be broken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TiePurpose {
+    /// Which of equal surpluses to transfer first.
+    SurplusOrder,
+    /// Which of the lowest candidates to exclude.
+    Exclusion,
+    /// Which of candidates with equal votes is elected (or elected first).
+    Election,
+}
+
+/// How a tie was broken.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "kebab-case")]
+pub enum TieMethod {
+    /// By votes at the most recent earlier stage where the tied candidates differed.
+    Backward {
+        /// The stage consulted.
+        stage: u32,
+    },
+    /// By votes at the earliest stage where they differed.
+    Forward {
+        /// The stage consulted.
+        stage: u32,
+    },
+    /// By an explicit order of candidates given in the input.
+    Order,
+    /// By lot: a draw from the seeded ChaCha stream recorded in the rules.
+    Lot {
+        /// The index of this draw in the stream (0 for the first draw).
+        draw: u64,
+    },
+}
+
+/// One tie decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TieDecision {
+    /// What the decision was for.
+    pub purpose: TiePurpose,
+    /// The tied candidates.
+    pub between: Vec<String>,
+    /// How it was decided.
+    pub method: TieMethod,
+    /// The candidate chosen (to be excluded, elected, or transferred first).
+    pub chosen: String,
+}
