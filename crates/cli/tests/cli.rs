@@ -1,0 +1,158 @@
+//! The `recount` binary as a user meets it: exit codes, messages naming the
+//! file and position, atomic output, and `info`/`convert` on real files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn recount() -> Command {
+    Command::cargo_bin("recount").expect("the recount binary is built")
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn demo() -> PathBuf {
+    workspace().join("audit-data/demo-ward.blt")
+}
+
+/// First preferences counted straight from a plain BLT (one weight, then
+/// candidate numbers, `0`-terminated, lone `0` ending the ballots) by a
+/// scanner independent of the ballot crate.
+fn first_preferences_by_hand(blt: &str) -> (usize, BTreeMap<usize, u64>, u64) {
+    let mut lines = blt.lines();
+    let header: Vec<usize> = lines.next().unwrap().split_whitespace().map(|t| t.parse().unwrap()).collect();
+    let mut fp = BTreeMap::new();
+    let mut papers = 0;
+    for line in lines {
+        let nums: Vec<u64> = line.split_whitespace().map(|t| t.parse().unwrap()).collect();
+        if nums == [0] {
+            break;
+        }
+        papers += nums[0];
+        if nums[1] != 0 {
+            *fp.entry(nums[1] as usize).or_insert(0) += nums[0];
+        }
+    }
+    (header[0], fp, papers)
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in [&["--help"][..], &["info", "--help"], &["convert", "--help"], &["count", "--help"], &["rules", "--help"], &["generate", "--help"]] {
+        recount().args(cmd).assert().success().stdout(predicate::str::contains("Usage: recount"));
+    }
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    recount().assert().code(2);
+    recount().args(["info"]).assert().code(2);
+    recount().args(["convert", "x.blt", "--to", "xml"]).assert().code(2);
+    recount().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn info_reports_the_demo_election_as_counted_by_hand() {
+    let text = std::fs::read_to_string(demo()).unwrap();
+    let (candidates, fp, papers) = first_preferences_by_hand(&text);
+    let out = recount().args(["info", "--json"]).arg(demo()).assert().success().get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["format"], "blt");
+    let c = &v["contests"][0];
+    assert_eq!(c["seats"], 3);
+    assert_eq!(c["papers"], papers);
+    assert_eq!(c["candidates"].as_array().unwrap().len(), candidates);
+    for cand in c["candidates"].as_array().unwrap() {
+        let n = cand["number"].as_u64().unwrap() as usize;
+        assert_eq!(cand["first_preferences"].as_u64().unwrap(), fp.get(&n).copied().unwrap_or(0), "candidate {n}");
+    }
+    recount()
+        .arg("info")
+        .arg(demo())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("format:    BLT").and(predicate::str::contains(format!("papers:            {papers}"))));
+}
+
+#[test]
+fn a_missing_file_exits_3_naming_it() {
+    recount()
+        .args(["info", "no/such/file.blt"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::starts_with("recount: no/such/file.blt: cannot read"));
+}
+
+#[test]
+fn an_unrecognisable_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("mystery");
+    std::fs::write(&f, "hello there\n").unwrap();
+    recount().arg("info").arg(&f).assert().code(2).stderr(predicate::str::contains("pass --format"));
+}
+
+#[test]
+fn convert_round_trips_through_json_csv_and_blt() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("e.json");
+    let csv = dir.path().join("e.csv");
+    let blt = dir.path().join("e.blt");
+    recount().arg("convert").arg(demo()).args(["--to", "json", "-o"]).arg(&json).assert().success();
+    recount().arg("convert").arg(&json).args(["--to", "csv", "-o"]).arg(&csv).assert().success();
+    recount().arg("convert").arg(&csv).args(["--to", "blt", "-o"]).arg(&blt).assert().success();
+    let info = |p: &Path| {
+        let out = recount().args(["info", "--json"]).arg(p).assert().success().get_output().stdout.clone();
+        let mut v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        v["format"] = serde_json::Value::Null;
+        v["election"]["id"] = serde_json::Value::Null;
+        v["contests"][0]["id"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(info(&demo()), info(&blt));
+    // Canonical BLT is a fixed point of conversion.
+    let again = dir.path().join("again.blt");
+    recount().arg("convert").arg(&blt).args(["--to", "blt", "-o"]).arg(&again).assert().success();
+    assert_eq!(std::fs::read(&blt).unwrap(), std::fs::read(&again).unwrap());
+}
+
+#[test]
+fn a_failed_convert_leaves_no_output_and_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.blt");
+    std::fs::write(&bad, "3 1\n1 1 9 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n").unwrap();
+    let out = dir.path().join("out.json");
+    recount().arg("convert").arg(&bad).args(["--to", "json", "-o"]).arg(&out).assert().code(2);
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("bad.blt")]);
+}
+
+#[test]
+fn converting_an_existing_output_replaces_it_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.blt");
+    std::fs::write(&out, "old contents that are much longer than nothing ".repeat(1000)).unwrap();
+    recount().arg("convert").arg(demo()).args(["--to", "blt", "-o"]).arg(&out).assert().success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("9 3\n"), "{}", &text[..20]);
+    assert!(!text.contains("old contents"));
+}
+
+#[test]
+fn generate_is_reproducible_from_its_seed() {
+    let run = |seed: &str| {
+        recount()
+            .args(["generate", "--candidates", "5", "--seats", "2", "--papers", "50", "--seed", seed])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run("7"), run("7"));
+    assert_ne!(run("7"), run("8"));
+    recount().args(["generate", "--candidates", "3", "--seats", "4"]).assert().code(2);
+}
