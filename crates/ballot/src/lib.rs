@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod blt;
+pub mod constraints;
 pub mod csvrank;
 pub mod dat;
 pub mod error;

@@ -1,0 +1,1 @@
+//! Representation constraints (placeholder: being written).
