@@ -1,0 +1,96 @@
+//! Every ballot file in the shared real-data folder loads (issue 2).
+//!
+//! The walk finds ballot files by extension (`.blt`, `.soi`, `.toi`, `.dat`)
+//! and by content for CSV (a `rank1` column); other files there are official
+//! results and notes. Files that need a non-default import policy or a seat
+//! count are listed below with the reason; everything else must load under
+//! the strict default. The number of files of each format is asserted, so a
+//! walk that silently skipped files would fail.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use ballot::{Format, ImportPolicy, ReadOptions};
+
+/// Files whose irregular papers need an explicit policy, and why.
+const LENIENT: &[(&str, &str)] = &[
+    ("droop/blt/meek/", "Droop's Meek tests rank candidates equal (`=`)"),
+    ("droop/blt/cfer/", "Droop's CFER tests rank candidates equal (`=`)"),
+    ("droop/blt/mpls/", "Droop's Minneapolis tests rank candidates equal (`=`)"),
+    ("cambridge-ma/", "Cambridge cast-vote records repeat candidates and leave ranks empty"),
+];
+
+/// Seats for formats that do not record them.
+fn seats_for(rel: &str) -> Option<u32> {
+    if rel.starts_with("cambridge-ma/") {
+        Some(9) // Cambridge City Council: nine seats.
+    } else if rel.starts_with("preflib/") {
+        Some(1) // PrefLib records no seats; any count loads the file.
+    } else {
+        None
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn ballot_format(path: &Path) -> Option<Format> {
+    let name = path.file_name()?.to_str()?;
+    match Format::from_extension(name)? {
+        Format::Csv => {
+            let head = std::fs::read(path).ok()?;
+            let first = head.split(|&b| b == b'\n').next()?;
+            String::from_utf8_lossy(first).contains("rank1").then_some(Format::Csv)
+        }
+        Format::Json => None, // official results, not ballots
+        f => Some(f),
+    }
+}
+
+#[test]
+fn every_ballot_file_in_the_shared_data_loads() {
+    let Some(shared) = recount_tests::shared_dir() else { return };
+    let data = shared.join("data");
+    let mut files = Vec::new();
+    walk(&data, &mut files);
+    let mut per_format: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut papers: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for path in &files {
+        let Some(format) = ballot_format(path) else { continue };
+        let rel = path.strip_prefix(&data).unwrap().to_string_lossy().replace('\\', "/");
+        let lenient = LENIENT.iter().any(|(prefix, _)| rel.starts_with(prefix));
+        let opts = ReadOptions {
+            policy: if lenient { ImportPolicy::lenient() } else { ImportPolicy::default() },
+            seats: seats_for(&rel),
+            id: path.file_stem().unwrap().to_string_lossy().into_owned(),
+            weight_column: None,
+        };
+        let bytes = std::fs::read(path).unwrap();
+        match ballot::read(format, &bytes, &opts) {
+            Ok(e) => {
+                *per_format.entry(format.name()).or_default() += 1;
+                *papers.entry(format.name()).or_default() +=
+                    e.contests().iter().map(|c| c.ballots().total_papers()).sum::<u64>();
+            }
+            Err(err) => failures.push(format!("{rel}: {err}")),
+        }
+    }
+    assert!(failures.is_empty(), "{} files failed to load:\n{}", failures.len(), failures.join("\n"));
+    // MANIFEST.md: 1,157 BLT files (1,125 scot-elex and the rest Droop's,
+    // the vectors and NZSTV), 115 PrefLib .soi, 355 .dat wards, 3 Cambridge CSVs.
+    let expected: BTreeMap<&str, usize> = [("blt", 1157), ("csv", 3), ("dat", 355), ("soi", 115)].into();
+    assert_eq!(per_format, expected);
+    // Cambridge rows (MANIFEST.md §8): 21,046 + 21,814 + 23,512.
+    assert_eq!(papers["csv"], 21_046 + 21_814 + 23_512);
+    eprintln!("loaded {per_format:?}; papers {papers:?}");
+}
