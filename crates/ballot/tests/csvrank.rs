@@ -1,0 +1,534 @@
+//! The CSV reader and writer: grammar cases, malformed files with their
+//! exact errors, the three Cambridge MA ballot records, and the round trip
+//! `read(write(e)) == e`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use ballot::policy::{Overvotes, RepeatedCandidates, SkippedRanks};
+use ballot::{
+    BallotsBuilder, Candidate, CandidateId, Contest, Election, ErrorKind, Format, ImportPolicy,
+    Irregularities, ReadOptions,
+};
+use proptest::prelude::*;
+use recount_testkit::{Names, arb_election};
+
+fn opts(seats: Option<u32>) -> ReadOptions {
+    ReadOptions {
+        seats,
+        id: "t".into(),
+        ..ReadOptions::default()
+    }
+}
+
+/// Rankings as `(count, [names])`.
+type Rankings = Vec<(u64, Vec<String>)>;
+
+/// Candidate names, rankings, and blank papers.
+fn summary(e: &Election) -> (Vec<String>, Rankings, u64) {
+    let c = &e.contests()[0];
+    let name = |id: CandidateId| c.candidate(id).name.clone();
+    (
+        c.candidates().iter().map(|k| k.name.clone()).collect(),
+        c.ballots()
+            .iter()
+            .map(|b| (b.count.0, b.ranking.iter().map(|&id| name(id)).collect()))
+            .collect(),
+        c.ballots().blank().0,
+    )
+}
+
+#[test]
+fn csv_grammar_cases() {
+    type Case = (
+        &'static str,
+        &'static [&'static str],
+        &'static [(u64, &'static [&'static str])],
+        u64,
+    );
+    let cases: &[Case] = &[
+        (
+            "rank1,rank2\nB,A\nA,\n",
+            &["A", "B"],
+            &[(1, &["B", "A"]), (1, &["A"])],
+            0,
+        ),
+        (
+            "rank2,x,rank1\nA,zz,B\nA,q,B\n",
+            &["A", "B"],
+            &[(2, &["B", "A"])],
+            0,
+        ),
+        ("RANK1 , Rank2\n b , undervote\n", &["b"], &[(1, &["b"])], 0),
+        ("rank1,rank2\n,\nUNDERVOTE\nA\n", &["A"], &[(1, &["A"])], 2),
+        ("weight,rank1\n5,A\n2,A\n3,\n", &["A"], &[(7, &["A"])], 3),
+        ("Count,rank1\n5,A\n", &["A"], &[(5, &["A"])], 0),
+        (
+            "rank1,rank2,rank3\n\"Smith, J\",\"Say \"\"Hi\"\"\"\n",
+            &["Say \"Hi\"", "Smith, J"],
+            &[(1, &["Smith, J", "Say \"Hi\""])],
+            0,
+        ),
+        (
+            "rank1,rank2\nWrite-In 1,Zed\n",
+            &["Write-In 1", "Zed"],
+            &[(1, &["Write-In 1", "Zed"])],
+            0,
+        ),
+        ("invalid,rank1\nFalse,A\nTrue,\n", &["A"], &[(1, &["A"])], 1),
+        (
+            "rank1,valid\nA,t\n,f\nB,T\n",
+            &["A", "B"],
+            &[(1, &["A"]), (1, &["B"])],
+            1,
+        ),
+        (
+            "# free comment\n# another\nrank1\nA\n",
+            &["A"],
+            &[(1, &["A"])],
+            0,
+        ),
+        ("\u{feff}rank1\r\nA\r\n", &["A"], &[(1, &["A"])], 0),
+        (
+            "# recount-csv/1\n# candidate: \"A\"\nweight\n4\n",
+            &["A"],
+            &[],
+            4,
+        ),
+    ];
+    for (input, names, want, blank) in cases {
+        let e = ballot::read(Format::Csv, input.as_bytes(), &opts(Some(1)))
+            .unwrap_or_else(|err| panic!("{input:?}: {err}"));
+        let want: Vec<(u64, Vec<String>)> = want
+            .iter()
+            .map(|(c, r)| (*c, r.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        assert_eq!(summary(&e), (names, want, *blank), "{input:?}");
+    }
+}
+
+#[test]
+fn csv_candidates_do_not_depend_on_row_order() {
+    let a = ballot::read(Format::Csv, b"rank1,rank2\nZoe,Al\nMo,\n", &opts(Some(1))).unwrap();
+    let b = ballot::read(Format::Csv, b"rank1,rank2\nMo,\nZoe,Al\n", &opts(Some(1))).unwrap();
+    assert_eq!(summary(&a).0, ["Al", "Mo", "Zoe"]);
+    assert_eq!(summary(&a).0, summary(&b).0);
+}
+
+#[test]
+fn csv_weight_column_from_the_options() {
+    let mut o = opts(Some(1));
+    o.weight_column = Some("n".into());
+    let e = ballot::read(Format::Csv, b"n,count,rank1\n3,9,A\n", &o).unwrap();
+    assert_eq!(summary(&e).1, [(3, vec!["A".to_string()])]);
+    o.weight_column = Some("papers".into());
+    let err = ballot::read(Format::Csv, b"n,rank1\n3,A\n", &o).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "1:1: CSV error: expected a weight column named \"papers\", found no such column"
+    );
+}
+
+#[test]
+fn csv_irregular_rows_follow_the_import_policy() {
+    let input = b"rank1,rank2,rank3\nA,,B\nA,overvote,B\nA,A,B\n";
+    let err = ballot::read(Format::Csv, input, &opts(Some(1))).unwrap_err();
+    let lines: Vec<String> = err.each().iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "2:3: CSV error in ballot 1: expected a strict ranking (pass --skipped-ranks close-up|end-at-gap to read such papers), found a skipped rank",
+            "3:3: CSV error in ballot 2: expected a strict ranking (pass --overvotes end-at-overvote|skip-rank to read such papers), found an overvote",
+            "4:3: CSV error in ballot 3: expected a strict ranking (pass --repeated-candidates keep-first to read such papers), found a candidate ranked twice",
+        ]
+    );
+    let mut o = opts(Some(1));
+    o.policy = ImportPolicy {
+        skipped_ranks: SkippedRanks::CloseUp,
+        overvotes: Overvotes::EndAtOvervote,
+        repeated_candidates: RepeatedCandidates::KeepFirst,
+        ..ImportPolicy::default()
+    };
+    let e = ballot::read(Format::Csv, input, &o).unwrap();
+    let ab = vec!["A".to_string(), "B".to_string()];
+    assert_eq!(summary(&e).1, [(2, ab), (1, vec!["A".to_string()])]);
+    let c = &e.contests()[0];
+    assert_eq!(c.policy(), &o.policy);
+    assert_eq!(
+        c.irregularities(),
+        &Irregularities {
+            skipped_ranks: 1,
+            overvotes: 1,
+            repeated_candidates: 1,
+            ..Irregularities::default()
+        }
+    );
+}
+
+#[test]
+fn malformed_csv_gives_exact_errors() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "",
+            "1:1: CSV error: expected a header row with columns rank1, rank2, …, found nothing",
+        ),
+        (
+            "name,party\nA,B\n",
+            "1:1: CSV error: expected a header row with columns rank1, rank2, …, found \"name,party\"",
+        ),
+        (
+            "rank1,rank3\nA,B\n",
+            "1:1: CSV error: expected a column rank2 (rank columns are numbered from 1 without gaps), found rank3 after rank1",
+        ),
+        (
+            "rank1,x,RANK1\n",
+            "1:9: CSV error: expected one rank1 column, found \"RANK1\"",
+        ),
+        (
+            "weight,count\n",
+            "1:8: CSV error: expected one weight column, found \"count\"",
+        ),
+        (
+            "weight,rank1\n0,A\n",
+            "2:1: CSV error in ballot 1: expected a paper count (a whole number from 1), found \"0\"",
+        ),
+        (
+            "weight,rank1\nA,1,x\n\"2.5\",B\n",
+            "2:1: CSV error in ballot 1: expected a paper count (a whole number from 1), found \"A\"\n3:1: CSV error in ballot 2: expected a paper count (a whole number from 1), found \"2.5\"",
+        ),
+        (
+            "weight,rank1\n18446744073709551615,A\n1,B\n",
+            "3:1: CSV error in ballot 2: expected a total of papers below 2^64, found 1",
+        ),
+        (
+            "x,invalid,rank1\n\"a\nb\",True,A\n",
+            "3:4: CSV error in ballot 1: expected a valid paper, or a rejected one that ranks nobody (recount keeps rejected papers only as blank papers; delete the row or clear its flag), found a rejected paper with preferences",
+        ),
+        (
+            "invalid,rank1\nmaybe,A\n",
+            "2:1: CSV error in ballot 1: expected true or false (t/f, yes/no, 1/0), found \"maybe\"",
+        ),
+        (
+            "ward,rank1,rank2\n\"é, \"\"ü\"\"\",,B\n",
+            "2:12: CSV error in ballot 1: expected a strict ranking (pass --skipped-ranks close-up|end-at-gap to read such papers), found a skipped rank",
+        ),
+        (
+            "ward,rank1,rank2\n\"multi\nline\",A,\n\"é\",,B\n",
+            "4:5: CSV error in ballot 2: expected a strict ranking (pass --skipped-ranks close-up|end-at-gap to read such papers), found a skipped rank",
+        ),
+    ];
+    for (input, want) in cases {
+        let err = ballot::read(Format::Csv, input.as_bytes(), &opts(Some(1))).unwrap_err();
+        assert_eq!(err.to_string(), *want, "{input:?}");
+    }
+    let err = ballot::read(Format::Csv, b"rank1,rank2\nA,\xff\n", &opts(Some(1))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "2:3: CSV error in ballot 1: expected UTF-8 text, found the byte 0xFF"
+    );
+}
+
+#[test]
+fn malformed_csv_metadata_gives_exact_errors() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "# recount-csv/1\n# seats: 0\nrank1\n",
+            "2:10: CSV error: expected a number of seats from 1, found \"0\"",
+        ),
+        (
+            "# recount-csv/1\n# title: plain\nrank1\n",
+            "2:10: CSV error: expected a JSON string, found \"plain\"",
+        ),
+        (
+            "# recount-csv/1\n# colour: \"red\"\nrank1\n",
+            "2:3: CSV error: expected a key contest, title, election, election-title, seats, candidate, withdrawn, tie-order, policy or irregularities, found \"colour\"",
+        ),
+        (
+            "# recount-csv/1\nno colon\nrank1\n",
+            "2:1: CSV error: expected a header row with columns rank1, rank2, …, found \"no colon\"",
+        ),
+        (
+            "# recount-csv/1\n# nothing\nrank1\n",
+            "2:1: CSV error: expected a metadata line \"# key: value\", found \"# nothing\"",
+        ),
+        (
+            "# recount-csv/1\n# candidate: \"A\"\n# candidate: \"A\"\nrank1\n",
+            "3:14: CSV error: expected a name no other candidate has, found \"A\" again (candidate 1)",
+        ),
+        (
+            "# recount-csv/1\n# seats: 2\n# seats: 2\nrank1\n",
+            "3:1: CSV error: expected one \"# seats:\" line, found a second one",
+        ),
+        (
+            "# recount-csv/1\n# candidate: \"A\"\nrank1\nB\n",
+            "4:1: CSV error in ballot 1: expected a candidate declared in the \"# candidate:\" lines, found \"B\"",
+        ),
+        (
+            "# recount-csv/1\n# candidate: \"A\"\n# withdrawn: \"Q\"\nrank1\nA\n",
+            "3:14: CSV error: expected the name of a declared candidate, found \"Q\"",
+        ),
+        (
+            "# recount-csv/1\n# seats: 3\nrank1\n",
+            "2:10: CSV error: expected 1 seats, as the options say, found 3",
+        ),
+        (
+            "# recount-csv/1\n# policy: {\"equal-rankings\": \"maybe\"}\nrank1\n",
+            "2:11: CSV error: expected an import policy object, found \"{\\\"equal-rankings\\\": \\\"maybe\\\"}\"",
+        ),
+    ];
+    for (input, want) in cases {
+        let err = ballot::read(Format::Csv, input.as_bytes(), &opts(Some(1))).unwrap_err();
+        assert_eq!(err.to_string(), *want, "{input:?}");
+    }
+}
+
+#[test]
+fn csv_with_no_candidate_is_refused_by_the_model() {
+    let err = ballot::read(Format::Csv, b"rank1,rank2\n,\n", &opts(Some(1))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid election: a contest needs at least one candidate"
+    );
+}
+
+#[test]
+fn csv_without_seats_says_to_pass_them() {
+    let err = ballot::read(Format::Csv, b"rank1\nA\n", &opts(None)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid election: this CSV file does not record seats (no \"# seats:\" line); pass --seats N"
+    );
+}
+
+fn small() -> Election {
+    let candidates = vec![
+        Candidate::named(1, "Smith, Jo"),
+        Candidate::named(2, "Ann \"Nan\" Lee"),
+        Candidate::named(3, "Overvote"),
+    ];
+    let c = |i| CandidateId::new(i).unwrap();
+    let mut b = BallotsBuilder::new(3);
+    b.push(&[c(1), c(0)], 4).unwrap();
+    b.push(&[c(2)], 1).unwrap();
+    b.push(&[], 2).unwrap();
+    let contest = Contest::new("w1", "Ward 1", 2, candidates, b.build())
+        .and_then(|k| k.with_withdrawn([c(2)]))
+        .unwrap();
+    Election::single(contest)
+}
+
+#[test]
+fn csv_writer_output_is_canonical() {
+    let mut out = Vec::new();
+    ballot::write(Format::Csv, &small(), &mut out).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "# recount-csv/1\n# contest: \"w1\"\n# title: \"Ward 1\"\n# seats: 2\n\
+         # candidate: \"Smith, Jo\"\n# candidate: \"Ann \\\"Nan\\\" Lee\"\n# candidate: \"Overvote\"\n\
+         # withdrawn: \"Overvote\"\n\
+         weight,rank1,rank2\n4,\"Ann \"\"Nan\"\" Lee\",\"Smith, Jo\"\n1,Overvote,\n2,,\n"
+    );
+}
+
+#[test]
+fn csv_writer_refuses_what_csv_cannot_hold() {
+    let e = small();
+    let two = Election::new(
+        "e",
+        "E",
+        vec![e.contests()[0].clone(), {
+            let c = e.contests()[0].clone();
+            Contest::new("w2", "W", 1, c.candidates().to_vec(), c.ballots().clone()).unwrap()
+        }],
+    )
+    .unwrap();
+    let err = ballot::write(Format::Csv, &two, &mut Vec::new()).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Unrepresentable { .. }));
+    assert_eq!(
+        err.to_string(),
+        "cannot write this election as CSV: 2 contests; a CSV file holds one"
+    );
+    let same = vec![Candidate::named(1, "A"), Candidate::named(2, "A")];
+    let dup =
+        Election::single(Contest::new("c", "C", 1, same, BallotsBuilder::new(2).build()).unwrap());
+    let err = ballot::write(Format::Csv, &dup, &mut Vec::new()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot write this election as CSV: two candidates are named \"A\""
+    );
+}
+
+fn round_trip(e: &Election) -> Election {
+    let mut out = Vec::new();
+    ballot::write(Format::Csv, e, &mut out).unwrap();
+    ballot::read(Format::Csv, &out, &opts(None))
+        .unwrap_or_else(|err| panic!("{err}\n{}", String::from_utf8_lossy(&out)))
+}
+
+#[test]
+fn csv_round_trip_keeps_everything_the_model_holds() {
+    let mut e = small();
+    assert_eq!(round_trip(&e), e);
+    // Ids, affiliations, attributes, tie order, policy and irregularities.
+    let c = &e.contests()[0];
+    let mut candidates = c.candidates().to_vec();
+    candidates[0].id = "smith".into();
+    candidates[1].affiliation = Some("Green, \"new\"".into());
+    candidates[2]
+        .attributes
+        .insert("gender".into(), "woman".into());
+    let ids: Vec<CandidateId> = c.candidate_ids().rev().collect();
+    let contest = Contest::new("w1", "Ward 1", 2, candidates, c.ballots().clone())
+        .and_then(|k| k.with_tie_order(ids))
+        .unwrap()
+        .with_import(
+            ImportPolicy::lenient(),
+            Irregularities {
+                overvotes: 3,
+                ..Irregularities::default()
+            },
+        );
+    e = Election::new("all", "Every field\nwith a line break", vec![contest]).unwrap();
+    assert_eq!(round_trip(&e), e);
+}
+
+proptest! {
+    #[test]
+    fn csv_round_trip_printable_names(e in arb_election(Names::Printable)) {
+        prop_assert_eq!(round_trip(&e), e);
+    }
+
+    #[test]
+    fn csv_round_trip_any_names(e in arb_election(Names::Any)) {
+        prop_assert_eq!(round_trip(&e), e);
+    }
+}
+
+/// The shared real-data folder, or `None` (with a loud notice) outside CI.
+fn shared_data() -> Option<PathBuf> {
+    let root = std::env::var_os("RECOUNT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
+    let data = root.join("data");
+    if data.join("cambridge-ma").is_dir() {
+        return Some(data);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "shared data not found at {}: required under CI",
+            data.display()
+        );
+    }
+    eprintln!(
+        "\n!!! SKIPPED: shared data not found at {} (set RECOUNT_SHARED)\n",
+        data.display()
+    );
+    None
+}
+
+fn cambridge(data: &std::path::Path, file: &str, policy: ImportPolicy) -> Election {
+    let bytes = std::fs::read(data.join("cambridge-ma").join(file)).unwrap();
+    let o = ReadOptions {
+        seats: Some(9),
+        id: "cambridge".into(),
+        policy,
+        weight_column: None,
+    };
+    ballot::read(Format::Csv, &bytes, &o).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+fn first_preferences(e: &Election) -> BTreeMap<String, u64> {
+    let c = &e.contests()[0];
+    c.candidates()
+        .iter()
+        .zip(c.ballots().first_preferences())
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| (k.name.clone(), n))
+        .collect()
+}
+
+/// Paper counts and candidates from MANIFEST.md section 8; first
+/// preferences tallied independently with Python's `csv` module
+/// (`Counter(r['rank1'] for r in csv.DictReader(f))`; no row skips rank 1).
+#[test]
+fn cambridge_ma_2019_council_loads_with_out_of_order_rank_columns() {
+    let Some(data) = shared_data() else { return };
+    let e = cambridge(&data, "2019/votes.csv", ImportPolicy::default());
+    let c = &e.contests()[0];
+    assert_eq!(c.seats(), 9);
+    assert_eq!(c.ballots().total_papers(), 21_046);
+    assert_eq!(c.ballots().blank().0, 0);
+    // 22 printed names and 9 write-in markers.
+    assert_eq!(c.candidates().len(), 31);
+    let want: BTreeMap<String, u64> = [
+        ("Adriane Musgrave", 723),
+        ("Alanna Mallon", 1247),
+        ("Ben Simon", 291),
+        ("Burhan Azeem", 957),
+        ("Charles Franklin", 321),
+        ("Craig Kelley", 1409),
+        ("Denise Simmons", 1989),
+        ("Dennis Carlone", 1460),
+        ("Derek Kopon", 487),
+        ("Gregg Moree", 45),
+        ("Ilan Levy", 107),
+        ("Jeffery McNary", 73),
+        ("Jivan Sobrinho-Wheeler", 1312),
+        ("John Pitkin", 532),
+        ("Marc McGovern", 1605),
+        ("Nicola Williams", 624),
+        ("Patricia Nolan", 1669),
+        ("Quinton Zondervan", 1372),
+        ("Risa Mednick", 236),
+        ("Sukia Akiba", 358),
+        ("Sumbul Siddiqui", 2499),
+        ("Timothy Toomey", 1713),
+        ("Write-In 1", 17),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(first_preferences(&e), want);
+}
+
+#[test]
+fn cambridge_ma_2021_council_repeats_need_keep_first() {
+    let Some(data) = shared_data() else { return };
+    let bytes = std::fs::read(data.join("cambridge-ma/2021/council.csv")).unwrap();
+    let err = ballot::read(Format::Csv, &bytes, &opts(Some(9))).unwrap_err();
+    // 198 rows repeat a name (Python tally); the report stops at 100.
+    assert_eq!(err.each().len(), ballot::Error::MAX_REPORTED);
+    assert!(err.to_string().contains("--repeated-candidates keep-first"));
+    let keep_first = ImportPolicy {
+        repeated_candidates: RepeatedCandidates::KeepFirst,
+        ..ImportPolicy::default()
+    };
+    let e = cambridge(&data, "2021/council.csv", keep_first);
+    let c = &e.contests()[0];
+    assert_eq!(c.ballots().total_papers(), 21_814);
+    assert_eq!(c.irregularities().repeated_candidates, 198);
+    assert_eq!(c.candidates().len(), 28);
+    let fp = first_preferences(&e);
+    assert_eq!(
+        (fp["Siddiqui"], fp["Nolan"], fp["Write-in #9"]),
+        (4126, 1971, 1)
+    );
+}
+
+#[test]
+fn cambridge_ma_2023_council_rejected_rows_are_blank_papers() {
+    let Some(data) = shared_data() else { return };
+    let keep_first = ImportPolicy {
+        repeated_candidates: RepeatedCandidates::KeepFirst,
+        ..ImportPolicy::default()
+    };
+    let e = cambridge(&data, "2023/ballots.csv", keep_first);
+    let c = &e.contests()[0];
+    assert_eq!(c.ballots().total_papers(), 23_512);
+    // The 173 rows with valid=f rank nobody.
+    assert_eq!(c.ballots().blank().0, 173);
+    assert_eq!(c.candidates().len(), 33);
+    let fp = first_preferences(&e);
+    assert_eq!((fp["Siddiqui"], fp["Azeem"], fp["Zusy"]), (3353, 2250, 784));
+}
