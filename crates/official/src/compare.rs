@@ -1,0 +1,274 @@
+//! Comparing a published sheet with our count, cell by cell, exactly, at the
+//! precision each cell was published with.
+//!
+//! What is compared:
+//! - seats, valid poll and quota, where the sheet gives them;
+//! - the number of stages;
+//! - every candidate's total at every stage both have (a blank sheet cell
+//!   is counted as blank and not compared);
+//! - the set of candidates elected.
+//!
+//! Stages are aligned by number after two conventions of published sheets:
+//! a stage of ours whose action is [`Action::ElectRemaining`] (the last
+//! places filled with no transfer, SSI 2007/42 r.52) is not a stage of a
+//! sheet, and of a stage divided into sub-stages only the last (the state
+//! at the end of the stage) is compared.
+//!
+//! A cell agrees when our value, shortened to the cell's number of places
+//! by the sheet's [`Shortening`], is the cell (`crate::decimal`). Every
+//! disagreement is a typed [`Difference`] holding the sheet cell as
+//! published and where it is; nothing is tolerated silently. Which
+//! differences are known errors of a sheet is for the caller to pin.
+
+use count::{Action, ContestCount};
+
+use crate::decimal::{Decimal, Shortening};
+use crate::error::{Error, ErrorKind, Position};
+use crate::names::{Matching, match_names};
+use crate::sheet::OfficialSheet;
+
+/// What to compare with, besides the two counts.
+#[derive(Clone, Copy, Debug)]
+pub struct CompareOptions<'a> {
+    /// How the sheet shortened figures it printed with fewer places.
+    pub shortening: Shortening,
+    /// Explicit `(sheet name, count name)` pairs, for names the rules of
+    /// [`crate::names`] cannot pair.
+    pub aliases: &'a [(&'a str, &'a str)],
+}
+
+impl Default for CompareOptions<'_> {
+    fn default() -> Self {
+        CompareOptions {
+            shortening: Shortening::HalfUp,
+            aliases: &[],
+        }
+    }
+}
+
+/// One disagreement between a sheet and our count. Candidates are named by
+/// our (ballot-paper) names; sheet figures are given as published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Difference {
+    /// The number of seats.
+    SeatsDiffer {
+        /// The sheet's.
+        official: u32,
+        /// Ours.
+        ours: u32,
+    },
+    /// The valid poll (papers).
+    ValidPollDiffers {
+        /// The sheet's figure.
+        official: String,
+        /// Our number of valid papers.
+        ours: u64,
+        /// Where the sheet's figure is.
+        at: Position,
+    },
+    /// The quota.
+    QuotaDiffers {
+        /// The sheet's figure.
+        official: String,
+        /// Ours.
+        ours: String,
+        /// Where the sheet's figure is.
+        at: Position,
+    },
+    /// The number of stages.
+    StageCountDiffers {
+        /// The sheet's.
+        official: u32,
+        /// Ours (after the alignment conventions of the module docs).
+        ours: u32,
+    },
+    /// A candidate's total at the end of a stage.
+    TotalDiffers {
+        /// The stage number.
+        stage: u32,
+        /// The candidate (our name).
+        candidate: String,
+        /// The sheet's cell as published.
+        official: String,
+        /// Our total at full precision.
+        ours: String,
+        /// Where the sheet's cell is.
+        at: Position,
+    },
+    /// Our transcript has no readable total for a candidate at a stage
+    /// (a defect of the transcript, not of the sheet).
+    OursMissing {
+        /// The stage number.
+        stage: u32,
+        /// The candidate (our name).
+        candidate: String,
+        /// What the transcript holds, if anything.
+        found: Option<String>,
+    },
+    /// The candidates elected (each list in our candidate order).
+    ElectedDiffers {
+        /// Elected according to the sheet.
+        official: Vec<String>,
+        /// Elected by our count.
+        ours: Vec<String>,
+    },
+}
+
+/// The result of a comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    /// How the sheet's candidates were paired with ours.
+    pub matching: Matching,
+    /// Every disagreement, in sheet order (figures of the count first, then
+    /// stage by stage, candidate by candidate, then the elected).
+    pub differences: Vec<Difference>,
+    /// Stages compared (those both have).
+    pub stages: u32,
+    /// Candidate totals compared.
+    pub cells: u64,
+    /// Blank sheet cells passed over.
+    pub blank: u64,
+}
+
+/// Compares `sheet` with our count of the same contest.
+///
+/// Errors only when the candidates cannot be paired (see
+/// [`crate::names`]): every sheet candidate must pair with one of ours,
+/// and every one of ours not on the sheet must be withdrawn.
+pub fn compare(
+    sheet: &OfficialSheet,
+    ours: &ContestCount,
+    options: &CompareOptions<'_>,
+) -> Result<Comparison, Error> {
+    let matching = match_names(&sheet.candidates, &ours.candidates, options.aliases)?;
+    let paired: Vec<bool> = (0..ours.candidates.len())
+        .map(|u| matching.pairs().any(|(_, o, _)| o == u))
+        .collect();
+    let stray: Vec<String> = ours
+        .candidates
+        .iter()
+        .zip(&paired)
+        .filter(|(name, p)| !**p && !ours.withdrawn.contains(name))
+        .map(|(name, _)| name.clone())
+        .collect();
+    if !stray.is_empty() {
+        return Err(Error::new(ErrorKind::Unmatched {
+            official: Vec::new(),
+            ours: stray,
+        }));
+    }
+
+    let shortening = options.shortening;
+    let mut differences = Vec::new();
+    if let Some(seats) = sheet.seats {
+        if seats != ours.seats {
+            differences.push(Difference::SeatsDiffer {
+                official: seats,
+                ours: ours.seats,
+            });
+        }
+    }
+    if let Some(cell) = sheet.valid_poll {
+        let agrees = i64::try_from(ours.valid_papers)
+            .is_ok_and(|n| cell.value.same_value(&Decimal::from_integer(n)));
+        if !agrees {
+            differences.push(Difference::ValidPollDiffers {
+                official: cell.text(),
+                ours: ours.valid_papers,
+                at: cell.pos,
+            });
+        }
+    }
+    if let Some(cell) = sheet.quota {
+        let agrees =
+            Decimal::parse(&ours.quota).is_some_and(|q| shortening.agrees(&cell.value, &q));
+        if !agrees {
+            differences.push(Difference::QuotaDiffers {
+                official: cell.text(),
+                ours: ours.quota.clone(),
+                at: cell.pos,
+            });
+        }
+    }
+
+    let our_stages = sheet_stages(ours);
+    let (official_n, ours_n) = (sheet.stages.len() as u32, our_stages.len() as u32);
+    if official_n != ours_n {
+        differences.push(Difference::StageCountDiffers {
+            official: official_n,
+            ours: ours_n,
+        });
+    }
+    let (mut cells, mut blank) = (0u64, 0u64);
+    for (official, mine) in sheet.stages.iter().zip(&our_stages) {
+        for (o, u, _) in matching.pairs() {
+            let Some(cell) = official.totals.get(o).copied().flatten() else {
+                blank += 1;
+                continue;
+            };
+            let name = &ours.candidates[u];
+            let text = mine.totals.get(name);
+            let Some(value) = text.and_then(|t| Decimal::parse(t)) else {
+                differences.push(Difference::OursMissing {
+                    stage: official.number,
+                    candidate: name.clone(),
+                    found: text.cloned(),
+                });
+                continue;
+            };
+            cells += 1;
+            if !shortening.agrees(&cell.value, &value) {
+                differences.push(Difference::TotalDiffers {
+                    stage: official.number,
+                    candidate: name.clone(),
+                    official: cell.text(),
+                    ours: value.to_string(),
+                    at: cell.pos,
+                });
+            }
+        }
+    }
+
+    let mut official_elected: Vec<usize> = sheet
+        .elected
+        .iter()
+        .filter_map(|&o| matching.ours(o))
+        .collect();
+    official_elected.sort_unstable();
+    let mut our_elected: Vec<usize> = ours
+        .elected
+        .iter()
+        .filter_map(|n| ours.candidates.iter().position(|c| c == n))
+        .collect();
+    our_elected.sort_unstable();
+    if official_elected != our_elected || our_elected.len() != ours.elected.len() {
+        let names = |list: &[usize]| list.iter().map(|&u| ours.candidates[u].clone()).collect();
+        differences.push(Difference::ElectedDiffers {
+            official: names(&official_elected),
+            ours: names(&our_elected),
+        });
+    }
+
+    Ok(Comparison {
+        matching,
+        differences,
+        stages: official_n.min(ours_n),
+        cells,
+        blank,
+    })
+}
+
+/// Our stages as a sheet shows them (see the module docs).
+fn sheet_stages(ours: &ContestCount) -> Vec<&count::Stage> {
+    let mut out: Vec<&count::Stage> = Vec::new();
+    for stage in &ours.stages {
+        if matches!(stage.action, Action::ElectRemaining) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.number == stage.number => *last = stage,
+            _ => out.push(stage),
+        }
+    }
+    out
+}
