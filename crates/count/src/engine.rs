@@ -1,0 +1,1098 @@
+//! The count: one engine for every [`Rules`], generic over the [`Number`]
+//! type and instantiated once per arithmetic.
+//!
+//! Owns the stage loop (first preferences, election test, surplus transfer,
+//! exclusion, last vacancies), the bookkeeping of who holds which papers,
+//! and tie-breaking. Rule variants are read from [`Rules`] fields only;
+//! number formats from `numbers.rs`; the record it produces is the
+//! `transcript.rs` contract.
+//!
+//! Papers are never expanded to one per voter. A candidate holds *parcels*:
+//! papers received together at one value, each parcel a list of
+//! (distinct ranking, position of the current preference) entries, a
+//! ranking standing for all the papers that carry it. A transfer walks a
+//! parcel's entries once, so the work of a count is about the number of
+//! distinct rankings times the number of times each moves.
+//!
+//! The count is a pure function of the election and the rules: no clock, no
+//! I/O, no global state; the lot is a ChaCha20 stream seeded from the rules.
+
+use std::fmt;
+
+use ballot::{Contest, Election};
+use indexmap::IndexMap;
+use rand_chacha::ChaCha20Rng;
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+
+use crate::numbers::{Fixed, FixedCtx, Number, Rational};
+use crate::rules::{
+    Arithmetic, Criterion, ExclusionParcels, LastVacancies, LossShown, Multiway, OrderPicks,
+    QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, SurplusMethod, SurplusOrder,
+    Threshold, TieBreak, TvSteps, WhichPapers, ZeroSurplus, seed_bytes,
+};
+use crate::transcript::{
+    Action, ContestCount, FORMAT, Stage, TieDecision, TieMethod, TiePurpose, Transcript,
+};
+
+/// Why a count could not be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CountError {
+    /// The rules do not fit together.
+    Rules(String),
+    /// The explicit tie order names a candidate the contest does not have.
+    TieOrder {
+        /// The contest.
+        contest: String,
+        /// The name not found.
+        name: String,
+    },
+}
+
+impl fmt::Display for CountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CountError::Rules(m) => write!(f, "rules: {m}"),
+            CountError::TieOrder { contest, name } => write!(
+                f,
+                "contest {contest:?}: the tie order names {name:?}, who is not a candidate"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CountError {}
+
+/// Counts every contest of `election` under `rules`.
+pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountError> {
+    rules.validate().map_err(CountError::Rules)?;
+    let mut contests = Vec::with_capacity(election.contests().len());
+    for contest in election.contests() {
+        let record = match rules.arithmetic {
+            Arithmetic::Fixed { places } => {
+                Counter::<Fixed>::new(contest, rules, FixedCtx { places })?.run()
+            }
+            Arithmetic::Rational => Counter::<Rational>::new(contest, rules, ())?.run(),
+        };
+        contests.push(record);
+    }
+    Ok(Transcript {
+        format: FORMAT.to_owned(),
+        election: election.id.clone(),
+        title: election.title.clone(),
+        contests,
+    })
+}
+
+/// One distinct ranking at one of its preferences.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    ranking: u32,
+    pos: u16,
+}
+
+/// Papers received together at one value.
+#[derive(Clone, Debug)]
+struct Parcel<N> {
+    value: N,
+    papers: u64,
+    entries: Vec<Entry>,
+    /// Index of the history point (stage or sub-stage) it arrived at.
+    arrival: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Hopeful,
+    Elected,
+    Excluded,
+    Withdrawn,
+}
+
+/// Votes after a stage or sub-stage, for tie-breaking.
+struct Point<N> {
+    stage: u32,
+    end_of_stage: bool,
+    votes: Vec<N>,
+}
+
+/// Where a routed parcel's papers went.
+struct Routed {
+    /// Candidates that received papers, in first-touched order.
+    touched: Vec<usize>,
+    exhausted_papers: u64,
+}
+
+struct Counter<'a, N: Number> {
+    contest: &'a Contest,
+    rules: Rules,
+    ctx: N::Ctx,
+    names: Vec<String>,
+    seats: usize,
+    status: Vec<Status>,
+    hopeful: Vec<bool>,
+    votes: Vec<N>,
+    parcels: Vec<Vec<Parcel<N>>>,
+    pending: Vec<bool>,
+    elected: Vec<usize>,
+    excluded: Vec<usize>,
+    exhausted: N,
+    loss: N,
+    quota: N,
+    valid_votes: N,
+    valid_papers: u64,
+    invalid_papers: u64,
+    history: Vec<Point<N>>,
+    stages: Vec<Stage>,
+    prev_totals: Vec<N>,
+    ties: Vec<TieDecision>,
+    stage_elected: Vec<usize>,
+    lot: Option<ChaCha20Rng>,
+    draws: u64,
+    order: Vec<usize>,
+    dest_entries: Vec<Vec<Entry>>,
+    dest_papers: Vec<u64>,
+}
+
+impl<'a, N: Number> Counter<'a, N> {
+    fn new(contest: &'a Contest, rules: &Rules, ctx: N::Ctx) -> Result<Self, CountError> {
+        let n = contest.candidates().len();
+        let names = unique_names(contest);
+        let order = match (&rules.ties.order, contest.tie_order()) {
+            (Some(list), _) => {
+                let mut out = Vec::with_capacity(n);
+                for name in list {
+                    let i = names
+                        .iter()
+                        .position(|x| x == name)
+                        .or_else(|| contest.find_by_name(name).map(|c| c.index()))
+                        .ok_or_else(|| CountError::TieOrder {
+                            contest: contest.id().to_owned(),
+                            name: name.clone(),
+                        })?;
+                    if !out.contains(&i) {
+                        out.push(i);
+                    }
+                }
+                // Candidates the list leaves out come after it, in ballot-paper order.
+                for i in 0..n {
+                    if !out.contains(&i) {
+                        out.push(i);
+                    }
+                }
+                out
+            }
+            (None, Some(order)) => order.iter().map(|c| c.index()).collect(),
+            (None, None) => (0..n).collect(),
+        };
+        let mut status = vec![Status::Hopeful; n];
+        for w in contest.withdrawn() {
+            status[w.index()] = Status::Withdrawn;
+        }
+        let hopeful = status.iter().map(|s| *s == Status::Hopeful).collect();
+        Ok(Counter {
+            contest,
+            rules: rules.clone(),
+            ctx,
+            names,
+            seats: contest.seats() as usize,
+            status,
+            hopeful,
+            votes: vec![N::zero(); n],
+            parcels: (0..n).map(|_| Vec::new()).collect(),
+            pending: vec![false; n],
+            elected: Vec::new(),
+            excluded: Vec::new(),
+            exhausted: N::zero(),
+            loss: N::zero(),
+            quota: N::zero(),
+            valid_votes: N::zero(),
+            valid_papers: 0,
+            invalid_papers: contest.ballots().blank().0,
+            history: Vec::new(),
+            stages: Vec::new(),
+            prev_totals: vec![N::zero(); n],
+            ties: Vec::new(),
+            stage_elected: Vec::new(),
+            lot: None,
+            draws: 0,
+            order,
+            dest_entries: (0..n).map(|_| Vec::new()).collect(),
+            dest_papers: vec![0; n],
+        })
+    }
+
+    fn d(&self, x: &N) -> String {
+        x.decimal(self.rules.display_places, &self.ctx)
+    }
+
+    fn vacancies(&self) -> usize {
+        self.seats.saturating_sub(self.elected.len())
+    }
+
+    fn hopefuls(&self) -> Vec<usize> {
+        (0..self.names.len()).filter(|&c| self.hopeful[c]).collect()
+    }
+
+    // ----- the stage loop -------------------------------------------------
+
+    fn run(mut self) -> ContestCount {
+        self.first_stage();
+        loop {
+            if self.vacancies() == 0 {
+                break;
+            }
+            let hopeful = self.hopefuls();
+            if hopeful.len() <= self.vacancies() {
+                // SSI r.52 / ERS97 5.5.1: the continuing candidates fill the places.
+                if !hopeful.is_empty() {
+                    self.elect_remaining(&hopeful, &[]);
+                }
+                break;
+            }
+            if let Some(c) = self.surplus_to_transfer() {
+                self.transfer_surplus(c);
+                continue;
+            }
+            let set = self.choose_exclusion();
+            if self.rules.completion.last_vacancies == LastVacancies::OnProposedExclusion
+                && hopeful.len() - set.len() == self.vacancies()
+            {
+                let rest: Vec<usize> = hopeful.into_iter().filter(|c| !set.contains(c)).collect();
+                self.elect_remaining(&rest, &set);
+                break;
+            }
+            self.exclude(&set);
+        }
+        self.finish()
+    }
+
+    fn first_stage(&mut self) {
+        let ballots = self.contest.ballots();
+        for i in 0..ballots.len() {
+            let b = ballots.ballot(i);
+            match b
+                .ranking
+                .iter()
+                .position(|c| self.status[c.index()] == Status::Hopeful)
+            {
+                Some(pos) => {
+                    let c = b.ranking[pos].index();
+                    self.dest_entries[c].push(Entry {
+                        ranking: i as u32,
+                        pos: pos as u16,
+                    });
+                    self.dest_papers[c] += b.count.0;
+                    self.valid_papers += b.count.0;
+                }
+                None => self.invalid_papers += b.count.0,
+            }
+        }
+        let one = N::from_count(1, &self.ctx);
+        for c in 0..self.names.len() {
+            if self.dest_papers[c] > 0 {
+                let entries = std::mem::take(&mut self.dest_entries[c]);
+                let papers = std::mem::replace(&mut self.dest_papers[c], 0);
+                self.votes[c] = N::from_count(papers, &self.ctx);
+                self.parcels[c].push(Parcel {
+                    value: one.clone(),
+                    papers,
+                    entries,
+                    arrival: 0,
+                });
+            }
+        }
+        self.valid_votes = N::from_count(self.valid_papers, &self.ctx);
+        self.quota = self.compute_quota();
+        self.end_point(1, true);
+        self.elect_qualified();
+        self.push_stage(1, None, Action::FirstPreferences, Vec::new());
+    }
+
+    fn finish(self) -> ContestCount {
+        let mut rules = self.rules.clone();
+        if self.draws > 0 && rules.ties.seed.is_none() {
+            rules.ties.seed = Some("0".into());
+        }
+        let first_quota = self
+            .stages
+            .first()
+            .map(|s| s.quota.clone())
+            .unwrap_or_default();
+        ContestCount {
+            contest: self.contest.id().to_owned(),
+            title: self.contest.title().to_owned(),
+            seats: self.contest.seats(),
+            candidates: self.names.clone(),
+            withdrawn: self
+                .contest
+                .withdrawn()
+                .iter()
+                .map(|c| self.names[c.index()].clone())
+                .collect(),
+            rules,
+            valid_papers: self.valid_papers,
+            invalid_papers: self.invalid_papers,
+            valid_votes: self.d(&self.valid_votes),
+            quota: first_quota,
+            elected: self
+                .elected
+                .iter()
+                .map(|&c| self.names[c].clone())
+                .collect(),
+            excluded: self
+                .excluded
+                .iter()
+                .map(|&c| self.names[c].clone())
+                .collect(),
+            stages: self.stages,
+        }
+    }
+
+    // ----- quota and election ---------------------------------------------
+
+    fn compute_quota(&self) -> N {
+        let q = &self.rules.quota;
+        let base = match q.votes {
+            QuotaVotes::Valid => self.valid_votes.clone(),
+            QuotaVotes::Active => self.valid_votes.sub(&self.exhausted).sub(&self.loss),
+        };
+        let divisor = match q.divisor {
+            QuotaDivisor::SeatsPlusOne => self.seats as u64 + 1,
+            QuotaDivisor::Seats => self.seats as u64,
+        };
+        let quotient = N::div_count(&base, divisor, q.rounding, &self.ctx);
+        match q.increment {
+            QuotaIncrement::Nothing => quotient,
+            QuotaIncrement::One => quotient.add(&N::from_count(1, &self.ctx)),
+            QuotaIncrement::Unit { places } => quotient.add(&N::unit(places, &self.ctx)),
+        }
+    }
+
+    fn maybe_recompute_quota(&mut self) {
+        let again = match self.rules.quota.recompute {
+            QuotaRecompute::Never => false,
+            QuotaRecompute::UntilFirstElection => self.elected.is_empty(),
+            QuotaRecompute::EveryStage => true,
+        };
+        if again {
+            self.quota = self.compute_quota();
+        }
+    }
+
+    /// The surplus of an elected candidate (never negative).
+    fn surplus(&self, c: usize) -> N {
+        self.votes[c].sub(&self.quota).clamp_zero()
+    }
+
+    fn meets(&self, votes: &N, threshold: &N) -> bool {
+        match self.rules.election.criterion {
+            Criterion::AtLeast => votes >= threshold,
+            Criterion::Exceeds => votes > threshold,
+        }
+    }
+
+    /// Deems elected every continuing candidate who has reached the quota
+    /// (or the ERS97 active-vote threshold), most votes first.
+    fn elect_qualified(&mut self) {
+        if self.vacancies() == 0 {
+            return;
+        }
+        let mut threshold = self.quota.clone();
+        let mut below_quota_ok = false;
+        if let Some(r) = self.rules.election.active_vote_threshold {
+            // ERS97 6.20 / 5.6.1: votes of continuing candidates plus votes awaiting transfer.
+            let mut active = N::zero();
+            for c in 0..self.names.len() {
+                if self.hopeful[c] {
+                    active = active.add(&self.votes[c]);
+                } else if self.pending[c] {
+                    active = active.add(&self.surplus(c));
+                }
+            }
+            let t = N::div_count(&active, self.vacancies() as u64 + 1, r, &self.ctx);
+            if t < threshold {
+                threshold = t;
+                below_quota_ok = true;
+            }
+        }
+        let mut qualified: Vec<usize> = self
+            .hopefuls()
+            .into_iter()
+            .filter(|&c| {
+                self.meets(&self.votes[c], &threshold)
+                    && (!below_quota_ok || !self.votes[c].is_zero())
+            })
+            .collect();
+        if qualified.is_empty() {
+            return;
+        }
+        qualified.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
+        let mut ordered = Vec::with_capacity(qualified.len());
+        let mut i = 0;
+        while i < qualified.len() {
+            let mut j = i + 1;
+            while j < qualified.len() && self.votes[qualified[j]] == self.votes[qualified[i]] {
+                j += 1;
+            }
+            let mut group: Vec<usize> = qualified[i..j].to_vec();
+            // Order within equal votes matters only for the order of election and
+            // for who takes the last place.
+            while group.len() > 1 && ordered.len() < self.vacancies() {
+                let first = self.break_tie(&group, TiePurpose::Election);
+                ordered.push(first);
+                group.retain(|&c| c != first);
+            }
+            ordered.extend(group);
+            i = j;
+        }
+        ordered.truncate(self.vacancies());
+        for c in ordered {
+            self.status[c] = Status::Elected;
+            self.hopeful[c] = false;
+            self.pending[c] = true;
+            self.elected.push(c);
+            self.stage_elected.push(c);
+        }
+    }
+
+    fn elect_remaining(&mut self, rest: &[usize], excluded: &[usize]) {
+        for &c in excluded {
+            self.status[c] = Status::Excluded;
+            self.hopeful[c] = false;
+            self.excluded.push(c);
+        }
+        let mut rest = rest.to_vec();
+        rest.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
+        for c in rest {
+            self.status[c] = Status::Elected;
+            self.hopeful[c] = false;
+            self.elected.push(c);
+            self.stage_elected.push(c);
+        }
+        let number = self.next_stage_number();
+        self.end_point(number, true);
+        self.push_stage(number, None, Action::ElectRemaining, excluded.to_vec());
+    }
+
+    // ----- surpluses --------------------------------------------------------
+
+    /// The candidate whose surplus is transferred now, if any (and not deferred).
+    fn surplus_to_transfer(&mut self) -> Option<usize> {
+        let transfer_zero = self.rules.surplus.zero_surplus == ZeroSurplus::TransferAsStage;
+        // SSI r.48(1): only a candidate whose votes *exceed* the quota has a surplus.
+        for c in 0..self.names.len() {
+            if self.pending[c] && self.surplus(c).is_zero() && !transfer_zero {
+                self.pending[c] = false;
+            }
+        }
+        let candidates: Vec<usize> = (0..self.names.len()).filter(|&c| self.pending[c]).collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        if self.rules.surplus.deferral != Threshold::Never && self.deferred(&candidates) {
+            return None;
+        }
+        match self.rules.surplus.order {
+            SurplusOrder::OrderOfElection => {
+                self.elected.iter().copied().find(|&c| self.pending[c])
+            }
+            SurplusOrder::Largest => {
+                let high = candidates
+                    .iter()
+                    .map(|&c| self.surplus(c))
+                    .max()
+                    .unwrap_or_else(N::zero);
+                let tied: Vec<usize> = candidates
+                    .into_iter()
+                    .filter(|&c| self.surplus(c) == high)
+                    .collect();
+                Some(if tied.len() == 1 {
+                    tied[0]
+                } else {
+                    self.break_tie(&tied, TiePurpose::SurplusOrder)
+                })
+            }
+        }
+    }
+
+    fn total_pending_surplus(&self) -> N {
+        (0..self.names.len())
+            .filter(|&c| self.pending[c])
+            .fold(N::zero(), |acc, c| acc.add(&self.surplus(c)))
+    }
+
+    fn within(&self, total: &N, difference: &N, t: Threshold) -> bool {
+        match t {
+            Threshold::Never => false,
+            Threshold::NotExceeding => total <= difference,
+            Threshold::LessThan => total < difference,
+        }
+    }
+
+    /// ERS97 5.2.2: defer all surpluses when their total cannot change which
+    /// candidate(s) are excluded next.
+    fn deferred(&self, _pending: &[usize]) -> bool {
+        let s = self.total_pending_surplus();
+        let mut low = self.hopefuls();
+        if low.len() < 2 {
+            return false;
+        }
+        low.sort_by(|&a, &b| self.votes[a].cmp(&self.votes[b]));
+        let t = self.rules.surplus.deferral;
+        // (a) the difference between the two lowest.
+        let gap = self.votes[low[1]].sub(&self.votes[low[0]]);
+        if self.within(&s, &gap, t) {
+            return true;
+        }
+        // (b) a group of lowest candidates that could be excluded together.
+        self.bulk_group(&low, &s, t).is_some()
+    }
+
+    /// The largest group (at least two) of lowest candidates, not splitting
+    /// equal votes, leaving enough candidates for the places, whose votes
+    /// plus `extra` compare by `t` with the next candidate's votes.
+    fn bulk_group(&self, sorted: &[usize], extra: &N, t: Threshold) -> Option<usize> {
+        if t == Threshold::Never {
+            return None;
+        }
+        let max_k = sorted.len().saturating_sub(self.vacancies());
+        let mut sum = N::zero();
+        let mut best = None;
+        for k in 1..=max_k.min(sorted.len() - 1) {
+            sum = sum.add(&self.votes[sorted[k - 1]]);
+            if k < 2 {
+                continue;
+            }
+            let next = &self.votes[sorted[k]];
+            if *next == self.votes[sorted[k - 1]] {
+                continue;
+            }
+            if self.within(&sum.add(extra), next, t) {
+                best = Some(k);
+            }
+        }
+        best
+    }
+
+    fn transfer_surplus(&mut self, c: usize) {
+        let surplus = self.surplus(c);
+        let number = self.next_stage_number();
+        let arrival = self.history.len();
+        let parcels = std::mem::take(&mut self.parcels[c]);
+        let examined: Vec<&Parcel<N>> = match self.rules.surplus.method {
+            SurplusMethod::LastParcel => {
+                let last = parcels.iter().map(|p| p.arrival).max().unwrap_or(0);
+                parcels.iter().filter(|p| p.arrival == last).collect()
+            }
+            _ => parcels.iter().collect(),
+        };
+        // Route every examined parcel first: the transfer value may depend on
+        // how many papers are transferable.
+        let mut routed = Vec::with_capacity(examined.len());
+        for p in &examined {
+            let r = self.route(&p.entries);
+            let dests: Vec<(usize, Vec<Entry>, u64)> = r
+                .touched
+                .iter()
+                .map(|&d| {
+                    (
+                        d,
+                        std::mem::take(&mut self.dest_entries[d]),
+                        std::mem::replace(&mut self.dest_papers[d], 0),
+                    )
+                })
+                .collect();
+            routed.push((dests, r.exhausted_papers));
+        }
+        let tv_rules = self.rules.surplus.transfer_value;
+        let transferable_only = self.rules.surplus.papers == WhichPapers::TransferableOnly;
+        // Papers and value over which the surplus is spread.
+        let mut papers_all = 0u64;
+        let mut papers_transferable = 0u64;
+        let mut value_transferable = N::zero();
+        for (p, (dests, exh)) in examined.iter().zip(&routed) {
+            let moved: u64 = dests.iter().map(|d| d.2).sum();
+            papers_all += moved + exh;
+            papers_transferable += moved;
+            value_transferable = value_transferable.add(&p.value.mul_count(moved));
+        }
+        let tvs: Vec<N> = examined
+            .iter()
+            .map(|p| {
+                let tv = match self.rules.surplus.method {
+                    SurplusMethod::WeightedInclusive => {
+                        let total = if transferable_only {
+                            value_transferable.clone()
+                        } else {
+                            self.votes[c].clone()
+                        };
+                        if total.is_zero() {
+                            N::zero()
+                        } else {
+                            match tv_rules.steps {
+                                TvSteps::Single => N::mul_div(
+                                    &surplus,
+                                    &p.value,
+                                    &total,
+                                    tv_rules.rounding,
+                                    &self.ctx,
+                                ),
+                                TvSteps::Stepwise => {
+                                    let a =
+                                        N::mul(&p.value, &surplus, tv_rules.rounding, &self.ctx);
+                                    N::div(&a, &total, tv_rules.rounding, &self.ctx)
+                                }
+                            }
+                        }
+                    }
+                    SurplusMethod::UnweightedInclusive | SurplusMethod::LastParcel => {
+                        let n = if transferable_only {
+                            papers_transferable
+                        } else {
+                            papers_all
+                        };
+                        if n == 0 {
+                            N::zero()
+                        } else {
+                            N::div_count(&surplus, n, tv_rules.rounding, &self.ctx)
+                        }
+                    }
+                };
+                if tv_rules.cap_at_value && tv > p.value {
+                    p.value.clone()
+                } else {
+                    tv
+                }
+            })
+            .collect();
+        let mut moved_value = N::zero();
+        let mut exhausted_value = N::zero();
+        for ((dests, exh), tv) in routed.into_iter().zip(&tvs) {
+            if !transferable_only {
+                exhausted_value = exhausted_value.add(&tv.mul_count(exh));
+            }
+            for (d, entries, papers) in dests {
+                let credit = tv.mul_count(papers);
+                if tv.is_zero() {
+                    // A paper of no value carries nothing further: it is spent.
+                    continue;
+                }
+                moved_value = moved_value.add(&credit);
+                self.votes[d] = self.votes[d].add(&credit);
+                self.receive(d, tv.clone(), papers, entries, arrival);
+            }
+        }
+        let loss = surplus.sub(&moved_value).sub(&exhausted_value);
+        self.exhausted = self.exhausted.add(&exhausted_value);
+        match self.rules.surplus.loss {
+            LossShown::Separate => self.loss = self.loss.add(&loss),
+            LossShown::NonTransferable => self.exhausted = self.exhausted.add(&loss),
+        }
+        self.votes[c] = self.votes[c].sub(&surplus);
+        self.pending[c] = false;
+        let single_tv = match tvs.first() {
+            Some(first) if tvs.iter().all(|t| t == first) => Some(self.d(first)),
+            _ => None,
+        };
+        let action = Action::Surplus {
+            candidate: self.names[c].clone(),
+            surplus: self.d(&surplus),
+            transfer_value: single_tv,
+        };
+        self.maybe_recompute_quota();
+        self.end_point(number, true);
+        self.elect_qualified();
+        self.push_stage(number, None, action, Vec::new());
+    }
+
+    /// Sends each entry to its next continuing preference, filling
+    /// `dest_entries`/`dest_papers`.
+    fn route(&mut self, entries: &[Entry]) -> Routed {
+        let ballots = self.contest.ballots();
+        let mut touched = Vec::new();
+        let mut exhausted_papers = 0u64;
+        for e in entries {
+            let b = ballots.ballot(e.ranking as usize);
+            let mut p = e.pos as usize + 1;
+            loop {
+                let Some(next) = b.ranking.get(p) else {
+                    exhausted_papers += b.count.0;
+                    break;
+                };
+                let d = next.index();
+                if self.hopeful[d] {
+                    if self.dest_papers[d] == 0 {
+                        touched.push(d);
+                    }
+                    self.dest_entries[d].push(Entry {
+                        ranking: e.ranking,
+                        pos: p as u16,
+                    });
+                    self.dest_papers[d] += b.count.0;
+                    break;
+                }
+                p += 1;
+            }
+        }
+        Routed {
+            touched,
+            exhausted_papers,
+        }
+    }
+
+    fn receive(
+        &mut self,
+        d: usize,
+        value: N,
+        papers: u64,
+        mut entries: Vec<Entry>,
+        arrival: usize,
+    ) {
+        if let Some(last) = self.parcels[d].last_mut()
+            && last.arrival == arrival
+            && last.value == value
+        {
+            last.papers += papers;
+            last.entries.append(&mut entries);
+            return;
+        }
+        self.parcels[d].push(Parcel {
+            value,
+            papers,
+            entries,
+            arrival,
+        });
+    }
+
+    // ----- exclusion ----------------------------------------------------------
+
+    fn choose_exclusion(&mut self) -> Vec<usize> {
+        let mut low = self.hopefuls();
+        low.sort_by(|&a, &b| self.votes[a].cmp(&self.votes[b]).then(a.cmp(&b)));
+        let extra = self.total_pending_surplus();
+        if let Some(k) = self.bulk_group(&low, &extra, self.rules.exclusion.bulk) {
+            let mut set = low[..k].to_vec();
+            set.sort_unstable();
+            return set;
+        }
+        let lowest = self.votes[low[0]].clone();
+        let tied: Vec<usize> = low
+            .into_iter()
+            .filter(|&c| self.votes[c] == lowest)
+            .collect();
+        if tied.len() == 1 {
+            vec![tied[0]]
+        } else {
+            vec![self.break_tie(&tied, TiePurpose::Exclusion)]
+        }
+    }
+
+    fn exclude(&mut self, set: &[usize]) {
+        let number = self.next_stage_number();
+        for &c in set {
+            self.status[c] = Status::Excluded;
+            self.hopeful[c] = false;
+            self.excluded.push(c);
+        }
+        // (owner, parcel) pairs, grouped into batches.
+        let mut all: Vec<(usize, Parcel<N>)> = Vec::new();
+        for &c in set {
+            for p in std::mem::take(&mut self.parcels[c]) {
+                all.push((c, p));
+            }
+        }
+        let by_value = self.rules.exclusion.parcels == ExclusionParcels::ByValueDescending;
+        let mut batches: Vec<Vec<(usize, Parcel<N>)>> = Vec::new();
+        if by_value {
+            // Highest value first (ERS97 5.4.2); a stable sort keeps arrival order within a value.
+            all.sort_by(|a, b| b.1.value.cmp(&a.1.value));
+            for item in all {
+                match batches.last_mut() {
+                    Some(batch) if batch[0].1.value == item.1.value => batch.push(item),
+                    _ => batches.push(vec![item]),
+                }
+            }
+        } else {
+            batches.push(all);
+        }
+        let names: Vec<String> = set.iter().map(|&c| self.names[c].clone()).collect();
+        let n_batches = batches.len();
+        if n_batches == 0 || (n_batches == 1 && batches[0].is_empty()) {
+            self.maybe_recompute_quota();
+            self.end_point(number, true);
+            self.elect_qualified();
+            let action = Action::Exclusion {
+                candidates: names,
+                transfer_value: None,
+            };
+            self.push_stage(number, by_value.then_some(1), action, set.to_vec());
+            return;
+        }
+        for (i, batch) in batches.into_iter().enumerate() {
+            let last = i + 1 == n_batches;
+            let arrival = self.history.len();
+            let value = batch[0].1.value.clone();
+            if self.vacancies() > 0 {
+                for (owner, parcel) in batch {
+                    let r = self.route(&parcel.entries);
+                    self.exhausted = self
+                        .exhausted
+                        .add(&parcel.value.mul_count(r.exhausted_papers));
+                    for d in r.touched {
+                        let entries = std::mem::take(&mut self.dest_entries[d]);
+                        let papers = std::mem::replace(&mut self.dest_papers[d], 0);
+                        let credit = parcel.value.mul_count(papers);
+                        self.votes[d] = self.votes[d].add(&credit);
+                        self.receive(d, parcel.value.clone(), papers, entries, arrival);
+                    }
+                    let out = parcel.value.mul_count(parcel.papers);
+                    self.votes[owner] = self.votes[owner].sub(&out);
+                }
+            }
+            // ERS97 5.5.2: once the places are filled, nothing more moves; the
+            // papers left stay with the excluded candidate.
+            self.maybe_recompute_quota();
+            self.end_point(number, last);
+            if by_value || last {
+                self.elect_qualified();
+            }
+            if by_value {
+                let action = Action::Exclusion {
+                    candidates: names.clone(),
+                    transfer_value: Some(self.d(&value)),
+                };
+                let excluded = if i == 0 { set.to_vec() } else { Vec::new() };
+                self.push_stage(number, Some(i as u32 + 1), action, excluded);
+            } else {
+                let action = Action::Exclusion {
+                    candidates: names.clone(),
+                    transfer_value: None,
+                };
+                self.push_stage(number, None, action, set.to_vec());
+            }
+        }
+    }
+
+    // ----- records --------------------------------------------------------------
+
+    fn next_stage_number(&self) -> u32 {
+        self.stages.last().map(|s| s.number + 1).unwrap_or(1)
+    }
+
+    fn end_point(&mut self, stage: u32, end_of_stage: bool) {
+        self.history.push(Point {
+            stage,
+            end_of_stage,
+            votes: self.votes.clone(),
+        });
+    }
+
+    fn push_stage(
+        &mut self,
+        number: u32,
+        sub_stage: Option<u32>,
+        action: Action,
+        excluded: Vec<usize>,
+    ) {
+        let mut totals = IndexMap::with_capacity(self.names.len());
+        let mut transfers = IndexMap::with_capacity(self.names.len());
+        let first = self.stages.is_empty();
+        for c in 0..self.names.len() {
+            totals.insert(self.names[c].clone(), self.d(&self.votes[c]));
+            if !first {
+                transfers.insert(
+                    self.names[c].clone(),
+                    self.d(&self.votes[c].sub(&self.prev_totals[c])),
+                );
+            }
+        }
+        self.prev_totals.clone_from(&self.votes);
+        let stage = Stage {
+            number,
+            sub_stage,
+            action,
+            quota: self.d(&self.quota),
+            totals,
+            transfers,
+            exhausted: self.d(&self.exhausted),
+            loss_by_fraction: self.d(&self.loss),
+            elected: std::mem::take(&mut self.stage_elected)
+                .into_iter()
+                .map(|c| self.names[c].clone())
+                .collect(),
+            excluded: excluded
+                .into_iter()
+                .map(|c| self.names[c].clone())
+                .collect(),
+            ties: std::mem::take(&mut self.ties),
+            keep_values: None,
+            iterations: None,
+        };
+        self.stages.push(stage);
+    }
+
+    // ----- ties -------------------------------------------------------------------
+
+    /// Chooses one of `tied` (to exclude, or to elect / transfer first) and
+    /// records the decision.
+    fn break_tie(&mut self, tied: &[usize], purpose: TiePurpose) -> usize {
+        let lowest = purpose == TiePurpose::Exclusion;
+        let mut set: Vec<usize> = tied.to_vec();
+        set.sort_unstable();
+        let chain = self.rules.ties.chain.clone();
+        let mut decided: Option<(usize, TieMethod)> = None;
+        for method in chain {
+            match method {
+                TieBreak::Backward | TieBreak::Forward => {
+                    let backward = method == TieBreak::Backward;
+                    let points: Vec<usize> = if backward {
+                        (0..self.history.len())
+                            .rev()
+                            .filter(|&i| self.history[i].end_of_stage)
+                            .collect()
+                    } else {
+                        (0..self.history.len()).collect()
+                    };
+                    if let Some((c, stage)) = self.look(&mut set, &points, lowest) {
+                        let m = if backward {
+                            TieMethod::Backward { stage }
+                        } else {
+                            TieMethod::Forward { stage }
+                        };
+                        decided = Some((c, m));
+                    }
+                }
+                TieBreak::Order => {
+                    let pos =
+                        |c: &usize| self.order.iter().position(|x| x == c).unwrap_or(usize::MAX);
+                    let pick_last =
+                        lowest && self.rules.ties.order_picks == OrderPicks::StrongestFirst;
+                    let c = if pick_last {
+                        set.iter().copied().max_by_key(pos)
+                    } else {
+                        set.iter().copied().min_by_key(pos)
+                    };
+                    if let Some(c) = c {
+                        decided = Some((c, TieMethod::Order));
+                    }
+                }
+                TieBreak::Lot => {
+                    let draw = self.draws;
+                    let k = self.draw(set.len() as u64) as usize;
+                    decided = Some((set[k], TieMethod::Lot { draw }));
+                }
+            }
+            if decided.is_some() {
+                break;
+            }
+        }
+        // A chain without Order or Lot can end undecided: ballot-paper order
+        // then decides, recorded as an order decision.
+        let (chosen, method) = decided.unwrap_or_else(|| {
+            let c = if lowest {
+                *set.last().unwrap_or(&tied[0])
+            } else {
+                set[0]
+            };
+            (c, TieMethod::Order)
+        });
+        let mut between: Vec<usize> = tied.to_vec();
+        between.sort_unstable();
+        self.ties.push(TieDecision {
+            purpose,
+            between: between.iter().map(|&c| self.names[c].clone()).collect(),
+            method,
+            chosen: self.names[chosen].clone(),
+        });
+        chosen
+    }
+
+    /// Looks at earlier points in `points` order; narrows `set` (by the
+    /// [`Multiway`] rule) and returns the decided candidate and the stage
+    /// consulted, if the points decide.
+    fn look(&self, set: &mut Vec<usize>, points: &[usize], lowest: bool) -> Option<(usize, u32)> {
+        let extreme = |vals: &[(usize, &N)]| -> Vec<usize> {
+            let best = if lowest {
+                vals.iter().map(|v| v.1).min()
+            } else {
+                vals.iter().map(|v| v.1).max()
+            };
+            vals.iter()
+                .filter(|v| Some(v.1) == best)
+                .map(|v| v.0)
+                .collect()
+        };
+        for &i in points {
+            let point = &self.history[i];
+            let vals: Vec<(usize, &N)> = set.iter().map(|&c| (c, &point.votes[c])).collect();
+            if vals.iter().all(|v| v.1 == vals[0].1) {
+                continue;
+            }
+            match self.rules.ties.multiway {
+                Multiway::Narrow => {
+                    let keep = extreme(&vals);
+                    if keep.len() == 1 {
+                        return Some((keep[0], point.stage));
+                    }
+                    *set = keep;
+                }
+                Multiway::UniqueExtreme => {
+                    let keep = extreme(&vals);
+                    if keep.len() == 1 {
+                        return Some((keep[0], point.stage));
+                    }
+                }
+                Multiway::AllDifferent => {
+                    let mut sorted: Vec<&N> = vals.iter().map(|v| v.1).collect();
+                    sorted.sort();
+                    sorted.dedup();
+                    if sorted.len() == vals.len() {
+                        return Some((extreme(&vals)[0], point.stage));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// A uniform draw in `0..n` from the seeded stream (rejection sampling,
+    /// so that no outcome is favoured).
+    fn draw(&mut self, n: u64) -> u64 {
+        self.draws += 1;
+        let rng = self.lot.get_or_insert_with(|| {
+            let seed = self
+                .rules
+                .ties
+                .seed
+                .as_deref()
+                .and_then(|s| seed_bytes(s).ok())
+                .unwrap_or([0; 32]);
+            ChaCha20Rng::from_seed(seed)
+        });
+        let zone = u64::MAX - (u64::MAX % n);
+        loop {
+            let x = rng.next_u64();
+            if x < zone {
+                return x % n;
+            }
+        }
+    }
+}
+
+/// Candidate names made unique within a contest: a shared name becomes
+/// `name #n` with the candidate's 1-based number.
+fn unique_names(contest: &Contest) -> Vec<String> {
+    let cands = contest.candidates();
+    cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if cands.iter().filter(|o| o.name == c.name).count() > 1 {
+                format!("{} #{}", c.name, i + 1)
+            } else {
+                c.name.clone()
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,1 @@
+//! Rendering a transcript: the text result sheet and CSV (being written).
