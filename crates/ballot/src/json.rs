@@ -1,15 +1,644 @@
-//! JSON reader and writer (placeholder: being written).
-use crate::{Election, Error, ErrorKind, ReadOptions};
-use std::io;
-/// Reads a JSON file.
-pub fn read(_input: &[u8], _opts: &ReadOptions) -> Result<Election, Error> {
-    Err(Error::new(ErrorKind::UnknownFormat(
-        "JSON reader not yet written".into(),
-    )))
+//! recount's own election format, JSON: the reader and the writer. It holds
+//! everything the model holds, for any number of contests and any names, so
+//! `read(write(e)) == e` for every [`Election`].
+//!
+//! # Schema (`recount-election/1`)
+//!
+//! ```text
+//! {
+//!   "format": "recount-election/1",        // required, first by convention
+//!   "id": string, "title": string,
+//!   "contests": [                          // at least one; ids distinct
+//!     {
+//!       "id": string, "title": string,
+//!       "seats": integer >= 1,
+//!       "candidates": [                    // at least one; ids distinct
+//!         {"id": string, "name": string,
+//!          "affiliation": string,          // optional
+//!          "attributes": {string: string}} // optional
+//!       ],
+//!       "withdrawn": [candidate id],       // optional, default []
+//!       "tie_order": [candidate id],       // optional: every candidate once, strongest first
+//!       "policy": {"equal-rankings": "reject" | "end-at-tie",
+//!                  "skipped-ranks": "reject" | "close-up" | "end-at-gap",
+//!                  "repeated-candidates": "reject" | "keep-first",
+//!                  "overvotes": "reject" | "end-at-overvote" | "skip-rank"},
+//!                                          // optional; a missing field is "reject"
+//!       "irregularities": {"equal_rankings": n, "skipped_ranks": n,
+//!                          "repeated_candidates": n, "overvotes": n},
+//!                                          // optional; a missing field is 0
+//!       "blank": integer >= 0,             // optional, default 0: papers ranking nobody
+//!       "ballots": [{"count": integer >= 1, "ranking": [candidate id, …]}]
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! Rankings name candidates by their `id` and must be strict: no unknown id,
+//! no id twice. An entry with an empty ranking adds blank papers; entries
+//! with the same ranking are merged (the writer never produces either).
+//! Unknown fields are errors, so a misspelt key is never silently ignored.
+//! Counts are exact integers up to 2⁶⁴−1.
+//!
+//! The file records the import policy its papers were read with; the
+//! reader does not apply [`ReadOptions::policy`] (the rankings are already
+//! strict) and does not use [`ReadOptions::id`] (the file has its own). When
+//! [`ReadOptions::seats`] is given, every contest's seats must equal it.
+//!
+//! # Errors
+//!
+//! Every error names the JSON path of the value (`contests[0].ballots[3].ranking[1]`)
+//! and its position. For a document that serde_json cannot parse into the
+//! schema the position is serde_json's (where it detected the problem,
+//! usually just after the offending token), with the path from
+//! `serde_path_to_error`; for a well-formed document that breaks a rule
+//! above, it is the start of the offending value, found by walking the text
+//! along the path. Columns count characters, as [`crate::Position`] says.
+//!
+//! # Writer layout
+//!
+//! Two-space indentation, one candidate and one ballot per line, fields in
+//! schema order; `withdrawn`, `tie_order`, `affiliation` and `attributes`
+//! only when present; `policy`, `irregularities` and `blank` always.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::describe_found;
+use crate::model::{Candidate, CandidateId, Contest, Election};
+use crate::policy::{
+    EqualRankings, ImportPolicy, Irregularities, Overvotes, RepeatedCandidates, SkippedRanks,
+};
+use crate::store::{BallotsBuilder, RankingError};
+use crate::{Error, ErrorKind, Format, Position, ReadOptions};
+
+const FORMAT: Format = Format::Json;
+/// The value of the `format` field this module reads and writes.
+pub const VERSION: &str = "recount-election/1";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ElectionDto<'a> {
+    #[allow(dead_code)]
+    format: Version,
+    id: String,
+    title: String,
+    #[serde(borrow)]
+    contests: Vec<ContestDto<'a>>,
 }
-/// Writes JSON.
-pub fn write(_e: &Election, _out: &mut dyn io::Write) -> Result<(), Error> {
-    Err(Error::new(ErrorKind::UnknownFormat(
-        "JSON writer not yet written".into(),
-    )))
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContestDto<'a> {
+    id: String,
+    title: String,
+    seats: u32,
+    candidates: Vec<CandidateDto>,
+    #[serde(default)]
+    withdrawn: Vec<String>,
+    #[serde(default)]
+    tie_order: Option<Vec<String>>,
+    #[serde(default)]
+    policy: PolicyDto,
+    #[serde(default)]
+    irregularities: IrregularitiesDto,
+    #[serde(default)]
+    blank: u64,
+    #[serde(borrow)]
+    ballots: Vec<BallotDto<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CandidateDto {
+    id: String,
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    affiliation: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    attributes: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BallotDto<'a> {
+    count: u64,
+    #[serde(borrow)]
+    ranking: Vec<Cow<'a, str>>,
+}
+
+/// The model's [`ImportPolicy`], with unknown fields refused.
+#[derive(Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+struct PolicyDto {
+    equal_rankings: EqualRankings,
+    skipped_ranks: SkippedRanks,
+    repeated_candidates: RepeatedCandidates,
+    overvotes: Overvotes,
+}
+
+/// The model's [`Irregularities`], with unknown fields refused.
+#[derive(Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct IrregularitiesDto {
+    equal_rankings: u64,
+    skipped_ranks: u64,
+    repeated_candidates: u64,
+    overvotes: u64,
+}
+
+/// The `format` field: deserializes only from [`VERSION`].
+struct Version;
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Version, D::Error> {
+        let s = Cow::<'de, str>::deserialize(d)?;
+        if s == VERSION {
+            Ok(Version)
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "format {s:?}; this recount reads {VERSION:?}"
+            )))
+        }
+    }
+}
+
+/// Reads a `recount-election/1` JSON document (see the module documentation).
+pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
+    let mut de = serde_json::Deserializer::from_slice(input);
+    let dto: ElectionDto<'_> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        parse_error(input, &path, e.into_inner())
+    })?;
+    de.end().map_err(|e| parse_error(input, "", e))?;
+    let at = |path: &[Seg<'_>], expected: &str, found: String| {
+        let pos = locate(input, path).unwrap_or_default();
+        Error::syntax(FORMAT, pos, format!("{expected} at {}", show(path)), found)
+    };
+
+    if dto.contests.is_empty() {
+        return Err(at(
+            &[Seg::Key("contests")],
+            "at least one contest",
+            "none".into(),
+        ));
+    }
+    let mut contest_ids = HashMap::new();
+    let mut contests = Vec::with_capacity(dto.contests.len());
+    for (ci, c) in dto.contests.into_iter().enumerate() {
+        let path = |rest: &[Seg<'static>]| {
+            let mut p = vec![Seg::Key("contests"), Seg::Index(ci)];
+            p.extend_from_slice(rest);
+            p
+        };
+        if let Some(first) = contest_ids.insert(c.id.clone(), ci) {
+            return Err(at(
+                &path(&[Seg::Key("id")]),
+                "a contest id no other contest has",
+                format!("{:?}, the id of contest {first}", c.id),
+            ));
+        }
+        if c.seats == 0 {
+            return Err(at(
+                &path(&[Seg::Key("seats")]),
+                "a number of seats from 1",
+                "0".into(),
+            ));
+        }
+        if let Some(want) = opts.seats.filter(|&s| s != c.seats) {
+            return Err(at(
+                &path(&[Seg::Key("seats")]),
+                &format!("{want} seats, as the options say"),
+                c.seats.to_string(),
+            ));
+        }
+        let n = c.candidates.len();
+        if n == 0 || n > CandidateId::MAX_CANDIDATES {
+            return Err(at(
+                &path(&[Seg::Key("candidates")]),
+                &format!("from 1 to {} candidates", CandidateId::MAX_CANDIDATES),
+                n.to_string(),
+            ));
+        }
+        let mut ids: HashMap<&str, CandidateId> = HashMap::with_capacity(n);
+        // n is at most MAX_CANDIDATES, so every index has an id.
+        let indexed = (0..n).filter_map(CandidateId::new);
+        for (k, (cand, id)) in c.candidates.iter().zip(indexed).enumerate() {
+            if let Some(first) = ids.insert(cand.id.as_str(), id) {
+                return Err(at(
+                    &path(&[Seg::Key("candidates"), Seg::Index(k), Seg::Key("id")]),
+                    "a candidate id no other candidate of the contest has",
+                    format!("{:?}, the id of candidate {}", cand.id, first.index()),
+                ));
+            }
+        }
+        let lookup = |id: &str, p: Vec<Seg<'_>>| {
+            ids.get(id).copied().ok_or_else(|| {
+                at(
+                    &p,
+                    "the id of one of the contest's candidates",
+                    describe_found(id),
+                )
+            })
+        };
+        let withdrawn = c
+            .withdrawn
+            .iter()
+            .enumerate()
+            .map(|(k, id)| lookup(id, path(&[Seg::Key("withdrawn"), Seg::Index(k)])))
+            .collect::<Result<Vec<_>, _>>()?;
+        let tie_order = match &c.tie_order {
+            Some(order) => {
+                let order = order
+                    .iter()
+                    .enumerate()
+                    .map(|(k, id)| lookup(id, path(&[Seg::Key("tie_order"), Seg::Index(k)])))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut seen = vec![false; n];
+                for (k, id) in order.iter().enumerate() {
+                    if std::mem::replace(&mut seen[id.index()], true) {
+                        return Err(at(
+                            &path(&[Seg::Key("tie_order"), Seg::Index(k)]),
+                            "each candidate once",
+                            format!("{:?} again", c.candidates[id.index()].id),
+                        ));
+                    }
+                }
+                if order.len() != n {
+                    return Err(at(
+                        &path(&[Seg::Key("tie_order")]),
+                        &format!("all {n} candidates"),
+                        format!("{} of them", order.len()),
+                    ));
+                }
+                Some(order)
+            }
+            None => None,
+        };
+
+        let mut builder = BallotsBuilder::new(n);
+        let mut errors = Vec::new();
+        let mut ranking = Vec::new();
+        for (bi, b) in c.ballots.iter().enumerate() {
+            let bpath = |rest: &[Seg<'static>]| {
+                let mut p = path(&[Seg::Key("ballots"), Seg::Index(bi)]);
+                p.extend_from_slice(rest);
+                p
+            };
+            ranking.clear();
+            let mut result = Ok(());
+            for (r, id) in b.ranking.iter().enumerate() {
+                match lookup(id, bpath(&[Seg::Key("ranking"), Seg::Index(r)])) {
+                    Ok(c) => ranking.push(c),
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                }
+            }
+            let result = result.and_then(|()| {
+                builder.push(&ranking, b.count).map_err(|e| match e {
+                    RankingError::Repeated { rank, .. } => at(
+                        &bpath(&[Seg::Key("ranking"), Seg::Index(rank)]),
+                        "a candidate not ranked before on this ballot",
+                        describe_found(&b.ranking[rank]),
+                    ),
+                    RankingError::ZeroCount => at(
+                        &bpath(&[Seg::Key("count")]),
+                        "a count of papers from 1",
+                        "0".into(),
+                    ),
+                    RankingError::TooManyPapers => at(
+                        &bpath(&[Seg::Key("count")]),
+                        "a total of papers below 2^64",
+                        b.count.to_string(),
+                    ),
+                    other => at(&bpath(&[]), "a valid ballot", other.to_string()),
+                })
+            });
+            if let Err(e) = result {
+                errors.push(e);
+                if errors.len() >= Error::MAX_REPORTED {
+                    break;
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::join(errors));
+        }
+        if c.blank > 0 {
+            builder.push(&[], c.blank).map_err(|_| {
+                at(
+                    &path(&[Seg::Key("blank")]),
+                    "a total of papers below 2^64",
+                    c.blank.to_string(),
+                )
+            })?;
+        }
+        let policy = ImportPolicy {
+            equal_rankings: c.policy.equal_rankings,
+            skipped_ranks: c.policy.skipped_ranks,
+            repeated_candidates: c.policy.repeated_candidates,
+            overvotes: c.policy.overvotes,
+        };
+        let irr = Irregularities {
+            equal_rankings: c.irregularities.equal_rankings,
+            skipped_ranks: c.irregularities.skipped_ranks,
+            repeated_candidates: c.irregularities.repeated_candidates,
+            overvotes: c.irregularities.overvotes,
+        };
+        let candidates = c
+            .candidates
+            .into_iter()
+            .map(|k| Candidate {
+                id: k.id,
+                name: k.name,
+                affiliation: k.affiliation,
+                attributes: k.attributes,
+            })
+            .collect();
+        let mut contest = Contest::new(c.id, c.title, c.seats, candidates, builder.build())?
+            .with_withdrawn(withdrawn)?;
+        if let Some(order) = tie_order {
+            contest = contest.with_tie_order(order)?;
+        }
+        contests.push(contest.with_import(policy, irr));
+    }
+    Election::new(dto.id, dto.title, contests)
+}
+
+/// Writes an election as `recount-election/1` JSON (see the module documentation).
+pub fn write(election: &Election, out: &mut dyn Write) -> Result<(), Error> {
+    let mut w = io::BufWriter::new(out);
+    let j = |v: &dyn erased::Json| v.json();
+    writeln!(w, "{{")?;
+    writeln!(w, "  \"format\": {},", j(&VERSION)?)?;
+    writeln!(w, "  \"id\": {},", j(&election.id.as_str())?)?;
+    writeln!(w, "  \"title\": {},", j(&election.title.as_str())?)?;
+    writeln!(w, "  \"contests\": [")?;
+    for (ci, c) in election.contests().iter().enumerate() {
+        writeln!(w, "    {{")?;
+        writeln!(w, "      \"id\": {},", j(&c.id())?)?;
+        writeln!(w, "      \"title\": {},", j(&c.title())?)?;
+        writeln!(w, "      \"seats\": {},", c.seats())?;
+        writeln!(w, "      \"candidates\": [")?;
+        let last = c.candidates().len().saturating_sub(1);
+        for (k, cand) in c.candidates().iter().enumerate() {
+            let dto = CandidateDto {
+                id: cand.id.clone(),
+                name: cand.name.clone(),
+                affiliation: cand.affiliation.clone(),
+                attributes: cand.attributes.clone(),
+            };
+            let comma = if k == last { "" } else { "," };
+            writeln!(w, "        {}{comma}", j(&dto)?)?;
+        }
+        writeln!(w, "      ],")?;
+        let id_of = |id: &CandidateId| c.candidate(*id).id.as_str();
+        if !c.withdrawn().is_empty() {
+            let ids: Vec<&str> = c.withdrawn().iter().map(id_of).collect();
+            writeln!(w, "      \"withdrawn\": {},", j(&ids)?)?;
+        }
+        if let Some(order) = c.tie_order() {
+            let ids: Vec<&str> = order.iter().map(id_of).collect();
+            writeln!(w, "      \"tie_order\": {},", j(&ids)?)?;
+        }
+        let p = c.policy();
+        let policy = PolicyDto {
+            equal_rankings: p.equal_rankings,
+            skipped_ranks: p.skipped_ranks,
+            repeated_candidates: p.repeated_candidates,
+            overvotes: p.overvotes,
+        };
+        writeln!(w, "      \"policy\": {},", j(&policy)?)?;
+        let i = c.irregularities();
+        let irr = IrregularitiesDto {
+            equal_rankings: i.equal_rankings,
+            skipped_ranks: i.skipped_ranks,
+            repeated_candidates: i.repeated_candidates,
+            overvotes: i.overvotes,
+        };
+        writeln!(w, "      \"irregularities\": {},", j(&irr)?)?;
+        writeln!(w, "      \"blank\": {},", c.ballots().blank().0)?;
+        writeln!(w, "      \"ballots\": [")?;
+        let last = c.ballots().len().saturating_sub(1);
+        let mut ids: Vec<&str> = Vec::new();
+        for (bi, b) in c.ballots().iter().enumerate() {
+            ids.clear();
+            ids.extend(b.ranking.iter().map(id_of));
+            let comma = if bi == last { "" } else { "," };
+            writeln!(
+                w,
+                "        {{\"count\": {}, \"ranking\": {}}}{comma}",
+                b.count.0,
+                j(&ids)?
+            )?;
+        }
+        writeln!(w, "      ]")?;
+        let comma = if ci + 1 == election.contests().len() {
+            ""
+        } else {
+            ","
+        };
+        writeln!(w, "    }}{comma}")?;
+    }
+    writeln!(w, "  ]")?;
+    writeln!(w, "}}")?;
+    w.flush()?;
+    Ok(())
+}
+
+mod erased {
+    //! Serializes a value to a JSON string, as an I/O error when it cannot.
+    pub(super) trait Json {
+        fn json(&self) -> std::io::Result<String>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> std::io::Result<String> {
+            serde_json::to_string(self).map_err(std::io::Error::other)
+        }
+    }
+}
+
+/// One step of a JSON path.
+#[derive(Clone, Copy, Debug)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn show(path: &[Seg<'_>]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    if s.is_empty() { "the top".into() } else { s }
+}
+
+/// A serde_json error as ours, with its path and position.
+fn parse_error(input: &[u8], path: &str, inner: serde_json::Error) -> Error {
+    if inner.is_io() {
+        return Error::new(ErrorKind::Io(io::Error::other(inner)));
+    }
+    let (line, column) = (inner.line() as u64, inner.column() as u64);
+    let message = inner.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let message = message
+        .strip_suffix(&suffix)
+        .unwrap_or(&message)
+        .to_string();
+    let pos = position_at_line_column(input, line, column);
+    // serde_path_to_error writes "." for the top and "?" for an unknown step.
+    let expected = if matches!(path, "" | "." | "?") {
+        format!("a {VERSION} document")
+    } else {
+        format!("a {VERSION} document at {path}")
+    };
+    Error::syntax(FORMAT, pos, expected, message)
+}
+
+/// Our position for serde_json's (line, byte column).
+fn position_at_line_column(input: &[u8], line: u64, column: u64) -> Position {
+    let mut start = 0usize;
+    for _ in 1..line.max(1) {
+        match input[start..].iter().position(|&b| b == b'\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    let end = (start + column.saturating_sub(1) as usize).min(input.len());
+    let chars = String::from_utf8_lossy(&input[start..end]).chars().count() as u64;
+    Position {
+        byte: end as u64,
+        line: line.max(1),
+        column: chars + 1,
+        ballot: None,
+    }
+}
+
+/// Where the value at `path` starts in a well-formed JSON document.
+fn locate(input: &[u8], path: &[Seg<'_>]) -> Option<Position> {
+    let mut i = ws(input, 0);
+    for seg in path {
+        match *seg {
+            Seg::Key(key) => {
+                if input.get(i) != Some(&b'{') {
+                    return None;
+                }
+                i = ws(input, i + 1);
+                loop {
+                    if input.get(i) != Some(&b'"') {
+                        return None;
+                    }
+                    let end = skip(input, i)?;
+                    let name: String = serde_json::from_slice(&input[i..end]).ok()?;
+                    i = ws(input, end);
+                    if input.get(i) != Some(&b':') {
+                        return None;
+                    }
+                    i = ws(input, i + 1);
+                    if name == key {
+                        break;
+                    }
+                    i = ws(input, skip(input, i)?);
+                    if input.get(i) != Some(&b',') {
+                        return None;
+                    }
+                    i = ws(input, i + 1);
+                }
+            }
+            Seg::Index(n) => {
+                if input.get(i) != Some(&b'[') {
+                    return None;
+                }
+                i = ws(input, i + 1);
+                for _ in 0..n {
+                    i = ws(input, skip(input, i)?);
+                    if input.get(i) != Some(&b',') {
+                        return None;
+                    }
+                    i = ws(input, i + 1);
+                }
+            }
+        }
+    }
+    let before = &input[..i];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    Some(Position {
+        byte: i as u64,
+        line: before.iter().filter(|&&b| b == b'\n').count() as u64 + 1,
+        column: String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count() as u64
+            + 1,
+        ballot: None,
+    })
+}
+
+fn ws(input: &[u8], mut i: usize) -> usize {
+    while matches!(input.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the JSON value starting at `i`.
+fn skip(input: &[u8], i: usize) -> Option<usize> {
+    match *input.get(i)? {
+        b'"' => {
+            let mut j = i + 1;
+            loop {
+                match *input.get(j)? {
+                    b'\\' => j += 2,
+                    b'"' => return Some(j + 1),
+                    _ => j += 1,
+                }
+            }
+        }
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match *input.get(j)? {
+                    b'"' => {
+                        j = skip(input, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while !matches!(
+                input.get(j),
+                None | Some(b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+            ) {
+                j += 1;
+            }
+            Some(j)
+        }
+    }
 }
