@@ -1,15 +1,1244 @@
-//! BLT reader and writer (placeholder: being written).
-use crate::{Election, Error, ErrorKind, ReadOptions};
-use std::io;
-/// Reads a BLT file.
-pub fn read(_input: &[u8], _opts: &ReadOptions) -> Result<Election, Error> {
-    Err(Error::new(ErrorKind::UnknownFormat(
-        "BLT reader not yet written".into(),
-    )))
+//! The BLT format of Hill, Wichmann and Woodall (Algorithm 123), as found in
+//! the wild: its reader and its canonical writer.
+//!
+//! # Grammar
+//!
+//! The file is read line by line (`\n` or `\r\n`; UTF-8, an optional byte-order
+//! mark). Blank lines are skipped everywhere except where said below, and so
+//! are comment lines, whose first non-blank character is `#`. `sep` is one or
+//! more spaces, tabs or commas (one Scottish file separates with commas); a
+//! `#` after the last token of a numeric line starts a comment.
+//!
+//! ```text
+//! file       = header { withdrawn | option } { ballot } end names title [extras] [notes]
+//! header     = count sep count                      candidates (1..=65535), seats (1..=candidates)
+//! withdrawn  = "-" cand { sep "-" cand }            withdrawn candidates, e.g. `-2 -5`
+//! option     = "[" word { sep arg } "]"             Droop's options, see below
+//! ballot     = [ "(" id ")" sep ] weight { sep rank } sep "0"
+//! weight     = count (1 ..= 2^64-1)                 papers with this ranking; after an id it must be 1
+//! rank       = cand { "=" cand } | "-"              equal ranking (OpenSTV, Droop); skipped rank (OpenSTV)
+//! cand       = number 1..=candidates | nickname     nicknames only after `[nick ...]`
+//! end        = "0"                                  a lone 0 ends the ballots
+//! names      = candidates × name                    in candidate-number order
+//! name       = quoted [ quoted ]                    name, or name and party: "James ADAMS" "Scottish Conservative…"
+//!            | text                                 unquoted: the rest of the line, trimmed (trailing commas dropped)
+//! title      = quoted [ quoted [ quoted ] ] | text  title, then Wichmann's optional source and comment strings
+//! extras     = up to two lines of quoted strings    source and comment (Droop), when not on the title line
+//! notes      = anything after a blank line, or      ignored: Droop's cfer tests keep prose there,
+//!              after both source and comment        Wichmann's M135 its first preferences
+//! quoted     = '"' { any but '"' | '""' } '"'       `""` is a quote, as in CSV
+//! ```
+//!
+//! Dialects and decisions:
+//!
+//! * **Unquoted names** keep the whole text: `Yvonne ALLAN (Lab)` is the
+//!   name, no party is guessed from parentheses. Only two quoted strings on
+//!   one line give a name *and* an affiliation.
+//! * **CSV-wrapped lines.** Some Scottish files went through a spreadsheet:
+//!   `"""Robert BARR"" ""Independent"""` is one quoted string whose content is
+//!   `"Robert BARR" "Independent"`; when such content itself starts with a
+//!   quote it is read again as a name (or title) line, once. Content that
+//!   does not, such as `"Grn ""Richie BRIAN"""`, is kept as it is
+//!   (`Grn "Richie BRIAN"`): no party is guessed.
+//! * **PrefLib name comments.** The Glasgow 2007 files give names only as
+//!   `# ALTERNATIVE NAME 3: Stephen Dornan (Lab)` comments followed by a
+//!   one-line title. When such comments name every candidate before the first
+//!   line after the ballots, they are the names and that line is the title.
+//! * **Blank papers.** `3378 0` is 3378 papers ranking nobody, kept as blank
+//!   papers. Repeated identical lines are merged by [`BallotsBuilder`].
+//! * **Irregular papers.** `=` (equal ranking), `-` (skipped rank) and a
+//!   candidate named twice are handed to [`crate::ImportPolicy::normalize`] as
+//!   [`Slot`]s; the default policy refuses them with an error naming the
+//!   option to set. A ranking left empty by the policy is a blank paper.
+//! * **Weights.** `0 1 2 0` (zero papers with a ranking) is refused: a lone
+//!   `0` ends the ballots, so no line can mean zero papers. Weights are
+//!   whole numbers; overflow is an error, never a wrap.
+//! * **Seats** must be 1 to the number of candidates (Droop refuses more
+//!   seats than candidates too); withdrawn candidates do not lower the bound.
+//!   When [`ReadOptions::seats`] is set it must agree with the file.
+//! * **Ballot ids** (OpenSTV): `(id) 1 3 2 0` is one paper; the weight after
+//!   an id must be 1, ids must be distinct, and either every ballot has one
+//!   or none does. The ids themselves are not kept.
+//! * **Droop's options** before the first ballot: `[tie 3 2 1]` sets the tie
+//!   order (strongest first), `[withdrawn 2 3]` withdraws, `[nick a b c]`
+//!   gives nicknames usable instead of numbers (in ballots and in later
+//!   options), `[undeclared 4]` marks undeclared write-ins, recorded as the
+//!   candidate attribute `undeclared=true`. `[droop ...]` holds counting
+//!   options; recount takes its rules elsewhere, so they are read and
+//!   dropped. Any other option is an error naming it.
+//! * **Too many names** are caught when a line follows the title directly
+//!   (`expected the end of the file after the title`), except in the quoted
+//!   dialect, where one name too many reads as the title and the real title
+//!   as Wichmann's source string: BLT cannot tell them apart.
+//! * Not supported: Droop's `/* ... */` comments, ballots spanning several
+//!   lines or several ballots on one line, names spanning lines.
+//!
+//! Errors carry the byte offset (from 0, a byte-order mark included), the
+//! line and column (from 1; the column counts characters and leaves out a
+//! byte-order mark) and, inside the ballot section, the ballot number: the
+//! 1-based index of the ballot line, blank and comment lines not counted.
+//! Every bad ballot line is reported (up to [`Error::MAX_REPORTED`]); errors
+//! in the header, the names or the title stop the reading.
+//!
+//! # Writing
+//!
+//! [`write`] writes canonical BLT: `N S`, a withdrawn line if any, `[tie ...]`
+//! if a tie order is set, `[undeclared ...]` if any candidate has the
+//! `undeclared=true` attribute, one line per distinct ranking in stored order
+//! (`count c1 c2 ... 0`), blank papers as `count 0`, the end marker `0`, the
+//! names quoted one per line (`"Name" "Party"` when there is an affiliation)
+//! and the contest's quoted title. BLT carries names, affiliations, seats,
+//! withdrawn candidates, tie order, ballots and title only: candidate ids
+//! (read back as the candidate numbers), other attributes, the import policy
+//! and its irregularity counts, the contest id and the election's own id and
+//! title are **not written**. A name, party or title holding `"`, a line
+//! break or another control character, and elections of more than one
+//! contest, are [`ErrorKind::Unrepresentable`].
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{self, Write};
+
+use crate::error::{Error, ErrorKind, Position, describe_found};
+use crate::format::{Format, ReadOptions};
+use crate::model::{Candidate, CandidateId, Contest, Election};
+use crate::policy::{Irregularities, Slot};
+use crate::store::{BallotsBuilder, RankingError};
+
+/// The candidate attribute recording Droop's `[undeclared ...]` option.
+pub const UNDECLARED: &str = "undeclared";
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads a BLT file into a single-contest election.
+///
+/// The election and contest id is `opts.id`, or `"blt"` when it is empty;
+/// the title comes from the file. Candidate ids are their numbers.
+pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
+    let id = if opts.id.is_empty() {
+        "blt"
+    } else {
+        opts.id.as_str()
+    };
+    Reader::new(input, opts).read(id)
 }
-/// Writes canonical BLT.
-pub fn write(_e: &Election, _out: &mut dyn io::Write) -> Result<(), Error> {
-    Err(Error::new(ErrorKind::UnknownFormat(
-        "BLT writer not yet written".into(),
-    )))
+
+/// One line of the input: its number and byte range (without the line break).
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    no: u64,
+    start: usize,
+    end: usize,
+}
+
+/// What a ballot line turned out to be.
+enum Outcome {
+    /// A ballot, added.
+    Ballot,
+    /// Blank or a comment.
+    Nothing,
+    /// The lone `0` ending the ballots.
+    End,
+}
+
+struct Reader<'a> {
+    input: &'a [u8],
+    opts: &'a ReadOptions,
+    /// Start of the next unread line.
+    pos: usize,
+    /// Number of the last line read.
+    no: u64,
+    candidates: usize,
+    nicks: HashMap<&'a [u8], CandidateId>,
+    /// Whether ballots carry OpenSTV ids, decided by the first ballot.
+    ids_mode: Option<bool>,
+    ids: HashMap<&'a [u8], u64>,
+    irregularities: Irregularities,
+    ranking: Vec<CandidateId>,
+    errors: Vec<Error>,
+}
+
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+fn is_sep(b: u8) -> bool {
+    b == b' ' || b == b'\t' || b == b','
+}
+
+/// Reads one plain ballot line starting at `i`: `weight {sep cand} sep 0`,
+/// with nothing but separators after the `0`. Returns the weight and the
+/// start of the next line, or `None` when the line needs the general path
+/// (anything unusual, including every error).
+#[inline]
+fn scan_plain(
+    b: &[u8],
+    mut i: usize,
+    candidates: u32,
+    ranking: &mut Vec<CandidateId>,
+) -> Option<(u64, usize)> {
+    let len = b.len();
+    while i < len && is_space(b[i]) {
+        i += 1;
+    }
+    let start = i;
+    let mut weight: u64 = 0;
+    while i < len {
+        let d = b[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        // At most 18 digits are accepted below, so this never wraps.
+        weight = weight.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    if i == start || i - start > 18 || weight == 0 {
+        return None;
+    }
+    ranking.clear();
+    loop {
+        let sep = i;
+        while i < len && is_sep(b[i]) {
+            i += 1;
+        }
+        if i == sep {
+            return None;
+        }
+        let start = i;
+        let mut c: u32 = 0;
+        while i < len {
+            let d = b[i].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            c = c.wrapping_mul(10).wrapping_add(u32::from(d));
+            i += 1;
+        }
+        if i == start || i - start > 5 {
+            return None;
+        }
+        if c == 0 {
+            break;
+        }
+        if c > candidates {
+            return None;
+        }
+        ranking.push(CandidateId::new(c as usize - 1)?);
+    }
+    while i < len && (is_sep(b[i]) || b[i] == b'\r') {
+        i += 1;
+    }
+    if i < len {
+        if b[i] != b'\n' {
+            return None;
+        }
+        i += 1;
+    }
+    Some((weight, i))
+}
+
+/// Parses a whole token of ASCII digits, refusing overflow.
+fn parse_u64(tok: &[u8]) -> Option<u64> {
+    if tok.is_empty() || !tok.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    tok.iter().try_fold(0u64, |acc, &d| {
+        acc.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
+}
+
+fn is_zero(tok: &[u8]) -> bool {
+    !tok.is_empty() && tok.iter().all(|&b| b == b'0')
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Splits `line[from..to]` into tokens separated by `sep` bytes, stopping at `#`.
+fn tokens(input: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < to {
+        while i < to && (is_sep(input[i]) || input[i] == b'\r') {
+            i += 1;
+        }
+        if i >= to || input[i] == b'#' {
+            break;
+        }
+        let start = i;
+        while i < to && !is_sep(input[i]) && input[i] != b'\r' {
+            i += 1;
+        }
+        out.push((start, i));
+    }
+    out
+}
+
+/// A rank of a ballot line as read, before the import policy.
+enum Rank {
+    One(CandidateId),
+    /// A range of the equal-ranking buffer.
+    Equal(usize, usize),
+    Skipped,
+}
+
+impl<'a> Reader<'a> {
+    fn new(input: &'a [u8], opts: &'a ReadOptions) -> Reader<'a> {
+        let pos = if input.starts_with(BOM) { BOM.len() } else { 0 };
+        Reader {
+            input,
+            opts,
+            pos,
+            no: 0,
+            candidates: 0,
+            nicks: HashMap::new(),
+            ids_mode: None,
+            ids: HashMap::new(),
+            irregularities: Irregularities::default(),
+            ranking: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The next line, or `None` at the end of the input.
+    fn next_line(&mut self) -> Option<Line> {
+        let input = self.input;
+        if self.pos >= input.len() {
+            return None;
+        }
+        let start = self.pos;
+        let nl = input[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|k| start + k);
+        let (mut end, next) = match nl {
+            Some(k) => (k, k + 1),
+            None => (input.len(), input.len()),
+        };
+        if end > start && input[end - 1] == b'\r' {
+            end -= 1;
+        }
+        self.pos = next;
+        self.no += 1;
+        Some(Line {
+            no: self.no,
+            start,
+            end,
+        })
+    }
+
+    /// The trimmed byte range of a line's text.
+    fn trimmed(&self, line: Line) -> (usize, usize) {
+        let (mut a, mut b) = (line.start, line.end);
+        while a < b && is_space(self.input[a]) {
+            a += 1;
+        }
+        while b > a && is_space(self.input[b - 1]) {
+            b -= 1;
+        }
+        (a, b)
+    }
+
+    /// True for a blank line or a comment line.
+    fn is_empty_line(&self, line: Line) -> bool {
+        let (a, b) = self.trimmed(line);
+        a == b || self.input[a] == b'#'
+    }
+
+    /// The next line that is neither blank nor a comment.
+    fn next_content_line(&mut self) -> Option<Line> {
+        while let Some(line) = self.next_line() {
+            if !self.is_empty_line(line) {
+                return Some(line);
+            }
+        }
+        None
+    }
+
+    fn position(&self, line: Line, at: usize) -> Position {
+        let column = self.input[line.start..at.min(line.end.max(line.start))]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count() as u64
+            + 1;
+        Position {
+            byte: at as u64,
+            line: line.no,
+            column,
+            ballot: None,
+        }
+    }
+
+    fn eof_position(&self) -> Position {
+        let input = self.input;
+        let lines = input.iter().filter(|&&b| b == b'\n').count() as u64;
+        let last_start = input.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        let last_start = if last_start == 0 && input.starts_with(BOM) {
+            BOM.len()
+        } else {
+            last_start
+        };
+        let column = input[last_start.min(input.len())..]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count() as u64
+            + 1;
+        Position {
+            byte: input.len() as u64,
+            line: lines + 1,
+            column,
+            ballot: None,
+        }
+    }
+
+    fn error_at(
+        &self,
+        line: Line,
+        at: usize,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Error {
+        Error::syntax(Format::Blt, self.position(line, at), expected, found)
+    }
+
+    fn error_eof(&self, expected: impl Into<String>) -> Error {
+        Error::syntax(Format::Blt, self.eof_position(), expected, "end of file")
+    }
+
+    /// Fails with everything collected so far plus `last`.
+    fn fail(&mut self, last: Error) -> Error {
+        let mut errors = std::mem::take(&mut self.errors);
+        errors.push(last);
+        Error::join(errors)
+    }
+
+    fn read(mut self, id: &str) -> Result<Election, Error> {
+        let Some(header) = self.next_content_line() else {
+            let e = self.error_eof("the numbers of candidates and seats");
+            return Err(e);
+        };
+        let (candidates, seats) = self.header(header)?;
+        self.candidates = candidates;
+        let mut withdrawn = BTreeSet::new();
+        let mut tie_order = None;
+        let mut undeclared = BTreeSet::new();
+        self.preamble(&mut withdrawn, &mut tie_order, &mut undeclared)?;
+        let builder = self.ballots()?;
+        let names = self.names();
+        let (names, title) = match names {
+            Ok(x) => x,
+            Err(e) => return Err(self.fail(e)),
+        };
+        if !self.errors.is_empty() {
+            return Err(Error::join(self.errors));
+        }
+        let candidates: Vec<Candidate> = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, affiliation))| {
+                let mut c = Candidate::named(i + 1, name);
+                c.affiliation = affiliation;
+                if undeclared.contains(&i) {
+                    c.attributes.insert(UNDECLARED.into(), "true".into());
+                }
+                c
+            })
+            .collect();
+        let mut contest = Contest::new(id, title, seats, candidates, builder.build())?
+            .with_withdrawn(withdrawn)?;
+        if let Some(order) = tie_order {
+            contest = contest.with_tie_order(order)?;
+        }
+        let contest = contest.with_import(self.opts.policy, self.irregularities);
+        Ok(Election::single(contest))
+    }
+
+    /// `candidates seats`.
+    fn header(&mut self, line: Line) -> Result<(usize, u32), Error> {
+        let toks = tokens(self.input, line.start, line.end);
+        let max = CandidateId::MAX_CANDIDATES;
+        let expected_n = format!("a number of candidates from 1 to {max}");
+        let Some(&(a, b)) = toks.first() else {
+            return Err(self.error_at(line, line.start, expected_n, "nothing"));
+        };
+        let n = match parse_u64(&self.input[a..b]) {
+            Some(n) if n >= 1 && n <= max as u64 => n as usize,
+            _ => {
+                let found = describe_found(&lossy(&self.input[a..b]));
+                return Err(self.error_at(line, a, expected_n, found));
+            }
+        };
+        let expected_s = format!("a number of seats from 1 to {n}");
+        let Some(&(a, b)) = toks.get(1) else {
+            return Err(self.error_at(line, line.end, expected_s, "end of line"));
+        };
+        let seats = match parse_u64(&self.input[a..b]) {
+            Some(s) if s >= 1 && s <= n as u64 => s as u32,
+            _ => {
+                let found = describe_found(&lossy(&self.input[a..b]));
+                return Err(self.error_at(line, a, expected_s, found));
+            }
+        };
+        if let Some(want) = self.opts.seats {
+            if want != seats {
+                let found = describe_found(&lossy(&self.input[a..b]));
+                return Err(self.error_at(
+                    line,
+                    a,
+                    format!("{want} seats, as the read options say"),
+                    found,
+                ));
+            }
+        }
+        if let Some(&(a, b)) = toks.get(2) {
+            let found = describe_found(&lossy(&self.input[a..b]));
+            return Err(self.error_at(
+                line,
+                a,
+                "the end of the header line (candidates, seats)",
+                found,
+            ));
+        }
+        Ok((n, seats))
+    }
+
+    /// Withdrawn lines and Droop options, up to the first ballot.
+    fn preamble(
+        &mut self,
+        withdrawn: &mut BTreeSet<CandidateId>,
+        tie_order: &mut Option<Vec<CandidateId>>,
+        undeclared: &mut BTreeSet<usize>,
+    ) -> Result<(), Error> {
+        loop {
+            let save = (self.pos, self.no);
+            let Some(line) = self.next_content_line() else {
+                return Ok(());
+            };
+            let (a, _) = self.trimmed(line);
+            let first = self.input[a];
+            let second = self.input.get(a + 1).copied().unwrap_or(b' ');
+            if first == b'-' && second.is_ascii_digit() {
+                for (s, e) in tokens(self.input, line.start, line.end) {
+                    let tok = &self.input[s..e];
+                    let c = match tok.split_first() {
+                        Some((b'-', num)) => self.number(num),
+                        _ => None,
+                    };
+                    let Some(c) = c else {
+                        let n = self.candidates;
+                        return Err(self.error_at(
+                            line,
+                            s,
+                            format!("a withdrawn candidate from -1 to -{n}"),
+                            describe_found(&lossy(tok)),
+                        ));
+                    };
+                    withdrawn.insert(c);
+                }
+            } else if first == b'[' {
+                self.option(line, withdrawn, tie_order, undeclared)?;
+            } else {
+                (self.pos, self.no) = save;
+                return Ok(());
+            }
+        }
+    }
+
+    /// A candidate number 1..=candidates.
+    fn number(&self, tok: &[u8]) -> Option<CandidateId> {
+        match parse_u64(tok) {
+            Some(k) if k >= 1 && k <= self.candidates as u64 => CandidateId::new(k as usize - 1),
+            _ => None,
+        }
+    }
+
+    /// A candidate number or nickname.
+    fn candidate(&self, tok: &[u8]) -> Option<CandidateId> {
+        self.number(tok).or_else(|| self.nicks.get(tok).copied())
+    }
+
+    fn expected_candidate(&self) -> String {
+        if self.nicks.is_empty() {
+            format!("a candidate number from 1 to {}", self.candidates)
+        } else {
+            format!(
+                "a candidate number from 1 to {} or a nickname",
+                self.candidates
+            )
+        }
+    }
+
+    /// `[word args...]`.
+    fn option(
+        &mut self,
+        line: Line,
+        withdrawn: &mut BTreeSet<CandidateId>,
+        tie_order: &mut Option<Vec<CandidateId>>,
+        undeclared: &mut BTreeSet<usize>,
+    ) -> Result<(), Error> {
+        let input = self.input;
+        let (open, end) = self.trimmed(line);
+        let Some(close) = input[open..end].iter().position(|&b| b == b']') else {
+            return Err(self.error_at(line, end, "] closing the option", "end of line"));
+        };
+        let close = open + close;
+        let rest = tokens(input, close + 1, end);
+        if let Some(&(s, e)) = rest.first() {
+            return Err(self.error_at(
+                line,
+                s,
+                "the end of the line after the option",
+                describe_found(&lossy(&input[s..e])),
+            ));
+        }
+        let toks = tokens(input, open + 1, close);
+        let Some((&(ns, ne), args)) = toks.split_first() else {
+            return Err(self.error_at(line, open + 1, "an option name", "nothing"));
+        };
+        let n = self.candidates;
+        let cids = |this: &Self| -> Result<Vec<CandidateId>, Error> {
+            args.iter()
+                .map(|&(s, e)| {
+                    this.candidate(&input[s..e]).ok_or_else(|| {
+                        this.error_at(
+                            line,
+                            s,
+                            this.expected_candidate(),
+                            describe_found(&lossy(&input[s..e])),
+                        )
+                    })
+                })
+                .collect()
+        };
+        match &input[ns..ne] {
+            b"tie" => {
+                let order = cids(self)?;
+                let distinct: BTreeSet<_> = order.iter().collect();
+                if order.len() != n || distinct.len() != n {
+                    return Err(self.error_at(
+                        line,
+                        open,
+                        format!("a [tie] order naming each of the {n} candidates once"),
+                        describe_found(&lossy(&input[open..=close])),
+                    ));
+                }
+                *tie_order = Some(order);
+            }
+            b"withdrawn" => withdrawn.extend(cids(self)?),
+            b"undeclared" => undeclared.extend(cids(self)?.into_iter().map(CandidateId::index)),
+            b"nick" => {
+                if args.len() != n {
+                    return Err(self.error_at(
+                        line,
+                        open,
+                        format!("a [nick] list of {n} nicknames, one per candidate"),
+                        describe_found(&lossy(&input[open..=close])),
+                    ));
+                }
+                let mut nicks = HashMap::new();
+                for (i, &(s, e)) in args.iter().enumerate() {
+                    let nick = &input[s..e];
+                    let bad = nick.iter().all(u8::is_ascii_digit)
+                        || nick.contains(&b'=')
+                        || nick == b"-"
+                        || nicks.contains_key(nick);
+                    let id = CandidateId::new(i);
+                    match id {
+                        Some(id) if !bad => {
+                            nicks.insert(nick, id);
+                        }
+                        _ => {
+                            return Err(self.error_at(
+                                line,
+                                s,
+                                "a nickname not used before, not a number and without `=`",
+                                describe_found(&lossy(nick)),
+                            ));
+                        }
+                    }
+                }
+                self.nicks = nicks;
+            }
+            // Counting options: recount takes its rules from elsewhere.
+            b"droop" => {}
+            other => {
+                return Err(self.error_at(
+                    line,
+                    ns,
+                    "an option tie, withdrawn, nick, undeclared or droop",
+                    describe_found(&lossy(other)),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The ballot section, through the end marker. Collects every bad ballot
+    /// line in `self.errors`; fails at once only when the section cannot be
+    /// followed any further.
+    fn ballots(&mut self) -> Result<BallotsBuilder, Error> {
+        let mut builder = BallotsBuilder::new(self.candidates);
+        let input = self.input;
+        let n = self.candidates as u32;
+        let mut ranking = std::mem::take(&mut self.ranking);
+        let mut ballot_no: u64 = 0;
+        loop {
+            // Ballots with OpenSTV ids never take the plain path, and a plain
+            // first ballot settles that ballots have none.
+            let plain = if self.ids_mode == Some(true) {
+                None
+            } else {
+                scan_plain(input, self.pos, n, &mut ranking)
+            };
+            if let Some((weight, next)) = plain {
+                // A repeated candidate (or an overflowing total) goes to the
+                // general path, which applies the policy or reports it.
+                if builder.push(&ranking, weight).is_ok() {
+                    self.ids_mode = Some(false);
+                    self.pos = next;
+                    self.no += 1;
+                    ballot_no += 1;
+                    continue;
+                }
+            }
+            let Some(line) = self.next_line() else {
+                let e = self.error_eof("a ballot or the 0 that ends the ballots");
+                return Err(self.fail(e));
+            };
+            if self.is_empty_line(line) {
+                continue;
+            }
+            let (a, _) = self.trimmed(line);
+            let first = input[a];
+            if !(first.is_ascii_digit() || first == b'(' || first == b'-' || first == b'[') {
+                // Most likely the names, with the end marker missing.
+                let (s, e) = self.trimmed(line);
+                let e = self.error_at(
+                    line,
+                    a,
+                    "a ballot or the 0 that ends the ballots",
+                    describe_found(&lossy(&input[s..e])),
+                );
+                return Err(self.fail(e));
+            }
+            match self.ballot_line(line, ballot_no + 1, &mut builder) {
+                Ok(Outcome::End) => break,
+                Ok(Outcome::Nothing) => {}
+                Ok(Outcome::Ballot) => ballot_no += 1,
+                Err(e) => {
+                    ballot_no += 1;
+                    self.errors.push(e);
+                    if self.errors.len() >= Error::MAX_REPORTED {
+                        return Err(Error::join(std::mem::take(&mut self.errors)));
+                    }
+                }
+            }
+        }
+        self.ranking = ranking;
+        Ok(builder)
+    }
+
+    /// One ballot line on the general path.
+    fn ballot_line(
+        &mut self,
+        line: Line,
+        ballot_no: u64,
+        builder: &mut BallotsBuilder,
+    ) -> Result<Outcome, Error> {
+        let input = self.input;
+        let err = |this: &Self, at: usize, expected: String, found: String| {
+            let mut pos = this.position(line, at);
+            pos.ballot = Some(ballot_no);
+            Error::syntax(Format::Blt, pos, expected, found)
+        };
+        let found_tok = |s: usize, e: usize| describe_found(&lossy(&input[s..e]));
+        let (a, end) = self.trimmed(line);
+        let mut from = line.start;
+        let mut id: Option<(usize, usize)> = None;
+        if input[a] == b'(' {
+            let Some(k) = input[a..end].iter().position(|&b| b == b')') else {
+                return Err(err(
+                    self,
+                    end,
+                    "a ) closing the ballot id".into(),
+                    "end of line".into(),
+                ));
+            };
+            id = Some((a, a + k + 1));
+            from = a + k + 1;
+        }
+        let toks = tokens(input, from, line.end);
+        let Some((&(ws, we), ranks)) = toks.split_first() else {
+            if id.is_some() {
+                return Err(err(
+                    self,
+                    line.end,
+                    "a paper count of 1 after the ballot id".into(),
+                    "end of line".into(),
+                ));
+            }
+            return Ok(Outcome::Nothing);
+        };
+        let weight_tok = &input[ws..we];
+        if id.is_none() && is_zero(weight_tok) {
+            if let Some(&(s, e)) = ranks.first() {
+                return Err(err(
+                    self,
+                    ws,
+                    "a paper count of at least 1 (a lone 0 ends the ballots)".into(),
+                    format!("{} followed by {}", found_tok(ws, we), found_tok(s, e)),
+                ));
+            }
+            return Ok(Outcome::End);
+        }
+        let has_id = id.is_some();
+        match self.ids_mode {
+            None => self.ids_mode = Some(has_id),
+            Some(mode) if mode != has_id => {
+                let (expected, at) = if mode {
+                    ("a ballot id, as the first ballot has", ws)
+                } else {
+                    ("no ballot id, as the first ballot has none", a)
+                };
+                let found = match id {
+                    Some((s, e)) => found_tok(s, e),
+                    None => found_tok(ws, we),
+                };
+                return Err(err(self, at, expected.into(), found));
+            }
+            Some(_) => {}
+        }
+        let weight = match parse_u64(weight_tok) {
+            Some(w) if w >= 1 && (!has_id || w == 1) => w,
+            Some(w) if w >= 1 => {
+                return Err(err(
+                    self,
+                    ws,
+                    "a paper count of 1 after a ballot id".into(),
+                    found_tok(ws, we),
+                ));
+            }
+            Some(_) => {
+                return Err(err(
+                    self,
+                    ws,
+                    "a paper count of at least 1 (a lone 0 ends the ballots)".into(),
+                    found_tok(ws, we),
+                ));
+            }
+            None => {
+                let expected = if weight_tok.iter().all(u8::is_ascii_digit) {
+                    "a paper count below 2^64"
+                } else {
+                    "a paper count"
+                };
+                return Err(err(self, ws, expected.into(), found_tok(ws, we)));
+            }
+        };
+        let mut read: Vec<(Rank, (usize, usize))> = Vec::new();
+        let mut equal: Vec<CandidateId> = Vec::new();
+        let mut closed = None;
+        for (k, &(s, e)) in ranks.iter().enumerate() {
+            let tok = &input[s..e];
+            if is_zero(tok) {
+                closed = Some(k);
+                break;
+            }
+            if tok == b"-" {
+                read.push((Rank::Skipped, (s, e)));
+                continue;
+            }
+            if tok.contains(&b'=') {
+                let from = equal.len();
+                let mut at = s;
+                for part in tok.split(|&b| b == b'=') {
+                    let Some(c) = self.candidate(part) else {
+                        let found = if part.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            describe_found(&lossy(part))
+                        };
+                        return Err(err(self, at, self.expected_candidate(), found));
+                    };
+                    equal.push(c);
+                    at += part.len() + 1;
+                }
+                read.push((Rank::Equal(from, equal.len()), (s, e)));
+                continue;
+            }
+            let Some(c) = self.candidate(tok) else {
+                return Err(err(self, s, self.expected_candidate(), found_tok(s, e)));
+            };
+            read.push((Rank::One(c), (s, e)));
+        }
+        let Some(closed) = closed else {
+            return Err(err(
+                self,
+                line.end,
+                "0 ending the ballot".into(),
+                "end of line".into(),
+            ));
+        };
+        if let Some(&(s, e)) = ranks.get(closed + 1) {
+            return Err(err(
+                self,
+                s,
+                "the end of the line after the ballot's closing 0".into(),
+                found_tok(s, e),
+            ));
+        }
+        if let Some((s, e)) = id {
+            let key = &input[s + 1..e - 1];
+            let key = key.trim_ascii();
+            if let Some(&first) = self.ids.get(key) {
+                return Err(err(
+                    self,
+                    s,
+                    format!("a ballot id not used before (ballot {first} has it)"),
+                    found_tok(s, e),
+                ));
+            }
+            self.ids.insert(key, ballot_no);
+        }
+        let slots: Vec<Slot<'_>> = read
+            .iter()
+            .map(|(r, _)| match *r {
+                Rank::One(c) => Slot::One(c),
+                Rank::Equal(a, b) => Slot::Equal(&equal[a..b]),
+                Rank::Skipped => Slot::Skipped,
+            })
+            .collect();
+        let mut ranking = Vec::new();
+        if let Err(refused) =
+            self.opts
+                .policy
+                .normalize(&slots, weight, &mut ranking, &mut self.irregularities)
+        {
+            let (s, e) = read[refused.slot].1;
+            return Err(err(
+                self,
+                s,
+                "a strict ranking".into(),
+                format!(
+                    "{} {}; set {}",
+                    refused.irregularity,
+                    found_tok(s, e),
+                    refused.irregularity.option()
+                ),
+            ));
+        }
+        match builder.push(&ranking, weight) {
+            Ok(()) => Ok(Outcome::Ballot),
+            Err(RankingError::TooManyPapers) => Err(err(
+                self,
+                ws,
+                "a total of papers below 2^64".into(),
+                found_tok(ws, we),
+            )),
+            Err(RankingError::ArenaFull) => Err(err(
+                self,
+                ws,
+                "at most 2^32 preferences in all distinct rankings".into(),
+                found_tok(ws, we),
+            )),
+            // The policy made the ranking strict and every candidate was checked.
+            Err(other) => Err(err(self, ws, "a strict ranking".into(), other.to_string())),
+        }
+    }
+
+    /// Names and title, then what may follow the title.
+    #[allow(clippy::type_complexity)]
+    fn names(&mut self) -> Result<(Vec<(String, Option<String>)>, String), Error> {
+        let n = self.candidates;
+        let mut names: Vec<(String, Option<String>)> = Vec::with_capacity(n);
+        let mut alternative: Vec<Option<String>> = vec![None; n];
+        let title_line = loop {
+            let Some(line) = self.next_line() else {
+                let what = if names.len() < n {
+                    format!("the name of candidate {} of {n}", names.len() + 1)
+                } else {
+                    "the election title".to_string()
+                };
+                return Err(self.error_eof(what));
+            };
+            let (a, b) = self.trimmed(line);
+            if a == b {
+                continue;
+            }
+            if self.input[a] == b'#' {
+                if names.is_empty() {
+                    self.alternative_name(a, b, &mut alternative);
+                }
+                continue;
+            }
+            if names.is_empty() && alternative.iter().all(Option::is_some) {
+                names = alternative
+                    .iter_mut()
+                    .map(|a| (a.take().unwrap_or_default(), None))
+                    .collect();
+            }
+            if names.len() == n {
+                break line;
+            }
+            let strings = self.text_line(line, 2)?;
+            let mut strings = strings.into_iter();
+            let name = strings.next().unwrap_or_default();
+            names.push((name, strings.next()));
+        };
+        let strings = self.text_line(title_line, 3)?;
+        let mut extras = strings.len().saturating_sub(1);
+        let title = strings.into_iter().next().unwrap_or_default();
+        // Droop's optional source and comment; after them, or after a blank
+        // line, free notes.
+        while let Some(line) = self.next_line() {
+            let (a, b) = self.trimmed(line);
+            if a == b {
+                break;
+            }
+            if extras == 2 {
+                break;
+            }
+            if self.input[a] == b'#' {
+                continue;
+            }
+            if self.input[a] == b'"' && extras < 2 {
+                extras += self.text_line(line, 2 - extras)?.len();
+                continue;
+            }
+            return Err(self.error_at(
+                line,
+                a,
+                "the end of the file after the title (more names than candidates?)",
+                describe_found(&lossy(&self.input[a..b])),
+            ));
+        }
+        Ok((names, title))
+    }
+
+    /// Records `# ALTERNATIVE NAME i: text` (PrefLib) comments.
+    fn alternative_name(&self, a: usize, b: usize, out: &mut [Option<String>]) {
+        let Ok(text) = std::str::from_utf8(&self.input[a + 1..b]) else {
+            return;
+        };
+        let Some(rest) = text.trim_start().strip_prefix("ALTERNATIVE NAME") else {
+            return;
+        };
+        let Some((num, name)) = rest.split_once(':') else {
+            return;
+        };
+        if let Ok(i) = num.trim().parse::<usize>() {
+            if let Some(slot) = i.checked_sub(1).and_then(|i| out.get_mut(i)) {
+                *slot = Some(name.trim().to_string());
+            }
+        }
+    }
+
+    /// A name or title line: up to `max` quoted strings, or unquoted text.
+    fn text_line(&self, line: Line, max: usize) -> Result<Vec<String>, Error> {
+        let input = self.input;
+        let (a, b) = self.trimmed(line);
+        let text = match std::str::from_utf8(&input[a..b]) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = a + e.valid_up_to();
+                return Err(self.error_at(
+                    line,
+                    at,
+                    "UTF-8 text",
+                    format!("byte 0x{:02X}", input[at]),
+                ));
+            }
+        };
+        if let Some((k, c)) = text
+            .char_indices()
+            .find(|&(_, c)| (c < ' ' && c != '\t') || c == '\u{7f}')
+        {
+            return Err(self.error_at(
+                line,
+                a + k,
+                "a name or title",
+                format!("control character U+{:04X}", u32::from(c)),
+            ));
+        }
+        if !text.starts_with('"') {
+            let t = text.trim_end_matches([',', ' ', '\t']);
+            return Ok(vec![t.to_string()]);
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        let bytes = text.as_bytes();
+        let mut csv_escaped = false;
+        while i < bytes.len() {
+            if bytes[i] == b'#' && !out.is_empty() {
+                break;
+            }
+            if bytes[i] != b'"' || out.len() == max {
+                let what = if out.len() == max {
+                    "the end of the line"
+                } else {
+                    "a quoted string or the end of the line"
+                };
+                return Err(self.error_at(line, a + i, what, describe_found(&text[i..])));
+            }
+            let open = i;
+            i += 1;
+            let mut s = String::new();
+            loop {
+                let Some(k) = text[i..].find('"') else {
+                    return Err(self.error_at(
+                        line,
+                        a + open,
+                        "a quoted string closed on the same line",
+                        describe_found(&text[open..]),
+                    ));
+                };
+                s.push_str(&text[i..i + k]);
+                i += k + 1;
+                if bytes.get(i) == Some(&b'"') {
+                    s.push('"');
+                    csv_escaped = true;
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            out.push(s);
+            while i < bytes.len() && is_space(bytes[i]) {
+                i += 1;
+            }
+        }
+        if csv_escaped && out.len() == 1 && out[0].starts_with('"') {
+            // A whole line quoted again by a spreadsheet: read what it held.
+            let inner = out.remove(0);
+            return self.inner_text_line(line, &inner, max);
+        }
+        Ok(out)
+    }
+
+    /// Reads the content of a CSV-wrapped line as a name or title line.
+    fn inner_text_line(&self, line: Line, inner: &str, max: usize) -> Result<Vec<String>, Error> {
+        let mut out = Vec::new();
+        let mut rest = inner.trim();
+        while !rest.is_empty() {
+            let body = rest.strip_prefix('"').and_then(|r| r.split_once('"'));
+            match body {
+                Some((s, tail)) if out.len() < max => {
+                    out.push(s.to_string());
+                    rest = tail.trim_start();
+                }
+                _ => {
+                    let (a, _) = self.trimmed(line);
+                    return Err(self.error_at(
+                        line,
+                        a,
+                        format!("at most {max} quoted strings"),
+                        describe_found(inner),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Writes an election of one contest as canonical BLT (see the module
+/// documentation for what BLT can and cannot carry).
+pub fn write(e: &Election, out: &mut dyn io::Write) -> Result<(), Error> {
+    let unrepresentable = |what: String| {
+        Error::new(ErrorKind::Unrepresentable {
+            format: Format::Blt,
+            what,
+        })
+    };
+    let [contest] = e.contests() else {
+        return Err(unrepresentable(format!(
+            "{} contests; a BLT file holds one",
+            e.contests().len()
+        )));
+    };
+    let check = |what: &str, s: &str| {
+        if s.contains('"') || s.chars().any(|c| (c < ' ' && c != '\t') || c == '\u{7f}') {
+            Err(unrepresentable(format!(
+                "{what} {s:?} holds a double quote or a control character"
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    for c in contest.candidates() {
+        check("the name", &c.name)?;
+        if let Some(a) = &c.affiliation {
+            check("the party", a)?;
+        }
+    }
+    check("the title", contest.title())?;
+
+    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+    let mut line = Vec::with_capacity(256);
+    writeln!(w, "{} {}", contest.candidates().len(), contest.seats())?;
+    if !contest.withdrawn().is_empty() {
+        let ids: Vec<String> = contest
+            .withdrawn()
+            .iter()
+            .map(|c| format!("-{}", c.number()))
+            .collect();
+        writeln!(w, "{}", ids.join(" "))?;
+    }
+    if let Some(order) = contest.tie_order() {
+        let ids: Vec<String> = order.iter().map(|c| c.number().to_string()).collect();
+        writeln!(w, "[tie {}]", ids.join(" "))?;
+    }
+    let undeclared: Vec<String> = contest
+        .candidate_ids()
+        .filter(|&c| {
+            contest
+                .candidate(c)
+                .attributes
+                .get(UNDECLARED)
+                .map(String::as_str)
+                == Some("true")
+        })
+        .map(|c| c.number().to_string())
+        .collect();
+    if !undeclared.is_empty() {
+        writeln!(w, "[undeclared {}]", undeclared.join(" "))?;
+    }
+    for b in contest.ballots().iter() {
+        line.clear();
+        push_number(&mut line, b.count.0);
+        for c in b.ranking {
+            line.push(b' ');
+            push_number(&mut line, c.number() as u64);
+        }
+        line.extend_from_slice(b" 0\n");
+        w.write_all(&line)?;
+    }
+    let blank = contest.ballots().blank().0;
+    if blank > 0 {
+        writeln!(w, "{blank} 0")?;
+    }
+    writeln!(w, "0")?;
+    for c in contest.candidates() {
+        match &c.affiliation {
+            Some(a) => writeln!(w, "\"{}\" \"{}\"", c.name, a)?,
+            None => writeln!(w, "\"{}\"", c.name)?,
+        }
+    }
+    writeln!(w, "\"{}\"", contest.title())?;
+    w.flush()?;
+    Ok(())
+}
+
+fn push_number(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
