@@ -376,3 +376,44 @@ fn preflib_minneapolis_2009_names_lose_their_quotes() {
     assert_eq!(c.candidates().len(), 379);
     assert_eq!(c.ballots().total_papers(), 36_655);
 }
+
+/// MANIFEST.md section 5: the 21 Glasgow 2007 PrefLib files hold the same
+/// profiles as scot-elex's Glasgow 2007 BLT files (read with recount's BLT
+/// reader): every ward's total and first preferences match one BLT ward.
+#[test]
+fn preflib_glasgow_2007_matches_scot_elex_blt() {
+    let Some(data) = shared_data() else { return };
+    let fingerprint = |e: &Election| {
+        let b = e.contests()[0].ballots();
+        (b.total_papers(), b.first_preferences())
+    };
+    let mut blt = std::collections::BTreeSet::new();
+    for size in std::fs::read_dir(data.join("scot-elex/blt_files")).unwrap() {
+        let size = size.unwrap().path();
+        if !size.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(size).unwrap() {
+            let f = f.unwrap().path();
+            if f.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("glasgow_2007_")
+            {
+                let bytes = std::fs::read(&f).unwrap();
+                let e = ballot::read(Format::Blt, &bytes, &ReadOptions::default())
+                    .unwrap_or_else(|err| panic!("{}: {err}", f.display()));
+                blt.insert(fingerprint(&e));
+            }
+        }
+    }
+    assert_eq!(blt.len(), 21);
+    let mut preflib = std::collections::BTreeSet::new();
+    for f in std::fs::read_dir(data.join("preflib/00008 - glasgow")).unwrap() {
+        let f = f.unwrap().path();
+        if f.extension().is_some_and(|x| x == "soi") {
+            preflib.insert(fingerprint(&load(&f)));
+        }
+    }
+    assert_eq!(preflib, blt);
+}
