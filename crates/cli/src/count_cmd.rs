@@ -1,31 +1,187 @@
-//! `recount count` and `recount rules` (being written).
+//! `recount count` (count a ballot file under a rule preset and write the
+//! transcript as text, JSON or CSV) and `recount rules` (list the presets,
+//! or print every option of one).
+//!
+//! The counting is `count::count`; the renderings are `count::report`; this
+//! module only reads the file, builds the `Rules` from the command line and
+//! writes the output atomically.
+//!
+//! `--format` names the *output* format here, as `specs/transcript.md`
+//! documents (`recount count FILE --rules PRESET --format json`); the ballot
+//! file's format, `--format` of the other commands, is `--input-format`.
 
-use clap::Args;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
 
 use crate::Failure;
-use crate::input::InputArgs;
+use crate::input::{EqualArg, FormatArg, InputArgs, OvervoteArg, RepeatedArg, SkippedArg};
+use crate::output::{io_failure, write_output};
+
+/// The rendering of a transcript.
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum ReportFormat {
+    /// A stage table like an official result sheet.
+    #[default]
+    Text,
+    /// The transcript (`recount-transcript/1`).
+    Json,
+    /// One row per stage and candidate.
+    Csv,
+}
 
 /// Arguments of `recount count`.
 #[derive(Debug, Args)]
 pub struct CountArgs {
-    #[command(flatten)]
-    input: InputArgs,
+    /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV or recount JSON).
+    file: PathBuf,
+    /// The rule preset (`recount rules` lists them).
+    #[arg(long, value_name = "PRESET")]
+    rules: String,
+    /// Seed of the lot, in hexadecimal (up to 64 digits); recorded in the transcript.
+    #[arg(long, value_name = "HEX")]
+    seed: Option<String>,
+    /// Explicit tie-breaking order, strongest first: candidate names separated by commas.
+    #[arg(long, value_name = "NAMES")]
+    tie_order: Option<String>,
+    /// Output: text (result sheet), json (transcript) or csv.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// The ballot file's format; by default recognised from its extension or content.
+    #[arg(long, value_enum)]
+    input_format: Option<FormatArg>,
+    /// Seats to fill, for formats that do not record them (PrefLib, plain CSV).
+    #[arg(long)]
+    seats: Option<u32>,
+    /// CSV: the column holding each row's paper count.
+    #[arg(long, value_name = "COLUMN")]
+    weight_column: Option<String>,
+    /// Read every irregular paper the usual hand-count way (end at a tie,
+    /// close up gaps, keep a repeated candidate's first ranking, end at an
+    /// overvote); the options below override single choices.
+    #[arg(long)]
+    lenient: bool,
+    /// Candidates ranked equal.
+    #[arg(long, value_enum)]
+    equal_rankings: Option<EqualArg>,
+    /// An empty rank followed by later preferences.
+    #[arg(long, value_enum)]
+    skipped_ranks: Option<SkippedArg>,
+    /// A candidate ranked more than once.
+    #[arg(long, value_enum)]
+    repeated_candidates: Option<RepeatedArg>,
+    /// A rank marked overvoted.
+    #[arg(long, value_enum)]
+    overvotes: Option<OvervoteArg>,
+}
+
+impl CountArgs {
+    fn input(&self) -> InputArgs {
+        InputArgs {
+            file: self.file.clone(),
+            format: self.input_format,
+            seats: self.seats,
+            weight_column: self.weight_column.clone(),
+            lenient: self.lenient,
+            equal_rankings: self.equal_rankings,
+            skipped_ranks: self.skipped_ranks,
+            repeated_candidates: self.repeated_candidates,
+            overvotes: self.overvotes,
+        }
+    }
 }
 
 /// Arguments of `recount rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// A preset name.
+    /// A preset name: print every option of it (as JSON).
     preset: Option<String>,
+}
+
+fn unknown_preset(name: &str) -> Failure {
+    let names: Vec<&str> = count::Rules::presets().iter().map(|p| p.0).collect();
+    Failure::Input(format!(
+        "unknown rules preset {name:?}; the presets are: {}",
+        names.join(", ")
+    ))
+}
+
+/// The rules the command line asks for.
+fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
+    let mut rules = count::Rules::preset(&args.rules).ok_or_else(|| unknown_preset(&args.rules))?;
+    if let Some(seed) = &args.seed {
+        rules.ties.seed = Some(seed.clone());
+    }
+    if let Some(order) = &args.tie_order {
+        let names: Vec<String> = order
+            .split(',')
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .collect();
+        rules.ties.order = Some(names);
+        // An explicit order given on the command line is meant to be used:
+        // it goes before the lot, after any look at earlier stages.
+        if !rules.ties.chain.contains(&count::rules::TieBreak::Order) {
+            let at = rules
+                .ties
+                .chain
+                .iter()
+                .position(|m| *m == count::rules::TieBreak::Lot)
+                .unwrap_or(rules.ties.chain.len());
+            rules.ties.chain.insert(at, count::rules::TieBreak::Order);
+        }
+    }
+    rules
+        .validate()
+        .map_err(|m| Failure::Input(format!("--rules {}: {m}", args.rules)))?;
+    Ok(rules)
 }
 
 /// Runs `recount count`.
 pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
-    let _ = args.input.load()?;
-    Err(Failure::Input("counting is not implemented yet".into()))
+    let rules = rules_from(args)?;
+    let (_, election) = args.input().load()?;
+    let transcript = count::count(&election, &rules)
+        .map_err(|e| Failure::Input(format!("{}: {e}", args.file.display())))?;
+    let body = match args.format {
+        ReportFormat::Text => count::report::text(&transcript),
+        ReportFormat::Csv => count::report::csv(&transcript),
+        ReportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&transcript)
+                .map_err(|e| Failure::Input(format!("serialising the transcript: {e}")))?;
+            s.push('\n');
+            s
+        }
+    };
+    write_output(args.output.as_deref(), |out| {
+        out.write_all(body.as_bytes()).map_err(io_failure)
+    })
 }
 
 /// Runs `recount rules`.
-pub fn run_rules(_args: &RulesArgs) -> Result<(), Failure> {
-    Err(Failure::Input("rules are not implemented yet".into()))
+pub fn run_rules(args: &RulesArgs) -> Result<(), Failure> {
+    let body = match &args.preset {
+        None => {
+            let presets = count::Rules::presets();
+            let width = presets.iter().map(|p| p.0.len()).max().unwrap_or(0);
+            let mut s = String::new();
+            for (name, description, spec) in presets {
+                s.push_str(&format!("{name:width$}  {description}  ({spec})\n"));
+            }
+            s
+        }
+        Some(name) => {
+            let rules = count::Rules::preset(name).ok_or_else(|| unknown_preset(name))?;
+            let mut s = serde_json::to_string_pretty(&rules)
+                .map_err(|e| Failure::Input(format!("serialising the rules: {e}")))?;
+            s.push('\n');
+            s
+        }
+    };
+    write_output(None, |out| {
+        out.write_all(body.as_bytes()).map_err(io_failure)
+    })
 }

@@ -1,1 +1,303 @@
-//! Rendering a transcript: the text result sheet and CSV (being written).
+//! Rendering a [`Transcript`] for people and spreadsheets: the text result
+//! sheet and CSV. The JSON form is the transcript itself (serde).
+//!
+//! Owns layout only: every figure is the transcript's own string, never
+//! recomputed. Wire formats (also in `specs/report.md`):
+//!
+//! - **text**: per contest a header (election, contest, rules, seats, valid
+//!   and invalid papers, quota), then a table with candidates as rows and
+//!   stages as columns, as on an official result sheet. Stage 1 has one
+//!   column (first preferences); each later stage two, the change (`+/-`)
+//!   and the total. After the candidates come the rows `Non-transferable`,
+//!   `Loss by fraction` and `Total`, then `Quota`; a last column says when
+//!   each candidate was elected or excluded. Under the table, one line per
+//!   stage says what it did and each tie decision.
+//! - **csv** (RFC 4180, header row): one row per stage × candidate with
+//!   columns `contest,stage,sub_stage,action,subject,transfer_value,candidate,
+//!   transfer,total,status,quota,non_transferable,loss_by_fraction`; `status`
+//!   is `elected` or `excluded` on the stage where that happened, else empty.
+
+use std::fmt::Write as _;
+
+use crate::transcript::{Action, ContestCount, Stage, TieMethod, TiePurpose, Transcript};
+
+/// The result sheet as plain text.
+pub fn text(t: &Transcript) -> String {
+    let mut out = String::new();
+    for (i, c) in t.contests.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        contest_text(t, c, &mut out);
+    }
+    out
+}
+
+fn stage_label(s: &Stage) -> String {
+    match s.sub_stage {
+        Some(k) => format!("{}.{}", s.number, k),
+        None => s.number.to_string(),
+    }
+}
+
+/// A short description of what a stage did.
+pub fn action_text(a: &Action) -> String {
+    match a {
+        Action::FirstPreferences => "First preferences".into(),
+        Action::Surplus {
+            candidate,
+            surplus,
+            transfer_value,
+        } => match transfer_value {
+            Some(tv) => format!("Surplus of {candidate} ({surplus}) at {tv}"),
+            None => format!("Surplus of {candidate} ({surplus})"),
+        },
+        Action::Exclusion {
+            candidates,
+            transfer_value,
+        } => match transfer_value {
+            Some(tv) => format!("Exclusion of {} (papers at {tv})", candidates.join(", ")),
+            None => format!("Exclusion of {}", candidates.join(", ")),
+        },
+        Action::ElectRemaining => "Remaining candidates fill the remaining places".into(),
+        Action::Round => "Round".into(),
+    }
+}
+
+fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
+    let _ = writeln!(out, "{} — {}", t.title, c.title);
+    let _ = writeln!(
+        out,
+        "Rules: {}   Seats: {}   Valid papers: {}   Invalid papers: {}   Valid votes: {}   Quota: {}",
+        c.rules.name, c.seats, c.valid_papers, c.invalid_papers, c.valid_votes, c.quota
+    );
+    if !c.withdrawn.is_empty() {
+        let _ = writeln!(out, "Withdrawn: {}", c.withdrawn.join(", "));
+    }
+    out.push('\n');
+    // Build the table as rows of cells, then pad columns.
+    let mut header = vec!["Stage".to_string()];
+    let mut sub = vec!["".to_string()];
+    for (i, s) in c.stages.iter().enumerate() {
+        if i > 0 {
+            header.push(String::new());
+            sub.push("+/-".into());
+        }
+        header.push(stage_label(s));
+        sub.push("total".into());
+    }
+    header.push("Result".into());
+    sub.push(String::new());
+    let mut rows = vec![header, sub];
+    let status = |name: &str| -> String {
+        for s in &c.stages {
+            if s.elected.iter().any(|n| n == name) {
+                return format!("elected at {}", stage_label(s));
+            }
+            if s.excluded.iter().any(|n| n == name) {
+                return format!("excluded at {}", stage_label(s));
+            }
+        }
+        if c.withdrawn.iter().any(|n| n == name) {
+            return "withdrawn".into();
+        }
+        String::new()
+    };
+    for name in &c.candidates {
+        let mut row = vec![name.clone()];
+        for (i, s) in c.stages.iter().enumerate() {
+            if i > 0 {
+                row.push(s.transfers.get(name).cloned().unwrap_or_default());
+            }
+            row.push(s.totals.get(name).cloned().unwrap_or_default());
+        }
+        row.push(status(name));
+        rows.push(row);
+    }
+    let mut nt = vec!["Non-transferable".to_string()];
+    let mut loss = vec!["Loss by fraction".to_string()];
+    let mut quota = vec!["Quota".to_string()];
+    let mut prev: Option<&Stage> = None;
+    for s in &c.stages {
+        if let Some(p) = prev {
+            nt.push(diff(&p.exhausted, &s.exhausted));
+            loss.push(diff(&p.loss_by_fraction, &s.loss_by_fraction));
+            quota.push(String::new());
+        }
+        nt.push(s.exhausted.clone());
+        loss.push(s.loss_by_fraction.clone());
+        quota.push(s.quota.clone());
+        prev = Some(s);
+    }
+    nt.push(String::new());
+    loss.push(String::new());
+    quota.push(String::new());
+    rows.push(nt);
+    rows.push(loss);
+    rows.push(quota);
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|j| {
+            rows.iter()
+                .map(|r| r.get(j).map(|x| x.chars().count()).unwrap_or(0))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for r in &rows {
+        let mut line = String::new();
+        for (j, cell) in r.iter().enumerate() {
+            let w = widths[j];
+            let pad = w - cell.chars().count();
+            if j == 0 || j + 1 == r.len() {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            }
+            line.push_str("  ");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    out.push('\n');
+    for s in &c.stages {
+        let _ = write!(out, "Stage {}: {}", stage_label(s), action_text(&s.action));
+        if !s.elected.is_empty() {
+            let _ = write!(out, "; elected {}", s.elected.join(", "));
+        }
+        if !s.excluded.is_empty() {
+            let _ = write!(out, "; excluded {}", s.excluded.join(", "));
+        }
+        out.push('\n');
+        for tie in &s.ties {
+            let purpose = match tie.purpose {
+                TiePurpose::SurplusOrder => "surplus order",
+                TiePurpose::Exclusion => "exclusion",
+                TiePurpose::Election => "election",
+            };
+            let how = match &tie.method {
+                TieMethod::Backward { stage } => format!("backward, stage {stage}"),
+                TieMethod::Forward { stage } => format!("forward, stage {stage}"),
+                TieMethod::Order => "explicit order".into(),
+                TieMethod::Lot { draw } => format!("lot, draw {draw}"),
+            };
+            let _ = writeln!(
+                out,
+                "  tie ({purpose}) between {}: {} ({how})",
+                tie.between.join(", "),
+                tie.chosen
+            );
+        }
+    }
+    let _ = writeln!(out, "Elected: {}", c.elected.join(", "));
+}
+
+/// `b - a` for two decimal strings of the same places (exact, by integer digits).
+fn diff(a: &str, b: &str) -> String {
+    let places = b.split_once('.').map(|x| x.1.len()).unwrap_or(0);
+    let parse = |s: &str| -> Option<i128> {
+        let neg = s.starts_with('-');
+        let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+        let v: i128 = digits.parse().ok()?;
+        Some(if neg { -v } else { v })
+    };
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => {
+            let d = y - x;
+            let neg = d < 0;
+            let abs = d.unsigned_abs();
+            let scale = 10u128.pow(places as u32);
+            let mut s = String::new();
+            if neg {
+                s.push('-');
+            }
+            s.push_str(&(abs / scale).to_string());
+            if places > 0 {
+                let _ = write!(s, ".{:0width$}", abs % scale, width = places);
+            }
+            s
+        }
+        _ => String::new(),
+    }
+}
+
+/// The transcript as CSV, one row per stage × candidate.
+pub fn csv(t: &Transcript) -> String {
+    let mut out = String::from(
+        "contest,stage,sub_stage,action,subject,transfer_value,candidate,transfer,total,status,quota,non_transferable,loss_by_fraction\n",
+    );
+    for c in &t.contests {
+        for s in &c.stages {
+            let (kind, subject, tv) = match &s.action {
+                Action::FirstPreferences => ("first-preferences", String::new(), None),
+                Action::Surplus {
+                    candidate,
+                    transfer_value,
+                    ..
+                } => ("surplus", candidate.clone(), transfer_value.clone()),
+                Action::Exclusion {
+                    candidates,
+                    transfer_value,
+                } => ("exclusion", candidates.join("; "), transfer_value.clone()),
+                Action::ElectRemaining => ("elect-remaining", String::new(), None),
+                Action::Round => ("round", String::new(), None),
+            };
+            for name in &c.candidates {
+                let status = if s.elected.contains(name) {
+                    "elected"
+                } else if s.excluded.contains(name) {
+                    "excluded"
+                } else {
+                    ""
+                };
+                let fields = [
+                    c.contest.clone(),
+                    s.number.to_string(),
+                    s.sub_stage.map(|k| k.to_string()).unwrap_or_default(),
+                    kind.to_string(),
+                    subject.clone(),
+                    tv.clone().unwrap_or_default(),
+                    name.clone(),
+                    s.transfers.get(name).cloned().unwrap_or_default(),
+                    s.totals.get(name).cloned().unwrap_or_default(),
+                    status.to_string(),
+                    s.quota.clone(),
+                    s.exhausted.clone(),
+                    s.loss_by_fraction.clone(),
+                ];
+                let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                out.push_str(&line.join(","));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn csv_field(f: &str) -> String {
+    if f.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", f.replace('"', "\"\""))
+    } else {
+        f.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_are_exact_on_decimal_strings() {
+        assert_eq!(diff("36.17922", "40.00000"), "3.82078");
+        assert_eq!(diff("1.00", "0.41"), "-0.59");
+        assert_eq!(diff("3", "5"), "2");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("Smith, J"), "\"Smith, J\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+}
