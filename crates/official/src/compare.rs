@@ -272,3 +272,248 @@ fn sheet_stages(ours: &ContestCount) -> Vec<&count::Stage> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::SheetFormat;
+    use crate::names::MatchRule;
+    use crate::sheet::{Cell, OfficialCandidate, OfficialStage};
+    use indexmap::IndexMap;
+
+    const NAMES: [&str; 3] = ["Ann ASH (Grn)", "Bo BIRCH (Lab)", "Cy CEDAR (SNP)"];
+
+    /// A 1-seat count of 9 papers, quota 5: Ann 4, Bo 3, Cy 2; Cy is
+    /// excluded and his two papers go one to Ann, one nowhere.
+    fn ours() -> ContestCount {
+        let stage =
+            |number: u32, action: Action, totals: [&str; 3], elected: &[&str]| count::Stage {
+                number,
+                sub_stage: None,
+                action,
+                quota: "5.00000".into(),
+                totals: NAMES
+                    .iter()
+                    .zip(totals)
+                    .map(|(n, t)| (n.to_string(), t.to_string()))
+                    .collect(),
+                transfers: IndexMap::new(),
+                exhausted: "0.00000".into(),
+                loss_by_fraction: "0.00000".into(),
+                elected: elected.iter().map(|s| s.to_string()).collect(),
+                excluded: Vec::new(),
+                ties: Vec::new(),
+                keep_values: None,
+                iterations: None,
+            };
+        ContestCount {
+            contest: "w".into(),
+            title: "W".into(),
+            seats: 1,
+            candidates: NAMES.iter().map(|s| s.to_string()).collect(),
+            withdrawn: Vec::new(),
+            rules: count::Rules::preset("scottish-stv").expect("the scottish-stv preset"),
+            valid_papers: 9,
+            invalid_papers: 0,
+            valid_votes: "9.00000".into(),
+            quota: "5".into(),
+            elected: vec![NAMES[0].into()],
+            excluded: vec![NAMES[2].into()],
+            stages: vec![
+                stage(
+                    1,
+                    Action::FirstPreferences,
+                    ["4.00000", "3.00000", "2.00000"],
+                    &[],
+                ),
+                stage(
+                    2,
+                    Action::Exclusion {
+                        candidates: vec![NAMES[2].into()],
+                        transfer_value: None,
+                    },
+                    ["5.00000", "3.00000", "0.00000"],
+                    &[NAMES[0]],
+                ),
+            ],
+        }
+    }
+
+    fn cell(text: &str, line: u64) -> Option<Cell> {
+        Some(Cell {
+            value: Decimal::parse(text).expect("a decimal"),
+            pos: Position::at(line, 3),
+        })
+    }
+
+    /// The published sheet of the same count, 2 places at stage 2.
+    fn sheet() -> OfficialSheet {
+        let person = |first: &str, surname: &str| OfficialCandidate {
+            name: format!("{first} {surname}"),
+            surname: Some(surname.into()),
+            party: None,
+        };
+        OfficialSheet {
+            format: SheetFormat::ScottishJson,
+            name: Some("W".into()),
+            code: None,
+            seats: Some(1),
+            valid_poll: cell("9", 1),
+            quota: cell("5", 1),
+            candidates: vec![
+                person("Ann", "Ash"),
+                person("Bo", "Birch"),
+                person("Cy", "Cedar"),
+            ],
+            stages: vec![
+                OfficialStage {
+                    number: 1,
+                    totals: vec![cell("4", 2), cell("3", 3), cell("2", 4)],
+                    elected: vec![],
+                },
+                OfficialStage {
+                    number: 2,
+                    totals: vec![cell("5.00", 5), cell("3.00", 6), None],
+                    elected: vec![0],
+                },
+            ],
+            elected: vec![0],
+        }
+    }
+
+    fn run(sheet: &OfficialSheet, ours: &ContestCount) -> Comparison {
+        let options = CompareOptions {
+            shortening: Shortening::SCOTTISH_COUNCILS,
+            aliases: &[],
+        };
+        compare(sheet, ours, &options).expect("names pair")
+    }
+
+    #[test]
+    fn an_agreeing_sheet_has_no_differences() {
+        let c = run(&sheet(), &ours());
+        assert_eq!(c.differences, []);
+        assert_eq!((c.stages, c.cells, c.blank), (2, 5, 1));
+        assert!(
+            c.matching
+                .pairs()
+                .all(|(o, u, r)| o == u && r == MatchRule::Normalised)
+        );
+    }
+
+    #[test]
+    fn a_misprinted_cell_is_one_typed_difference_holding_the_cell() {
+        let mut s = sheet();
+        s.stages[1].totals[1] = cell("3.01", 6);
+        assert_eq!(
+            run(&s, &ours()).differences,
+            [Difference::TotalDiffers {
+                stage: 2,
+                candidate: NAMES[1].into(),
+                official: "3.01".into(),
+                ours: "3.00000".into(),
+                at: Position::at(6, 3),
+            }]
+        );
+    }
+
+    #[test]
+    fn poll_quota_seats_stages_and_elected_are_compared() {
+        let mut s = sheet();
+        s.valid_poll = cell("10", 1);
+        s.quota = cell("6", 1);
+        s.seats = Some(2);
+        s.elected = vec![1];
+        s.stages.pop();
+        assert_eq!(
+            run(&s, &ours()).differences,
+            [
+                Difference::SeatsDiffer {
+                    official: 2,
+                    ours: 1
+                },
+                Difference::ValidPollDiffers {
+                    official: "10".into(),
+                    ours: 9,
+                    at: Position::at(1, 3)
+                },
+                Difference::QuotaDiffers {
+                    official: "6".into(),
+                    ours: "5".into(),
+                    at: Position::at(1, 3)
+                },
+                Difference::StageCountDiffers {
+                    official: 1,
+                    ours: 2
+                },
+                Difference::ElectedDiffers {
+                    official: vec![NAMES[1].into()],
+                    ours: vec![NAMES[0].into()]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn elect_remaining_stages_and_sub_stages_are_not_sheet_stages() {
+        let mut mine = ours();
+        let mut last = mine.stages[1].clone();
+        last.action = Action::ElectRemaining;
+        last.number = 3;
+        mine.stages.push(last);
+        // Stage 2 in two parts: only the end of the stage is on a sheet.
+        let mut part = mine.stages[1].clone();
+        part.sub_stage = Some(1);
+        part.totals[0] = "4.50000".into();
+        mine.stages[1].sub_stage = Some(2);
+        mine.stages.insert(1, part);
+        assert_eq!(run(&sheet(), &mine).differences, []);
+    }
+
+    #[test]
+    fn unreadable_totals_of_ours_are_reported_not_skipped() {
+        let mut mine = ours();
+        mine.stages[0].totals.shift_remove(NAMES[2]);
+        mine.stages[1].totals[0] = "five".into();
+        assert_eq!(
+            run(&sheet(), &mine).differences,
+            [
+                Difference::OursMissing {
+                    stage: 1,
+                    candidate: NAMES[2].into(),
+                    found: None
+                },
+                Difference::OursMissing {
+                    stage: 2,
+                    candidate: NAMES[0].into(),
+                    found: Some("five".into())
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn names_that_do_not_pair_are_an_error() {
+        let mut s = sheet();
+        s.candidates[2] = OfficialCandidate {
+            name: "Cy Cedars".into(),
+            surname: Some("Cedars".into()),
+            party: None,
+        };
+        let err = compare(&s, &ours(), &CompareOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "candidates could not be paired by name: on the sheet [\"Cy Cedars\"], in the count [\"Cy CEDAR (SNP)\"]"
+        );
+        // An extra candidate of ours must be withdrawn.
+        let mut s = sheet();
+        s.candidates.pop();
+        for stage in &mut s.stages {
+            stage.totals.pop();
+        }
+        assert!(compare(&s, &ours(), &CompareOptions::default()).is_err());
+        let mut mine = ours();
+        mine.withdrawn = vec![NAMES[2].into()];
+        assert!(compare(&s, &mine, &CompareOptions::default()).is_ok());
+    }
+}

@@ -14,7 +14,9 @@
 //!    parenthesised party is dropped, case is folded and everything but
 //!    letters and digits is dropped from each word (`Peter O'DONNGHAILE
 //!    (Lab)` = `Peter O'Donnghaile`);
-//! 4. [`MatchRule::Surname`]: the sheet's surname (or, when it gives none,
+//! 4. [`MatchRule::WordOrder`]: the same normalised words in another
+//!    order (`Allan Kirsteen` = `Kirsteen ALLAN (Ind)`);
+//! 5. [`MatchRule::Surname`]: the sheet's surname (or, when it gives none,
 //!    its last word) is the last word(s) of the count's name, normalised.
 //!
 //! Whatever is left unpaired is an error listing both sides: a name is
@@ -33,6 +35,9 @@ pub enum MatchRule {
     Exact,
     /// The same words after dropping the party, case and punctuation.
     Normalised,
+    /// The same words in another order (a sheet that swapped given name
+    /// and surname).
+    WordOrder,
     /// The same surname, the only one left on both sides.
     Surname,
 }
@@ -140,10 +145,20 @@ pub fn match_names(
         .collect();
     let our_words: Vec<Vec<String>> = ours.iter().map(|n| words(n)).collect();
 
-    let rules: [(MatchRule, &Fits); 3] = [
+    let sorted = |w: &Vec<String>| {
+        let mut w = w.clone();
+        w.sort_unstable();
+        w
+    };
+    let official_sorted: Vec<Vec<String>> = official_words.iter().map(sorted).collect();
+    let our_sorted: Vec<Vec<String>> = our_words.iter().map(sorted).collect();
+    let rules: [(MatchRule, &Fits); 4] = [
         (MatchRule::Exact, &|o, u| official[o].name == ours[u]),
         (MatchRule::Normalised, &|o, u| {
             !official_words[o].is_empty() && official_words[o] == our_words[u]
+        }),
+        (MatchRule::WordOrder, &|o, u| {
+            !official_sorted[o].is_empty() && official_sorted[o] == our_sorted[u]
         }),
         (MatchRule::Surname, &|o, u| {
             let s = &official_surname[o];
@@ -236,6 +251,8 @@ mod tests {
             cand("Kenneth John Baillie Stewart", "Macleod"),
             cand("Malcolm", "Macleod"),
             cand("Richard", "Bell"),
+            // East Renfrewshire 2017 ward 2: given name and surname swapped.
+            cand("Allan", "Kirsteen"),
         ];
         let ours = names(&[
             "Richard BELL (SNP)",
@@ -243,6 +260,7 @@ mod tests {
             "CALUM MACLEOD (SNP)",
             "KEN MACLEOD (LD)",
             "MALCOLM MACLEOD (C)",
+            "Kirsteen ALLAN (Ind)",
         ]);
         let m = match_names(&official, &ours, &[]).unwrap();
         let got: Vec<_> = m.pairs().collect();
@@ -254,6 +272,7 @@ mod tests {
                 (2, 3, MatchRule::Surname),
                 (3, 4, MatchRule::Normalised),
                 (4, 0, MatchRule::Normalised),
+                (5, 5, MatchRule::WordOrder),
             ]
         );
     }
