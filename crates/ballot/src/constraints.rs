@@ -7,7 +7,10 @@
 //! it never looks at ballots. The engine (`recount-count`) asks
 //! [`ContestConstraints::guard_doom`] which hopeful candidates are guarded
 //! (must be elected) or doomed (must not be); how it acts on the answer is
-//! written down in `specs/constraints.md`.
+//! written down in `specs/constraints.md`. For the two named alternatives
+//! it gives the engine-free halves: the sequence of counts of the
+//! reserved-places method ([`ContestConstraints::reserved_plan`]) and the
+//! swaps of the substitution method ([`ContestConstraints::substitute`]).
 //!
 //! # Attributes file
 //!
@@ -238,6 +241,13 @@ pub enum ConstraintError {
         /// A smallest set of constraints that cannot be met together.
         unmet: Vec<(ConstraintId, Constraint)>,
     },
+    /// The substitution method found no allowed swap for an unmet constraint.
+    NoSubstitution {
+        /// Contest id.
+        contest: String,
+        /// The constraint left unmet.
+        constraint: (ConstraintId, Constraint),
+    },
 }
 
 impl fmt::Display for ConstraintError {
@@ -306,6 +316,13 @@ impl fmt::Display for ConstraintError {
             ConstraintError::BadState { contest, what } => {
                 write!(f, "contest {contest}: count state: {what}")
             }
+            ConstraintError::NoSubstitution {
+                contest,
+                constraint: (id, c),
+            } => write!(
+                f,
+                "contest {contest}: no substitution can meet {id} ({c}) without breaking a constraint already met"
+            ),
             ConstraintError::Infeasible {
                 contest,
                 places,
@@ -956,6 +973,241 @@ fn validate(contest: &Contest, c: &Constraint) -> Result<(), ConstraintError> {
         });
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The named alternatives to guard/doom: the parts that need no count.
+
+/// One swap made by [`ContestConstraints::substitute`]: `out` loses the
+/// seat to `incoming` to bring `constraint` closer to being met.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Substitution {
+    /// The elected candidate who loses the seat.
+    pub out: CandidateId,
+    /// The unelected candidate who takes it.
+    pub incoming: CandidateId,
+    /// The constraint the swap serves.
+    pub constraint: ConstraintId,
+}
+
+/// One count of the reserved-places method: count the ballots among
+/// `eligible` only (every other candidate withdrawn) for `places` seats.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReservedCount {
+    /// The minimum this count fills, or `None` for the open count.
+    pub constraint: Option<ConstraintId>,
+    /// The candidates who may be elected in it, in candidate order.
+    pub eligible: Vec<CandidateId>,
+    /// Seats to fill in it.
+    pub places: u32,
+}
+
+/// The sequence of counts of the reserved-places method; see
+/// [`ContestConstraints::reserved_plan`].
+#[derive(Clone, Debug)]
+pub struct ReservedPlan<'a> {
+    constraints: &'a ContestConstraints,
+    next: usize,
+}
+
+impl ReservedPlan<'_> {
+    /// The next count to run, given everyone elected by the counts so far,
+    /// or `None` when the plan is finished. A count is skipped when its
+    /// minimum is already met; the open count comes last and fills the
+    /// places left. Candidates doomed by the constraints (exactly, as in
+    /// [`ContestConstraints::guard_doom`]) are not eligible.
+    pub fn next_count(
+        &mut self,
+        elected: &[CandidateId],
+    ) -> Result<Option<ReservedCount>, ConstraintError> {
+        let cc = self.constraints;
+        let state = cc.state_of(elected)?;
+        let doomed = cc.guard_doom(&state)?;
+        let hopeful = |c: CandidateId| state[c.index()] == Status::Hopeful && !doomed.is_doomed(c);
+        let n = cc.constraints.len();
+        while self.next < n {
+            let id = ConstraintId(self.next as u16);
+            self.next += 1;
+            let have = elected.iter().filter(|&&c| cc.in_group(id, c)).count();
+            let places = cc.constraint(id).min.saturating_sub(count_u32(have));
+            if places > 0 {
+                return Ok(Some(ReservedCount {
+                    constraint: Some(id),
+                    eligible: cc
+                        .all_ids()
+                        .filter(|&c| hopeful(c) && cc.in_group(id, c))
+                        .collect(),
+                    places,
+                }));
+            }
+        }
+        if self.next == n {
+            self.next += 1;
+            let places = cc.places.saturating_sub(count_u32(elected.len()));
+            if places > 0 {
+                return Ok(Some(ReservedCount {
+                    constraint: None,
+                    eligible: cc.all_ids().filter(|&c| hopeful(c)).collect(),
+                    places,
+                }));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn count_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl ContestConstraints {
+    fn all_ids(&self) -> impl Iterator<Item = CandidateId> + use<> {
+        (0..self.candidates).filter_map(CandidateId::new)
+    }
+
+    /// The count state with `elected` elected and every other standing
+    /// candidate hopeful; errors on an id out of range, repeated or withdrawn.
+    fn state_of(&self, elected: &[CandidateId]) -> Result<Vec<Status>, ConstraintError> {
+        let mut state: Vec<Status> = self
+            .candidate_type
+            .iter()
+            .map(|t| match t {
+                Some(_) => Status::Hopeful,
+                None => Status::Excluded,
+            })
+            .collect();
+        for &c in elected {
+            match state.get(c.index()) {
+                Some(Status::Hopeful) => state[c.index()] = Status::Elected,
+                _ => {
+                    return Err(ConstraintError::BadState {
+                        contest: self.contest.clone(),
+                        what: format!(
+                            "candidate {} is repeated, withdrawn or not in the contest",
+                            c.number()
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(state)
+    }
+
+    /// The reserved-places method: a count per minimum, in constraint
+    /// order, among the group's members only, for the places the group
+    /// still lacks; then an open count for the rest. The caller (the
+    /// engine) runs each [`ReservedCount`] and passes back everyone elected
+    /// so far.
+    pub fn reserved_plan(&self) -> ReservedPlan<'_> {
+        ReservedPlan {
+            constraints: self,
+            next: 0,
+        }
+    }
+
+    /// The substitution method, applied to an unconstrained result.
+    ///
+    /// `elected` is the result in order of election (first elected first);
+    /// `runners_up` are the unelected standing candidates best first (the
+    /// engine's order: hopefuls left at the end by votes, then the excluded,
+    /// last excluded first). While a constraint is unmet (the first in
+    /// order), one swap is made:
+    ///
+    /// - a minimum short: the best runner-up in the group comes in, and the
+    ///   latest-elected candidate outside it goes out;
+    /// - a maximum exceeded: the latest-elected member goes out, and the
+    ///   best runner-up outside the group comes in;
+    ///
+    /// each time taking the first pair (in those orders) that leaves every
+    /// constraint already met still met. A candidate swapped out never comes
+    /// back. Returns the final result (a swapped-in candidate takes the
+    /// place of the one swapped out) and the swaps; errors when no allowed
+    /// swap serves the unmet constraint (the method is greedy: it can fail
+    /// where [`ContestConstraints::check_feasible`] succeeds).
+    pub fn substitute(
+        &self,
+        elected: &[CandidateId],
+        runners_up: &[CandidateId],
+    ) -> Result<(Vec<CandidateId>, Vec<Substitution>), ConstraintError> {
+        self.state_of(elected)?;
+        let mut set = elected.to_vec();
+        let mut pool: Vec<CandidateId> = runners_up
+            .iter()
+            .copied()
+            .filter(|&c| {
+                self.candidate_type
+                    .get(c.index())
+                    .is_some_and(Option::is_some)
+                    && !elected.contains(&c)
+            })
+            .collect();
+        let mut swaps = Vec::new();
+        loop {
+            let unmet = self.unmet_by(&set);
+            let Some(&id) = unmet.first() else {
+                return Ok((set, swaps));
+            };
+            let met: Vec<ConstraintId> = self.ids().filter(|c| !unmet.contains(c)).collect();
+            let keeps_met = |set: &[CandidateId]| {
+                let broken = self.unmet_by(set);
+                met.iter().all(|c| !broken.contains(c))
+            };
+            let constraint = self.constraint(id);
+            let have = set.iter().filter(|&&c| self.in_group(id, c)).count();
+            let short = count_u32(have) < constraint.min;
+            let mut found = None;
+            'search: {
+                if short {
+                    for (p, &inc) in pool.iter().enumerate() {
+                        if !self.in_group(id, inc) {
+                            continue;
+                        }
+                        for pos in (0..set.len()).rev() {
+                            if self.in_group(id, set[pos]) {
+                                continue;
+                            }
+                            let mut trial = set.clone();
+                            trial[pos] = inc;
+                            if keeps_met(&trial) {
+                                found = Some((pos, p));
+                                break 'search;
+                            }
+                        }
+                    }
+                } else {
+                    for pos in (0..set.len()).rev() {
+                        if !self.in_group(id, set[pos]) {
+                            continue;
+                        }
+                        for (p, &inc) in pool.iter().enumerate() {
+                            if self.in_group(id, inc) {
+                                continue;
+                            }
+                            let mut trial = set.clone();
+                            trial[pos] = inc;
+                            if keeps_met(&trial) {
+                                found = Some((pos, p));
+                                break 'search;
+                            }
+                        }
+                    }
+                }
+            }
+            let Some((pos, p)) = found else {
+                return Err(ConstraintError::NoSubstitution {
+                    contest: self.contest.clone(),
+                    constraint: (id, constraint.clone()),
+                });
+            };
+            let incoming = pool.remove(p);
+            swaps.push(Substitution {
+                out: set[pos],
+                incoming,
+                constraint: id,
+            });
+            set[pos] = incoming;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

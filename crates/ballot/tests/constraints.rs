@@ -889,3 +889,145 @@ fn forced_sets_in_candidate_order_hold_one_entry_each() {
     }
     assert_eq!(seen.len(), 4, "both women guarded, both men doomed");
 }
+
+// ---------------------------------------------------------------------------
+// The named alternatives: substitution and the reserved-places plan.
+
+#[test]
+fn substitution_swaps_the_latest_elected_man_for_the_best_woman() {
+    // 3 seats, at least 2 women. Elected in order C1 (man), C2 (woman), C3
+    // (man); runners-up best first C4 (man), C5 (woman), C6 (woman).
+    let c = contest("c", 3, &["MN", "WN", "MN", "MN", "WN", "WN"]);
+    let cc = ContestConstraints::new(&c, vec![women(2)]).unwrap();
+    let (set, swaps) = cc
+        .substitute(&[id(0), id(1), id(2)], &[id(3), id(4), id(5)])
+        .unwrap();
+    assert_eq!(set, [id(0), id(1), id(4)]);
+    assert_eq!(swaps.len(), 1);
+    assert_eq!((swaps[0].out, swaps[0].incoming), (id(2), id(4)));
+    // A conforming result is left alone.
+    let (set, swaps) = cc.substitute(&[id(1), id(0), id(4)], &[id(2)]).unwrap();
+    assert_eq!((set, swaps), (vec![id(1), id(0), id(4)], vec![]));
+}
+
+#[test]
+fn substitution_for_a_maximum_removes_the_latest_member() {
+    let c = contest("c", 3, &["MN", "MN", "WN", "MN", "WN"]);
+    let cc = ContestConstraints::new(&c, vec![Constraint::at_most("gender", "man", 1)]).unwrap();
+    let (set, swaps) = cc
+        .substitute(&[id(0), id(1), id(2)], &[id(3), id(4)])
+        .unwrap();
+    assert_eq!(set, [id(0), id(4), id(2)]);
+    assert_eq!((swaps[0].out, swaps[0].incoming), (id(1), id(4)));
+}
+
+#[test]
+fn substitution_never_breaks_a_constraint_already_met() {
+    // At least 2 women and 2 BAME in 3 seats. Elected: C1 (man, BAME), C2
+    // (woman), C3 (man, BAME): the women's minimum is short. The best
+    // runner-up woman C4 is not BAME, so swapping her in for either BAME man
+    // breaks the BAME minimum; C5 (woman, BAME) can replace C3.
+    let c = contest("c", 3, &["MY", "WN", "MY", "WN", "WY"]);
+    let cc = ContestConstraints::new(&c, vec![women(2), bame(2)]).unwrap();
+    let (set, swaps) = cc
+        .substitute(&[id(0), id(1), id(2)], &[id(3), id(4)])
+        .unwrap();
+    assert_eq!(set, [id(0), id(1), id(4)]);
+    assert_eq!((swaps[0].out, swaps[0].incoming), (id(2), id(4)));
+    // Without C5 no swap is allowed.
+    let err = cc.substitute(&[id(0), id(1), id(2)], &[id(3)]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "contest c: no substitution can meet constraint 1 (gender=woman: at least 2) without breaking a constraint already met"
+    );
+    assert!(matches!(
+        cc.substitute(&[id(0), id(0), id(2)], &[]),
+        Err(ConstraintError::BadState { .. })
+    ));
+}
+
+#[test]
+fn reserved_plan_for_london_eastern() {
+    // 6 seats, at least 3 women and 2 BAME.
+    let c = contest(
+        "london-eastern",
+        6,
+        &["MN", "WN", "WY", "MY", "WN", "MN", "MN", "WN"],
+    );
+    let cc = ContestConstraints::new(&c, vec![women(3), bame(2)]).unwrap();
+    let mut plan = cc.reserved_plan();
+    let first = plan.next_count(&[]).unwrap().unwrap();
+    assert_eq!(first.constraint, Some(cid(&cc, 0)));
+    assert_eq!(first.eligible, [id(1), id(2), id(4), id(7)]);
+    assert_eq!(first.places, 3);
+    // Suppose the women's count elects C2, C3 (a BAME woman) and C5: one
+    // BAME place is left, and C4 is the only BAME hopeful.
+    let elected = [id(1), id(2), id(4)];
+    let second = plan.next_count(&elected).unwrap().unwrap();
+    assert_eq!(second.constraint, Some(cid(&cc, 1)));
+    assert_eq!((second.eligible, second.places), (vec![id(3)], 1));
+    let elected = [id(1), id(2), id(4), id(3)];
+    let open = plan.next_count(&elected).unwrap().unwrap();
+    assert_eq!(open.constraint, None);
+    assert_eq!(open.eligible, [id(0), id(5), id(6), id(7)]);
+    assert_eq!(open.places, 2);
+    let all = [id(1), id(2), id(4), id(3), id(0), id(5)];
+    assert_eq!(plan.next_count(&all).unwrap(), None);
+}
+
+#[test]
+fn reserved_plan_skips_minimums_already_met_and_withholds_the_doomed() {
+    // 3 seats, at least 1 woman and at most 1 man: once a man is elected,
+    // the other men are doomed and are not eligible for the open count.
+    let c = contest("c", 3, &["MN", "WN", "MN", "WN", "WN"]);
+    let cc = ContestConstraints::new(&c, vec![women(1), Constraint::at_most("gender", "man", 1)])
+        .unwrap();
+    let mut plan = cc.reserved_plan();
+    let open = plan.next_count(&[id(0), id(1)]).unwrap().unwrap();
+    assert_eq!(open.constraint, None);
+    assert_eq!((open.eligible, open.places), (vec![id(3), id(4)], 1));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn substitution_results_conform_and_leave_conforming_results_alone(
+        case in case(),
+        order in Just((0..10usize).collect::<Vec<_>>()).prop_shuffle(),
+    ) {
+        let c = build(&case);
+        let Ok(cc) = ContestConstraints::new(&c, case.constraints.clone()) else {
+            return Ok(());
+        };
+        let standing: Vec<CandidateId> = order
+            .iter()
+            .filter(|&&i| i < case.people.len() && !case.withdrawn[i])
+            .map(|&i| id(i))
+            .collect();
+        let places = cc.places() as usize;
+        let (elected, runners_up) = standing.split_at(places);
+        let before = cc.unmet_by(elected);
+        match cc.substitute(elected, runners_up) {
+            Ok((set, swaps)) => {
+                prop_assert!(cc.unmet_by(&set).is_empty());
+                prop_assert_eq!(set.len(), places);
+                prop_assert_eq!(swaps.is_empty(), before.is_empty());
+                // Replaying the swaps on the unconstrained result gives the
+                // final one; nobody swapped out comes back.
+                let mut replay = elected.to_vec();
+                let mut gone = Vec::new();
+                for s in &swaps {
+                    let pos = replay.iter().position(|&c| c == s.out);
+                    prop_assert!(pos.is_some(), "C{} swapped out but not in", s.out.number());
+                    prop_assert!(runners_up.contains(&s.incoming) && !gone.contains(&s.incoming));
+                    replay[pos.unwrap()] = s.incoming;
+                    gone.push(s.out);
+                }
+                prop_assert_eq!(replay, set);
+            }
+            Err(ConstraintError::NoSubstitution { .. }) => prop_assert!(!before.is_empty()),
+            Err(other) => prop_assert!(false, "unexpected {other}"),
+        }
+    }
+}
