@@ -149,7 +149,8 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
             CandidateId::MAX_CANDIDATES
         ))));
     }
-    let by_name: HashMap<&str, CandidateId> = candidates
+    // Every cell is looked up here: a fast hasher matters.
+    let by_name: HashMap<&str, CandidateId, foldhash::fast::RandomState> = candidates
         .iter()
         .enumerate()
         .filter_map(|(i, c)| CandidateId::new(i).map(|id| (c.name.as_str(), id)))

@@ -168,12 +168,24 @@ impl<'de> Deserialize<'de> for Version {
 
 /// Reads a `recount-election/1` JSON document (see the module documentation).
 pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
-    let mut de = serde_json::Deserializer::from_slice(input);
-    let dto: ElectionDto<'_> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        parse_error(input, &path, e.into_inner())
-    })?;
-    de.end().map_err(|e| parse_error(input, "", e))?;
+    // Tracking the path slows parsing down, so it is done only to explain
+    // a document that failed without it.
+    let dto: ElectionDto<'_> = match serde_json::from_slice(input) {
+        Ok(dto) => dto,
+        Err(plain) => {
+            let mut de = serde_json::Deserializer::from_slice(input);
+            return Err(
+                match serde_path_to_error::deserialize::<_, ElectionDto<'_>>(&mut de) {
+                    Err(e) => {
+                        let path = e.path().to_string();
+                        parse_error(input, &path, e.into_inner())
+                    }
+                    // Only trailing characters fail after a complete document.
+                    Ok(_) => parse_error(input, "", plain),
+                },
+            );
+        }
+    };
     let at = |path: &[Seg<'_>], expected: &str, found: String| {
         let pos = locate(input, path).unwrap_or_default();
         Error::syntax(FORMAT, pos, format!("{expected} at {}", show(path)), found)
@@ -223,7 +235,9 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
                 n.to_string(),
             ));
         }
-        let mut ids: HashMap<&str, CandidateId> = HashMap::with_capacity(n);
+        // Every preference is looked up here: a fast hasher matters.
+        let mut ids: HashMap<&str, CandidateId, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(n, Default::default());
         // n is at most MAX_CANDIDATES, so every index has an id.
         let indexed = (0..n).filter_map(CandidateId::new);
         for (k, (cand, id)) in c.candidates.iter().zip(indexed).enumerate() {
