@@ -222,34 +222,45 @@ pub fn read(bytes: &[u8]) -> Result<DroopDump, Error> {
 }
 
 impl DroopDump {
-    /// The dump as a sheet (stages by the rule of the module docs).
-    pub fn to_sheet(&self) -> OfficialSheet {
-        let mut stages: Vec<&Snapshot> = Vec::new();
-        let mut first: Option<&Snapshot> = None;
-        let mut round_last: Option<&Snapshot> = None;
-        let mut round_moved = false;
-        fn flush<'s>(last: Option<&'s Snapshot>, moved: bool, stages: &mut Vec<&'s Snapshot>) {
-            if let (Some(s), true) = (last, moved) {
-                stages.push(s);
+    /// The snapshots of each stage, in stage order: stage 1 is round 0's,
+    /// then each round that moved votes (the module docs); the last
+    /// snapshot of each is the state at the end of the stage.
+    pub fn stage_snapshots(&self) -> Vec<Vec<&Snapshot>> {
+        let mut stages: Vec<Vec<&Snapshot>> = Vec::new();
+        let mut first: Vec<&Snapshot> = Vec::new();
+        let mut round: Vec<&Snapshot> = Vec::new();
+        fn flush<'s>(round: &mut Vec<&'s Snapshot>, stages: &mut Vec<Vec<&'s Snapshot>>) {
+            if round.iter().any(|s| s.action == "transfer") {
+                stages.push(std::mem::take(round));
             }
+            round.clear();
         }
         for s in &self.snapshots {
             match s.round {
-                Some(0) => first = Some(s),
-                round => {
-                    if round_last.is_some_and(|l| l.round != round) {
-                        flush(round_last, round_moved, &mut stages);
-                        round_moved = false;
+                Some(0) => first.push(s),
+                r => {
+                    if round.last().is_some_and(|l| l.round != r) {
+                        flush(&mut round, &mut stages);
                     }
-                    round_moved |= s.action == "transfer";
-                    round_last = Some(s);
+                    round.push(s);
                 }
             }
         }
-        flush(round_last, round_moved, &mut stages);
-        if let Some(f) = first {
-            stages.insert(0, f);
+        flush(&mut round, &mut stages);
+        if !first.is_empty() {
+            stages.insert(0, first);
         }
+        stages
+    }
+
+    /// The dump as a sheet (stages by the rule of the module docs).
+    pub fn to_sheet(&self) -> OfficialSheet {
+        let stages: Vec<&Snapshot> = self
+            .stage_snapshots()
+            .iter()
+            .filter_map(|round| round.last().copied())
+            .collect();
+        let first = self.snapshots.iter().find(|s| s.round == Some(0));
         let last = self.snapshots.last();
         OfficialSheet {
             format: SheetFormat::DroopDump,
