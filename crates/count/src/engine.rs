@@ -652,11 +652,7 @@ impl<'a, N: Number> Counter<'a, N> {
                         } else {
                             papers_all
                         };
-                        if n == 0 {
-                            N::zero()
-                        } else {
-                            N::div_count(&surplus, n, tv_rules.rounding, &self.ctx)
-                        }
+                        return unweighted_tv(&surplus, n, &p.value, &tv_rules, &self.ctx);
                     }
                 };
                 if tv_rules.cap_at_value && tv > p.value {
@@ -803,19 +799,11 @@ impl<'a, N: Number> Counter<'a, N> {
             }
         }
         let by_value = self.rules.exclusion.parcels == ExclusionParcels::ByValueDescending;
-        let mut batches: Vec<Vec<(usize, Parcel<N>)>> = Vec::new();
-        if by_value {
-            // Highest value first (ERS97 5.4.2); a stable sort keeps arrival order within a value.
-            all.sort_by(|a, b| b.1.value.cmp(&a.1.value));
-            for item in all {
-                match batches.last_mut() {
-                    Some(batch) if batch[0].1.value == item.1.value => batch.push(item),
-                    _ => batches.push(vec![item]),
-                }
-            }
+        let batches = if by_value {
+            batches_by_value(all, |item| &item.1.value)
         } else {
-            batches.push(all);
-        }
+            vec![all]
+        };
         let names: Vec<String> = set.iter().map(|&c| self.names[c].clone()).collect();
         let n_batches = batches.len();
         if n_batches == 0 || (n_batches == 1 && batches[0].is_empty()) {
@@ -833,7 +821,7 @@ impl<'a, N: Number> Counter<'a, N> {
             let last = i + 1 == n_batches;
             let arrival = self.history.len();
             let value = batch[0].1.value.clone();
-            if self.vacancies() > 0 {
+            {
                 for (owner, parcel) in batch {
                     let r = self.route(&parcel.entries);
                     self.exhausted = self
@@ -850,8 +838,6 @@ impl<'a, N: Number> Counter<'a, N> {
                     self.votes[owner] = self.votes[owner].sub(&out);
                 }
             }
-            // ERS97 5.5.2: once the places are filled, nothing more moves; the
-            // papers left stay with the excluded candidate.
             self.maybe_recompute_quota();
             self.end_point(number, last);
             if by_value || last {
@@ -864,6 +850,11 @@ impl<'a, N: Number> Counter<'a, N> {
                 };
                 let excluded = if i == 0 { set.to_vec() } else { Vec::new() };
                 self.push_stage(number, Some(i as u32 + 1), action, excluded);
+                if self.vacancies() == 0 {
+                    // ERS97 5.5.2: the places are filled; nothing more moves and the
+                    // papers left stay with the excluded candidate.
+                    break;
+                }
             } else {
                 let action = Action::Exclusion {
                     candidates: names.clone(),
@@ -1080,6 +1071,41 @@ impl<'a, N: Number> Counter<'a, N> {
     }
 }
 
+/// The transfer value of papers spread evenly over `papers` papers, each
+/// worth `value` now: `surplus ÷ papers` rounded, and (ERS97 5.3.7) no more
+/// than the paper's value when the rule caps it. No papers: nothing moves.
+fn unweighted_tv<N: Number>(
+    surplus: &N,
+    papers: u64,
+    value: &N,
+    rule: &crate::rules::TransferValue,
+    ctx: &N::Ctx,
+) -> N {
+    if papers == 0 {
+        return N::zero();
+    }
+    let tv = N::div_count(surplus, papers, rule.rounding, ctx);
+    if rule.cap_at_value && tv > *value {
+        value.clone()
+    } else {
+        tv
+    }
+}
+
+/// Groups items into batches of equal value, highest value first (ERS97
+/// 5.4.2), keeping the order of arrival within a batch.
+fn batches_by_value<T, N: Number>(mut items: Vec<T>, value: impl Fn(&T) -> &N) -> Vec<Vec<T>> {
+    items.sort_by(|a, b| value(b).cmp(value(a)));
+    let mut batches: Vec<Vec<T>> = Vec::new();
+    for item in items {
+        match batches.last_mut() {
+            Some(batch) if value(&batch[0]) == value(&item) => batch.push(item),
+            _ => batches.push(vec![item]),
+        }
+    }
+    batches
+}
+
 /// Candidate names made unique within a contest: a shared name becomes
 /// `name #n` with the candidate's 1-based number.
 fn unique_names(contest: &Contest) -> Vec<String> {
@@ -1095,4 +1121,122 @@ fn unique_names(contest: &Contest) -> Vec<String> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::numbers::Rounding;
+    use crate::rules::TransferValue;
+
+    const P2: FixedCtx = FixedCtx { places: 2 };
+
+    fn f2(s: &str) -> Fixed {
+        let (w, f) = s.split_once('.').unwrap_or((s, "00"));
+        Fixed(format!("{w}{f:0<2}").parse().unwrap())
+    }
+
+    fn ers97_tv() -> TransferValue {
+        TransferValue {
+            rounding: Rounding::truncate(2),
+            steps: crate::rules::TvSteps::Single,
+            cap_at_value: true,
+        }
+    }
+
+    /// (vote, quota, papers examined, value, non-transferable papers) →
+    /// (surplus, transfer value, transferred, non-transferable difference).
+    fn ers97_surplus(vote: &str, quota: &str, papers: u64, value: &str, nt: u64) -> [String; 4] {
+        let surplus = f2(vote).sub(&f2(quota));
+        let transferable = papers - nt;
+        let tv = unweighted_tv(&surplus, transferable, &f2(value), &ers97_tv(), &P2);
+        let moved = tv.mul_count(transferable);
+        [&surplus, &tv, &moved, &surplus.sub(&moved)].map(|x| x.decimal(2, &P2))
+    }
+
+    #[test]
+    fn ers97_exercise_9_3_first_stage_surpluses() {
+        // RULES.md §11.2 9.3: vote / quota / NT papers → surplus, TV, transferred, NT
+        // difference. At the first stage every paper is worth 1 and all are examined.
+        assert_eq!(
+            ers97_surplus("127", "88.91", 127, "1", 4),
+            ["38.09", "0.30", "36.90", "1.19"]
+        );
+        assert_eq!(
+            ers97_surplus("867", "833", 867, "1", 17),
+            ["34.00", "0.04", "34.00", "0.00"]
+        );
+        assert_eq!(
+            ers97_surplus("1635", "1149", 1635, "1", 14),
+            ["486.00", "0.29", "470.09", "15.91"]
+        );
+        // TV truncates to 0.00: the whole surplus is the NT difference (RULES.md §10.4).
+        assert_eq!(
+            ers97_surplus("1327", "1315", 1327, "1", 10),
+            ["12.00", "0.00", "0.00", "12.00"]
+        );
+    }
+
+    #[test]
+    fn ers97_exercise_9_4_later_surpluses_from_the_last_batch() {
+        // 9.4: vote / quota / last batch / NT papers.
+        // 84 papers worth 84.00 ≤ surplus 90.24: each keeps its value 1.00 (5.3.7).
+        assert_eq!(
+            ers97_surplus("1073.24", "983", 93, "1.00", 9),
+            ["90.24", "1.00", "84.00", "6.24"]
+        );
+        assert_eq!(
+            ers97_surplus("62.70", "59.43", 8, "0.63", 0),
+            ["3.27", "0.40", "3.20", "0.07"]
+        );
+        // T(18.54/80) = 0.23 is capped at the batch's value 0.21.
+        assert_eq!(
+            ers97_surplus("832.54", "814", 98, "0.21", 18),
+            ["18.54", "0.21", "16.80", "1.74"]
+        );
+        assert_eq!(
+            ers97_surplus("1287.81", "1152", 167, "1.00", 19),
+            ["135.81", "0.91", "134.68", "1.13"]
+        );
+    }
+
+    #[test]
+    fn ers97_exercise_9_5_batches_by_value_highest_first() {
+        // 9.5(a)'s answer is 145@1, 75@0.30, 36@0.12. The parcels below are a
+        // reconstruction (the exercise's own parcels are not in RULES.md): the
+        // papers at value 1 arrive in two parcels and must form one batch.
+        let parcels = vec![
+            (f2("0.30"), 75u64),
+            (f2("1"), 100),
+            (f2("0.12"), 36),
+            (f2("1"), 45),
+        ];
+        let batches = batches_by_value(parcels, |p| &p.0);
+        let summary: Vec<(String, u64)> = batches
+            .iter()
+            .map(|b| (b[0].0.decimal(2, &P2), b.iter().map(|p| p.1).sum()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("1.00".into(), 145),
+                ("0.30".into(), 75),
+                ("0.12".into(), 36)
+            ]
+        );
+        // 9.5(b): 17@1, 127@0.18, 55@0.07.
+        let parcels = vec![(f2("0.07"), 55u64), (f2("0.18"), 127), (f2("1"), 17)];
+        let summary: Vec<(String, u64)> = batches_by_value(parcels, |p| &p.0)
+            .iter()
+            .map(|b| (b[0].0.decimal(2, &P2), b[0].1))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("1.00".into(), 17),
+                ("0.18".into(), 127),
+                ("0.07".into(), 55)
+            ]
+        );
+    }
 }

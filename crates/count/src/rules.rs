@@ -490,7 +490,7 @@ impl Rules {
             display_places: 2,
             quota: Quota {
                 divisor: QuotaDivisor::SeatsPlusOne,
-                votes: QuotaVotes::Valid,
+                votes: QuotaVotes::Active,
                 rounding: Rounding::up(2),
                 increment: QuotaIncrement::Nothing,
                 recompute: QuotaRecompute::UntilFirstElection,
