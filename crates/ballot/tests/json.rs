@@ -235,3 +235,75 @@ fn json_options_seats_must_agree_with_every_contest() {
             .contains("expected 2 seats, as the options say at contests[1].seats, found 1")
     );
 }
+
+/// The shared real-data folder, or `None` (with a loud notice) outside CI.
+fn shared_data() -> Option<std::path::PathBuf> {
+    let root = std::env::var_os("RECOUNT_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"))
+        });
+    let data = root.join("data");
+    if data.is_dir() {
+        return Some(data);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "shared data not found at {}: required under CI",
+            data.display()
+        );
+    }
+    eprintln!(
+        "\n!!! SKIPPED: shared data not found at {} (set RECOUNT_SHARED)\n",
+        data.display()
+    );
+    None
+}
+
+/// Real elections from three readers survive JSON and CSV unchanged,
+/// import policy and irregularity counts included.
+#[test]
+fn real_elections_round_trip_through_json_and_csv() {
+    let Some(data) = shared_data() else { return };
+    let keep_first = ImportPolicy {
+        repeated_candidates: ballot::policy::RepeatedCandidates::KeepFirst,
+        ..ImportPolicy::default()
+    };
+    let cases = [
+        (
+            "preflib/00001 - irish/00001-00000001.soi",
+            Format::PreflibSoi,
+            Some(4),
+            ImportPolicy::default(),
+        ),
+        (
+            "cambridge-ma/2021/council.csv",
+            Format::Csv,
+            Some(9),
+            keep_first,
+        ),
+        (
+            "scotland-2022-mollison/SC2022_ballot_format/East_Dunbartonshire/1_Milngavie.dat",
+            Format::Dat,
+            None,
+            ImportPolicy::default(),
+        ),
+    ];
+    for (file, format, seats, policy) in cases {
+        let bytes = std::fs::read(data.join(file)).unwrap();
+        let opts = ReadOptions {
+            seats,
+            id: "real".into(),
+            policy,
+            weight_column: None,
+        };
+        let e = ballot::read(format, &bytes, &opts).unwrap_or_else(|err| panic!("{file}: {err}"));
+        for out_format in [Format::Json, Format::Csv] {
+            let mut out = Vec::new();
+            ballot::write(out_format, &e, &mut out).unwrap();
+            let back = ballot::read(out_format, &out, &ReadOptions::default())
+                .unwrap_or_else(|err| panic!("{file} as {out_format}: {err}"));
+            assert_eq!(back, e, "{file} as {out_format}");
+        }
+    }
+}
