@@ -167,6 +167,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
     let mut slots: Vec<Slot<'static>> = Vec::new();
     let mut ranking = Vec::new();
     let mut row = 0u64;
+    let mut last_start = 0u64;
     loop {
         match rdr.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -177,6 +178,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
             }
         }
         row += 1;
+        last_start = record.position().map_or(last_start, csv::Position::byte);
         let at = |field: usize| {
             record
                 .position()
@@ -245,6 +247,16 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
                 break;
             }
         }
+    }
+    // The csv crate ends a quoted field left open at the end of the input
+    // quietly; a truncated file must not load.
+    if ends_in_open_quote(body.get(last_start as usize..).unwrap_or(&[])) {
+        errors.push(Error::syntax(
+            FORMAT,
+            end_of(input),
+            "a closing '\"'",
+            "the end of the file",
+        ));
     }
     if !errors.is_empty() {
         return Err(Error::join(errors));
@@ -402,6 +414,47 @@ pub fn write(election: &Election, out: &mut dyn io::Write) -> Result<(), Error> 
     }
     w.flush()?;
     Ok(())
+}
+
+/// True when the record (or records) in `raw` end inside a quoted field.
+fn ends_in_open_quote(raw: &[u8]) -> bool {
+    let mut i = 0;
+    let mut field_start = true;
+    while let Some(&b) = raw.get(i) {
+        if field_start && b == b'"' {
+            i += 1;
+            loop {
+                match raw.get(i) {
+                    None => return true,
+                    Some(b'"') if raw.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            field_start = false;
+            continue;
+        }
+        field_start = matches!(b, b',' | b'\n' | b'\r');
+        i += 1;
+    }
+    false
+}
+
+/// The position just after the last byte of `input`.
+fn end_of(input: &[u8]) -> Position {
+    let line_start = input.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    Position {
+        byte: input.len() as u64,
+        line: input.iter().filter(|&&b| b == b'\n').count() as u64 + 1,
+        column: String::from_utf8_lossy(&input[line_start..])
+            .chars()
+            .count() as u64
+            + 1,
+        ballot: None,
+    }
 }
 
 /// Cell `col` of a row as text (empty when the row is short).

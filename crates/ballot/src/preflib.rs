@@ -30,7 +30,7 @@
 //! removed (the Minneapolis files quote their names). PrefLib does not split
 //! names from parties, so no affiliation is set. A `{…}` group of two or more
 //! alternatives is a [`Slot::Equal`]; a group of one is that alternative. The
-//! paper is made a strict ranking by [`ImportPolicy::normalize`]: by default
+//! paper is made a strict ranking by [`crate::ImportPolicy::normalize`]: by default
 //! ties and repeated alternatives are refused with an error naming the option
 //! that reads them. An order with no items is a blank paper.
 //!
@@ -38,7 +38,7 @@
 //! and election take their id from [`ReadOptions::id`] and their title from
 //! `TITLE` (the id when there is none).
 //!
-//! The line-oriented helpers at the end ([`Text`]) are shared with the `.dat`
+//! The line-oriented helpers at the end (`Text`, `Line`) are shared with the `.dat`
 //! reader.
 
 use std::collections::BTreeMap;

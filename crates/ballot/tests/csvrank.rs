@@ -206,6 +206,18 @@ fn malformed_csv_gives_exact_errors() {
             "3:4: CSV error in ballot 1: expected a valid paper, or a rejected one that ranks nobody (recount keeps rejected papers only as blank papers; delete the row or clear its flag), found a rejected paper with preferences",
         ),
         (
+            "rank1,rank2\nA,\"Bo\nb",
+            "3:2: CSV error: expected a closing '\"', found the end of the file",
+        ),
+        (
+            "rank1,\"rank2",
+            "1:13: CSV error: expected a closing '\"', found the end of the file",
+        ),
+        (
+            "rank1,rank2\nA,\"B\"\"\"\nO\"Neil,O\"Neil\n",
+            "3:8: CSV error in ballot 2: expected a strict ranking (pass --repeated-candidates keep-first to read such papers), found a candidate ranked twice",
+        ),
+        (
             "invalid,rank1\nmaybe,A\n",
             "2:1: CSV error in ballot 1: expected true or false (t/f, yes/no, 1/0), found \"maybe\"",
         ),
