@@ -12,6 +12,35 @@
 //! reserved-places method ([`ContestConstraints::reserved_plan`]) and the
 //! swaps of the substitution method ([`ContestConstraints::substitute`]).
 //!
+//! ```
+//! use ballot::constraints::{Status, read_attributes, read_constraints};
+//! use ballot::{BallotsBuilder, Candidate, Contest, Election};
+//!
+//! let names = ["Ann", "Bob", "Cy", "Di"];
+//! let cands = names.iter().enumerate().map(|(i, n)| Candidate::named(i + 1, *n)).collect();
+//! let contest = Contest::new("w", "Ward", 2, cands, BallotsBuilder::new(4).build()).unwrap();
+//! let mut election = Election::single(contest);
+//! read_attributes(b"name,gender\nAnn,woman\nBob,man\nCy,man\nDi,woman\n", &mut election).unwrap();
+//! let cons = read_constraints(b"attribute,value,min,max\ngender,woman,1,\n", &election).unwrap();
+//! cons[0].check_feasible().unwrap();
+//!
+//! // Bob elected, Cy excluded: one place left, and it must go to a woman,
+//! // but either woman will do.
+//! let state = [Status::Hopeful, Status::Elected, Status::Excluded, Status::Hopeful];
+//! assert!(cons[0].guard_doom(&state).unwrap().is_empty());
+//! // After Ann's exclusion Di, the only woman left, is guarded; the other
+//! // place is open to either man.
+//! let state = [Status::Excluded, Status::Hopeful, Status::Hopeful, Status::Hopeful];
+//! let gd = cons[0].guard_doom(&state).unwrap();
+//! assert_eq!(gd.guarded.len(), 1);
+//! assert_eq!(gd.guarded[0].candidate.number(), 4);
+//! assert!(gd.doomed.is_empty());
+//!
+//! // A name that matches no candidate is refused at its row and field.
+//! let err = read_attributes(b"name,gender\nZed,woman\n", &mut election).unwrap_err();
+//! assert_eq!(err.position().map(|p| (p.line, p.column)), Some((2, 1)));
+//! ```
+//!
 //! # Attributes file
 //!
 //! ```text
