@@ -112,6 +112,16 @@ impl Decimal {
         }
     }
 
+    /// The exact sum, at the larger of the two places; `None` on overflow.
+    pub fn checked_add(&self, other: &Decimal) -> Option<Decimal> {
+        let places = self.places.max(other.places);
+        let (a, b) = (self.widened(places)?, other.widened(places)?);
+        Some(Decimal {
+            mantissa: a.mantissa.checked_add(b.mantissa)?,
+            places,
+        })
+    }
+
     /// Compares the values, whatever the places they were written with.
     pub fn cmp_value(&self, other: &Decimal) -> Ordering {
         let places = self.places.max(other.places);
@@ -258,6 +268,20 @@ mod tests {
         }
         assert_eq!(d("393").widened(5).unwrap().to_string(), "393.00000");
         assert_eq!(d("393.5").widened(0), None);
+    }
+
+    #[test]
+    fn sums_are_exact_at_the_larger_places() {
+        assert_eq!(
+            d("7.35").checked_add(&d("-0.5")).unwrap().to_string(),
+            "6.85"
+        );
+        assert_eq!(
+            d("1").checked_add(&d("0.00001")).unwrap().to_string(),
+            "1.00001"
+        );
+        let big = Decimal::parse(&"9".repeat(38)).unwrap();
+        assert_eq!(big.checked_add(&d("1")), None);
     }
 
     #[test]
