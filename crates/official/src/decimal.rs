@@ -280,7 +280,7 @@ mod tests {
             d("1").checked_add(&d("0.00001")).unwrap().to_string(),
             "1.00001"
         );
-        let big = Decimal::parse(&"9".repeat(38)).unwrap();
+        let big = Decimal::parse(&i128::MAX.to_string()).unwrap();
         assert_eq!(big.checked_add(&d("1")), None);
     }
 
