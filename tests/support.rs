@@ -6,6 +6,7 @@
 //! On a machine without it a suite prints a loud notice and passes; under
 //! `CI=true` a missing folder is a failure, so CI cannot pass by skipping.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 /// The shared folder (the one holding `data/`), or `None` after printing a
@@ -28,7 +29,10 @@ pub fn shared_dir() -> Option<PathBuf> {
             candidate.display()
         );
     }
-    eprintln!(
+    // Written to the stream itself, not through `eprintln!`, which the test
+    // harness captures: a skip must be seen.
+    let _ = writeln!(
+        std::io::stderr(),
         "\n!!!!!!!! SKIPPED: shared real data not found at {} !!!!!!!!\n\
          !!!!!!!! set RECOUNT_SHARED to the folder holding data/ to run this suite !!!!!!!!\n",
         candidate.display()

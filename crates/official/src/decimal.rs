@@ -13,7 +13,7 @@
 //! which is what [`Shortening`] needs.
 //!
 //! This module owns the arithmetic of comparing at the published precision;
-//! which cells to compare is [`crate::compare`]'s business.
+//! which cells to compare is [`mod@crate::compare`]'s business.
 
 use std::cmp::Ordering;
 use std::fmt;

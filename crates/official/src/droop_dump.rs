@@ -25,7 +25,7 @@
 //! counted, nobody moved); stage k + 1 is the last snapshot of the k-th
 //! round that moved votes (has a `transfer` row). A round with no transfer
 //! (Droop's rounds that only elect the remaining candidates) is no stage,
-//! as [`crate::compare`] drops our [`count::Action::ElectRemaining`] stages.
+//! as [`mod@crate::compare`] drops our [`count::Action::ElectRemaining`] stages.
 //! The elected are those in state `E` or `e` at the last snapshot.
 
 use crate::decimal::Decimal;

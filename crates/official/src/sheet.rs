@@ -6,7 +6,7 @@
 //! [`Cell`] holding the exact decimal with the number of places it was
 //! written with, and where in the file it was found. Readers live in
 //! [`crate::scottish_json`] and [`crate::droop_dump`]; comparing with a
-//! count is [`crate::compare`]'s business.
+//! count is [`mod@crate::compare`]'s business.
 
 use crate::decimal::Decimal;
 use crate::error::{Position, SheetFormat};
