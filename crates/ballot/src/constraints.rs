@@ -608,7 +608,7 @@ impl ContestConstraints {
             .copied()
             .flatten()
         {
-            Some(t) => self.members[id.index()][t],
+            Some(t) => self.members.get(id.index()).is_some_and(|m| m[t]),
             None => false,
         }
     }
@@ -1265,7 +1265,11 @@ impl Row {
 }
 
 fn records(input: &[u8]) -> Result<Vec<Row>, Error> {
-    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    // Positions count bytes of the file as given, byte-order mark included.
+    let (input, skipped) = match input.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, 3),
+        None => (input, 0),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -1281,19 +1285,19 @@ fn records(input: &[u8]) -> Result<Vec<Row>, Error> {
                 rows.push(Row {
                     fields: record.iter().map(str::to_owned).collect(),
                     line: pos.map_or(0, csv::Position::line),
-                    byte: pos.map_or(0, csv::Position::byte),
+                    byte: pos.map_or(0, csv::Position::byte) + skipped,
                 });
             }
-            Err(e) => return Err(csv_error(e)),
+            Err(e) => return Err(csv_error(e, skipped)),
         }
     }
     Ok(rows)
 }
 
-fn csv_error(e: csv::Error) -> Error {
+fn csv_error(e: csv::Error, skipped: u64) -> Error {
     let pos = e.position().cloned();
     let mut at = Position::at(pos.as_ref().map_or(0, csv::Position::line), 1);
-    at.byte = pos.as_ref().map_or(0, csv::Position::byte);
+    at.byte = pos.as_ref().map_or(0, csv::Position::byte) + skipped;
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::new(ErrorKind::Io(io)),
         csv::ErrorKind::Utf8 { err, .. } => {

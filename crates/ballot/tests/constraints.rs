@@ -219,6 +219,12 @@ fn attributes_reader_reports_every_bad_row_with_byte_offsets() {
         .map(|e| e.position().map(|p| (p.byte, p.line, p.column)).unwrap())
         .collect();
     assert_eq!(positions, [(12, 2, 1), (28, 4, 1)]);
+    // A byte-order mark is counted in the offsets.
+    let err = read_attributes(b"\xEF\xBB\xBFname,gender\nZed,w\n", &mut e).unwrap_err();
+    assert_eq!(
+        err.position().map(|p| (p.byte, p.line, p.column)),
+        Some((15, 2, 1))
+    );
 }
 
 #[test]
