@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ballot::{Format, ReadOptions};
-use official::{CompareOptions, Comparison, Difference, MatchRule, Position, Shortening};
+use official::{
+    CompareOptions, Comparison, Difference, MatchRule, OfficialSheet, Position, Shortening,
+};
 
 /// Ballot files matching `*_2017_*` that are not among the 351 wards of the
 /// May 2017 election, and why.
@@ -133,28 +135,38 @@ struct Ward {
     ours: Vec<String>,
 }
 
-/// Counts `blt` under scottish-stv and compares it with the sheet `json`.
-fn recount_and_compare(blt: &Path, json: &Path, aliases: &[(&str, &str)]) -> Ward {
+/// Our scottish-stv count of the ward in `blt`.
+fn recount(blt: &Path) -> count::ContestCount {
     let bytes = std::fs::read(blt).expect("the ballot file");
     let election = ballot::read(Format::Blt, &bytes, &ReadOptions::default())
         .unwrap_or_else(|e| panic!("{}: {e}", blt.display()));
     let rules = count::Rules::preset("scottish-stv").expect("the scottish-stv preset");
-    let transcript =
+    let mut transcript =
         count::count(&election, &rules).unwrap_or_else(|e| panic!("{}: {e}", blt.display()));
     assert_eq!(transcript.contests.len(), 1, "{}", blt.display());
-    let sheet_bytes = std::fs::read(json).expect("the results JSON");
-    let sheet = official::scottish_json::read(&sheet_bytes)
-        .unwrap_or_else(|e| panic!("{}:{e}", json.display()));
+    transcript.contests.remove(0)
+}
+
+/// The official sheet in `json`.
+fn sheet(json: &Path) -> OfficialSheet {
+    let bytes = std::fs::read(json).expect("the results JSON");
+    official::scottish_json::read(&bytes).unwrap_or_else(|e| panic!("{}:{e}", json.display()))
+}
+
+/// Counts `blt` under scottish-stv and compares it with the sheet `json`.
+fn recount_and_compare(blt: &Path, json: &Path, aliases: &[(&str, &str)]) -> Ward {
+    let ours = recount(blt);
+    let sheet = sheet(json);
     let options = CompareOptions {
         shortening: Shortening::SCOTTISH_COUNCILS,
         aliases,
     };
-    let comparison = official::compare(&sheet, &transcript.contests[0], &options)
+    let comparison = official::compare(&sheet, &ours, &options)
         .unwrap_or_else(|e| panic!("{} vs {}: {e}", blt.display(), json.display()));
     Ward {
         comparison,
         sheet_names: sheet.candidates.iter().map(|c| c.name.clone()).collect(),
-        ours: transcript.contests[0].candidates.clone(),
+        ours: ours.candidates,
     }
 }
 
@@ -335,4 +347,76 @@ fn scottish_stv_reproduces_every_stage_of_five_edinburgh_2012_sheets() {
     );
     // The sheets blank out candidates excluded at earlier stages: 30 cells.
     assert_eq!(blank, 30);
+}
+
+/// The precision rule of `specs/official-scottish.md` §1 is the only one
+/// of the three that the 2017 sheets fit: rounding every shortened cell
+/// half up adds Glasgow Hillhead's `998.5328` (a figure cut to 4 places),
+/// and cutting every shortened cell adds the 183 two-place cells that were
+/// rounded.
+#[test]
+fn the_2017_sheets_round_two_place_cells_and_cut_longer_ones() {
+    let Some(data) = support::shared_data() else {
+        return;
+    };
+    let files = ballot_files(&data);
+    let mut totals_differing: BTreeMap<&str, Vec<Difference>> = BTreeMap::new();
+    let rules = [
+        ("mixed", Shortening::SCOTTISH_COUNCILS),
+        ("half-up", Shortening::HalfUp),
+        ("down", Shortening::Down),
+    ];
+    for (blt, council, code) in &pairs_2017(&data) {
+        let ours = recount(&files[blt]);
+        let sheet = sheet(&data.join(format!(
+            "council17-gerrymulvenna/2017/SCO/{council}/{code}/ResultsJson.json"
+        )));
+        let aliases: Vec<(&str, &str)> = ALIASES
+            .iter()
+            .filter(|(f, _, _)| f == blt)
+            .map(|&(_, s, o)| (s, o))
+            .collect();
+        for (label, shortening) in rules {
+            let options = CompareOptions {
+                shortening,
+                aliases: &aliases,
+            };
+            let c = official::compare(&sheet, &ours, &options).expect("names pair");
+            totals_differing.entry(label).or_default().extend(
+                c.differences
+                    .into_iter()
+                    .filter(|d| matches!(d, Difference::TotalDiffers { .. })),
+            );
+        }
+    }
+    let places = |d: &Difference| match d {
+        Difference::TotalDiffers { official, .. } => {
+            official.split_once('.').map_or(0, |(_, f)| f.len())
+        }
+        _ => unreachable!("only totals kept"),
+    };
+    let mixed = &totals_differing["mixed"];
+    assert_eq!(mixed.len(), 2, "Linn and Penicuik");
+    let half_up = &totals_differing["half-up"];
+    let extra: Vec<&Difference> = half_up.iter().filter(|d| !mixed.contains(d)).collect();
+    assert_eq!(
+        extra,
+        [&Difference::TotalDiffers {
+            stage: 2,
+            candidate: "Caroline WELSH (SNP)".into(),
+            official: "998.5328".into(),
+            ours: "998.53286".into(),
+            at: Position {
+                byte: 4627,
+                ..Position::at(1, 4628).in_record(15)
+            },
+        }]
+    );
+    let down = &totals_differing["down"];
+    let extra: Vec<&Difference> = down.iter().filter(|d| !mixed.contains(d)).collect();
+    assert_eq!(extra.len(), 183);
+    assert!(
+        extra.iter().all(|d| places(d) == 2),
+        "only 2-place cells were rounded"
+    );
 }
