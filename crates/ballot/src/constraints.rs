@@ -93,6 +93,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, ErrorKind, Position, describe_found};
 use crate::format::Format;
 use crate::model::{CandidateId, Contest, Election};
@@ -123,17 +125,25 @@ impl fmt::Display for ConstraintId {
 }
 
 /// At least `min` and at most `max` elected among the candidates whose
-/// attribute `attribute` is `value`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// attribute `attribute` is `value`. Serialised as
+/// `{"attribute": "gender", "value": "woman", "min": 3}` (`max` omitted when
+/// unbounded, `min` when 0).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Constraint {
     /// The attribute, e.g. `gender`.
     pub attribute: String,
     /// The value that puts a candidate in the group, e.g. `woman`.
     pub value: String,
     /// The fewest of the group to elect (0 for no minimum).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub min: u32,
     /// The most of the group to elect, if bounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<u32>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Constraint {

@@ -1037,3 +1037,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn constraints_serialise_compactly_and_round_trip() {
+    let cs = vec![women(3), Constraint::at_most("gender", "man", 2)];
+    let json = serde_json::to_string(&cs).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"attribute":"gender","value":"woman","min":3},{"attribute":"gender","value":"man","max":2}]"#
+    );
+    let back: Vec<Constraint> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, cs);
+}
