@@ -1049,3 +1049,22 @@ fn constraints_serialise_compactly_and_round_trip() {
     let back: Vec<Constraint> = serde_json::from_str(&json).unwrap();
     assert_eq!(back, cs);
 }
+
+#[test]
+fn reserved_plan_reports_when_one_count_fills_its_places_wrongly() {
+    // 3 seats, at least 2 women and 2 BAME. Every woman is eligible for the
+    // women's count, but if it elects the two white women, the single place
+    // left cannot hold two BAME members: the plan stops with the error.
+    let c = contest("c", 3, &["WN", "WN", "WY", "MY", "MY"]);
+    let cc = ContestConstraints::new(&c, vec![women(2), bame(2)]).unwrap();
+    let mut plan = cc.reserved_plan();
+    let first = plan.next_count(&[]).unwrap().unwrap();
+    assert_eq!(
+        (first.eligible, first.places),
+        (vec![id(0), id(1), id(2)], 2)
+    );
+    assert!(matches!(
+        plan.next_count(&[id(0), id(1)]),
+        Err(ConstraintError::Infeasible { .. })
+    ));
+}
