@@ -1242,3 +1242,87 @@ fn push_number(out: &mut Vec<u8>, mut n: u64) {
     }
     out.extend_from_slice(&digits[i..]);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(line: &[u8], candidates: u32) -> Option<(u64, Vec<usize>, usize)> {
+        let mut ranking = Vec::new();
+        scan_plain(line, 0, candidates, &mut ranking)
+            .map(|(w, next)| (w, ranking.iter().map(|c| c.number()).collect(), next))
+    }
+
+    #[test]
+    fn the_plain_path_takes_only_plain_lines() {
+        #[rustfmt::skip]
+        type Plain = Option<(u64, &'static [usize], usize)>;
+        let cases: &[(&[u8], Plain)] = &[
+            (b"4 1 2 0\n9 9 0\n", Some((4, &[1, 2], 8))),
+            (b"  12\t3,1 0,\r\n", Some((12, &[3, 1], 13))),
+            (b"3378  0", Some((3378, &[], 7))),
+            (b"1 1 1 0\n", Some((1, &[1, 1], 8))), // repeats are the builder's to find
+            (b"0\n", None),                        // the end marker
+            (b"0 1 0\n", None),                    // zero papers
+            (b"4 1 10 0\n", None),                 // out of range
+            (b"4 1 2\n", None),                    // no closing 0
+            (b"4 1 2=3 0\n", None),
+            (b"4 1 - 3 0\n", None),
+            (b"(a) 1 1 0\n", None),
+            (b"4 1 0 # note\n", None),
+            (b"4 1 0 2 0\n", None),
+            (b"4x 1 0\n", None),
+            (b"1234567890123456789 1 0\n", None), // 19 digits: checked on the general path
+            (b"4 000001 0\n", None),
+        ];
+        for (line, want) in cases {
+            let got = plain(line, 9);
+            let want = want.map(|(w, r, n)| (w, r.to_vec(), n));
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(line));
+        }
+    }
+
+    #[test]
+    fn numbers_parse_without_overflow() {
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64(b"18446744073709551616"), None);
+        assert_eq!(parse_u64(b"007"), Some(7));
+        assert_eq!(parse_u64(b""), None);
+        assert_eq!(parse_u64(b"-1"), None);
+        assert_eq!(parse_u64(b"1e3"), None);
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 999, 1_000_000, u64::MAX] {
+            let mut out = Vec::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
+    }
+
+    #[test]
+    fn tokens_split_on_spaces_tabs_and_commas_and_stop_at_comments() {
+        let line = b" 4,1\t2  0 # 5 6";
+        let toks: Vec<&[u8]> = tokens(line, 0, line.len())
+            .into_iter()
+            .map(|(a, b)| &line[a..b])
+            .collect();
+        assert_eq!(toks, [&b"4"[..], b"1", b"2", b"0"]);
+    }
+
+    #[test]
+    fn the_plain_and_general_paths_agree() {
+        // The same lines, plain and with a comment (which sends them to the
+        // general path).
+        let lines = ["4 1 2 0", "2 3 0", "7 2 1 3 0", "1 3 0", "5 0"];
+        let plain: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let general: String = lines.iter().map(|l| format!("{l} # g\n")).collect();
+        let file = |body: &str| format!("3 2\n{body}0\nA\nB\nC\nT\n").into_bytes();
+        let opts = ReadOptions::default();
+        let a = read(&file(&plain), &opts).unwrap();
+        let b = read(&file(&general), &opts).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.contests()[0].ballots().total_papers(), 19);
+    }
+}
