@@ -214,7 +214,7 @@ impl BallotsBuilder {
                 ..Ballots::default()
             },
             index: HashTable::new(),
-            hasher: foldhash::fast::FixedState::with_seed(0x7265_636f_756e_74),
+            hasher: foldhash::fast::FixedState::with_seed(0x0072_6563_6f75_6e74),
             seen: vec![0; candidates],
             stamp: 0,
         }
