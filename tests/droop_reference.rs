@@ -10,7 +10,10 @@
 //! | `scotland-fixed-p5-d5`    | `scottish-stv` | 5      |
 //! | `wigm-prf-fixed-p4-d4`    | `wigm`         | 4      |
 //!
-//! Both keep the same places as we do, so cells compare exactly. Where
+//! Each stage's candidate totals and its non-transferable value (Droop's
+//! "Nontransferable votes", our `exhausted`; rounding residuals are apart
+//! on both sides) are compared, with the quota and the elected. Both keep
+//! the same places as we do, so cells compare exactly. Where
 //! Droop and we disagree, the difference is pinned below with the reason,
 //! after checking the rule text; the engine is not bent to Droop.
 //!

@@ -6,6 +6,9 @@
 //! - the number of stages;
 //! - every candidate's total at every stage both have (a blank sheet cell
 //!   is counted as blank and not compared);
+//! - the non-transferable papers' value at every stage, where the sheet
+//!   gives it apart from rounding losses (Droop dumps; the Scottish JSON
+//!   has no such row);
 //! - the set of candidates elected.
 //!
 //! Stages are aligned by number after two conventions of published sheets:
@@ -91,6 +94,18 @@ pub enum Difference {
         /// The sheet's cell as published.
         official: String,
         /// Our total at full precision.
+        ours: String,
+        /// Where the sheet's cell is.
+        at: Position,
+    },
+    /// The non-transferable papers' value at the end of a stage (compared
+    /// with our `exhausted`; rounding losses are apart on both sides).
+    NonTransferableDiffers {
+        /// The stage number.
+        stage: u32,
+        /// The sheet's cell as published.
+        official: String,
+        /// Ours at full precision.
         ours: String,
         /// Where the sheet's cell is.
         at: Position,
@@ -201,6 +216,18 @@ pub fn compare(
     }
     let (mut cells, mut blank) = (0u64, 0u64);
     for (official, mine) in sheet.stages.iter().zip(&our_stages) {
+        if let Some(cell) = official.non_transferable {
+            let agrees =
+                Decimal::parse(&mine.exhausted).is_some_and(|e| shortening.agrees(&cell.value, &e));
+            if !agrees {
+                differences.push(Difference::NonTransferableDiffers {
+                    stage: official.number,
+                    official: cell.text(),
+                    ours: mine.exhausted.clone(),
+                    at: cell.pos,
+                });
+            }
+        }
         for (o, u, _) in matching.pairs() {
             let Some(cell) = official.totals.get(o).copied().flatten() else {
                 blank += 1;
@@ -298,7 +325,7 @@ mod tests {
                     .map(|(n, t)| (n.to_string(), t.to_string()))
                     .collect(),
                 transfers: IndexMap::new(),
-                exhausted: "0.00000".into(),
+                exhausted: if number == 1 { "0.00000" } else { "1.00000" }.into(),
                 loss_by_fraction: "0.00000".into(),
                 elected: elected.iter().map(|s| s.to_string()).collect(),
                 excluded: Vec::new(),
@@ -369,11 +396,13 @@ mod tests {
                 OfficialStage {
                     number: 1,
                     totals: vec![cell("4", 2), cell("3", 3), cell("2", 4)],
+                    non_transferable: None,
                     elected: vec![],
                 },
                 OfficialStage {
                     number: 2,
                     totals: vec![cell("5.00", 5), cell("3.00", 6), None],
+                    non_transferable: cell("1.00", 7),
                     elected: vec![0],
                 },
             ],
@@ -413,6 +442,21 @@ mod tests {
                 official: "3.01".into(),
                 ours: "3.00000".into(),
                 at: Position::at(6, 3),
+            }]
+        );
+    }
+
+    #[test]
+    fn non_transferable_values_are_compared_where_given() {
+        let mut s = sheet();
+        s.stages[1].non_transferable = cell("0.99", 7);
+        assert_eq!(
+            run(&s, &ours()).differences,
+            [Difference::NonTransferableDiffers {
+                stage: 2,
+                official: "0.99".into(),
+                ours: "1.00000".into(),
+                at: Position::at(7, 3),
             }]
         );
     }

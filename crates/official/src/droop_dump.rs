@@ -41,7 +41,8 @@ pub struct Snapshot {
     pub action: String,
     /// The quota.
     pub quota: Cell,
-    /// The non-transferable votes (Droop includes its residual here).
+    /// The non-transferable votes (Droop's "Nontransferable votes"; its
+    /// rounding residual is not in the dump).
     pub non_transferable: Cell,
     /// Per candidate, in dump order: state letter and votes.
     pub candidates: Vec<(char, Cell)>,
@@ -284,6 +285,7 @@ impl DroopDump {
                 .map(|(i, s)| OfficialStage {
                     number: i as u32 + 1,
                     totals: s.candidates.iter().map(|&(_, v)| Some(v)).collect(),
+                    non_transferable: Some(s.non_transferable),
                     elected: elected(s),
                 })
                 .collect(),

@@ -456,6 +456,8 @@ impl<'t> Reader<'t> {
             stages.push(OfficialStage {
                 number,
                 totals: records.iter().map(|r| r.total).collect(),
+                // The JSON has no non-transferable row.
+                non_transferable: None,
                 elected: (0..n).filter(|&c| records[c].elected).collect(),
             });
         }

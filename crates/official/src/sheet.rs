@@ -47,6 +47,9 @@ pub struct OfficialStage {
     /// [`OfficialSheet::candidates`]; `None` where the sheet leaves the cell
     /// blank (some sheets blank out candidates excluded earlier).
     pub totals: Vec<Option<Cell>>,
+    /// The value of non-transferable papers at the end of the stage
+    /// (cumulative), where the sheet gives it apart from rounding losses.
+    pub non_transferable: Option<Cell>,
     /// Candidates the sheet marks elected at the end of this stage
     /// (indices into [`OfficialSheet::candidates`], ascending).
     pub elected: Vec<usize>,
