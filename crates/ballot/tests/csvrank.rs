@@ -544,3 +544,30 @@ fn cambridge_ma_2023_council_rejected_rows_are_blank_papers() {
     let fp = first_preferences(&e);
     assert_eq!((fp["Siddiqui"], fp["Azeem"], fp["Zusy"]), (3353, 2250, 784));
 }
+
+proptest! {
+    /// Truncated or corrupted files give errors with positions inside the
+    /// input, never a panic.
+    #[test]
+    fn csv_damaged_files_give_positioned_errors(
+        cut in 0usize..400,
+        flips in proptest::collection::vec((0usize..400, any::<u8>()), 0..4),
+    ) {
+        let mut bytes = Vec::new();
+        ballot::write(Format::Csv, &small(), &mut bytes).unwrap();
+        bytes.extend_from_slice(b"1,overvote,\"Smith, Jo\"\n");
+        for (i, b) in flips {
+            if let Some(x) = bytes.get_mut(i) {
+                *x = b;
+            }
+        }
+        bytes.truncate(cut);
+        if let Err(err) = ballot::read(Format::Csv, &bytes, &opts(Some(2))) {
+            for e in err.each() {
+                if let Some(p) = e.position() {
+                    prop_assert!(p.line >= 1 && p.column >= 1 && p.byte <= bytes.len() as u64, "{e}");
+                }
+            }
+        }
+    }
+}

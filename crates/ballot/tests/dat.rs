@@ -391,3 +391,28 @@ fn scotland_2022_dat_first_preferences_agree_with_scot_elex_in_345_wards() {
         ]
     );
 }
+
+proptest::proptest! {
+    /// Truncated or corrupted files give errors with positions inside the
+    /// input, never a panic.
+    #[test]
+    fn dat_damaged_files_give_positioned_errors(
+        cut in 0usize..120,
+        flips in proptest::collection::vec((0usize..120, proptest::prelude::any::<u8>()), 0..4),
+    ) {
+        let mut bytes = with_papers("3 1 2 3\n2 2 1 0\n1 0 0 1\n", 3, 6).into_bytes();
+        for (i, b) in flips {
+            if let Some(x) = bytes.get_mut(i) {
+                *x = b;
+            }
+        }
+        bytes.truncate(cut);
+        if let Err(err) = ballot::read(Format::Dat, &bytes, &opts()) {
+            for e in err.each() {
+                if let Some(p) = e.position() {
+                    proptest::prop_assert!(p.line >= 1 && p.column >= 1 && p.byte <= bytes.len() as u64, "{e}");
+                }
+            }
+        }
+    }
+}

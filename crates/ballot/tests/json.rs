@@ -307,3 +307,28 @@ fn real_elections_round_trip_through_json_and_csv() {
         }
     }
 }
+
+proptest! {
+    /// Truncated or corrupted documents give errors with positions inside
+    /// the input, never a panic.
+    #[test]
+    fn json_damaged_documents_give_positioned_errors(
+        cut in 0usize..1200,
+        flips in proptest::collection::vec((0usize..1200, any::<u8>()), 0..4),
+    ) {
+        let mut bytes = write(&two_wards()).into_bytes();
+        for (i, b) in flips {
+            if let Some(x) = bytes.get_mut(i) {
+                *x = b;
+            }
+        }
+        bytes.truncate(cut);
+        if let Err(err) = ballot::read(Format::Json, &bytes, &ReadOptions::default()) {
+            for e in err.each() {
+                if let Some(p) = e.position() {
+                    prop_assert!(p.line >= 1 && p.column >= 1 && p.byte <= bytes.len() as u64, "{e}");
+                }
+            }
+        }
+    }
+}

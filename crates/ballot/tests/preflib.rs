@@ -417,3 +417,30 @@ fn preflib_glasgow_2007_matches_scot_elex_blt() {
     }
     assert_eq!(preflib, blt);
 }
+
+proptest::proptest! {
+    /// Truncated or corrupted files give errors with positions inside the
+    /// input, never a panic.
+    #[test]
+    fn preflib_damaged_files_give_positioned_errors(
+        cut in 0usize..260,
+        flips in proptest::collection::vec((0usize..260, proptest::prelude::any::<u8>()), 0..4),
+        toi in proptest::prelude::any::<bool>(),
+    ) {
+        let mut bytes = format!("# TITLE: T\n# DATA TYPE: toi\n{HEAD3}# NUMBER VOTERS: 6\n# NUMBER UNIQUE ORDERS: 3\n3: 1,2,3\n2: {{2,3}},1\n1: 3\n").into_bytes();
+        for (i, b) in flips {
+            if let Some(x) = bytes.get_mut(i) {
+                *x = b;
+            }
+        }
+        bytes.truncate(cut);
+        let format = if toi { Format::PreflibToi } else { Format::PreflibSoi };
+        if let Err(err) = ballot::read(format, &bytes, &opts(Some(1))) {
+            for e in err.each() {
+                if let Some(p) = e.position() {
+                    proptest::prop_assert!(p.line >= 1 && p.column >= 1 && p.byte <= bytes.len() as u64, "{e}");
+                }
+            }
+        }
+    }
+}
