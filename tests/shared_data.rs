@@ -58,7 +58,7 @@ fn ballot_format(path: &Path) -> Option<Format> {
 
 #[test]
 fn every_ballot_file_in_the_shared_data_loads() {
-    let Some(shared) = recount_tests::shared_dir() else { return };
+    let Some(shared) = support::shared_dir() else { return };
     let data = shared.join("data");
     let mut files = Vec::new();
     walk(&data, &mut files);
