@@ -1352,11 +1352,21 @@ mod tests {
     #[test]
     fn short_numbers_are_read_four_bytes_at_a_time() {
         #[rustfmt::skip]
-        let cases: &[(&[u8], Option<(u32, usize)>)] = &[
-            (b"7 1 0", Some((7, 1))), (b"12 0", Some((12, 2))), (b"100\n", Some((100, 3))),
-            (b"999,", Some((999, 3))), (b"0 \n\n", Some((0, 1))), (b"042 ", Some((42, 3))),
-            (b"1234", None), (b" 12 ", None), (b"12", None), (b"9\xff\xff\xff", Some((9, 1))),
-            (b"5:::", Some((5, 1))), (b"5///", Some((5, 1))), (b"5\x80\x8a\xff", Some((5, 1))),
+        type Short = Option<(u32, usize)>;
+        let cases: &[(&[u8], Short)] = &[
+            (b"7 1 0", Some((7, 1))),
+            (b"12 0", Some((12, 2))),
+            (b"100\n", Some((100, 3))),
+            (b"999,", Some((999, 3))),
+            (b"0 \n\n", Some((0, 1))),
+            (b"042 ", Some((42, 3))),
+            (b"1234", None),
+            (b" 12 ", None),
+            (b"12", None),
+            (b"9\xff\xff\xff", Some((9, 1))),
+            (b"5:::", Some((5, 1))),
+            (b"5///", Some((5, 1))),
+            (b"5\x80\x8a\xff", Some((5, 1))),
         ];
         for (bytes, want) in cases {
             assert_eq!(
