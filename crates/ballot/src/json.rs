@@ -63,9 +63,12 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::io::{self, Write};
 
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 
 use crate::error::describe_found;
 use crate::model::{Candidate, CandidateId, Contest, Election};
@@ -108,7 +111,7 @@ struct ContestDto<'a> {
     #[serde(default)]
     blank: u64,
     #[serde(borrow)]
-    ballots: Vec<BallotDto<'a>>,
+    ballots: &'a RawValue,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -120,14 +123,6 @@ struct CandidateDto {
     affiliation: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     attributes: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BallotDto<'a> {
-    count: u64,
-    #[serde(borrow)]
-    ranking: Vec<Cow<'a, str>>,
 }
 
 /// The model's [`ImportPolicy`], with unknown fields refused.
@@ -236,8 +231,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
             ));
         }
         // Every preference is looked up here: a fast hasher matters.
-        let mut ids: HashMap<&str, CandidateId, foldhash::fast::RandomState> =
-            HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut ids: IdMap<'_> = HashMap::with_capacity_and_hasher(n, Default::default());
         // n is at most MAX_CANDIDATES, so every index has an id.
         let indexed = (0..n).filter_map(CandidateId::new);
         for (k, (cand, id)) in c.candidates.iter().zip(indexed).enumerate() {
@@ -293,56 +287,74 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
             None => None,
         };
 
+        // The ballots were kept as raw text: now that the candidates are
+        // known they stream straight into the arena, with no per-ballot copy.
+        let raw = c.ballots.get();
+        let raw_at = (raw.as_ptr() as usize).saturating_sub(input.as_ptr() as usize);
         let mut builder = BallotsBuilder::new(n);
-        let mut errors = Vec::new();
-        let mut ranking = Vec::new();
-        for (bi, b) in c.ballots.iter().enumerate() {
-            let bpath = |rest: &[Seg<'static>]| {
-                let mut p = path(&[Seg::Key("ballots"), Seg::Index(bi)]);
-                p.extend_from_slice(rest);
-                p
-            };
-            ranking.clear();
-            let mut result = Ok(());
-            for (r, id) in b.ranking.iter().enumerate() {
-                match lookup(id, bpath(&[Seg::Key("ranking"), Seg::Index(r)])) {
-                    Ok(c) => ranking.push(c),
-                    Err(e) => {
-                        result = Err(e);
-                        break;
-                    }
+        let mut problems = Vec::new();
+        if let Err(plain) = load_ballots(raw, &ids, &mut builder, &mut problems, None) {
+            // Parse again, tracking the path, only to explain the error.
+            let mut track = serde_path_to_error::Track::new();
+            let mut scratch = BallotsBuilder::new(n);
+            let result = load_ballots(raw, &ids, &mut scratch, &mut Vec::new(), Some(&mut track));
+            let inner = result.err().unwrap_or(plain);
+            let inner_path = track.path().to_string();
+            let mut full = show(&path(&[Seg::Key("ballots")]));
+            if !matches!(inner_path.as_str(), "" | "." | "?") {
+                if !inner_path.starts_with('[') {
+                    full.push('.');
                 }
+                full.push_str(&inner_path);
             }
-            let result = result.and_then(|()| {
-                builder.push(&ranking, b.count).map_err(|e| match e {
-                    RankingError::Repeated { rank, .. } => at(
-                        &bpath(&[Seg::Key("ranking"), Seg::Index(rank)]),
-                        "a candidate not ranked before on this ballot",
-                        describe_found(&b.ranking[rank]),
-                    ),
-                    RankingError::ZeroCount => at(
-                        &bpath(&[Seg::Key("count")]),
-                        "a count of papers from 1",
-                        "0".into(),
-                    ),
-                    RankingError::TooManyPapers => at(
-                        &bpath(&[Seg::Key("count")]),
-                        "a total of papers below 2^64",
-                        b.count.to_string(),
-                    ),
-                    other => at(&bpath(&[]), "a valid ballot", other.to_string()),
-                })
-            });
-            if let Err(e) = result {
-                errors.push(e);
-                if errors.len() >= Error::MAX_REPORTED {
-                    break;
-                }
-            }
+            let local =
+                position_at_line_column(raw.as_bytes(), inner.line() as u64, inner.column() as u64);
+            let pos = position_of_byte(input, raw_at + local.byte as usize);
+            return Err(serde_error(&full, pos, &inner));
         }
+        let errors: Vec<Error> = problems
+            .into_iter()
+            .map(|p| {
+                let bpath = |bi: usize, rest: &[Seg<'static>]| {
+                    let mut v = path(&[Seg::Key("ballots"), Seg::Index(bi)]);
+                    v.extend_from_slice(rest);
+                    v
+                };
+                match p {
+                    Problem::Unknown { ballot, rank, id } => at(
+                        &bpath(ballot, &[Seg::Key("ranking"), Seg::Index(rank)]),
+                        "the id of one of the contest's candidates",
+                        describe_found(&id),
+                    ),
+                    Problem::Ranking {
+                        ballot,
+                        error,
+                        count,
+                    } => match error {
+                        RankingError::Repeated { rank, candidate } => at(
+                            &bpath(ballot, &[Seg::Key("ranking"), Seg::Index(rank)]),
+                            "a candidate not ranked before on this ballot",
+                            describe_found(&c.candidates[candidate.index()].id),
+                        ),
+                        RankingError::ZeroCount => at(
+                            &bpath(ballot, &[Seg::Key("count")]),
+                            "a count of papers from 1",
+                            "0".into(),
+                        ),
+                        RankingError::TooManyPapers => at(
+                            &bpath(ballot, &[Seg::Key("count")]),
+                            "a total of papers below 2^64",
+                            count.to_string(),
+                        ),
+                        other => at(&bpath(ballot, &[]), "a valid ballot", other.to_string()),
+                    },
+                }
+            })
+            .collect();
         if !errors.is_empty() {
             return Err(Error::join(errors));
         }
+
         if c.blank > 0 {
             builder.push(&[], c.blank).map_err(|_| {
                 at(
@@ -477,6 +489,201 @@ mod erased {
     }
 }
 
+/// Candidate ids of a contest.
+type IdMap<'a> = HashMap<&'a str, CandidateId, foldhash::fast::RandomState>;
+
+/// A ballot the model refuses, found while streaming; positioned afterwards.
+enum Problem {
+    Unknown {
+        ballot: usize,
+        rank: usize,
+        id: String,
+    },
+    Ranking {
+        ballot: usize,
+        error: RankingError,
+        count: u64,
+    },
+}
+
+/// Parses a contest's `ballots` array into `builder`; the model's
+/// objections go to `problems` (at most [`Error::MAX_REPORTED`]).
+fn load_ballots(
+    raw: &str,
+    ids: &IdMap<'_>,
+    builder: &mut BallotsBuilder,
+    problems: &mut Vec<Problem>,
+    track: Option<&mut serde_path_to_error::Track>,
+) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let mut ranking = Vec::new();
+    let seed = BallotsSeed {
+        ids,
+        builder,
+        problems,
+        ranking: &mut ranking,
+    };
+    match track {
+        None => seed.deserialize(&mut de)?,
+        Some(t) => seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, t))?,
+    }
+    de.end()
+}
+
+struct BallotsSeed<'s, 'i> {
+    ids: &'s IdMap<'i>,
+    builder: &'s mut BallotsBuilder,
+    problems: &'s mut Vec<Problem>,
+    ranking: &'s mut Vec<CandidateId>,
+}
+
+impl<'de> DeserializeSeed<'de> for BallotsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BallotsSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of ballots")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while seq
+            .next_element_seed(BallotSeed {
+                ids: self.ids,
+                builder: &mut *self.builder,
+                problems: &mut *self.problems,
+                ranking: &mut *self.ranking,
+                index,
+            })?
+            .is_some()
+        {
+            index += 1;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum BallotField {
+    Count,
+    Ranking,
+}
+
+struct BallotSeed<'s, 'i> {
+    ids: &'s IdMap<'i>,
+    builder: &'s mut BallotsBuilder,
+    problems: &'s mut Vec<Problem>,
+    ranking: &'s mut Vec<CandidateId>,
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for BallotSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_struct("Ballot", &["count", "ranking"], self)
+    }
+}
+
+impl<'de> Visitor<'de> for BallotSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a ballot {\"count\", \"ranking\"}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut count: Option<u64> = None;
+        let mut ranked = false;
+        let mut unknown: Option<Problem> = None;
+        self.ranking.clear();
+        while let Some(field) = map.next_key::<BallotField>()? {
+            match field {
+                BallotField::Count => {
+                    if count.replace(map.next_value()?).is_some() {
+                        return Err(de::Error::duplicate_field("count"));
+                    }
+                }
+                BallotField::Ranking => {
+                    if std::mem::replace(&mut ranked, true) {
+                        return Err(de::Error::duplicate_field("ranking"));
+                    }
+                    map.next_value_seed(RankingSeed {
+                        ids: self.ids,
+                        ranking: &mut *self.ranking,
+                        unknown: &mut unknown,
+                        ballot: self.index,
+                    })?;
+                }
+            }
+        }
+        let count = count.ok_or_else(|| de::Error::missing_field("count"))?;
+        if !ranked {
+            return Err(de::Error::missing_field("ranking"));
+        }
+        let problem = match unknown {
+            Some(p) => Some(p),
+            None => self
+                .builder
+                .push(self.ranking, count)
+                .err()
+                .map(|error| Problem::Ranking {
+                    ballot: self.index,
+                    error,
+                    count,
+                }),
+        };
+        if let Some(p) = problem
+            && self.problems.len() < Error::MAX_REPORTED
+        {
+            self.problems.push(p);
+        }
+        Ok(())
+    }
+}
+
+struct RankingSeed<'s, 'i> {
+    ids: &'s IdMap<'i>,
+    ranking: &'s mut Vec<CandidateId>,
+    unknown: &'s mut Option<Problem>,
+    ballot: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for RankingSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RankingSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of candidate ids")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut rank = 0;
+        while let Some(id) = seq.next_element::<Cow<'de, str>>()? {
+            match self.ids.get(&*id) {
+                Some(&c) => self.ranking.push(c),
+                None => {
+                    if self.unknown.is_none() {
+                        *self.unknown = Some(Problem::Unknown {
+                            ballot: self.ballot,
+                            rank,
+                            id: id.into_owned(),
+                        });
+                    }
+                }
+            }
+            rank += 1;
+        }
+        Ok(())
+    }
+}
+
 /// One step of a JSON path.
 #[derive(Clone, Copy, Debug)]
 enum Seg<'a> {
@@ -500,19 +707,23 @@ fn show(path: &[Seg<'_>]) -> String {
     if s.is_empty() { "the top".into() } else { s }
 }
 
-/// A serde_json error as ours, with its path and position.
+/// A serde_json error on the whole input as ours, with its path and position.
 fn parse_error(input: &[u8], path: &str, inner: serde_json::Error) -> Error {
     if inner.is_io() {
         return Error::new(ErrorKind::Io(io::Error::other(inner)));
     }
-    let (line, column) = (inner.line() as u64, inner.column() as u64);
+    let pos = position_at_line_column(input, inner.line() as u64, inner.column() as u64);
+    serde_error(path, pos, &inner)
+}
+
+/// A serde_json error at `pos` as ours.
+fn serde_error(path: &str, pos: Position, inner: &serde_json::Error) -> Error {
     let message = inner.to_string();
-    let suffix = format!(" at line {line} column {column}");
+    let suffix = format!(" at line {} column {}", inner.line(), inner.column());
     let message = message
         .strip_suffix(&suffix)
         .unwrap_or(&message)
         .to_string();
-    let pos = position_at_line_column(input, line, column);
     // serde_path_to_error writes "." for the top and "?" for an unknown step.
     let expected = if matches!(path, "" | "." | "?") {
         format!("a {VERSION} document")
@@ -587,20 +798,25 @@ fn locate(input: &[u8], path: &[Seg<'_>]) -> Option<Position> {
             }
         }
     }
-    let before = &input[..i];
+    Some(position_of_byte(input, i))
+}
+
+/// The position of byte `i` of the input.
+fn position_of_byte(input: &[u8], i: usize) -> Position {
+    let before = &input[..i.min(input.len())];
     let line_start = before
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |p| p + 1);
-    Some(Position {
-        byte: i as u64,
+    Position {
+        byte: before.len() as u64,
         line: before.iter().filter(|&&b| b == b'\n').count() as u64 + 1,
         column: String::from_utf8_lossy(&before[line_start..])
             .chars()
             .count() as u64
             + 1,
         ballot: None,
-    })
+    }
 }
 
 fn ws(input: &[u8], mut i: usize) -> usize {

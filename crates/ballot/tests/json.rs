@@ -134,7 +134,7 @@ const CANDS: &str = "\"id\": \"w\", \"title\": \"W\", \"seats\": 1,\n\"candidate
 #[test]
 fn json_reader_accepts_optional_fields_left_out() {
     let e = read(&doc(&format!(
-        "{CANDS}\"ballots\": [{{\"count\": 2, \"ranking\": [\"b\"]}}, {{\"count\": 1, \"ranking\": []}}, {{\"count\": 1, \"ranking\": [\"b\"]}}]"
+        "{CANDS}\"ballots\": [{{\"ranking\": [\"b\"], \"count\": 2}}, {{\"count\": 1, \"ranking\": []}}, {{\"count\": 1, \"ranking\": [\"b\"]}}]"
     )))
     .unwrap();
     let k = &e.contests()[0];
@@ -169,9 +169,13 @@ fn malformed_json_gives_exact_errors() {
         ("{\"format\": \"recount-election/2\"}".into(), "1:32: JSON error: expected a recount-election/1 document at format, found format \"recount-election/2\"; this recount reads \"recount-election/1\""),
         (doc(&format!("{CANDS}\"ballots\": [], \"colour\": 1")), "4:23: JSON error: expected a recount-election/1 document at contests[0].colour, found unknown field `colour`, expected one of `id`, `title`, `seats`, `candidates`, `withdrawn`, `tie_order`, `policy`, `irregularities`, `blank`, `ballots`"),
         (doc(&format!("{CANDS}\"ballots\": []")) + " x", "4:18: JSON error: expected a recount-election/1 document, found trailing characters"),
-        (doc(&format!("{CANDS}\"ballots\": [")), "4:13: JSON error: expected a recount-election/1 document at contests[0].ballots[0], found expected value"),
+        (doc(&format!("{CANDS}\"ballots\": [")), "4:13: JSON error: expected a recount-election/1 document at contests[0].ballots, found expected value"),
         (ballots("{\"count\": \"2\", \"ranking\": []}"), "4:25: JSON error: expected a recount-election/1 document at contests[0].ballots[0].count, found invalid type: string \"2\", expected u64"),
         (ballots("{\"count\": 18446744073709551616, \"ranking\": []}"), "4:42: JSON error: expected a recount-election/1 document at contests[0].ballots[0].count, found invalid type: floating point `1.8446744073709552e+19`, expected u64"),
+        (ballots("{\"count\": 1}"), "4:24: JSON error: expected a recount-election/1 document at contests[0].ballots[0], found missing field `ranking`"),
+        (ballots("{\"count\": 1, \"ranking\": [], \"x\": 1}"), "4:43: JSON error: expected a recount-election/1 document at contests[0].ballots[0].x, found unknown field `x`, expected `count` or `ranking`"),
+        (ballots("{\"count\": 1, \"count\": 2, \"ranking\": []}"), "4:35: JSON error: expected a recount-election/1 document at contests[0].ballots[0], found duplicate field `count`"),
+        (ballots("{\"count\": 1, \"ranking\": \"a\"}"), "4:39: JSON error: expected a recount-election/1 document at contests[0].ballots[0].ranking, found invalid type: string \"a\", expected an array of candidate ids"),
         (ballots("{\"count\": 1, \"ranking\": [\"a\", \"c\"]}"), "4:43: JSON error: expected the id of one of the contest's candidates at contests[0].ballots[0].ranking[1], found \"c\""),
         (ballots("{\"count\": 1, \"ranking\": [\"a\", \"a\"]}"), "4:43: JSON error: expected a candidate not ranked before on this ballot at contests[0].ballots[0].ranking[1], found \"a\""),
         (ballots("{\"count\": 0, \"ranking\": [\"a\"]}"), "4:23: JSON error: expected a count of papers from 1 at contests[0].ballots[0].count, found 0"),
