@@ -51,9 +51,18 @@
 //! and its position. For a document that serde_json cannot parse into the
 //! schema the position is serde_json's (where it detected the problem,
 //! usually just after the offending token), with the path from
-//! `serde_path_to_error`; for a well-formed document that breaks a rule
-//! above, it is the start of the offending value, found by walking the text
-//! along the path. Columns count characters, as [`crate::Position`] says.
+//! `serde_path_to_error` (a JSON syntax error inside a `ballots` array is
+//! named by the array's path only: the array is first read as raw text, see
+//! below); for a well-formed document that breaks a rule above, it is the
+//! start of the offending value, found by walking the text along the path.
+//! Columns count characters, as [`crate::Position`] says.
+//!
+//! # Reading ballots
+//!
+//! Each contest's `ballots` array is kept as raw text while the document is
+//! parsed, then deserialized straight into the ballot arena once the
+//! contest's candidates are known, so memory stays near the input's size
+//! plus the arena, whatever the order of the fields.
 //!
 //! # Writer layout
 //!
