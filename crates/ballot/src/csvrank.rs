@@ -395,21 +395,29 @@ pub fn write(election: &Election, out: &mut dyn io::Write) -> Result<(), Error> 
     let k = ballots.iter().map(|b| b.ranking.len()).max().unwrap_or(0);
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let csv_err = |e: csv::Error| Error::from(io::Error::other(e));
-    let mut row: Vec<String> = Vec::with_capacity(k + 1);
-    row.push("weight".into());
-    row.extend((1..=k).map(|i| format!("rank{i}")));
-    w.write_record(&row).map_err(csv_err)?;
+    let header: Vec<String> = std::iter::once("weight".to_string())
+        .chain((1..=k).map(|i| format!("rank{i}")))
+        .collect();
+    w.write_record(&header).map_err(csv_err)?;
+    // The weight is written as a field of its own so that the row can
+    // borrow the names.
+    let mut row: Vec<&str> = Vec::with_capacity(k);
     for b in ballots.iter() {
         row.clear();
-        row.push(b.count.0.to_string());
-        row.extend(b.ranking.iter().map(|&c| contest.candidate(c).name.clone()));
-        row.resize(k + 1, String::new());
+        row.extend(
+            b.ranking
+                .iter()
+                .map(|&c| contest.candidate(c).name.as_str()),
+        );
+        row.resize(k, "");
+        w.write_field(b.count.0.to_string()).map_err(csv_err)?;
         w.write_record(&row).map_err(csv_err)?;
     }
     if ballots.blank().0 > 0 {
         row.clear();
-        row.push(ballots.blank().0.to_string());
-        row.resize(k + 1, String::new());
+        row.resize(k, "");
+        w.write_field(ballots.blank().0.to_string())
+            .map_err(csv_err)?;
         w.write_record(&row).map_err(csv_err)?;
     }
     w.flush()?;
