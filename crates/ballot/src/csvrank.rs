@@ -25,7 +25,7 @@
 //! | `candidate` | a name, or a [`Candidate`] object `{"id","name","affiliation","attributes"}`; one line per candidate, in order | names from the rows |
 //! | `withdrawn` | a candidate's name, one line each | none |
 //! | `tie-order` | array of names, strongest first | none |
-//! | `policy` | the [`ImportPolicy`] object the papers were read with | [`ReadOptions::policy`] |
+//! | `policy` | the [`ImportPolicy`] object the papers were read with; the rows below are read with it too | [`ReadOptions::policy`] |
 //! | `irregularities` | the [`Irregularities`] object of that import | none |
 //!
 //! A name given as a plain string has id `"i"` (its 1-based number). Other

@@ -17,7 +17,7 @@
 //!          "affiliation": string,          // optional
 //!          "attributes": {string: string}} // optional
 //!       ],
-//!       "withdrawn": [candidate id],       // optional, default []
+//!       "withdrawn": [candidate id],       // optional, default []; a repeated id counts once
 //!       "tie_order": [candidate id],       // optional: every candidate once, strongest first
 //!       "policy": {"equal-rankings": "reject" | "end-at-tie",
 //!                  "skipped-ranks": "reject" | "close-up" | "end-at-gap",
