@@ -348,6 +348,41 @@ proptest! {
     }
 }
 
+const SAMPLE: &[u8] = b"# c\n4 2\n-2\n[tie 4 3 2 1]\n[nick a b c d]\n3 1 3 4 0\n1 2 0\n2 a=b - c 0\n5 0\n0\n\"Adam\" \"P\"\nBasil\n\"\"\"C\"\" \"\"Q\"\"\"\n\"D\"\n\"T\" \"S\"\n";
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Bad input gives an error, never a panic: arbitrary bytes, and a
+    /// file using every dialect with bytes changed, inserted or cut.
+    #[test]
+    fn damaged_files_never_panic(
+        junk in proptest::collection::vec(any::<u8>(), 0..200),
+        edits in proptest::collection::vec((0..SAMPLE.len(), any::<u8>(), 0..3u8), 1..6),
+        cut in 0..=SAMPLE.len(),
+    ) {
+        prop_assert_eq!(
+            summary(&blt::read(SAMPLE, &lenient()).unwrap()),
+            "seats=2 names=[Adam/P; Basil; C/Q; D] ballots=[3:1,3,4 1:2] blank=7 withdrawn=[2] tie=[4,3,2,1] title=T irr=2,0,0"
+        );
+        let _ = blt::read(&junk, &lenient());
+        let mut damaged = SAMPLE.to_vec();
+        for (at, byte, how) in edits {
+            let at = at.min(damaged.len().saturating_sub(1));
+            match how {
+                0 => damaged[at] = byte,
+                1 => damaged.insert(at, byte),
+                _ => { damaged.remove(at); }
+            }
+        }
+        for opts in [strict(), lenient()] {
+            if let Err(e) = blt::read(&damaged, &opts) {
+                prop_assert!(!e.to_string().is_empty());
+            }
+            let _ = blt::read(&SAMPLE[..cut], &opts);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The shared data set.
 
