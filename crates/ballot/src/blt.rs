@@ -40,7 +40,7 @@
 //!   quote it is read again as a name (or title) line, once. Content that
 //!   does not, such as `"Grn ""Richie BRIAN"""`, is kept as it is
 //!   (`Grn "Richie BRIAN"`): no party is guessed. Such names hold a quote,
-//!   so [`write`] cannot write them back.
+//!   so [`write()`] cannot write them back.
 //! * **PrefLib name comments.** The Glasgow 2007 files give names only as
 //!   `# ALTERNATIVE NAME 3: Stephen Dornan (Lab)` comments followed by a
 //!   one-line title. When such comments name every candidate before the first
@@ -89,7 +89,7 @@
 //!
 //! # Writing
 //!
-//! [`write`] writes canonical BLT: `N S`, a withdrawn line if any, `[tie ...]`
+//! [`write()`] writes canonical BLT: `N S`, a withdrawn line if any, `[tie ...]`
 //! if a tie order is set, `[undeclared ...]` if any candidate has the
 //! `undeclared=true` attribute, one line per distinct ranking in stored order
 //! (`count c1 c2 ... 0`), blank papers as `count 0`, the end marker `0`, the
