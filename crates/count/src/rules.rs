@@ -523,7 +523,6 @@ impl Rules {
                 chain: vec![TieBreak::Forward, TieBreak::Lot],
                 ..Rules::base().ties
             },
-            ..Rules::base()
         }
     }
 
