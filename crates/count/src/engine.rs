@@ -28,7 +28,7 @@ use crate::numbers::{Fixed, FixedCtx, Number, Rational};
 use crate::rules::{
     Arithmetic, Criterion, ExclusionParcels, LastVacancies, LossShown, Multiway, OrderPicks,
     QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, SurplusMethod, SurplusOrder,
-    Threshold, TieBreak, TvSteps, WhichPapers, ZeroSurplus, seed_bytes,
+    Threshold, TieBreak, TvSteps, UnseparatedTie, WhichPapers, ZeroSurplus, seed_bytes,
 };
 use crate::transcript::{
     Action, ContestCount, FORMAT, Stage, TieDecision, TieMethod, TiePurpose, Transcript,
@@ -448,10 +448,40 @@ impl<'a, N: Number> Counter<'a, N> {
             let mut group: Vec<usize> = qualified[i..j].to_vec();
             // Order within equal votes matters only for the order of election and
             // for who takes the last place.
+            let mut blocked = false;
             while group.len() > 1 && ordered.len() < self.vacancies() {
-                let first = self.break_tie(&group, TiePurpose::Election);
+                let straddles = group.len() > self.vacancies() - ordered.len();
+                let first = if straddles
+                    && self.rules.election.unseparated_at_last_place == UnseparatedTie::NoneElected
+                {
+                    // ERS97 5.6.2: only the earlier points may separate them;
+                    // otherwise none of them is deemed elected at this stage.
+                    let looks: Vec<TieBreak> = self
+                        .rules
+                        .ties
+                        .chain
+                        .iter()
+                        .copied()
+                        .filter(|m| matches!(m, TieBreak::Backward | TieBreak::Forward))
+                        .collect();
+                    match self.decide(&group, TiePurpose::Election, &looks) {
+                        Some((c, method)) => {
+                            self.record_tie(&group, TiePurpose::Election, method, c);
+                            c
+                        }
+                        None => {
+                            blocked = true;
+                            break;
+                        }
+                    }
+                } else {
+                    self.break_tie(&group, TiePurpose::Election)
+                };
                 ordered.push(first);
                 group.retain(|&c| c != first);
+            }
+            if blocked {
+                break;
             }
             ordered.extend(group);
             i = j;
@@ -933,12 +963,51 @@ impl<'a, N: Number> Counter<'a, N> {
     /// Chooses one of `tied` (to exclude, or to elect / transfer first) and
     /// records the decision.
     fn break_tie(&mut self, tied: &[usize], purpose: TiePurpose) -> usize {
+        let chain = self.rules.ties.chain.clone();
+        // A chain without Order or Lot can end undecided: ballot-paper order
+        // then decides, recorded as an order decision.
+        let (chosen, method) = self.decide(tied, purpose, &chain).unwrap_or_else(|| {
+            let mut set = tied.to_vec();
+            set.sort_unstable();
+            let c = if purpose == TiePurpose::Exclusion {
+                set[set.len() - 1]
+            } else {
+                set[0]
+            };
+            (c, TieMethod::Order)
+        });
+        self.record_tie(tied, purpose, method, chosen);
+        chosen
+    }
+
+    fn record_tie(
+        &mut self,
+        tied: &[usize],
+        purpose: TiePurpose,
+        method: TieMethod,
+        chosen: usize,
+    ) {
+        let mut between: Vec<usize> = tied.to_vec();
+        between.sort_unstable();
+        self.ties.push(TieDecision {
+            purpose,
+            between: between.iter().map(|&c| self.names[c].clone()).collect(),
+            method,
+            chosen: self.names[chosen].clone(),
+        });
+    }
+
+    /// Applies the methods of `chain` in turn; `None` when none decides.
+    fn decide(
+        &mut self,
+        tied: &[usize],
+        purpose: TiePurpose,
+        chain: &[TieBreak],
+    ) -> Option<(usize, TieMethod)> {
         let lowest = purpose == TiePurpose::Exclusion;
         let mut set: Vec<usize> = tied.to_vec();
         set.sort_unstable();
-        let chain = self.rules.ties.chain.clone();
-        let mut decided: Option<(usize, TieMethod)> = None;
-        for method in chain {
+        for &method in chain {
             match method {
                 TieBreak::Backward | TieBreak::Forward => {
                     let backward = method == TieBreak::Backward;
@@ -956,7 +1025,7 @@ impl<'a, N: Number> Counter<'a, N> {
                         } else {
                             TieMethod::Forward { stage }
                         };
-                        decided = Some((c, m));
+                        return Some((c, m));
                     }
                 }
                 TieBreak::Order => {
@@ -970,38 +1039,17 @@ impl<'a, N: Number> Counter<'a, N> {
                         set.iter().copied().min_by_key(pos)
                     };
                     if let Some(c) = c {
-                        decided = Some((c, TieMethod::Order));
+                        return Some((c, TieMethod::Order));
                     }
                 }
                 TieBreak::Lot => {
                     let draw = self.draws;
                     let k = self.draw(set.len() as u64) as usize;
-                    decided = Some((set[k], TieMethod::Lot { draw }));
+                    return Some((set[k], TieMethod::Lot { draw }));
                 }
             }
-            if decided.is_some() {
-                break;
-            }
         }
-        // A chain without Order or Lot can end undecided: ballot-paper order
-        // then decides, recorded as an order decision.
-        let (chosen, method) = decided.unwrap_or_else(|| {
-            let c = if lowest {
-                *set.last().unwrap_or(&tied[0])
-            } else {
-                set[0]
-            };
-            (c, TieMethod::Order)
-        });
-        let mut between: Vec<usize> = tied.to_vec();
-        between.sort_unstable();
-        self.ties.push(TieDecision {
-            purpose,
-            between: between.iter().map(|&c| self.names[c].clone()).collect(),
-            method,
-            chosen: self.names[chosen].clone(),
-        });
-        chosen
+        None
     }
 
     /// Looks at earlier points in `points` order; narrows `set` (by the

@@ -133,6 +133,21 @@ pub struct ElectionTest {
     /// rounded as given (OpenSTV: up to 2 places).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_vote_threshold: Option<Rounding>,
+    /// More candidates reach the quota than places remain and the last place
+    /// falls among candidates with equal votes: the tie chain decides
+    /// (lot included), or (ERS97 5.6.2) only earlier stages may separate
+    /// them, and if they cannot, "none of them is deemed elected at that stage".
+    pub unseparated_at_last_place: UnseparatedTie,
+}
+
+/// An election tie for the last place(s) that earlier stages do not separate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnseparatedTie {
+    /// The whole tie chain decides (lot included).
+    Chain,
+    /// None of them is elected at that stage (ERS97 5.6.2).
+    NoneElected,
 }
 
 /// How votes compare with the quota.
@@ -443,6 +458,7 @@ impl Rules {
             election: ElectionTest {
                 criterion: Criterion::AtLeast,
                 active_vote_threshold: None,
+                unseparated_at_last_place: UnseparatedTie::Chain,
             },
             surplus: Surplus {
                 method: SurplusMethod::WeightedInclusive,
@@ -498,6 +514,7 @@ impl Rules {
             election: ElectionTest {
                 criterion: Criterion::AtLeast,
                 active_vote_threshold: Some(Rounding::up(2)),
+                unseparated_at_last_place: UnseparatedTie::NoneElected,
             },
             surplus: Surplus {
                 method: SurplusMethod::LastParcel,
@@ -605,6 +622,7 @@ impl Rules {
             election: ElectionTest {
                 criterion: Criterion::Exceeds,
                 active_vote_threshold: None,
+                unseparated_at_last_place: UnseparatedTie::Chain,
             },
             surplus: Surplus {
                 transfer_value: TransferValue {

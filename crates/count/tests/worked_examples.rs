@@ -407,16 +407,24 @@ fn ers97_model_election_first_surplus() {
 
 #[test]
 fn ers97_quota_is_reduced_by_non_transferable_votes_before_the_first_election() {
-    // 5.4.8: 3×(A), 3×(B), 2×(C), 1×(D); 2 places; quota Up(9/3, 2) = 3.00:
-    // A and B elected at once. With 1×(D) replaced by an exhausting D paper
-    // and nobody at quota: 2×(A), 2×(B), 2×(C), 1×(D); quota Up(7/3, 2) = 2.34.
-    // D (1) is excluded; its paper has no further preference: NT 1, quota
-    // recomputed Up(6/3, 2) = 2.00, and A, B, C at 2.00 all reach it: the
-    // two places go by the forward tie-break (equal at every point) to lot.
+    // 5.4.8: 2×(A), 2×(B), 2×(C), 1×(D); 2 places; quota Up(7/3, 2) = 2.34,
+    // nobody reaches it. D (1) is excluded; its paper has no further
+    // preference: non-transferable 1.00, and before any election the quota is
+    // recomputed without it: Up(6/3, 2) = 2.00.
+    // 5.6.2: A, B and C all reach 2.00 for 2 places, equal at every point, so
+    // none of them is deemed elected at that stage. The next exclusion (a lot
+    // among the three, 5.2.3/5.4.4 forward then lot) would leave 2 continuing
+    // for 2 places: 5.5.1 elects them without a transfer.
     let e = election("A B C D", 2, &[(2, "A"), (2, "B"), (2, "C"), (1, "D")]);
     let c = run(&e, &Rules::ers97());
     assert_eq!(c.quota, "2.34");
     assert_eq!(c.stages[1].quota, "2.00");
     assert_eq!(c.stages[1].exhausted, "1.00");
+    assert!(c.stages[1].elected.is_empty());
+    let last = c.stages.last().unwrap();
+    assert_eq!(last.action, Action::ElectRemaining);
+    assert_eq!(last.excluded.len(), 1);
+    assert_eq!(last.ties[0].purpose, TiePurpose::Exclusion);
+    assert!(matches!(last.ties[0].method, TieMethod::Lot { .. }));
     assert_eq!(c.elected.len(), 2);
 }
