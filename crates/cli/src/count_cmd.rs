@@ -185,3 +185,79 @@ pub fn run_rules(args: &RulesArgs) -> Result<(), Failure> {
         out.write_all(body.as_bytes()).map_err(io_failure)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: CountArgs,
+    }
+
+    fn parse(args: &[&str]) -> CountArgs {
+        Cli::try_parse_from(std::iter::once("count").chain(args.iter().copied()))
+            .expect("arguments parse")
+            .args
+    }
+
+    #[test]
+    fn seed_and_tie_order_go_into_the_recorded_rules() {
+        let a = parse(&[
+            "f.blt",
+            "--rules",
+            "scottish-stv",
+            "--seed",
+            "c0ffee",
+            "--tie-order",
+            "Ann, Bo ,Cy",
+        ]);
+        let r = rules_from(&a).unwrap();
+        assert_eq!(r.ties.seed.as_deref(), Some("c0ffee"));
+        assert_eq!(
+            r.ties.order,
+            Some(vec!["Ann".into(), "Bo".into(), "Cy".into()])
+        );
+        use count::rules::TieBreak::*;
+        // The order is tried after the backward look and before the lot.
+        assert_eq!(r.ties.chain, vec![Backward, Order, Lot]);
+        // wigm already decides by order: nothing is added.
+        let a = parse(&["f.blt", "--rules", "wigm", "--tie-order", "Ann"]);
+        assert_eq!(rules_from(&a).unwrap().ties.chain, vec![Order]);
+    }
+
+    #[test]
+    fn unknown_presets_and_bad_seeds_are_bad_input_naming_the_presets() {
+        let a = parse(&["f.blt", "--rules", "meek"]);
+        match rules_from(&a) {
+            Err(Failure::Input(m)) => assert!(
+                m.contains("scottish-stv, ers97, wigm, uig, egm, irv"),
+                "{m}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let a = parse(&["f.blt", "--rules", "ers97", "--seed", "not-hex"]);
+        assert!(matches!(rules_from(&a), Err(Failure::Input(m)) if m.contains("hexadecimal")));
+    }
+
+    #[test]
+    fn output_format_is_format_and_ballot_format_is_input_format() {
+        let a = parse(&[
+            "f.blt",
+            "--rules",
+            "irv",
+            "--format",
+            "csv",
+            "--input-format",
+            "blt",
+            "-o",
+            "out.csv",
+        ]);
+        assert!(matches!(a.format, ReportFormat::Csv));
+        assert!(matches!(a.input().format, Some(FormatArg::Blt)));
+        assert_eq!(a.output.as_deref(), Some(std::path::Path::new("out.csv")));
+    }
+}
