@@ -731,6 +731,11 @@ impl<'a> Reader<'a> {
         let n = self.candidates as u32;
         let mut ranking = std::mem::take(&mut self.ranking);
         let mut ballot_no: u64 = 0;
+        // One line is at most one distinct ranking; reserving for them all
+        // spares the arena and its index from growing step by step. The
+        // preference estimate assumes two bytes a preference ("7 ").
+        let rest = &input[self.pos.min(input.len())..];
+        builder.reserve(memchr::memchr_iter(b'\n', rest).count(), rest.len() / 4);
         loop {
             // Ballots with OpenSTV ids never take the plain path, and a plain
             // first ballot settles that ballots have none.

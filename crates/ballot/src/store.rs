@@ -18,8 +18,6 @@ use std::fmt;
 
 use std::hash::BuildHasher;
 
-use hashbrown::HashTable;
-
 use crate::model::CandidateId;
 
 /// How many papers carry one ranking.
@@ -188,20 +186,141 @@ impl Ballots {
 }
 
 /// Builds a [`Ballots`] arena, checking and merging rankings as they come.
-#[derive(Clone)]
+///
+/// [`push`](Self::push) checks a ranking and appends it to a chunk; full
+/// chunks are merged into the arena in order. Merging (one random probe of a
+/// large index per paper) dominates reading a multi-million-paper file, so
+/// once a file proves large (a second chunk) merging moves to a worker
+/// thread and overlaps with the reader's scanning. The result does not
+/// depend on this: chunks are merged in the order they were filled.
+#[derive(Debug)]
 pub struct BallotsBuilder {
-    ballots: Ballots,
-    index: HashTable<u32>,
+    candidates: usize,
     hasher: foldhash::fast::FixedState,
     seen: Vec<u32>,
     stamp: u32,
+    papers: u64,
+    blank: u64,
+    appended: u64,
+    chunk: Chunk,
+    merge: Merge,
 }
 
-impl fmt::Debug for BallotsBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BallotsBuilder")
-            .field("ballots", &self.ballots)
-            .finish()
+#[derive(Debug)]
+enum Merge {
+    Inline(Box<Merger>),
+    Worker {
+        chunks: std::sync::mpsc::SyncSender<Chunk>,
+        merger: std::thread::JoinHandle<Merger>,
+    },
+}
+
+/// Rankings as pushed, not yet merged: flat preferences with relative ends.
+#[derive(Debug, Default)]
+struct Chunk {
+    prefs: Vec<CandidateId>,
+    ends: Vec<u32>,
+    counts: Vec<u64>,
+    hashes: Vec<u32>,
+}
+
+impl Chunk {
+    const RANKINGS: usize = 1 << 15;
+
+    fn ranking(&self, k: usize) -> &[CandidateId] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.prefs[start..self.ends[k] as usize]
+    }
+}
+
+/// The merging half: the arena and an open-addressing index over it.
+///
+/// Index entries are `hash32 << 32 | (ranking + 1)` (0 = empty), probed
+/// linearly from a home slot derived from the stored hash bits alone, so
+/// growing the index never reads the arena.
+#[derive(Debug)]
+struct Merger {
+    ballots: Ballots,
+    slots: Vec<u64>,
+    used: usize,
+}
+
+impl Merger {
+    const BATCH: usize = 16;
+
+    fn new(candidates: usize) -> Merger {
+        Merger { ballots: Ballots { candidates, ..Ballots::default() }, slots: vec![0; 64], used: 0 }
+    }
+
+    fn home(&self, h32: u32) -> usize {
+        let bits = self.slots.len().trailing_zeros();
+        (u64::from(h32).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    /// Makes room for `more` distinct rankings at a load of at most 5/8.
+    fn reserve(&mut self, more: usize) {
+        let need = (self.used + more).saturating_mul(8) / 5 + 1;
+        if need <= self.slots.len() {
+            return;
+        }
+        let old = std::mem::replace(&mut self.slots, vec![0; need.next_power_of_two()]);
+        let mask = self.slots.len() - 1;
+        for e in old.into_iter().filter(|&e| e != 0) {
+            let mut i = self.home((e >> 32) as u32);
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = e;
+        }
+    }
+
+    fn absorb(&mut self, chunk: &Chunk) {
+        self.reserve(chunk.counts.len());
+        let n = chunk.counts.len();
+        let mut first = 0;
+        while first < n {
+            let last = (first + Self::BATCH).min(n);
+            // Touch every home slot of the batch before resolving any: the
+            // loads are independent, so their cache misses overlap.
+            let mut warm = [0u64; Self::BATCH];
+            for k in first..last {
+                warm[k - first] = self.slots[self.home(chunk.hashes[k])];
+            }
+            std::hint::black_box(&warm);
+            for k in first..last {
+                self.merge_one(chunk.hashes[k], chunk.ranking(k), chunk.counts[k]);
+            }
+            first = last;
+        }
+    }
+
+    fn merge_one(&mut self, h32: u32, ranking: &[CandidateId], count: u64) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(h32);
+        let Ballots { prefs, ends, counts, .. } = &mut self.ballots;
+        loop {
+            let e = self.slots[i];
+            if e == 0 {
+                break;
+            }
+            if (e >> 32) as u32 == h32 {
+                let r = (e as u32 - 1) as usize;
+                let start = if r == 0 { 0 } else { ends[r - 1] as usize };
+                if &prefs[start..ends[r] as usize] == ranking {
+                    // Cannot overflow: the builder bounds the total of all counts.
+                    counts[r].0 += count;
+                    return;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        // The builder bounds the arena below 2^32 preferences and rankings.
+        let r = counts.len() as u32;
+        prefs.extend_from_slice(ranking);
+        ends.push(prefs.len() as u32);
+        counts.push(PaperCount(count));
+        self.slots[i] = (u64::from(h32) << 32) | u64::from(r + 1);
+        self.used += 1;
     }
 }
 
@@ -209,14 +328,15 @@ impl BallotsBuilder {
     /// A builder for a contest of `candidates` candidates.
     pub fn new(candidates: usize) -> BallotsBuilder {
         BallotsBuilder {
-            ballots: Ballots {
-                candidates,
-                ..Ballots::default()
-            },
-            index: HashTable::new(),
+            candidates,
             hasher: foldhash::fast::FixedState::with_seed(0x0072_6563_6f75_6e74),
             seen: vec![0; candidates],
             stamp: 0,
+            papers: 0,
+            blank: 0,
+            appended: 0,
+            chunk: Chunk::default(),
+            merge: Merge::Inline(Box::new(Merger::new(candidates))),
         }
     }
 
@@ -227,52 +347,83 @@ impl BallotsBuilder {
         if count == 0 {
             return Err(RankingError::ZeroCount);
         }
+        let total = self.papers.checked_add(self.blank).and_then(|t| t.checked_add(count));
+        if total.is_none() {
+            return Err(RankingError::TooManyPapers);
+        }
         if ranking.is_empty() {
-            self.ballots.blank.0 = self
-                .ballots
-                .blank
-                .0
-                .checked_add(count)
-                .ok_or(RankingError::TooManyPapers)?;
+            self.blank += count;
             return Ok(());
         }
         self.check(ranking)?;
-        let papers = self
-            .ballots
-            .papers
-            .checked_add(count)
-            .ok_or(RankingError::TooManyPapers)?;
-        let hash = self.hasher.hash_one(ranking);
-        let Ballots {
-            prefs,
-            ends,
-            counts,
-            ..
-        } = &mut self.ballots;
-        let slice = |i: u32| {
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            &prefs[start..ends[i] as usize]
-        };
-        if let Some(&i) = self.index.find(hash, |&i| slice(i) == ranking) {
-            counts[i as usize].0 += count;
-        } else {
-            let end =
-                u32::try_from(prefs.len() + ranking.len()).map_err(|_| RankingError::ArenaFull)?;
-            let i = u32::try_from(counts.len()).map_err(|_| RankingError::ArenaFull)?;
-            prefs.extend_from_slice(ranking);
-            ends.push(end);
-            counts.push(PaperCount(count));
-            let hasher = &self.hasher;
-            let (prefs, ends) = (&*prefs, &*ends);
-            self.index.insert_unique(hash, i, |&j| {
-                let j = j as usize;
-                let start = if j == 0 { 0 } else { ends[j - 1] as usize };
-                hasher.hash_one(&prefs[start..ends[j] as usize])
-            });
+        // Bounds the arena (duplicates included, so conservatively) below
+        // 2^32 preferences, which also bounds the number of rankings.
+        let appended = self.appended + ranking.len() as u64;
+        if appended >= u64::from(u32::MAX) {
+            return Err(RankingError::ArenaFull);
         }
-        self.ballots.papers = papers;
+        self.appended = appended;
+        self.papers += count;
+        let chunk = &mut self.chunk;
+        chunk.prefs.extend_from_slice(ranking);
+        chunk.ends.push(chunk.prefs.len() as u32);
+        chunk.counts.push(count);
+        chunk.hashes.push((self.hasher.hash_one(ranking) >> 32) as u32);
+        if chunk.counts.len() == Chunk::RANKINGS {
+            self.flush();
+        }
         Ok(())
+    }
+
+    fn flush(&mut self) {
+        let chunk = std::mem::take(&mut self.chunk);
+        if chunk.counts.is_empty() {
+            return;
+        }
+        match &mut self.merge {
+            Merge::Inline(merger) if merger.ballots.is_empty() => merger.absorb(&chunk),
+            Merge::Inline(_) => {
+                // A second full chunk: the file is large, merge beside the reader.
+                let Merge::Inline(merger) =
+                    std::mem::replace(&mut self.merge, Merge::Inline(Box::new(Merger::new(0))))
+                else {
+                    unreachable!("matched Inline above")
+                };
+                let (chunks, rx) = std::sync::mpsc::sync_channel::<Chunk>(4);
+                let (hand_over, take) = std::sync::mpsc::sync_channel::<Box<Merger>>(1);
+                let spawned = std::thread::Builder::new().name("recount-ballots".into()).spawn(move || {
+                    let mut merger = take.recv().map(|m| *m).unwrap_or_else(|_| Merger::new(0));
+                    for chunk in rx {
+                        merger.absorb(&chunk);
+                    }
+                    merger
+                });
+                let merger = match spawned {
+                    Ok(handle) => match hand_over.send(merger) {
+                        Ok(()) => {
+                            self.merge = Merge::Worker { chunks, merger: handle };
+                            self.send(chunk);
+                            return;
+                        }
+                        Err(std::sync::mpsc::SendError(merger)) => merger,
+                    },
+                    Err(_) => merger,
+                };
+                // No worker to be had: merge here, as for small files.
+                let mut merger = merger;
+                merger.absorb(&chunk);
+                self.merge = Merge::Inline(merger);
+            }
+            Merge::Worker { .. } => self.send(chunk),
+        }
+    }
+
+    fn send(&mut self, chunk: Chunk) {
+        if let Merge::Worker { chunks, .. } = &self.merge {
+            // The worker only stops when the sender is dropped, so a send
+            // fails only if it panicked; `build` reports that.
+            let _ = chunks.send(chunk);
+        }
     }
 
     fn check(&mut self, ranking: &[CandidateId]) -> Result<(), RankingError> {
@@ -283,11 +434,7 @@ impl BallotsBuilder {
         }
         for (rank, &c) in ranking.iter().enumerate() {
             let Some(seen) = self.seen.get_mut(c.index()) else {
-                return Err(RankingError::OutOfRange {
-                    rank,
-                    candidate: c.index(),
-                    candidates: self.ballots.candidates,
-                });
+                return Err(RankingError::OutOfRange { rank, candidate: c.index(), candidates: self.candidates });
             };
             if *seen == self.stamp {
                 return Err(RankingError::Repeated { rank, candidate: c });
@@ -297,22 +444,47 @@ impl BallotsBuilder {
         Ok(())
     }
 
-    /// Number of distinct rankings so far.
-    pub fn len(&self) -> usize {
-        self.ballots.len()
+    /// Makes room for about `rankings` more distinct rankings of `preferences`
+    /// preferences in all, so that a reader that knows its size up front does
+    /// not pay for the arena and index growing step by step.
+    pub fn reserve(&mut self, rankings: usize, preferences: usize) {
+        if let Merge::Inline(m) = &mut self.merge {
+            m.ballots.prefs.reserve(preferences);
+            m.ballots.ends.reserve(rankings);
+            m.ballots.counts.reserve(rankings);
+            m.reserve(rankings);
+        }
     }
 
-    /// True when no ranking has been added yet.
-    pub fn is_empty(&self) -> bool {
-        self.ballots.is_empty()
+    /// Papers added so far, blank ones included.
+    pub fn papers(&self) -> u64 {
+        self.papers + self.blank
     }
 
     /// Finishes the arena.
     pub fn build(mut self) -> Ballots {
-        self.ballots.prefs.shrink_to_fit();
-        self.ballots.ends.shrink_to_fit();
-        self.ballots.counts.shrink_to_fit();
-        self.ballots
+        let chunk = std::mem::take(&mut self.chunk);
+        let mut merger = match self.merge {
+            Merge::Inline(merger) => *merger,
+            Merge::Worker { chunks, merger } => {
+                drop(chunks);
+                match merger.join() {
+                    Ok(m) => m,
+                    // Merging is plain indexing into vectors it sized; a
+                    // panic there is a bug, and hiding it would lose papers.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        };
+        merger.absorb(&chunk);
+        let mut ballots = merger.ballots;
+        ballots.candidates = self.candidates;
+        ballots.papers = self.papers;
+        ballots.blank = PaperCount(self.blank);
+        ballots.prefs.shrink_to_fit();
+        ballots.ends.shrink_to_fit();
+        ballots.counts.shrink_to_fit();
+        ballots
     }
 }
 
@@ -391,5 +563,49 @@ mod tests {
             b.push(&ids(&[0, 1]), 1).unwrap();
         }
         assert!(b.push(&ids(&[1, 1]), 1).is_err());
+    }
+
+    #[test]
+    fn large_inputs_merged_on_the_worker_match_a_naive_merge() {
+        // Enough rankings for several chunks, with repeats spread across
+        // chunks, compared with a plain ordered merge.
+        let n = 5 * Chunk::RANKINGS + 123;
+        let mut b = BallotsBuilder::new(40);
+        let mut naive: Vec<(Vec<CandidateId>, u64)> = Vec::new();
+        let mut index: std::collections::HashMap<Vec<CandidateId>, usize> = std::collections::HashMap::new();
+        let mut x: u64 = 12345;
+        for _ in 0..n {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            // About one in three draws repeats an earlier pattern.
+            let pattern = (x >> 33) % (2 * n as u64 / 3);
+            let len = 1 + (pattern % 5) as usize;
+            let ranking: Vec<CandidateId> =
+                (0..len).map(|k| CandidateId::new(((pattern / 7 + k as u64 * 13) % 40) as usize).unwrap()).collect();
+            let mut dedup = ranking.clone();
+            dedup.sort();
+            dedup.dedup();
+            if dedup.len() != ranking.len() {
+                assert!(b.push(&ranking, 1).is_err());
+                continue;
+            }
+            let count = 1 + (x % 3);
+            b.push(&ranking, count).unwrap();
+            match index.get(&ranking) {
+                Some(&i) => naive[i].1 += count,
+                None => {
+                    index.insert(ranking.clone(), naive.len());
+                    naive.push((ranking, count));
+                }
+            }
+        }
+        b.push(&[], 7).unwrap();
+        let ballots = b.build();
+        assert!(matches!(ballots.len(), l if l == naive.len()));
+        for (i, (ranking, count)) in naive.iter().enumerate() {
+            assert_eq!(ballots.ballot(i).ranking, &ranking[..], "ranking {i}");
+            assert_eq!(ballots.ballot(i).count, PaperCount(*count), "count {i}");
+        }
+        assert_eq!(ballots.blank(), PaperCount(7));
+        assert_eq!(ballots.ranked_papers(), naive.iter().map(|r| r.1).sum::<u64>());
     }
 }
