@@ -24,11 +24,19 @@ fn demo() -> PathBuf {
 /// scanner independent of the ballot crate.
 fn first_preferences_by_hand(blt: &str) -> (usize, BTreeMap<usize, u64>, u64) {
     let mut lines = blt.lines();
-    let header: Vec<usize> = lines.next().unwrap().split_whitespace().map(|t| t.parse().unwrap()).collect();
+    let header: Vec<usize> = lines
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .map(|t| t.parse().unwrap())
+        .collect();
     let mut fp = BTreeMap::new();
     let mut papers = 0;
     for line in lines {
-        let nums: Vec<u64> = line.split_whitespace().map(|t| t.parse().unwrap()).collect();
+        let nums: Vec<u64> = line
+            .split_whitespace()
+            .map(|t| t.parse().unwrap())
+            .collect();
         if nums == [0] {
             break;
         }
@@ -42,8 +50,19 @@ fn first_preferences_by_hand(blt: &str) -> (usize, BTreeMap<usize, u64>, u64) {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in [&["--help"][..], &["info", "--help"], &["convert", "--help"], &["count", "--help"], &["rules", "--help"], &["generate", "--help"]] {
-        recount().args(cmd).assert().success().stdout(predicate::str::contains("Usage: recount"));
+    for cmd in [
+        &["--help"][..],
+        &["info", "--help"],
+        &["convert", "--help"],
+        &["count", "--help"],
+        &["rules", "--help"],
+        &["generate", "--help"],
+    ] {
+        recount()
+            .args(cmd)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage: recount"));
     }
 }
 
@@ -51,7 +70,10 @@ fn every_command_has_help() {
 fn bad_usage_exits_2() {
     recount().assert().code(2);
     recount().args(["info"]).assert().code(2);
-    recount().args(["convert", "x.blt", "--to", "xml"]).assert().code(2);
+    recount()
+        .args(["convert", "x.blt", "--to", "xml"])
+        .assert()
+        .code(2);
     recount().args(["frobnicate"]).assert().code(2);
 }
 
@@ -59,7 +81,14 @@ fn bad_usage_exits_2() {
 fn info_reports_the_demo_election_as_counted_by_hand() {
     let text = std::fs::read_to_string(demo()).unwrap();
     let (candidates, fp, papers) = first_preferences_by_hand(&text);
-    let out = recount().args(["info", "--json"]).arg(demo()).assert().success().get_output().stdout.clone();
+    let out = recount()
+        .args(["info", "--json"])
+        .arg(demo())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["format"], "blt");
     let c = &v["contests"][0];
@@ -68,14 +97,17 @@ fn info_reports_the_demo_election_as_counted_by_hand() {
     assert_eq!(c["candidates"].as_array().unwrap().len(), candidates);
     for cand in c["candidates"].as_array().unwrap() {
         let n = cand["number"].as_u64().unwrap() as usize;
-        assert_eq!(cand["first_preferences"].as_u64().unwrap(), fp.get(&n).copied().unwrap_or(0), "candidate {n}");
+        assert_eq!(
+            cand["first_preferences"].as_u64().unwrap(),
+            fp.get(&n).copied().unwrap_or(0),
+            "candidate {n}"
+        );
     }
-    recount()
-        .arg("info")
-        .arg(demo())
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("format:    BLT").and(predicate::str::contains(format!("papers:            {papers}"))));
+    recount().arg("info").arg(demo()).assert().success().stdout(
+        predicate::str::contains("format:    BLT").and(predicate::str::contains(format!(
+            "papers:            {papers}"
+        ))),
+    );
 }
 
 #[test]
@@ -84,7 +116,9 @@ fn a_missing_file_exits_3_naming_it() {
         .args(["info", "no/such/file.blt"])
         .assert()
         .code(3)
-        .stderr(predicate::str::starts_with("recount: no/such/file.blt: cannot read"));
+        .stderr(predicate::str::starts_with(
+            "recount: no/such/file.blt: cannot read",
+        ));
 }
 
 #[test]
@@ -92,7 +126,12 @@ fn an_unrecognisable_file_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("mystery");
     std::fs::write(&f, "hello there\n").unwrap();
-    recount().arg("info").arg(&f).assert().code(2).stderr(predicate::str::contains("pass --format"));
+    recount()
+        .arg("info")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass --format"));
 }
 
 #[test]
@@ -101,11 +140,36 @@ fn convert_round_trips_through_json_csv_and_blt() {
     let json = dir.path().join("e.json");
     let csv = dir.path().join("e.csv");
     let blt = dir.path().join("e.blt");
-    recount().arg("convert").arg(demo()).args(["--to", "json", "-o"]).arg(&json).assert().success();
-    recount().arg("convert").arg(&json).args(["--to", "csv", "-o"]).arg(&csv).assert().success();
-    recount().arg("convert").arg(&csv).args(["--to", "blt", "-o"]).arg(&blt).assert().success();
+    recount()
+        .arg("convert")
+        .arg(demo())
+        .args(["--to", "json", "-o"])
+        .arg(&json)
+        .assert()
+        .success();
+    recount()
+        .arg("convert")
+        .arg(&json)
+        .args(["--to", "csv", "-o"])
+        .arg(&csv)
+        .assert()
+        .success();
+    recount()
+        .arg("convert")
+        .arg(&csv)
+        .args(["--to", "blt", "-o"])
+        .arg(&blt)
+        .assert()
+        .success();
     let info = |p: &Path| {
-        let out = recount().args(["info", "--json"]).arg(p).assert().success().get_output().stdout.clone();
+        let out = recount()
+            .args(["info", "--json"])
+            .arg(p)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         let mut v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         v["format"] = serde_json::Value::Null;
         v["election"]["id"] = serde_json::Value::Null;
@@ -115,7 +179,13 @@ fn convert_round_trips_through_json_csv_and_blt() {
     assert_eq!(info(&demo()), info(&blt));
     // Canonical BLT is a fixed point of conversion.
     let again = dir.path().join("again.blt");
-    recount().arg("convert").arg(&blt).args(["--to", "blt", "-o"]).arg(&again).assert().success();
+    recount()
+        .arg("convert")
+        .arg(&blt)
+        .args(["--to", "blt", "-o"])
+        .arg(&again)
+        .assert()
+        .success();
     assert_eq!(std::fs::read(&blt).unwrap(), std::fs::read(&again).unwrap());
 }
 
@@ -125,8 +195,17 @@ fn a_failed_convert_leaves_no_output_and_no_temporary_file() {
     let bad = dir.path().join("bad.blt");
     std::fs::write(&bad, "3 1\n1 1 9 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n").unwrap();
     let out = dir.path().join("out.json");
-    recount().arg("convert").arg(&bad).args(["--to", "json", "-o"]).arg(&out).assert().code(2);
-    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    recount()
+        .arg("convert")
+        .arg(&bad)
+        .args(["--to", "json", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(left, vec![std::ffi::OsString::from("bad.blt")]);
 }
 
@@ -134,8 +213,18 @@ fn a_failed_convert_leaves_no_output_and_no_temporary_file() {
 fn converting_an_existing_output_replaces_it_whole() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.blt");
-    std::fs::write(&out, "old contents that are much longer than nothing ".repeat(1000)).unwrap();
-    recount().arg("convert").arg(demo()).args(["--to", "blt", "-o"]).arg(&out).assert().success();
+    std::fs::write(
+        &out,
+        "old contents that are much longer than nothing ".repeat(1000),
+    )
+    .unwrap();
+    recount()
+        .arg("convert")
+        .arg(demo())
+        .args(["--to", "blt", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("9 3\n"), "{}", &text[..20]);
     assert!(!text.contains("old contents"));
@@ -145,7 +234,17 @@ fn converting_an_existing_output_replaces_it_whole() {
 fn generate_is_reproducible_from_its_seed() {
     let run = |seed: &str| {
         recount()
-            .args(["generate", "--candidates", "5", "--seats", "2", "--papers", "50", "--seed", seed])
+            .args([
+                "generate",
+                "--candidates",
+                "5",
+                "--seats",
+                "2",
+                "--papers",
+                "50",
+                "--seed",
+                seed,
+            ])
             .assert()
             .success()
             .get_output()
@@ -154,5 +253,90 @@ fn generate_is_reproducible_from_its_seed() {
     };
     assert_eq!(run("7"), run("7"));
     assert_ne!(run("7"), run("8"));
-    recount().args(["generate", "--candidates", "3", "--seats", "4"]).assert().code(2);
+    recount()
+        .args(["generate", "--candidates", "3", "--seats", "4"])
+        .assert()
+        .code(2);
+}
+
+/// Malformed ballot files through the binary: each gives exactly this report
+/// on stderr and exit status 2, never a panic, and writes nothing.
+#[test]
+fn malformed_files_give_their_exact_error_and_exit_2() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "empty.blt",
+            b"",
+            "empty.blt:1:1: BLT error: expected the numbers of candidates and seats, found end of file",
+        ),
+        (
+            "truncated.blt",
+            b"3 2\n1 1 2 0\n",
+            "truncated.blt:3:1: BLT error: expected a ballot or the 0 that ends the ballots, found end of file",
+        ),
+        (
+            "few-names.blt",
+            b"3 2\n1 1 2 0\n0\n\"A\"\n\"B\"\n\"T\"\n",
+            "few-names.blt:7:1: BLT error: expected the election title, found end of file",
+        ),
+        (
+            "bad-number.blt",
+            b"3 2\n1 1 x 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n",
+            "bad-number.blt:2:5: BLT error in ballot 1: expected a candidate number from 1 to 3, found \"x\"",
+        ),
+        (
+            "no-end.blt",
+            b"3 2\n1 1 2 0\n2 3 0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n",
+            "no-end.blt:4:1: BLT error: expected a ballot or the 0 that ends the ballots, found \"\\\"A\\\"\"",
+        ),
+        (
+            "huge.blt",
+            b"3 2\n99999999999999999999 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n",
+            "huge.blt:2:1: BLT error in ballot 1: expected a paper count below 2^64, found \"99999999999999999999\"",
+        ),
+        (
+            "zero-seats.blt",
+            b"3 0\n1 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n",
+            "zero-seats.blt:1:3: BLT error: expected a number of seats from 1 to 3, found \"0\"",
+        ),
+        (
+            "junk.blt",
+            b"\x00\xff\xfe binary \x01\x02",
+            "junk.blt:1:1: BLT error: expected a number of candidates from 1 to 65535, found",
+        ),
+        (
+            "equal.blt",
+            b"3 2\n1 1 2=3 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n",
+            "equal.blt:2:5: BLT error in ballot 1: expected a strict ranking, found candidates ranked equal \"2=3\"; set --equal-rankings end-at-tie",
+        ),
+        (
+            "no-seats.soi",
+            b"# NUMBER ALTERNATIVES: 2\n# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: B\n3: 1,2\n",
+            "PrefLib files do not record seats; pass --seats N",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, message) in cases {
+        let f = dir.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let out = recount()
+            .current_dir(dir.path())
+            .args(["convert", name, "--to", "json", "-o", "out.json"])
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.starts_with("recount: ") && stderr.contains(message),
+            "{name}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(!dir.path().join("out.json").exists(), "{name} wrote output");
+    }
+    // Every bad ballot is reported, each on its own line.
+    let f = dir.path().join("range.blt");
+    std::fs::write(&f, "3 2\n1 1 4 0\n2 3 7 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n").unwrap();
+    recount().current_dir(dir.path()).args(["info", "range.blt"]).assert().code(2).stderr(
+        "recount: range.blt:2:5: BLT error in ballot 1: expected a candidate number from 1 to 3, found \"4\"\n\
+         recount: range.blt:3:5: BLT error in ballot 2: expected a candidate number from 1 to 3, found \"7\"\n",
+    );
 }
