@@ -29,5 +29,23 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// How time grows with the number of candidates at a fixed number of papers.
+fn by_candidates(c: &mut Criterion) {
+    let mut group = c.benchmark_group("candidates");
+    group.sample_size(10);
+    let rules = count::Rules::preset("wigm").expect("a preset");
+    for candidates in [25usize, 50, 100, 200] {
+        let spec = Spec {
+            candidates,
+            ..Spec::senate(200_000)
+        };
+        let election = ballot::Election::single(contest(spec, 1));
+        group.bench_with_input(BenchmarkId::new("wigm", candidates), &election, |b, e| {
+            b.iter(|| count::count(e, &rules).expect("a count"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, by_candidates);
 criterion_main!(benches);

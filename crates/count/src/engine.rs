@@ -162,6 +162,8 @@ struct Counter<'a, N: Number> {
     order: Vec<usize>,
     dest_entries: Vec<Vec<Entry>>,
     dest_papers: Vec<u64>,
+    /// Parcels with at least this many entries are routed on two threads.
+    parallel_entries: usize,
 }
 
 impl<'a, N: Number> Counter<'a, N> {
@@ -235,6 +237,7 @@ impl<'a, N: Number> Counter<'a, N> {
             order,
             dest_entries: (0..n).map(|_| Vec::new()).collect(),
             dest_papers: vec![0; n],
+            parallel_entries: PARALLEL_ENTRIES,
         })
     }
 
@@ -746,29 +749,63 @@ impl<'a, N: Number> Counter<'a, N> {
     /// `dest_entries`/`dest_papers`.
     fn route(&mut self, entries: &[Entry]) -> Routed {
         let mut touched = Vec::new();
-        let mut exhausted_papers = 0u64;
-        let prefs = &self.arena.prefs;
-        for e in entries {
-            let rest = &prefs[e.start as usize..e.end as usize];
-            match rest.iter().position(|&c| self.hopeful[usize::from(c)]) {
-                Some(k) => {
-                    let d = usize::from(rest[k]);
-                    if self.dest_papers[d] == 0 {
-                        touched.push(d);
-                    }
-                    self.dest_entries[d].push(Entry {
-                        start: e.start + k as u32 + 1,
-                        end: e.end,
-                        papers: e.papers,
-                    });
-                    self.dest_papers[d] += e.papers;
-                }
-                None => exhausted_papers += e.papers,
+        if entries.len() < self.parallel_entries {
+            let exhausted_papers = route_part(
+                &self.arena.prefs,
+                &self.hopeful,
+                entries,
+                &mut self.dest_entries,
+                &mut self.dest_papers,
+                &mut touched,
+            );
+            return Routed {
+                touched,
+                exhausted_papers,
+            };
+        }
+        // A large parcel is routed in two halves on two threads; the second
+        // half's entries are appended after the first's, so the result is
+        // exactly the serial one.
+        let (first, second) = entries.split_at(entries.len() / 2);
+        let n = self.names.len();
+        let (prefs, hopeful) = (&self.arena.prefs, &self.hopeful);
+        let mut other_entries: Vec<Vec<Entry>> = (0..n).map(|_| Vec::new()).collect();
+        let mut other_papers = vec![0u64; n];
+        let mut other_touched = Vec::new();
+        let (exhausted_first, exhausted_second) = std::thread::scope(|scope| {
+            let helper = scope.spawn(|| {
+                route_part(
+                    prefs,
+                    hopeful,
+                    second,
+                    &mut other_entries,
+                    &mut other_papers,
+                    &mut other_touched,
+                )
+            });
+            let mine = route_part(
+                prefs,
+                hopeful,
+                first,
+                &mut self.dest_entries,
+                &mut self.dest_papers,
+                &mut touched,
+            );
+            let theirs = helper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (mine, theirs)
+        });
+        for d in other_touched {
+            if self.dest_papers[d] == 0 {
+                touched.push(d);
             }
+            self.dest_entries[d].append(&mut other_entries[d]);
+            self.dest_papers[d] += other_papers[d];
         }
         Routed {
             touched,
-            exhausted_papers,
+            exhausted_papers: exhausted_first + exhausted_second,
         }
     }
 
@@ -1222,6 +1259,42 @@ impl Arena {
     }
 }
 
+/// Parcels with at least this many entries are routed on two threads.
+const PARALLEL_ENTRIES: usize = 1 << 16;
+
+/// Sends each entry to its next continuing preference, appending it to
+/// `dest_entries[d]` and its papers to `dest_papers[d]` (noting first-touched
+/// candidates in `touched`); returns the papers with no continuing preference.
+fn route_part(
+    prefs: &[u16],
+    hopeful: &[bool],
+    entries: &[Entry],
+    dest_entries: &mut [Vec<Entry>],
+    dest_papers: &mut [u64],
+    touched: &mut Vec<usize>,
+) -> u64 {
+    let mut exhausted_papers = 0u64;
+    for e in entries {
+        let rest = &prefs[e.start as usize..e.end as usize];
+        match rest.iter().position(|&c| hopeful[usize::from(c)]) {
+            Some(k) => {
+                let d = usize::from(rest[k]);
+                if dest_papers[d] == 0 {
+                    touched.push(d);
+                }
+                dest_entries[d].push(Entry {
+                    start: e.start + k as u32 + 1,
+                    end: e.end,
+                    papers: e.papers,
+                });
+                dest_papers[d] += e.papers;
+            }
+            None => exhausted_papers += e.papers,
+        }
+    }
+    exhausted_papers
+}
+
 /// The transfer value of papers spread evenly over `papers` papers, each
 /// worth `value` now: `surplus ÷ papers` rounded, and (ERS97 5.3.7) no more
 /// than the paper's value when the rule caps it. No papers: nothing moves.
@@ -1278,7 +1351,7 @@ fn unique_names(contest: &Contest) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::numbers::Rounding;
-    use crate::rules::TransferValue;
+    use crate::rules::{Rules, TransferValue};
 
     const P2: FixedCtx = FixedCtx { places: 2 };
 
@@ -1303,6 +1376,25 @@ mod tests {
         let tv = unweighted_tv(&surplus, transferable, &f2(value), &ers97_tv(), &P2);
         let moved = tv.mul_count(transferable);
         [&surplus, &tv, &moved, &surplus.sub(&moved)].map(|x| x.decimal(2, &P2))
+    }
+
+    #[test]
+    fn routing_on_two_threads_gives_exactly_the_serial_count() {
+        // A generated Senate-like contest whose larger parcels are routed in
+        // two halves (threshold lowered so that many are).
+        let contest = recount_testkit::contest(recount_testkit::Spec::senate(30_000), 7);
+        let arena = Arena::new(&contest);
+        for rules in [Rules::wigm(), Rules::ers97()] {
+            let ctx = FixedCtx {
+                places: rules.fixed_places().unwrap(),
+            };
+            let mut parallel = Counter::<Fixed>::new(&contest, &arena, &rules, ctx).unwrap();
+            parallel.parallel_entries = 1024;
+            assert!(arena.ends.len() > 8 * parallel.parallel_entries);
+            let mut serial = Counter::<Fixed>::new(&contest, &arena, &rules, ctx).unwrap();
+            serial.parallel_entries = usize::MAX;
+            assert_eq!(parallel.run(), serial.run());
+        }
     }
 
     #[test]
