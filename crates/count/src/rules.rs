@@ -15,7 +15,6 @@ pub use crate::numbers::{RoundMode, Rounding};
 
 /// Every option of a count.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub struct Rules {
     /// The preset's name (or a user's name for a variant).
     pub name: String,
@@ -53,7 +52,6 @@ pub enum Arithmetic {
 
 /// The quota.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub struct Quota {
     /// What the votes are divided by. Droop: "a number exceeding by one the
     /// number of councillors to be elected" (SSI 2007/42 r.46(1)).
@@ -123,7 +121,6 @@ pub enum QuotaRecompute {
 
 /// When a candidate is deemed elected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub struct ElectionTest {
     /// r.47(1): "equals or exceeds the quota" (at least); exact Droop
     /// quotas need "exceeds".
@@ -162,7 +159,6 @@ pub enum Criterion {
 
 /// Surplus transfers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub struct Surplus {
     /// Which papers are examined and how their value is found.
     pub method: SurplusMethod,
@@ -212,7 +208,6 @@ pub enum WhichPapers {
 
 /// The transfer value's arithmetic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub struct TransferValue {
     /// Rounding of the value: SSI r.48(3) "to five decimal places (any
     /// remainder being ignored)"; ERS97 5.3.6 "to two decimal places,
@@ -282,7 +277,6 @@ pub enum ZeroSurplus {
 
 /// Exclusions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub struct Exclusion {
     /// Several lowest candidates at once when their total (plus surpluses
     /// not yet transferred) compares so with the next candidate's votes
@@ -307,7 +301,6 @@ pub enum ExclusionParcels {
 
 /// The end of the count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub struct Completion {
     /// When continuing candidates fill the last places without a transfer.
     pub last_vacancies: LastVacancies,
@@ -330,7 +323,6 @@ pub enum LastVacancies {
 
 /// Tie-breaking.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub struct Ties {
     /// Methods tried in turn; each narrows the tied set or decides it.
     pub chain: Vec<TieBreak>,
@@ -678,7 +670,7 @@ impl Rules {
                 ),
             ];
             if let Some(r) = self.election.active_vote_threshold {
-                roundings.push(("election.active-vote-threshold", r));
+                roundings.push(("election.active_vote_threshold", r));
             }
             for (what, r) in roundings {
                 if let Rounding::Places { places, .. } = r
