@@ -428,3 +428,59 @@ fn ers97_quota_is_reduced_by_non_transferable_votes_before_the_first_election() 
     assert!(matches!(last.ties[0].method, TieMethod::Lot { .. }));
     assert_eq!(c.elected.len(), 2);
 }
+
+#[test]
+fn three_way_ties_narrow_or_look_for_a_unique_lowest_rules_md_10_8() {
+    // 10×(A), 11×(B), 9×(C), 1×(X A), 3×(X C), 2×(Y A), 2×(Y B), 1×(Y C);
+    // 1 seat, quota ⌊39/2⌋+1 = 20, nobody reaches it.
+    //   stage 1: A 10, B 11, C 9, X 4, Y 5
+    //   stage 2 (X out): A 11, B 11, C 12, Y 5
+    //   stage 3 (Y out): A 13, B 13, C 13 — a three-way tie for exclusion.
+    // Backward, narrowing (default): stage 2 is not all equal; its lowest
+    // are A and B (11); at stage 1 A (10) < B (11): A is excluded.
+    // Droop's reading (unique lowest over all three): stage 2 has no unique
+    // lowest; at stage 1 C (9) is: C is excluded. "All different": stage 1.
+    let e = election(
+        "A B C X Y",
+        1,
+        &[
+            (10, "A"),
+            (11, "B"),
+            (9, "C"),
+            (1, "X A"),
+            (3, "X C"),
+            (2, "Y A"),
+            (2, "Y B"),
+            (1, "Y C"),
+        ],
+    );
+    let tie_at_stage_4 = |rules: &Rules| {
+        let c = run(&e, rules);
+        assert_eq!(totals(&c, 2, "A B C"), ["13.00000", "13.00000", "13.00000"]);
+        c.stages[3].ties[0].clone()
+    };
+    let narrow = tie_at_stage_4(&Rules::scottish_stv());
+    assert_eq!(narrow.between, ["A", "B", "C"]);
+    assert_eq!(
+        (narrow.chosen.as_str(), &narrow.method),
+        ("A", &TieMethod::Backward { stage: 1 })
+    );
+    let mut droop = Rules::scottish_stv();
+    droop.ties.multiway = count::rules::Multiway::UniqueExtreme;
+    let unique = tie_at_stage_4(&droop);
+    assert_eq!(
+        (unique.chosen.as_str(), &unique.method),
+        ("C", &TieMethod::Backward { stage: 1 })
+    );
+    let mut all = Rules::scottish_stv();
+    all.ties.multiway = count::rules::Multiway::AllDifferent;
+    assert_eq!(tie_at_stage_4(&all).chosen, "C");
+    // Forward (ERS97 style) looks at stage 1 first, where C is lowest.
+    let mut forward = Rules::scottish_stv();
+    forward.ties.chain = vec![TieBreak::Forward, TieBreak::Lot];
+    let f = tie_at_stage_4(&forward);
+    assert_eq!(
+        (f.chosen.as_str(), &f.method),
+        ("C", &TieMethod::Forward { stage: 1 })
+    );
+}
