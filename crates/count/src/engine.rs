@@ -408,8 +408,17 @@ impl<'a, N: Number> Counter<'a, N> {
     /// Deems elected every continuing candidate who has reached the quota
     /// (or the ERS97 active-vote threshold), most votes first.
     fn elect_qualified(&mut self) {
+        // With the ERS97 active-vote threshold, candidates are "taken in
+        // descending order" (5.4.9): the threshold is found again after each
+        // election, since electing one changes the active vote and the places left.
+        let one_at_a_time = self.rules.election.active_vote_threshold.is_some();
+        while self.elect_qualified_once(one_at_a_time) > 0 && one_at_a_time {}
+    }
+
+    /// One pass of the election test; returns how many were elected.
+    fn elect_qualified_once(&mut self, one_at_a_time: bool) -> usize {
         if self.vacancies() == 0 {
-            return;
+            return 0;
         }
         let mut threshold = self.quota.clone();
         let mut below_quota_ok = false;
@@ -438,7 +447,7 @@ impl<'a, N: Number> Counter<'a, N> {
             })
             .collect();
         if qualified.is_empty() {
-            return;
+            return 0;
         }
         qualified.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
         let mut ordered = Vec::with_capacity(qualified.len());
@@ -489,7 +498,8 @@ impl<'a, N: Number> Counter<'a, N> {
             ordered.extend(group);
             i = j;
         }
-        ordered.truncate(self.vacancies());
+        ordered.truncate(if one_at_a_time { 1 } else { self.vacancies() });
+        let elected = ordered.len();
         for c in ordered {
             self.status[c] = Status::Elected;
             self.hopeful[c] = false;
@@ -497,6 +507,7 @@ impl<'a, N: Number> Counter<'a, N> {
             self.elected.push(c);
             self.stage_elected.push(c);
         }
+        elected
     }
 
     fn elect_remaining(&mut self, rest: &[usize], excluded: &[usize]) {
