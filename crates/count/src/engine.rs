@@ -19,7 +19,7 @@
 
 use std::fmt;
 
-use ballot::{CandidateId, Contest, Election};
+use ballot::{Contest, Election};
 use indexmap::IndexMap;
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -70,12 +70,12 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
     for contest in election.contests() {
         let record = match rules.arithmetic {
             Arithmetic::Fixed { places } => {
-                let arena = Arena::new(contest);
-                Counter::<Fixed>::new(contest, &arena, rules, FixedCtx { places })?.run()
+                let (arena, first) = Arena::new(contest);
+                Counter::<Fixed>::new(contest, &arena, rules, FixedCtx { places })?.run(first)
             }
             Arithmetic::Rational => {
-                let arena = Arena::new(contest);
-                Counter::<Rational>::new(contest, &arena, rules, ())?.run()
+                let (arena, first) = Arena::new(contest);
+                Counter::<Rational>::new(contest, &arena, rules, ())?.run(first)
             }
         };
         contests.push(record);
@@ -255,8 +255,8 @@ impl<'a, N: Number> Counter<'a, N> {
 
     // ----- the stage loop -------------------------------------------------
 
-    fn run(mut self) -> ContestCount {
-        self.first_stage();
+    fn run(mut self, first: Vec<Vec<Entry>>) -> ContestCount {
+        self.first_stage(first);
         loop {
             if self.vacancies() == 0 {
                 break;
@@ -286,20 +286,12 @@ impl<'a, N: Number> Counter<'a, N> {
         self.finish()
     }
 
-    fn first_stage(&mut self) {
-        let arena = self.arena;
-        let mut start = 0;
-        for r in 0..arena.ends.len() {
-            let c = arena.first[r].index();
-            let end = arena.ends[r];
-            self.dest_entries[c].push(Entry {
-                start: start as u32,
-                end: end as u32,
-                papers: arena.papers[r],
-            });
-            start = end;
-            self.dest_papers[c] += arena.papers[r];
-            self.valid_papers += arena.papers[r];
+    fn first_stage(&mut self, first: Vec<Vec<Entry>>) {
+        for (c, entries) in first.into_iter().enumerate() {
+            let papers: u64 = entries.iter().map(|e| e.papers).sum();
+            self.dest_entries[c] = entries;
+            self.dest_papers[c] = papers;
+            self.valid_papers += papers;
         }
         let one = N::from_count(1, &self.ctx);
         for c in 0..self.names.len() {
@@ -1185,18 +1177,14 @@ struct Arena {
     /// Candidate indices (the ballot store holds at most 2^32 preferences,
     /// so `u32` offsets suffice).
     prefs: Vec<u16>,
-    /// Per valid ranking: end of its preferences in `prefs`.
-    ends: Vec<usize>,
-    /// Per valid ranking: its first standing preference.
-    first: Vec<CandidateId>,
-    /// Per valid ranking: papers carrying it.
-    papers: Vec<u64>,
     /// Papers whose rankings name no standing candidate.
     invalid: u64,
 }
 
 impl Arena {
-    fn new(contest: &Contest) -> Arena {
+    /// The arena, and each candidate's first-preference entries (in arena
+    /// order when grouping by first preference only).
+    fn new(contest: &Contest) -> (Arena, Vec<Vec<Entry>>) {
         let ballots = contest.ballots();
         let n = contest.candidates().len();
         let mut standing = vec![true; n];
@@ -1207,7 +1195,7 @@ impl Arena {
         let second_level = n <= 16;
         let buckets = if second_level { n * (n + 1) } else { n };
         let mut key = Vec::with_capacity(ballots.len());
-        let mut bucket_rankings = vec![0usize; buckets + 1];
+        let mut per_candidate = vec![0usize; n];
         let mut bucket_prefs = vec![0usize; buckets + 1];
         let mut invalid = 0u64;
         for b in ballots.iter() {
@@ -1224,9 +1212,9 @@ impl Arena {
                     } else {
                         c1.index()
                     };
-                    bucket_rankings[k + 1] += 1;
+                    per_candidate[c1.index()] += 1;
                     bucket_prefs[k + 1] += b.ranking.len() - pos - 1;
-                    key.push(Some((k, pos)));
+                    key.push(Some((k as u32, pos as u32)));
                 }
                 None => {
                     invalid += b.count.0;
@@ -1235,20 +1223,16 @@ impl Arena {
             }
         }
         for k in 0..buckets {
-            bucket_rankings[k + 1] += bucket_rankings[k];
             bucket_prefs[k + 1] += bucket_prefs[k];
         }
-        let valid = bucket_rankings[buckets];
-        // Every slot below is overwritten; the filler is any candidate id.
-        let filler = CandidateId::new(0).expect("0 is below the candidate limit");
         let mut prefs = vec![0u16; bucket_prefs[buckets]];
-        let mut ends = vec![0usize; valid];
-        let mut first = vec![filler; valid];
-        let mut papers = vec![0u64; valid];
+        let mut first: Vec<Vec<Entry>> = per_candidate
+            .iter()
+            .map(|&m| Vec::with_capacity(m))
+            .collect();
         for (b, k) in ballots.iter().zip(key) {
             let Some((k, pos)) = k else { continue };
-            let r = bucket_rankings[k];
-            bucket_rankings[k] += 1;
+            let (k, pos) = (k as usize, pos as usize);
             let start = bucket_prefs[k];
             let rest = &b.ranking[pos + 1..];
             // A plain loop: rankings are short and a memmove call per ranking costs more.
@@ -1256,17 +1240,13 @@ impl Arena {
                 *slot = c.index() as u16;
             }
             bucket_prefs[k] += rest.len();
-            ends[r] = start + rest.len();
-            first[r] = b.ranking[pos];
-            papers[r] = b.count.0;
+            first[b.ranking[pos].index()].push(Entry {
+                start: start as u32,
+                end: (start + rest.len()) as u32,
+                papers: b.count.0,
+            });
         }
-        Arena {
-            prefs,
-            ends,
-            first,
-            papers,
-            invalid,
-        }
+        (Arena { prefs, invalid }, first)
     }
 }
 
@@ -1394,17 +1374,17 @@ mod tests {
         // A generated Senate-like contest whose larger parcels are routed in
         // two halves (threshold lowered so that many are).
         let contest = recount_testkit::contest(recount_testkit::Spec::senate(30_000), 7);
-        let arena = Arena::new(&contest);
+        let (arena, first) = Arena::new(&contest);
         for rules in [Rules::wigm(), Rules::ers97()] {
             let ctx = FixedCtx {
                 places: rules.fixed_places().unwrap(),
             };
             let mut parallel = Counter::<Fixed>::new(&contest, &arena, &rules, ctx).unwrap();
             parallel.parallel_entries = 1024;
-            assert!(arena.ends.len() > 8 * parallel.parallel_entries);
+            assert!(first.iter().map(Vec::len).sum::<usize>() > 8 * parallel.parallel_entries);
             let mut serial = Counter::<Fixed>::new(&contest, &arena, &rules, ctx).unwrap();
             serial.parallel_entries = usize::MAX;
-            assert_eq!(parallel.run(), serial.run());
+            assert_eq!(parallel.run(first.clone()), serial.run(first.clone()));
         }
     }
 
