@@ -14,8 +14,14 @@ use ballot::{Format, ImportPolicy, ReadOptions};
 
 /// Files whose irregular papers need an explicit policy, and why.
 const LENIENT: &[(&str, &str)] = &[
-    ("droop/blt/meek/", "Droop's Meek tests rank candidates equal (`=`)"),
-    ("cambridge-ma/", "Cambridge 2021 cast-vote records rank a candidate twice (198 papers)"),
+    (
+        "droop/blt/meek/",
+        "Droop's Meek tests rank candidates equal (`=`)",
+    ),
+    (
+        "cambridge-ma/",
+        "Cambridge 2021 cast-vote records rank a candidate twice (198 papers)",
+    ),
 ];
 
 /// Seats for formats that do not record them.
@@ -30,7 +36,10 @@ fn seats_for(rel: &str) -> Option<u32> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -47,7 +56,9 @@ fn ballot_format(path: &Path) -> Option<Format> {
         Format::Csv => {
             let head = std::fs::read(path).ok()?;
             let first = head.split(|&b| b == b'\n').next()?;
-            String::from_utf8_lossy(first).contains("rank1").then_some(Format::Csv)
+            String::from_utf8_lossy(first)
+                .contains("rank1")
+                .then_some(Format::Csv)
         }
         Format::Json => None, // official results, not ballots
         f => Some(f),
@@ -56,7 +67,9 @@ fn ballot_format(path: &Path) -> Option<Format> {
 
 #[test]
 fn every_ballot_file_in_the_shared_data_loads() {
-    let Some(shared) = support::shared_dir() else { return };
+    let Some(shared) = support::shared_dir() else {
+        return;
+    };
     let data = shared.join("data");
     let mut files = Vec::new();
     walk(&data, &mut files);
@@ -64,11 +77,21 @@ fn every_ballot_file_in_the_shared_data_loads() {
     let mut papers: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut failures = Vec::new();
     for path in &files {
-        let Some(format) = ballot_format(path) else { continue };
-        let rel = path.strip_prefix(&data).unwrap().to_string_lossy().replace('\\', "/");
+        let Some(format) = ballot_format(path) else {
+            continue;
+        };
+        let rel = path
+            .strip_prefix(&data)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let lenient = LENIENT.iter().any(|(prefix, _)| rel.starts_with(prefix));
         let opts = ReadOptions {
-            policy: if lenient { ImportPolicy::lenient() } else { ImportPolicy::default() },
+            policy: if lenient {
+                ImportPolicy::lenient()
+            } else {
+                ImportPolicy::default()
+            },
             seats: seats_for(&rel),
             id: path.file_stem().unwrap().to_string_lossy().into_owned(),
             weight_column: None,
@@ -77,16 +100,25 @@ fn every_ballot_file_in_the_shared_data_loads() {
         match ballot::read(format, &bytes, &opts) {
             Ok(e) => {
                 *per_format.entry(format.name()).or_default() += 1;
-                *papers.entry(format.name()).or_default() +=
-                    e.contests().iter().map(|c| c.ballots().total_papers()).sum::<u64>();
+                *papers.entry(format.name()).or_default() += e
+                    .contests()
+                    .iter()
+                    .map(|c| c.ballots().total_papers())
+                    .sum::<u64>();
             }
             Err(err) => failures.push(format!("{rel}: {err}")),
         }
     }
-    assert!(failures.is_empty(), "{} files failed to load:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} files failed to load:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // MANIFEST.md: 1,157 BLT files (1,125 scot-elex and the rest Droop's,
     // the vectors and NZSTV), 115 PrefLib .soi, 355 .dat wards, 3 Cambridge CSVs.
-    let expected: BTreeMap<&str, usize> = [("blt", 1157), ("csv", 3), ("dat", 355), ("soi", 115)].into();
+    let expected: BTreeMap<&str, usize> =
+        [("blt", 1157), ("csv", 3), ("dat", 355), ("soi", 115)].into();
     assert_eq!(per_format, expected);
     // Cambridge rows (MANIFEST.md §8): 21,046 + 21,814 + 23,512.
     assert_eq!(papers["csv"], 21_046 + 21_814 + 23_512);

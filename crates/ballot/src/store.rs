@@ -249,7 +249,14 @@ impl Merger {
     const BATCH: usize = 16;
 
     fn new(candidates: usize) -> Merger {
-        Merger { ballots: Ballots { candidates, ..Ballots::default() }, slots: vec![0; 64], used: 0 }
+        Merger {
+            ballots: Ballots {
+                candidates,
+                ..Ballots::default()
+            },
+            slots: vec![0; 64],
+            used: 0,
+        }
     }
 
     fn home(&self, h32: u32) -> usize {
@@ -297,7 +304,12 @@ impl Merger {
     fn merge_one(&mut self, h32: u32, ranking: &[CandidateId], count: u64) {
         let mask = self.slots.len() - 1;
         let mut i = self.home(h32);
-        let Ballots { prefs, ends, counts, .. } = &mut self.ballots;
+        let Ballots {
+            prefs,
+            ends,
+            counts,
+            ..
+        } = &mut self.ballots;
         loop {
             let e = self.slots[i];
             if e == 0 {
@@ -347,7 +359,10 @@ impl BallotsBuilder {
         if count == 0 {
             return Err(RankingError::ZeroCount);
         }
-        let total = self.papers.checked_add(self.blank).and_then(|t| t.checked_add(count));
+        let total = self
+            .papers
+            .checked_add(self.blank)
+            .and_then(|t| t.checked_add(count));
         if total.is_none() {
             return Err(RankingError::TooManyPapers);
         }
@@ -368,7 +383,9 @@ impl BallotsBuilder {
         chunk.prefs.extend_from_slice(ranking);
         chunk.ends.push(chunk.prefs.len() as u32);
         chunk.counts.push(count);
-        chunk.hashes.push((self.hasher.hash_one(ranking) >> 32) as u32);
+        chunk
+            .hashes
+            .push((self.hasher.hash_one(ranking) >> 32) as u32);
         if chunk.counts.len() == Chunk::RANKINGS {
             self.flush();
         }
@@ -391,17 +408,22 @@ impl BallotsBuilder {
                 };
                 let (chunks, rx) = std::sync::mpsc::sync_channel::<Chunk>(4);
                 let (hand_over, take) = std::sync::mpsc::sync_channel::<Box<Merger>>(1);
-                let spawned = std::thread::Builder::new().name("recount-ballots".into()).spawn(move || {
-                    let mut merger = take.recv().map(|m| *m).unwrap_or_else(|_| Merger::new(0));
-                    for chunk in rx {
-                        merger.absorb(&chunk);
-                    }
-                    merger
-                });
+                let spawned = std::thread::Builder::new()
+                    .name("recount-ballots".into())
+                    .spawn(move || {
+                        let mut merger = take.recv().map(|m| *m).unwrap_or_else(|_| Merger::new(0));
+                        for chunk in rx {
+                            merger.absorb(&chunk);
+                        }
+                        merger
+                    });
                 let merger = match spawned {
                     Ok(handle) => match hand_over.send(merger) {
                         Ok(()) => {
-                            self.merge = Merge::Worker { chunks, merger: handle };
+                            self.merge = Merge::Worker {
+                                chunks,
+                                merger: handle,
+                            };
                             self.send(chunk);
                             return;
                         }
@@ -434,7 +456,11 @@ impl BallotsBuilder {
         }
         for (rank, &c) in ranking.iter().enumerate() {
             let Some(seen) = self.seen.get_mut(c.index()) else {
-                return Err(RankingError::OutOfRange { rank, candidate: c.index(), candidates: self.candidates });
+                return Err(RankingError::OutOfRange {
+                    rank,
+                    candidate: c.index(),
+                    candidates: self.candidates,
+                });
             };
             if *seen == self.stamp {
                 return Err(RankingError::Repeated { rank, candidate: c });
@@ -572,15 +598,19 @@ mod tests {
         let n = 5 * Chunk::RANKINGS + 123;
         let mut b = BallotsBuilder::new(40);
         let mut naive: Vec<(Vec<CandidateId>, u64)> = Vec::new();
-        let mut index: std::collections::HashMap<Vec<CandidateId>, usize> = std::collections::HashMap::new();
+        let mut index: std::collections::HashMap<Vec<CandidateId>, usize> =
+            std::collections::HashMap::new();
         let mut x: u64 = 12345;
         for _ in 0..n {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             // About one in three draws repeats an earlier pattern.
             let pattern = (x >> 33) % (2 * n as u64 / 3);
             let len = 1 + (pattern % 5) as usize;
-            let ranking: Vec<CandidateId> =
-                (0..len).map(|k| CandidateId::new(((pattern / 7 + k as u64 * 13) % 40) as usize).unwrap()).collect();
+            let ranking: Vec<CandidateId> = (0..len)
+                .map(|k| CandidateId::new(((pattern / 7 + k as u64 * 13) % 40) as usize).unwrap())
+                .collect();
             let mut dedup = ranking.clone();
             dedup.sort();
             dedup.dedup();
@@ -606,6 +636,9 @@ mod tests {
             assert_eq!(ballots.ballot(i).count, PaperCount(*count), "count {i}");
         }
         assert_eq!(ballots.blank(), PaperCount(7));
-        assert_eq!(ballots.ranked_papers(), naive.iter().map(|r| r.1).sum::<u64>());
+        assert_eq!(
+            ballots.ranked_papers(),
+            naive.iter().map(|r| r.1).sum::<u64>()
+        );
     }
 }

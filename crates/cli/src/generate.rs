@@ -40,7 +40,9 @@ pub fn run(args: &GenerateArgs) -> Result<(), Failure> {
         )));
     }
     if args.seats == 0 || args.seats as usize > args.candidates {
-        return Err(Failure::Input("--seats must be from 1 to the number of candidates".into()));
+        return Err(Failure::Input(
+            "--seats must be from 1 to the number of candidates".into(),
+        ));
     }
     let spec = Spec {
         candidates: args.candidates,
@@ -48,5 +50,7 @@ pub fn run(args: &GenerateArgs) -> Result<(), Failure> {
         papers: args.papers,
         mean_length: f64::from(args.mean_length_tenths.max(10)) / 10.0,
     };
-    write_output(args.output.as_deref(), |out| recount_testkit::write_blt(spec, args.seed, out).map_err(io_failure))
+    write_output(args.output.as_deref(), |out| {
+        recount_testkit::write_blt(spec, args.seed, out).map_err(io_failure)
+    })
 }

@@ -29,7 +29,13 @@ pub fn run(args: &InfoArgs) -> Result<(), Failure> {
             serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| Failure::Io(e.to_string()))?;
             writeln!(out).map_err(io_failure)
         } else {
-            write_text(out, &args.input.file.display().to_string(), format, &election).map_err(io_failure)
+            write_text(
+                out,
+                &args.input.file.display().to_string(),
+                format,
+                &election,
+            )
+            .map_err(io_failure)
         }
     })
 }
@@ -37,11 +43,21 @@ pub fn run(args: &InfoArgs) -> Result<(), Failure> {
 fn policy_text(c: &Contest) -> String {
     let v = serde_json::to_value(c.policy()).unwrap_or_default();
     v.as_object()
-        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("?"))).collect::<Vec<_>>().join(" "))
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("?")))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_default()
 }
 
-fn write_text(out: &mut dyn Write, file: &str, format: Format, e: &Election) -> std::io::Result<()> {
+fn write_text(
+    out: &mut dyn Write,
+    file: &str,
+    format: Format,
+    e: &Election,
+) -> std::io::Result<()> {
     writeln!(out, "file:      {file}")?;
     writeln!(out, "format:    {format}")?;
     writeln!(out, "election:  {} ({})", e.title, e.id)?;
@@ -51,8 +67,19 @@ fn write_text(out: &mut dyn Write, file: &str, format: Format, e: &Election) -> 
         writeln!(out)?;
         writeln!(out, "contest {}: {}", c.id(), c.title())?;
         writeln!(out, "  seats:             {}", c.seats())?;
-        writeln!(out, "  candidates:        {} ({} withdrawn)", c.candidates().len(), c.withdrawn().len())?;
-        writeln!(out, "  papers:            {} ({} ranked, {} blank)", b.total_papers(), b.ranked_papers(), b.blank())?;
+        writeln!(
+            out,
+            "  candidates:        {} ({} withdrawn)",
+            c.candidates().len(),
+            c.withdrawn().len()
+        )?;
+        writeln!(
+            out,
+            "  papers:            {} ({} ranked, {} blank)",
+            b.total_papers(),
+            b.ranked_papers(),
+            b.blank()
+        )?;
         writeln!(out, "  distinct rankings: {}", b.len())?;
         writeln!(out, "  import policy:     {}", policy_text(c))?;
         let irr = c.irregularities();
@@ -67,10 +94,25 @@ fn write_text(out: &mut dyn Write, file: &str, format: Format, e: &Election) -> 
         }
         writeln!(out, "  first preferences:")?;
         let fp = b.first_preferences();
-        let width = c.candidates().iter().map(|k| display_name(k).chars().count()).max().unwrap_or(0);
+        let width = c
+            .candidates()
+            .iter()
+            .map(|k| display_name(k).chars().count())
+            .max()
+            .unwrap_or(0);
         for (id, k) in c.candidate_ids().zip(c.candidates()) {
-            let mark = if c.withdrawn().contains(&id) { "  (withdrawn)" } else { "" };
-            writeln!(out, "  {:>4}  {:<width$}  {:>10}{mark}", id.number(), display_name(k), fp[id.index()])?;
+            let mark = if c.withdrawn().contains(&id) {
+                "  (withdrawn)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "  {:>4}  {:<width$}  {:>10}{mark}",
+                id.number(),
+                display_name(k),
+                fp[id.index()]
+            )?;
         }
     }
     Ok(())

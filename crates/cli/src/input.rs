@@ -115,7 +115,11 @@ pub struct InputArgs {
 impl InputArgs {
     /// The import policy these options describe.
     pub fn policy(&self) -> ImportPolicy {
-        let mut p = if self.lenient { ImportPolicy::lenient() } else { ImportPolicy::default() };
+        let mut p = if self.lenient {
+            ImportPolicy::lenient()
+        } else {
+            ImportPolicy::default()
+        };
         if let Some(e) = self.equal_rankings {
             p.equal_rankings = match e {
                 EqualArg::Reject => EqualRankings::Reject,
@@ -148,8 +152,12 @@ impl InputArgs {
     /// Reads the file, giving its format and the election.
     pub fn load(&self) -> Result<(Format, Election), Failure> {
         let path = &self.file;
-        let bytes = std::fs::read(path).map_err(|e| Failure::Io(format!("{}: cannot read: {e}", path.display())))?;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::Io(format!("{}: cannot read: {e}", path.display())))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let format = match self.format {
             Some(f) => f.into(),
             None => Format::detect(&name, &bytes).ok_or_else(|| {
@@ -171,7 +179,9 @@ impl InputArgs {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "election".into())
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "election".into())
 }
 
 /// Reports a reader error as `path:line:column: message`, one line per problem.

@@ -75,7 +75,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit_codes::BAD_INPUT } else { exit_codes::OK };
+            let code = if e.use_stderr() {
+                exit_codes::BAD_INPUT
+            } else {
+                exit_codes::OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -90,7 +94,10 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::from(exit_codes::OK),
         Err(failure) => {
-            eprintln!("recount: {}", failure.message().replace('\n', "\nrecount: "));
+            eprintln!(
+                "recount: {}",
+                failure.message().replace('\n', "\nrecount: ")
+            );
             ExitCode::from(failure.exit_code())
         }
     }

@@ -17,14 +17,21 @@ pub fn write_output(
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());
         write(&mut out)?;
-        return out.flush().or_else(ignore_broken_pipe).map_err(|e| Failure::Io(format!("stdout: {e}")));
+        return out
+            .flush()
+            .or_else(ignore_broken_pipe)
+            .map_err(|e| Failure::Io(format!("stdout: {e}")));
     };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let io_err = |e: io::Error| Failure::Io(format!("{}: {e}", path.display()));
-    let tmp = tempfile::Builder::new().prefix(".recount-").suffix(".tmp").tempfile_in(dir).map_err(io_err)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".recount-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_err)?;
     let mut out = io::BufWriter::new(tmp);
     write(&mut out)?;
     let tmp = out.into_inner().map_err(|e| io_err(e.into_error()))?;
@@ -34,7 +41,11 @@ pub fn write_output(
 }
 
 fn ignore_broken_pipe(e: io::Error) -> io::Result<()> {
-    if e.kind() == io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) }
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
+    }
 }
 
 /// Maps an I/O error while writing to stdout or a file to a failure.
