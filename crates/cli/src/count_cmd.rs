@@ -6,16 +6,16 @@
 //! module only reads the file, builds the `Rules` from the command line and
 //! writes the output atomically.
 //!
-//! `--format` names the *output* format here, as `specs/transcript.md`
-//! documents (`recount count FILE --rules PRESET --format json`); the ballot
-//! file's format, `--format` of the other commands, is `--input-format`.
+//! `--format` names the *output* format, as `specs/transcript.md` documents
+//! (`recount count FILE --rules PRESET --format json`); the ballot file's
+//! format is `--input-format`, as for every command.
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use crate::Failure;
-use crate::input::{EqualArg, FormatArg, InputArgs, OvervoteArg, RepeatedArg, SkippedArg};
+use crate::input::InputArgs;
 use crate::output::{io_failure, write_output};
 
 /// The rendering of a transcript.
@@ -33,8 +33,8 @@ pub enum ReportFormat {
 /// Arguments of `recount count`.
 #[derive(Debug, Args)]
 pub struct CountArgs {
-    /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV or recount JSON).
-    file: PathBuf,
+    #[command(flatten)]
+    input: InputArgs,
     /// The rule preset (`recount rules` lists them).
     #[arg(long, value_name = "PRESET")]
     rules: String,
@@ -50,48 +50,6 @@ pub struct CountArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
-    /// The ballot file's format; by default recognised from its extension or content.
-    #[arg(long, value_enum)]
-    input_format: Option<FormatArg>,
-    /// Seats to fill, for formats that do not record them (PrefLib, plain CSV).
-    #[arg(long)]
-    seats: Option<u32>,
-    /// CSV: the column holding each row's paper count.
-    #[arg(long, value_name = "COLUMN")]
-    weight_column: Option<String>,
-    /// Read every irregular paper the usual hand-count way (end at a tie,
-    /// close up gaps, keep a repeated candidate's first ranking, end at an
-    /// overvote); the options below override single choices.
-    #[arg(long)]
-    lenient: bool,
-    /// Candidates ranked equal.
-    #[arg(long, value_enum)]
-    equal_rankings: Option<EqualArg>,
-    /// An empty rank followed by later preferences.
-    #[arg(long, value_enum)]
-    skipped_ranks: Option<SkippedArg>,
-    /// A candidate ranked more than once.
-    #[arg(long, value_enum)]
-    repeated_candidates: Option<RepeatedArg>,
-    /// A rank marked overvoted.
-    #[arg(long, value_enum)]
-    overvotes: Option<OvervoteArg>,
-}
-
-impl CountArgs {
-    fn input(&self) -> InputArgs {
-        InputArgs {
-            file: self.file.clone(),
-            format: self.input_format,
-            seats: self.seats,
-            weight_column: self.weight_column.clone(),
-            lenient: self.lenient,
-            equal_rankings: self.equal_rankings,
-            skipped_ranks: self.skipped_ranks,
-            repeated_candidates: self.repeated_candidates,
-            overvotes: self.overvotes,
-        }
-    }
 }
 
 /// Arguments of `recount rules`.
@@ -143,9 +101,9 @@ fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
 /// Runs `recount count`.
 pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     let rules = rules_from(args)?;
-    let (_, election) = args.input().load()?;
+    let (_, election) = args.input.load()?;
     let transcript = count::count(&election, &rules)
-        .map_err(|e| Failure::Input(format!("{}: {e}", args.file.display())))?;
+        .map_err(|e| Failure::Input(format!("{}: {e}", args.input.file.display())))?;
     let body = match args.format {
         ReportFormat::Text => count::report::text(&transcript),
         ReportFormat::Csv => count::report::csv(&transcript),
@@ -257,7 +215,7 @@ mod tests {
             "out.csv",
         ]);
         assert!(matches!(a.format, ReportFormat::Csv));
-        assert!(matches!(a.input().format, Some(FormatArg::Blt)));
+        assert!(matches!(a.input.format, Some(crate::input::FormatArg::Blt)));
         assert_eq!(a.output.as_deref(), Some(std::path::Path::new("out.csv")));
     }
 }

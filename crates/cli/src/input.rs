@@ -84,8 +84,8 @@ pub enum OvervoteArg {
 pub struct InputArgs {
     /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV or recount JSON).
     pub file: PathBuf,
-    /// The file's format; by default recognised from its extension or content.
-    #[arg(long, value_enum)]
+    /// The ballot file's format; by default recognised from its extension or content.
+    #[arg(long = "input-format", value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
     /// Seats to fill, for formats that do not record them (PrefLib, plain CSV).
     #[arg(long)]
@@ -162,7 +162,7 @@ impl InputArgs {
             Some(f) => f.into(),
             None => Format::detect(&name, &bytes).ok_or_else(|| {
                 Failure::Input(format!(
-                    "{}: cannot tell the ballot format from the name or content; pass --format",
+                    "{}: cannot tell the ballot format from the name or content; pass --input-format",
                     path.display()
                 ))
             })?,

@@ -131,7 +131,7 @@ fn an_unrecognisable_file_exits_2() {
         .arg(&f)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("pass --format"));
+        .stderr(predicate::str::contains("pass --input-format"));
 }
 
 #[test]
