@@ -215,7 +215,10 @@ mod tests {
             "out.csv",
         ]);
         assert!(matches!(a.format, ReportFormat::Csv));
-        assert!(matches!(a.input.format, Some(crate::input::FormatArg::Blt)));
+        assert!(matches!(
+            a.input.input_format,
+            Some(crate::input::FormatArg::Blt)
+        ));
         assert_eq!(a.output.as_deref(), Some(std::path::Path::new("out.csv")));
     }
 }

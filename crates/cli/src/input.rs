@@ -85,8 +85,8 @@ pub struct InputArgs {
     /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV or recount JSON).
     pub file: PathBuf,
     /// The ballot file's format; by default recognised from its extension or content.
-    #[arg(long = "input-format", value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<FormatArg>,
     /// Seats to fill, for formats that do not record them (PrefLib, plain CSV).
     #[arg(long)]
     pub seats: Option<u32>,
@@ -158,7 +158,7 @@ impl InputArgs {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let format = match self.format {
+        let format = match self.input_format {
             Some(f) => f.into(),
             None => Format::detect(&name, &bytes).ok_or_else(|| {
                 Failure::Input(format!(
