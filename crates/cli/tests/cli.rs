@@ -340,3 +340,97 @@ fn malformed_files_give_their_exact_error_and_exit_2() {
          recount: range.blt:3:5: BLT error in ballot 2: expected a candidate number from 1 to 3, found \"7\"\n",
     );
 }
+
+/// Parses a transcript decimal ("626.00000") into an exact integer of
+/// 10^-places units, independently of the count crate.
+fn units(s: &str, places: usize) -> i128 {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    assert!(frac.len() <= places, "{s}");
+    let frac = format!("{frac:0<places$}");
+    let neg = int.starts_with('-');
+    let v: i128 = format!("{}{frac}", int.trim_start_matches('-'))
+        .parse()
+        .unwrap();
+    if neg { -v } else { v }
+}
+
+#[test]
+fn count_writes_a_transcript_that_conserves_votes_and_fills_the_seats() {
+    for preset in ["scottish-stv", "ers97", "wigm", "uig", "egm"] {
+        let run = || {
+            recount()
+                .arg("count")
+                .arg(demo())
+                .args(["--rules", preset, "--format", "json"])
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone()
+        };
+        let out = run();
+        assert_eq!(
+            out,
+            run(),
+            "{preset}: the same count twice gives the same bytes"
+        );
+        let t: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(t["format"], "recount-transcript/1");
+        let c = &t["contests"][0];
+        assert_eq!(c["rules"]["name"], preset);
+        assert_eq!(c["elected"].as_array().unwrap().len(), 3, "{preset}");
+        let places = c["valid_votes"]
+            .as_str()
+            .unwrap()
+            .split_once('.')
+            .map_or(0, |(_, f)| f.len());
+        let valid = units(c["valid_votes"].as_str().unwrap(), places);
+        for stage in c["stages"].as_array().unwrap() {
+            let totals: i128 = stage["totals"]
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|v| units(v.as_str().unwrap(), places))
+                .sum();
+            let rest = units(stage["exhausted"].as_str().unwrap(), places)
+                + units(stage["loss_by_fraction"].as_str().unwrap(), places);
+            assert_eq!(totals + rest, valid, "{preset} stage {}", stage["number"]);
+        }
+    }
+}
+
+#[test]
+fn count_text_sheet_and_rules_listing() {
+    recount()
+        .arg("count")
+        .arg(demo())
+        .args(["--rules", "scottish-stv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Quota").and(predicate::str::contains("Elected:")));
+    recount()
+        .arg("count")
+        .arg(demo())
+        .args(["--rules", "no-such-rules"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("scottish-stv"));
+    let listing = recount()
+        .arg("rules")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let listing = String::from_utf8(listing).unwrap();
+    for preset in ["scottish-stv", "ers97", "wigm", "uig", "egm", "irv"] {
+        assert!(listing.contains(preset), "{listing}");
+        let spec = workspace().join(format!("specs/rules/{preset}.md"));
+        assert!(spec.is_file(), "{} is missing", spec.display());
+        recount()
+            .args(["rules", preset])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("\"quota\""));
+    }
+}
