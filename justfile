@@ -25,4 +25,4 @@ bench-info: bench-data
 
 # The main job on the data shipped in audit-data/.
 demo:
-    cargo run --release -p recount -- info audit-data/demo-ward.blt
+    cargo run --release -p recount -- count audit-data/demo-ward.blt --rules scottish-stv
