@@ -387,24 +387,7 @@ proptest! {
 // The shared data set.
 
 fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("RECOUNT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let data = dir.join("data");
-    if data.is_dir() {
-        return Some(data);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("shared data not found at {}", data.display());
-    }
-    eprintln!(
-        "\n**************** NOTICE ****************\n\
-         shared data not found at {}: BLT real-data test SKIPPED\n\
-         (set RECOUNT_SHARED; under CI=true this fails)\n\
-         ****************************************\n",
-        data.display()
-    );
-    None
+    recount_testkit::shared_data()
 }
 
 fn blt_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -417,26 +417,8 @@ proptest! {
     }
 }
 
-/// The shared real-data folder, or `None` (with a loud notice) outside CI.
 fn shared_data() -> Option<PathBuf> {
-    let root = std::env::var_os("RECOUNT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
-    let data = root.join("data");
-    if data.join("cambridge-ma").is_dir() {
-        return Some(data);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared data not found at {}: required under CI",
-            data.display()
-        );
-    }
-    eprintln!(
-        "\n!!! SKIPPED: shared data not found at {} (set RECOUNT_SHARED)\n",
-        data.display()
-    );
-    None
+    recount_testkit::shared_data()
 }
 
 fn cambridge(data: &std::path::Path, file: &str, policy: ImportPolicy) -> Election {

@@ -240,28 +240,8 @@ fn json_options_seats_must_agree_with_every_contest() {
     );
 }
 
-/// The shared real-data folder, or `None` (with a loud notice) outside CI.
 fn shared_data() -> Option<std::path::PathBuf> {
-    let root = std::env::var_os("RECOUNT_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"))
-        });
-    let data = root.join("data");
-    if data.is_dir() {
-        return Some(data);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared data not found at {}: required under CI",
-            data.display()
-        );
-    }
-    eprintln!(
-        "\n!!! SKIPPED: shared data not found at {} (set RECOUNT_SHARED)\n",
-        data.display()
-    );
-    None
+    recount_testkit::shared_data()
 }
 
 /// Real elections from three readers survive JSON and CSV unchanged,

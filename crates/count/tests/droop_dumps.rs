@@ -14,23 +14,7 @@ use count::rules::{OrderPicks, TieBreak, ZeroSurplus};
 use count::{Action, Rules};
 
 fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("RECOUNT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    if dir.join("data").is_dir() {
-        Some(dir.join("data"))
-    } else if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared data not found at {} (required under CI)",
-            dir.display()
-        );
-    } else {
-        eprintln!(
-            "NOTICE: shared data not found at {}; skipping",
-            dir.display()
-        );
-        None
-    }
+    recount_testkit::shared_data()
 }
 
 struct Round {

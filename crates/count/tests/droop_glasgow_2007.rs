@@ -7,28 +7,12 @@
 //! Droop's reports are a tool's output, not official results (see the
 //! MANIFEST); the official comparison lives in the `official` crate.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use count::{Action, Rules};
 
 fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("RECOUNT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    if dir.join("data").is_dir() {
-        Some(dir.join("data"))
-    } else if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared data not found at {} (required under CI)",
-            dir.display()
-        );
-    } else {
-        eprintln!(
-            "NOTICE: shared data not found at {}; skipping",
-            dir.display()
-        );
-        None
-    }
+    recount_testkit::shared_data()
 }
 
 /// The figures Droop reports after each transfer (and at the start): per

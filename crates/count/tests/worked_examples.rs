@@ -41,25 +41,7 @@ fn totals(c: &ContestCount, i: usize, names: &str) -> Vec<String> {
 }
 
 fn shared() -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("RECOUNT_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-        });
-    if dir.join("data").is_dir() {
-        Some(dir.join("data"))
-    } else if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared data not found at {} (required under CI)",
-            dir.display()
-        );
-    } else {
-        eprintln!(
-            "NOTICE: shared data not found at {}; skipping",
-            dir.display()
-        );
-        None
-    }
+    recount_testkit::shared_data()
 }
 
 fn read_blt(path: &std::path::Path) -> Election {

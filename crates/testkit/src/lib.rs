@@ -11,11 +11,48 @@
 #![deny(missing_docs)]
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+/// The shared real-data folder (the one holding `data/`): `RECOUNT_SHARED`,
+/// else `../shared` beside the workspace. The real-data suites read it in
+/// place and never copy it.
+pub fn shared_root() -> PathBuf {
+    std::env::var_os("RECOUNT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")))
+}
+
+/// The shared `data/` folder, or `None` after a loud notice when it is
+/// absent, so that a developer without it can still run the other tests.
+///
+/// # Panics
+/// When it is absent under `CI=true`: CI must never pass by skipping.
+pub fn shared_data() -> Option<PathBuf> {
+    let data = shared_root().join("data");
+    if data.is_dir() {
+        return Some(data);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "CI=true but the shared real data is missing at {} (set RECOUNT_SHARED)",
+            data.display()
+        );
+    }
+    // Straight to the stream: the test harness captures `eprintln!`, and a
+    // skip must be seen.
+    let _ = writeln!(
+        io::stderr(),
+        "\n!!!!!!!! SKIPPED: shared real data not found at {} !!!!!!!!\n\
+         !!!!!!!! set RECOUNT_SHARED to the folder holding data/ to run this suite !!!!!!!!\n",
+        data.display()
+    );
+    None
+}
 
 /// The shape of a generated contest.
 #[derive(Clone, Copy, Debug, PartialEq)]
