@@ -23,6 +23,11 @@ bench-info: bench-data
     cargo build --release -p recount
     /usr/bin/time -v target/release/recount info target/bench/senate-5m.blt 2>&1 | grep -E 'Elapsed|Maximum resident'
 
+# End-to-end timing of `recount count --rules wigm` (parsing included) on the 5M file.
+bench-count: bench-data
+    cargo build --release -p recount
+    /usr/bin/time -v target/release/recount count target/bench/senate-5m.blt --rules wigm -o target/bench/senate-5m.txt 2>&1 | grep -E 'Elapsed|Maximum resident'
+
 # The main job on the data shipped in audit-data/.
 demo:
     cargo run --release -p recount -- count audit-data/demo-ward.blt --rules scottish-stv

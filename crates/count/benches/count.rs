@@ -47,5 +47,50 @@ fn by_candidates(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, by_candidates);
+/// All 351 Scottish 2017 ward profiles under `scottish-stv`, counting only
+/// (issue 3: under 1 s in all). Skipped with a notice without the shared data.
+fn scotland_2017(c: &mut Criterion) {
+    let Some(data) = recount_testkit::shared_data() else {
+        return;
+    };
+    let mut wards = Vec::new();
+    let root = data.join("scot-elex/blt_files");
+    for dir in std::fs::read_dir(&root).expect("scot-elex folder") {
+        let dir = dir.expect("entry").path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(dir).expect("a folder") {
+            let path = f.expect("entry").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            // The May 2017 wards; two 2017 by-elections share the pattern.
+            if name.contains("_2017_") && !name.contains("by_election") && name.ends_with(".blt") {
+                let bytes = std::fs::read(&path).expect("a ward file");
+                wards.push(
+                    ballot::read(ballot::Format::Blt, &bytes, &ballot::ReadOptions::default())
+                        .expect("a ward"),
+                );
+            }
+        }
+    }
+    assert_eq!(wards.len(), 351);
+    let rules = count::Rules::preset("scottish-stv").expect("a preset");
+    let mut group = c.benchmark_group("scotland_2017");
+    group.sample_size(10);
+    group.bench_function("all_351_wards", |b| {
+        b.iter(|| {
+            wards
+                .iter()
+                .map(|e| count::count(e, &rules).expect("a count").contests.len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, by_candidates, scotland_2017);
 criterion_main!(benches);
