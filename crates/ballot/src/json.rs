@@ -19,6 +19,12 @@
 //!       ],
 //!       "withdrawn": [candidate id],       // optional, default []; a repeated id counts once
 //!       "tie_order": [candidate id],       // optional: every candidate once, strongest first
+//!       "constraints": [                   // optional, default []: representation
+//!         {"attribute": string,            //   constraints (specs/constraints.md),
+//!          "value": string,                //   checked against the candidates'
+//!          "min": integer,                 //   attributes; min optional (0),
+//!          "max": integer}                 //   max optional (no maximum)
+//!       ],
 //!       "policy": {"equal-rankings": "reject" | "end-at-tie",
 //!                  "skipped-ranks": "reject" | "close-up" | "end-at-gap",
 //!                  "repeated-candidates": "reject" | "keep-first",
@@ -67,8 +73,8 @@
 //! # Writer layout
 //!
 //! Two-space indentation, one candidate and one ballot per line, fields in
-//! schema order; `withdrawn`, `tie_order`, `affiliation` and `attributes`
-//! only when present; `policy`, `irregularities` and `blank` always.
+//! schema order; `withdrawn`, `tie_order`, `constraints`, `affiliation` and
+//! `attributes` only when present; `policy`, `irregularities` and `blank` always.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -79,6 +85,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
+use crate::constraints::{Constraint, ContestConstraints};
 use crate::error::describe_found;
 use crate::model::{Candidate, CandidateId, Contest, Election};
 use crate::policy::{
@@ -114,6 +121,8 @@ struct ContestDto<'a> {
     #[serde(default)]
     tie_order: Option<Vec<String>>,
     #[serde(default)]
+    constraints: Vec<ConstraintDto>,
+    #[serde(default)]
     policy: PolicyDto,
     #[serde(default)]
     irregularities: IrregularitiesDto,
@@ -132,6 +141,22 @@ struct CandidateDto {
     affiliation: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     attributes: BTreeMap<String, String>,
+}
+
+/// A [`Constraint`], with unknown fields refused.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConstraintDto {
+    attribute: String,
+    value: String,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    min: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max: Option<u32>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The model's [`ImportPolicy`], with unknown fields refused.
@@ -400,6 +425,28 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         if let Some(order) = tie_order {
             contest = contest.with_tie_order(order)?;
         }
+        let constraints: Vec<Constraint> = c
+            .constraints
+            .into_iter()
+            .map(|k| Constraint {
+                attribute: k.attribute,
+                value: k.value,
+                min: k.min,
+                max: k.max,
+            })
+            .collect();
+        // Each constraint is checked with those before it, so that the
+        // error names the first one the contest refuses.
+        for k in 0..constraints.len() {
+            if let Err(e) = ContestConstraints::new(&contest, constraints[..=k].to_vec()) {
+                return Err(at(
+                    &path(&[Seg::Key("constraints"), Seg::Index(k)]),
+                    "a constraint the contest's candidates can be held to",
+                    e.to_string(),
+                ));
+            }
+        }
+        contest = contest.with_constraints(constraints)?;
         contests.push(contest.with_import(policy, irr));
     }
     Election::new(dto.id, dto.title, contests)
@@ -440,6 +487,19 @@ pub fn write(election: &Election, out: &mut dyn Write) -> Result<(), Error> {
         if let Some(order) = c.tie_order() {
             let ids: Vec<&str> = order.iter().map(id_of).collect();
             writeln!(w, "      \"tie_order\": {},", j(&ids)?)?;
+        }
+        if !c.constraints().is_empty() {
+            let dtos: Vec<ConstraintDto> = c
+                .constraints()
+                .iter()
+                .map(|k| ConstraintDto {
+                    attribute: k.attribute.clone(),
+                    value: k.value.clone(),
+                    min: k.min,
+                    max: k.max,
+                })
+                .collect();
+            writeln!(w, "      \"constraints\": {},", j(&dtos)?)?;
         }
         let p = c.policy();
         let policy = PolicyDto {

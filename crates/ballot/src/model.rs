@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::constraints::{Constraint, ContestConstraints};
 use crate::error::{Error, ErrorKind};
 use crate::policy::{ImportPolicy, Irregularities};
 use crate::store::Ballots;
@@ -92,6 +93,7 @@ pub struct Contest {
     ballots: Ballots,
     policy: ImportPolicy,
     irregularities: Irregularities,
+    constraints: Vec<Constraint>,
 }
 
 impl Contest {
@@ -143,6 +145,7 @@ impl Contest {
             ballots,
             policy: ImportPolicy::default(),
             irregularities: Irregularities::default(),
+            constraints: Vec::new(),
         })
     }
 
@@ -181,6 +184,30 @@ impl Contest {
         self.policy = policy;
         self.irregularities = irregularities;
         self
+    }
+
+    /// Sets the contest's representation constraints (`specs/constraints.md`),
+    /// replacing any it had. Each is checked against the candidates as
+    /// [`ContestConstraints::new`] checks it (their attributes must already
+    /// be set); joint feasibility is left to the count. An empty list
+    /// removes them.
+    pub fn with_constraints(mut self, constraints: Vec<Constraint>) -> Result<Contest, Error> {
+        self.set_constraints(constraints)?;
+        Ok(self)
+    }
+
+    /// [`Contest::with_constraints`] in place, for a contest inside an
+    /// [`Election`]. On error the contest is unchanged.
+    pub fn set_constraints(&mut self, constraints: Vec<Constraint>) -> Result<(), Error> {
+        ContestConstraints::new(self, constraints.clone())
+            .map_err(|e| Error::new(ErrorKind::Model(e.to_string())))?;
+        self.constraints = constraints;
+        Ok(())
+    }
+
+    /// The representation constraints, in order (empty: none).
+    pub fn constraints(&self) -> &[Constraint] {
+        &self.constraints
     }
 
     fn check_id(&self, c: CandidateId) -> Result<(), Error> {

@@ -167,7 +167,7 @@ fn malformed_json_gives_exact_errors() {
         ("{\"format\": \"recount-election/1\", \"id\": \"e\"".into(), "1:42: JSON error: expected a recount-election/1 document, found EOF while parsing an object"),
         ("{}".into(), "1:2: JSON error: expected a recount-election/1 document, found missing field `format`"),
         ("{\"format\": \"recount-election/2\"}".into(), "1:32: JSON error: expected a recount-election/1 document at format, found format \"recount-election/2\"; this recount reads \"recount-election/1\""),
-        (doc(&format!("{CANDS}\"ballots\": [], \"colour\": 1")), "4:23: JSON error: expected a recount-election/1 document at contests[0].colour, found unknown field `colour`, expected one of `id`, `title`, `seats`, `candidates`, `withdrawn`, `tie_order`, `policy`, `irregularities`, `blank`, `ballots`"),
+        (doc(&format!("{CANDS}\"ballots\": [], \"colour\": 1")), "4:23: JSON error: expected a recount-election/1 document at contests[0].colour, found unknown field `colour`, expected one of `id`, `title`, `seats`, `candidates`, `withdrawn`, `tie_order`, `constraints`, `policy`, `irregularities`, `blank`, `ballots`"),
         (doc(&format!("{CANDS}\"ballots\": []")) + " x", "4:18: JSON error: expected a recount-election/1 document, found trailing characters"),
         (doc(&format!("{CANDS}\"ballots\": [")), "4:13: JSON error: expected a recount-election/1 document at contests[0].ballots, found expected value"),
         (ballots("{\"count\": \"2\", \"ranking\": []}"), "4:25: JSON error: expected a recount-election/1 document at contests[0].ballots[0].count, found invalid type: string \"2\", expected u64"),
