@@ -19,11 +19,13 @@
 
 use std::fmt;
 
+use ballot::constraints::{ConstraintError, Status as Standing};
 use ballot::{Contest, Election};
 use indexmap::IndexMap;
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 
+use crate::constrained::Guard;
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
 use crate::rules::{
     Arithmetic, Criterion, ExclusionParcels, LastVacancies, LossShown, Multiway, OrderPicks,
@@ -31,7 +33,8 @@ use crate::rules::{
     Threshold, TieBreak, TvSteps, UnseparatedTie, WhichPapers, ZeroSurplus, seed_bytes,
 };
 use crate::transcript::{
-    Action, ContestCount, FORMAT, Stage, TieDecision, TieMethod, TiePurpose, Transcript,
+    Action, ContestCount, ExclusionReason, FORMAT, Stage, TieDecision, TieMethod, TiePurpose,
+    Transcript,
 };
 
 /// Why a count could not be made.
@@ -47,6 +50,15 @@ pub enum CountError {
         /// The name not found.
         name: String,
     },
+    /// The contest's representation constraints were refused before the
+    /// count: they do not fit its candidates, or no result can meet them
+    /// all ([`ConstraintError::Infeasible`] names a smallest set of
+    /// constraints that cannot be met together).
+    Constraints(ConstraintError),
+    /// A constrained count reached a state that cannot meet the
+    /// constraints: the engine broke a duty of `specs/constraints.md` §4.
+    /// Never a silent result.
+    ConstraintsBroken(ConstraintError),
 }
 
 impl fmt::Display for CountError {
@@ -57,6 +69,10 @@ impl fmt::Display for CountError {
                 f,
                 "contest {contest:?}: the tie order names {name:?}, who is not a candidate"
             ),
+            CountError::Constraints(e) => write!(f, "constraints: {e}"),
+            CountError::ConstraintsBroken(e) => {
+                write!(f, "internal error: the count broke its constraints: {e}")
+            }
         }
     }
 }
@@ -71,11 +87,11 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
         let record = match rules.arithmetic {
             Arithmetic::Fixed { places } => {
                 let (arena, first) = Arena::new(contest);
-                Counter::<Fixed>::new(contest, &arena, rules, FixedCtx { places })?.run(first)
+                Counter::<Fixed>::new(contest, &arena, rules, FixedCtx { places })?.run(first)?
             }
             Arithmetic::Rational => {
                 let (arena, first) = Arena::new(contest);
-                Counter::<Rational>::new(contest, &arena, rules, ())?.run(first)
+                Counter::<Rational>::new(contest, &arena, rules, ())?.run(first)?
             }
         };
         contests.push(record);
@@ -98,6 +114,13 @@ struct Entry {
     start: u32,
     end: u32,
     papers: u64,
+}
+
+/// Why an exclusion was made, for its stage record.
+#[derive(Clone, Debug, Default)]
+struct ExclusionNote {
+    reason: Option<ExclusionReason>,
+    passed_over_guarded: Vec<String>,
 }
 
 /// Papers received together at one value.
@@ -164,6 +187,10 @@ struct Counter<'a, N: Number> {
     dest_papers: Vec<u64>,
     /// Parcels with at least this many entries are routed on two threads.
     parallel_entries: usize,
+    /// Representation constraints, when the contest has any.
+    guard: Option<Guard>,
+    /// The first failure of a constrained count (a broken duty).
+    broken: Option<ConstraintError>,
 }
 
 impl<'a, N: Number> Counter<'a, N> {
@@ -207,6 +234,7 @@ impl<'a, N: Number> Counter<'a, N> {
             status[w.index()] = Status::Withdrawn;
         }
         let hopeful = status.iter().map(|s| *s == Status::Hopeful).collect();
+        let guard = Guard::new(contest).map_err(CountError::Constraints)?;
         Ok(Counter {
             contest,
             arena,
@@ -238,6 +266,8 @@ impl<'a, N: Number> Counter<'a, N> {
             dest_entries: (0..n).map(|_| Vec::new()).collect(),
             dest_papers: vec![0; n],
             parallel_entries: PARALLEL_ENTRIES,
+            guard,
+            broken: None,
         })
     }
 
@@ -255,10 +285,12 @@ impl<'a, N: Number> Counter<'a, N> {
 
     // ----- the stage loop -------------------------------------------------
 
-    fn run(mut self, first: Vec<Vec<Entry>>) -> ContestCount {
+    fn run(mut self, first: Vec<Vec<Entry>>) -> Result<ContestCount, CountError> {
+        // Verdicts before any paper is sorted are recorded at stage 1.
+        self.constraints_changed();
         self.first_stage(first);
         loop {
-            if self.vacancies() == 0 {
+            if self.vacancies() == 0 || self.broken.is_some() {
                 break;
             }
             let hopeful = self.hopefuls();
@@ -269,11 +301,22 @@ impl<'a, N: Number> Counter<'a, N> {
                 }
                 break;
             }
-            if let Some(c) = self.surplus_to_transfer() {
-                self.transfer_surplus(c);
-                continue;
-            }
-            let set = self.choose_exclusion();
+            // specs/constraints.md §4 duty 3: the doomed go first, together,
+            // before any surplus (a doomed candidate can never be elected).
+            let doomed = self.guard.as_ref().map(Guard::doomed).unwrap_or_default();
+            let (set, note) = if !doomed.is_empty() {
+                let note = ExclusionNote {
+                    reason: Some(ExclusionReason::Doomed),
+                    passed_over_guarded: Vec::new(),
+                };
+                (doomed, note)
+            } else {
+                if let Some(c) = self.surplus_to_transfer() {
+                    self.transfer_surplus(c);
+                    continue;
+                }
+                self.choose_exclusion()
+            };
             if self.rules.completion.last_vacancies == LastVacancies::OnProposedExclusion
                 && hopeful.len() - set.len() == self.vacancies()
             {
@@ -281,9 +324,57 @@ impl<'a, N: Number> Counter<'a, N> {
                 self.elect_remaining(&rest, &set);
                 break;
             }
-            self.exclude(&set);
+            self.exclude(&set, note);
         }
-        self.finish()
+        match self.broken.take() {
+            Some(e) => Err(CountError::ConstraintsBroken(e)),
+            None => Ok(self.finish()),
+        }
+    }
+
+    /// Recomputes guard/doom after a change of status (duty 2), noting new
+    /// verdicts for the stage record; a state that cannot be completed
+    /// stops the count.
+    fn constraints_changed(&mut self) {
+        if self.guard.is_none() {
+            return;
+        }
+        let state = self.standing();
+        let Some(guard) = self.guard.as_mut() else {
+            return;
+        };
+        if let Err(e) = guard.update(&state, &self.names)
+            && self.broken.is_none()
+        {
+            self.broken = Some(e);
+        }
+    }
+
+    fn standing(&self) -> Vec<Standing> {
+        self.status
+            .iter()
+            .map(|s| match s {
+                Status::Hopeful => Standing::Hopeful,
+                Status::Elected => Standing::Elected,
+                Status::Excluded | Status::Withdrawn => Standing::Excluded,
+            })
+            .collect()
+    }
+
+    fn is_guarded(&self, c: usize) -> bool {
+        self.guard.as_ref().is_some_and(|g| g.is_guarded(c))
+    }
+
+    fn is_doomed(&self, c: usize) -> bool {
+        self.guard.as_ref().is_some_and(|g| g.is_doomed(c))
+    }
+
+    /// The hopefuls the exclusion step may choose from: all but the
+    /// guarded (duty 5).
+    fn excludable(&self) -> Vec<usize> {
+        (0..self.names.len())
+            .filter(|&c| self.hopeful[c] && !self.is_guarded(c))
+            .collect()
     }
 
     fn first_stage(&mut self, first: Vec<Vec<Entry>>) {
@@ -350,6 +441,7 @@ impl<'a, N: Number> Counter<'a, N> {
                 .iter()
                 .map(|&c| self.names[c].clone())
                 .collect(),
+            constraints: self.guard.as_ref().map(Guard::in_force).unwrap_or_default(),
             stages: self.stages,
         }
     }
@@ -434,7 +526,9 @@ impl<'a, N: Number> Counter<'a, N> {
             .hopefuls()
             .into_iter()
             .filter(|&c| {
-                self.meets(&self.votes[c], &threshold)
+                // specs/constraints.md §4 duty 4: never the doomed, even at the quota.
+                !self.is_doomed(c)
+                    && self.meets(&self.votes[c], &threshold)
                     && (!below_quota_ok || !self.votes[c].is_zero())
             })
             .collect();
@@ -491,13 +585,27 @@ impl<'a, N: Number> Counter<'a, N> {
             i = j;
         }
         ordered.truncate(if one_at_a_time { 1 } else { self.vacancies() });
-        let elected = ordered.len();
+        let mut elected = 0;
+        let mut skipped = false;
         for c in ordered {
+            // Duty 4: one at a time, since one election can doom the next.
+            if self.is_doomed(c) {
+                skipped = true;
+                continue;
+            }
             self.status[c] = Status::Elected;
             self.hopeful[c] = false;
             self.pending[c] = true;
             self.elected.push(c);
             self.stage_elected.push(c);
+            elected += 1;
+            self.constraints_changed();
+        }
+        if skipped && self.broken.is_none() {
+            // The place a doomed candidate was passed over for may go to
+            // the next qualified one. Each pass elects at least one (the
+            // first in order was not doomed), so this ends.
+            elected += self.elect_qualified_once(one_at_a_time);
         }
         elected
     }
@@ -516,6 +624,7 @@ impl<'a, N: Number> Counter<'a, N> {
             self.elected.push(c);
             self.stage_elected.push(c);
         }
+        self.constraints_changed();
         let number = self.next_stage_number();
         self.end_point(number, true);
         self.push_stage(number, None, Action::ElectRemaining, excluded.to_vec());
@@ -580,7 +689,9 @@ impl<'a, N: Number> Counter<'a, N> {
     /// candidate(s) are excluded next.
     fn deferred(&self, _pending: &[usize]) -> bool {
         let s = self.total_pending_surplus();
-        let mut low = self.hopefuls();
+        // A surplus can only change whom the exclusion step picks, and it
+        // picks among the unguarded.
+        let mut low = self.excludable();
         if low.len() < 2 {
             return false;
         }
@@ -602,7 +713,8 @@ impl<'a, N: Number> Counter<'a, N> {
         if t == Threshold::Never {
             return None;
         }
-        let max_k = sorted.len().saturating_sub(self.vacancies());
+        // Enough hopefuls (guarded or not) must be left for the places.
+        let max_k = self.hopefuls().len().saturating_sub(self.vacancies());
         let mut sum = N::zero();
         let mut best = None;
         for k in 1..=max_k.min(sorted.len() - 1) {
@@ -838,34 +950,63 @@ impl<'a, N: Number> Counter<'a, N> {
 
     // ----- exclusion ----------------------------------------------------------
 
-    fn choose_exclusion(&mut self) -> Vec<usize> {
-        let mut low = self.hopefuls();
+    /// Whom to exclude: the lowest (or a bulk group of the lowest) among
+    /// the unguarded hopefuls (duty 5).
+    fn choose_exclusion(&mut self) -> (Vec<usize>, ExclusionNote) {
+        let mut low = self.excludable();
         low.sort_by(|&a, &b| self.votes[a].cmp(&self.votes[b]).then(a.cmp(&b)));
         let extra = self.total_pending_surplus();
-        if let Some(k) = self.bulk_group(&low, &extra, self.rules.exclusion.bulk) {
-            let mut set = low[..k].to_vec();
-            set.sort_unstable();
-            return set;
+        let mut set = None;
+        if let Some(mut k) = self.bulk_group(&low, &extra, self.rules.exclusion.bulk) {
+            // Duty 5: a batch must leave the constraints possible; shrink it,
+            // never splitting equal votes, until it does.
+            if let Some(guard) = &self.guard {
+                let state = self.standing();
+                while k >= 2
+                    && (self.votes[low[k - 1]] == self.votes[low[k]]
+                        || !guard.allows_excluding(&state, &low[..k]))
+                {
+                    k -= 1;
+                }
+            }
+            if k >= 2 {
+                let mut batch = low[..k].to_vec();
+                batch.sort_unstable();
+                set = Some(batch);
+            }
         }
-        let lowest = self.votes[low[0]].clone();
-        let tied: Vec<usize> = low
-            .into_iter()
-            .filter(|&c| self.votes[c] == lowest)
+        let set = set.unwrap_or_else(|| {
+            let lowest = self.votes[low[0]].clone();
+            let tied: Vec<usize> = low
+                .into_iter()
+                .filter(|&c| self.votes[c] == lowest)
+                .collect();
+            if tied.len() == 1 {
+                vec![tied[0]]
+            } else {
+                vec![self.break_tie(&tied, TiePurpose::Exclusion)]
+            }
+        });
+        let highest = set.iter().map(|&c| &self.votes[c]).max();
+        let passed_over_guarded = (0..self.names.len())
+            .filter(|&c| self.hopeful[c] && self.is_guarded(c) && Some(&self.votes[c]) <= highest)
+            .map(|c| self.names[c].clone())
             .collect();
-        if tied.len() == 1 {
-            vec![tied[0]]
-        } else {
-            vec![self.break_tie(&tied, TiePurpose::Exclusion)]
-        }
+        let note = ExclusionNote {
+            reason: None,
+            passed_over_guarded,
+        };
+        (set, note)
     }
 
-    fn exclude(&mut self, set: &[usize]) {
+    fn exclude(&mut self, set: &[usize], note: ExclusionNote) {
         let number = self.next_stage_number();
         for &c in set {
             self.status[c] = Status::Excluded;
             self.hopeful[c] = false;
             self.excluded.push(c);
         }
+        self.constraints_changed();
         // (owner, parcel) pairs, grouped into batches.
         let mut all: Vec<(usize, Parcel<N>)> = Vec::new();
         for &c in set {
@@ -888,6 +1029,8 @@ impl<'a, N: Number> Counter<'a, N> {
             let action = Action::Exclusion {
                 candidates: names,
                 transfer_value: None,
+                reason: note.reason,
+                passed_over_guarded: note.passed_over_guarded,
             };
             self.push_stage(number, by_value.then_some(1), action, set.to_vec());
             return;
@@ -922,6 +1065,8 @@ impl<'a, N: Number> Counter<'a, N> {
                 let action = Action::Exclusion {
                     candidates: names.clone(),
                     transfer_value: Some(self.d(&value)),
+                    reason: note.reason,
+                    passed_over_guarded: note.passed_over_guarded.clone(),
                 };
                 let excluded = if i == 0 { set.to_vec() } else { Vec::new() };
                 self.push_stage(number, Some(i as u32 + 1), action, excluded);
@@ -934,6 +1079,8 @@ impl<'a, N: Number> Counter<'a, N> {
                 let action = Action::Exclusion {
                     candidates: names.clone(),
                     transfer_value: None,
+                    reason: note.reason,
+                    passed_over_guarded: note.passed_over_guarded.clone(),
                 };
                 self.push_stage(number, None, action, set.to_vec());
             }
@@ -994,6 +1141,11 @@ impl<'a, N: Number> Counter<'a, N> {
             ties: std::mem::take(&mut self.ties),
             keep_values: None,
             iterations: None,
+            constraints: self
+                .guard
+                .as_mut()
+                .map(Guard::take_decisions)
+                .unwrap_or_default(),
         };
         self.stages.push(stage);
     }

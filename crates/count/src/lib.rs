@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod constrained;
 pub mod engine;
 pub mod numbers;
 pub mod report;
@@ -33,4 +34,7 @@ pub mod transcript;
 
 pub use engine::{CountError, count};
 pub use rules::Rules;
-pub use transcript::{Action, ContestCount, Stage, TieDecision, TieMethod, TiePurpose, Transcript};
+pub use transcript::{
+    Action, ConstraintDecision, ContestCount, ExclusionReason, Stage, TieDecision, TieMethod,
+    TiePurpose, Transcript, Verdict,
+};

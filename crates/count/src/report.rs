@@ -11,7 +11,11 @@
 //!   and the total. After the candidates come the rows `Non-transferable`,
 //!   `Loss by fraction` and `Total`, then `Quota`; a last column says when
 //!   each candidate was elected or excluded. Under the table, one line per
-//!   stage says what it did and each tie decision.
+//!   stage says what it did and each tie decision. A constrained count
+//!   adds a `Constraints:` header line, says on an exclusion's line when
+//!   the candidates were doomed or guarded candidates were passed over,
+//!   and lists each stage's new `guarded:` / `doomed:` verdicts with the
+//!   constraints that forced them.
 //! - **csv** (RFC 4180, header row): one row per stage × candidate with
 //!   columns `contest,stage,sub_stage,action,subject,transfer_value,candidate,
 //!   transfer,total,status,quota,non_transferable,loss_by_fraction`; `status`
@@ -19,7 +23,9 @@
 
 use std::fmt::Write as _;
 
-use crate::transcript::{Action, ContestCount, Stage, TieMethod, TiePurpose, Transcript};
+use crate::transcript::{
+    Action, ContestCount, ExclusionReason, Stage, TieMethod, TiePurpose, Transcript, Verdict,
+};
 
 /// The result sheet as plain text.
 pub fn text(t: &Transcript) -> String {
@@ -55,10 +61,25 @@ pub fn action_text(a: &Action) -> String {
         Action::Exclusion {
             candidates,
             transfer_value,
-        } => match transfer_value {
-            Some(tv) => format!("Exclusion of {} (papers at {tv})", candidates.join(", ")),
-            None => format!("Exclusion of {}", candidates.join(", ")),
-        },
+            reason,
+            passed_over_guarded,
+        } => {
+            let mut s = match transfer_value {
+                Some(tv) => format!("Exclusion of {} (papers at {tv})", candidates.join(", ")),
+                None => format!("Exclusion of {}", candidates.join(", ")),
+            };
+            if let Some(ExclusionReason::Doomed) = reason {
+                s.push_str(", doomed by the constraints");
+            }
+            if !passed_over_guarded.is_empty() {
+                let _ = write!(
+                    s,
+                    ", passing over guarded {}",
+                    passed_over_guarded.join(", ")
+                );
+            }
+            s
+        }
         Action::ElectRemaining => "Remaining candidates fill the remaining places".into(),
         Action::Round => "Round".into(),
     }
@@ -73,6 +94,9 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
     );
     if !c.withdrawn.is_empty() {
         let _ = writeln!(out, "Withdrawn: {}", c.withdrawn.join(", "));
+    }
+    if !c.constraints.is_empty() {
+        let _ = writeln!(out, "Constraints: {}", c.constraints.join("; "));
     }
     out.push('\n');
     // Build the table as rows of cells, then pad columns.
@@ -189,6 +213,18 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
                 tie.chosen
             );
         }
+        for d in &s.constraints {
+            let verdict = match d.verdict {
+                Verdict::Guarded => "guarded",
+                Verdict::Doomed => "doomed",
+            };
+            let by = if d.by.is_empty() {
+                "the places left".to_string()
+            } else {
+                d.by.join("; ")
+            };
+            let _ = writeln!(out, "  {verdict}: {} (by {by})", d.candidate);
+        }
     }
     let _ = writeln!(out, "Elected: {}", c.elected.join(", "));
 }
@@ -239,6 +275,7 @@ pub fn csv(t: &Transcript) -> String {
                 Action::Exclusion {
                     candidates,
                     transfer_value,
+                    ..
                 } => ("exclusion", candidates.join("; "), transfer_value.clone()),
                 Action::ElectRemaining => ("elect-remaining", String::new(), None),
                 Action::Round => ("round", String::new(), None),

@@ -34,6 +34,23 @@ pub struct Rules {
     pub completion: Completion,
     /// How ties are broken.
     pub ties: Ties,
+    /// How a contest's representation constraints are met, when it has any
+    /// (`specs/constraints.md`); a contest without constraints is counted
+    /// the same under every method.
+    #[serde(default)]
+    pub constraint_method: ConstraintMethod,
+}
+
+/// The method that meets representation constraints (`specs/constraints.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConstraintMethod {
+    /// Grey–Fitzgerald (RULES.md §7a; OpenTally's default): after every
+    /// election or exclusion, candidates who must be elected for a
+    /// conformant result are guarded (never excluded), and those who cannot
+    /// be are doomed (never elected, excluded at the next opportunity).
+    #[default]
+    GuardDoom,
 }
 
 /// The arithmetic of a count.
@@ -479,6 +496,7 @@ impl Rules {
                 order_picks: OrderPicks::StrongestFirst,
                 seed: None,
             },
+            constraint_method: ConstraintMethod::GuardDoom,
         }
     }
 
@@ -532,6 +550,7 @@ impl Rules {
                 chain: vec![TieBreak::Forward, TieBreak::Lot],
                 ..Rules::base().ties
             },
+            constraint_method: ConstraintMethod::GuardDoom,
         }
     }
 

@@ -66,6 +66,10 @@ pub struct ContestCount {
     pub elected: Vec<String>,
     /// Excluded candidates in order of exclusion.
     pub excluded: Vec<String>,
+    /// The representation constraints in force (`specs/constraints.md`),
+    /// each as `gender=woman: at least 3`; empty when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<String>,
     /// The stages, in order.
     pub stages: Vec<Stage>,
 }
@@ -107,6 +111,43 @@ pub struct Stage {
     /// Iterative methods: iterations run in this stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterations: Option<u32>,
+    /// Constrained counts: candidates newly guarded or doomed by the
+    /// constraints during this stage (stage 1: before the count), each
+    /// with the constraints that forced it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<ConstraintDecision>,
+}
+
+/// A Grey–Fitzgerald verdict on a hopeful candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// In every result that meets the constraints: never excluded.
+    Guarded,
+    /// In no result that meets the constraints: never elected, and excluded
+    /// at the next opportunity.
+    Doomed,
+}
+
+/// A candidate newly guarded or doomed, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConstraintDecision {
+    /// The candidate.
+    pub candidate: String,
+    /// Guarded or doomed.
+    pub verdict: Verdict,
+    /// A smallest set of constraints that forces the verdict, each as
+    /// `gender=woman: at least 3`; empty when the number of places alone
+    /// forces it.
+    pub by: Vec<String>,
+}
+
+/// Why candidates were excluded, when not for having the fewest votes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExclusionReason {
+    /// Doomed by the constraints: no conformant result elects them.
+    Doomed,
 }
 
 /// What a stage did.
@@ -134,6 +175,13 @@ pub enum Action {
         /// The value of the papers moved in this sub-stage, if divided by value.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         transfer_value: Option<String>,
+        /// Constrained counts: why, when not for having the fewest votes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<ExclusionReason>,
+        /// Constrained counts: guarded candidates with no more votes than
+        /// those excluded, passed over because they are guarded.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        passed_over_guarded: Vec<String>,
     },
     /// The remaining continuing candidates fill the remaining seats (or the
     /// seats are full and they are excluded) with no transfer.

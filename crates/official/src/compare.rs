@@ -332,6 +332,7 @@ mod tests {
                 ties: Vec::new(),
                 keep_values: None,
                 iterations: None,
+                constraints: Vec::new(),
             };
         ContestCount {
             contest: "w".into(),
@@ -346,6 +347,7 @@ mod tests {
             quota: "5".into(),
             elected: vec![NAMES[0].into()],
             excluded: vec![NAMES[2].into()],
+            constraints: Vec::new(),
             stages: vec![
                 stage(
                     1,
@@ -358,6 +360,8 @@ mod tests {
                     Action::Exclusion {
                         candidates: vec![NAMES[2].into()],
                         transfer_value: None,
+                        reason: None,
+                        passed_over_guarded: Vec::new(),
                     },
                     ["5.00000", "3.00000", "0.00000"],
                     &[NAMES[0]],

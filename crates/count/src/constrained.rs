@@ -1,0 +1,128 @@
+//! The engine's side of representation constraints: keeps the current
+//! Grey–Fitzgerald guard/doom sets of a contest being counted, and the
+//! decisions not yet written into a stage.
+//!
+//! The sets themselves are computed by `ballot::constraints` (exactly, from
+//! the candidates' statuses only); this module maps the engine's statuses
+//! onto that module's, remembers which verdicts have already been recorded,
+//! and answers the engine's questions (is this candidate guarded? doomed?
+//! may this batch be excluded?). What the engine does with the answers is
+//! `specs/constraints.md` §4, and lives in `engine.rs`.
+
+use ballot::Contest;
+use ballot::constraints::{ConstraintError, ContestConstraints, Forced, GuardDoom, Status};
+
+use crate::transcript::{ConstraintDecision, Verdict};
+
+/// The guard/doom state of one contest during its count.
+#[derive(Debug)]
+pub(crate) struct Guard {
+    constraints: ContestConstraints,
+    current: GuardDoom,
+    /// The verdict last recorded for each candidate.
+    recorded: Vec<Option<Verdict>>,
+    /// Decisions made since the last stage was written.
+    pending: Vec<ConstraintDecision>,
+}
+
+impl Guard {
+    /// The guard for a contest with constraints, checked feasible before
+    /// the count; `Ok(None)` when the contest has none.
+    pub(crate) fn new(contest: &Contest) -> Result<Option<Guard>, ConstraintError> {
+        if contest.constraints().is_empty() {
+            return Ok(None);
+        }
+        let constraints = ContestConstraints::new(contest, contest.constraints().to_vec())?;
+        constraints.check_feasible()?;
+        Ok(Some(Guard {
+            constraints,
+            current: GuardDoom::default(),
+            recorded: vec![None; contest.candidates().len()],
+            pending: Vec::new(),
+        }))
+    }
+
+    /// The constraints in force, as the transcript shows them.
+    pub(crate) fn in_force(&self) -> Vec<String> {
+        self.constraints
+            .constraints()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// Recomputes the sets for `state` (one entry per candidate) and notes
+    /// every candidate whose verdict is new. `names` are the transcript's.
+    pub(crate) fn update(
+        &mut self,
+        state: &[Status],
+        names: &[String],
+    ) -> Result<(), ConstraintError> {
+        self.current = self.constraints.guard_doom(state)?;
+        let mut fresh = Vec::new();
+        for (verdict, list) in [
+            (Verdict::Guarded, &self.current.guarded),
+            (Verdict::Doomed, &self.current.doomed),
+        ] {
+            for f in list {
+                fresh.push((f.candidate.index(), verdict, self.describe(f)));
+            }
+        }
+        // Candidate order, as guard_doom lists them.
+        fresh.sort_by_key(|f| f.0);
+        for (c, verdict, by) in fresh {
+            if self.recorded[c] != Some(verdict) {
+                self.recorded[c] = Some(verdict);
+                self.pending.push(ConstraintDecision {
+                    candidate: names[c].clone(),
+                    verdict,
+                    by,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn describe(&self, f: &Forced) -> Vec<String> {
+        f.by.iter()
+            .map(|&id| self.constraints.constraint(id).to_string())
+            .collect()
+    }
+
+    /// True when candidate `c` is guarded now.
+    pub(crate) fn is_guarded(&self, c: usize) -> bool {
+        self.current
+            .guarded
+            .iter()
+            .any(|f| f.candidate.index() == c)
+    }
+
+    /// True when candidate `c` is doomed now.
+    pub(crate) fn is_doomed(&self, c: usize) -> bool {
+        self.current.doomed.iter().any(|f| f.candidate.index() == c)
+    }
+
+    /// The candidates doomed now, in candidate order.
+    pub(crate) fn doomed(&self) -> Vec<usize> {
+        self.current
+            .doomed
+            .iter()
+            .map(|f| f.candidate.index())
+            .collect()
+    }
+
+    /// True when the constraints can still be met with `batch` excluded
+    /// from `state` as well.
+    pub(crate) fn allows_excluding(&self, state: &[Status], batch: &[usize]) -> bool {
+        let mut state = state.to_vec();
+        for &c in batch {
+            state[c] = Status::Excluded;
+        }
+        self.constraints.check(&state).is_ok()
+    }
+
+    /// The decisions made since the last call, for the stage being written.
+    pub(crate) fn take_decisions(&mut self) -> Vec<ConstraintDecision> {
+        std::mem::take(&mut self.pending)
+    }
+}
