@@ -148,6 +148,161 @@ impl PaperSource {
     }
 }
 
+impl PaperSource {
+    /// A source of papers whose candidates have these popularity weights
+    /// (in candidate order, each at least 1) instead of a shuffled Zipf law:
+    /// for elections built to a design, such as [`momentum_2022`].
+    pub fn with_weights(weights: &[u64], mean_length: f64, papers: u64, seed: u64) -> PaperSource {
+        assert!(!weights.is_empty() && weights.len() <= CandidateId::MAX_CANDIDATES);
+        assert!(weights.iter().all(|&w| w >= 1), "every weight at least 1");
+        let mut acc = 0;
+        let cumulative = weights
+            .iter()
+            .map(|w| {
+                acc += w;
+                acc
+            })
+            .collect();
+        PaperSource {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            cumulative,
+            spec: Spec {
+                candidates: weights.len(),
+                seats: 1,
+                papers,
+                mean_length,
+            },
+            chosen: vec![false; weights.len()],
+        }
+    }
+}
+
+/// One region of [`momentum_2022`]: its id, title, seats and reserved
+/// minimums (women, BAME), as on the organisation's results page
+/// (`../shared/data/momentum-ncg-2022/NOTES.md`).
+pub const MOMENTUM_2022_REGIONS: [(&str, &str, u32, u32, u32); 8] = [
+    ("london-eastern", "London & Eastern", 6, 3, 2),
+    ("south-east", "South East", 3, 1, 1),
+    ("south-west", "South West", 3, 2, 0),
+    ("midlands", "Midlands", 4, 2, 1),
+    ("north-west-north-east", "North West & North East", 5, 2, 2),
+    (
+        "yorkshire-ni-international",
+        "Yorkshire, NI & International",
+        3,
+        2,
+        0,
+    ),
+    ("scotland", "Scotland", 1, 0, 0),
+    ("wales", "Wales", 1, 1, 0),
+];
+
+/// A synthetic stand-in for the Momentum NCG 2022 election (no ballots
+/// were published): the eight regions of [`MOMENTUM_2022_REGIONS`], 3,380
+/// papers shared out by seats, and candidates carrying `gender`
+/// (`woman`/`man`) and `bame` (`yes`/`no`) attributes.
+///
+/// Built so that an unconstrained count breaks the minimums: each region
+/// has `seats` white men who are far more popular than everyone else, then
+/// the candidates the minimums need (women, BAME women, a BAME man), less
+/// popular, so that ordinary STV elects the white men. The constraints
+/// themselves are not set here: they come from
+/// `audit-data/momentum-2022/constraints.csv`.
+pub fn momentum_2022(seed: u64) -> Election {
+    let total_papers = 3_380u64;
+    let total_seats: u64 = MOMENTUM_2022_REGIONS.iter().map(|r| u64::from(r.2)).sum();
+    let mut contests = Vec::new();
+    for (k, &(id, title, seats, women, bame)) in MOMENTUM_2022_REGIONS.iter().enumerate() {
+        // (gender, bame, weight): popular white men first, then a field
+        // that can meet the minimums with one to spare.
+        let mut field: Vec<(&str, &str, u64)> = Vec::new();
+        for i in 0..seats {
+            field.push(("man", "no", 1_000 - 60 * u64::from(i)));
+        }
+        let bame_women = bame.min(women);
+        for i in 0..bame_women {
+            field.push(("woman", "yes", 180 - 15 * u64::from(i)));
+        }
+        for i in 0..(women - bame_women + 1) {
+            field.push(("woman", "no", 200 - 20 * u64::from(i)));
+        }
+        for i in 0..(bame - bame_women + 1) {
+            field.push(("man", "yes", 150 - 15 * u64::from(i)));
+        }
+        let weights: Vec<u64> = field.iter().map(|f| f.2).collect();
+        let papers = total_papers * u64::from(seats) / total_seats;
+        let mut source = PaperSource::with_weights(&weights, 3.0, papers, seed + k as u64);
+        let mut builder = BallotsBuilder::new(field.len());
+        let mut paper = Vec::new();
+        for _ in 0..papers {
+            source.next_paper(&mut paper);
+            builder
+                .push(&paper, 1)
+                .expect("generated papers are strict rankings");
+        }
+        let candidates = field
+            .iter()
+            .enumerate()
+            .map(|(i, (gender, b, _))| {
+                let mut c = Candidate::named(i + 1, format!("{title} candidate {}", i + 1));
+                c.attributes.insert("gender".into(), (*gender).into());
+                c.attributes.insert("bame".into(), (*b).into());
+                c
+            })
+            .collect();
+        contests.push(
+            Contest::new(id, title, seats, candidates, builder.build())
+                .expect("generated contests are well formed"),
+        );
+    }
+    Election::new(
+        "momentum-2022",
+        "Momentum NCG 2022 (synthetic ballots)",
+        contests,
+    )
+    .expect("distinct region ids")
+}
+
+/// The candidates' attributes of an election as the attributes CSV of
+/// `specs/constraints.md` (`contest,name,<attribute>,…`, attributes in
+/// sorted order, a row per candidate).
+pub fn attributes_csv(election: &Election) -> String {
+    let mut names: Vec<&str> = election
+        .contests()
+        .iter()
+        .flat_map(|c| c.candidates())
+        .flat_map(|c| c.attributes.keys().map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) || s.trim() != s {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::from("contest,name");
+    for n in &names {
+        out.push(',');
+        out.push_str(&quote(n));
+    }
+    out.push('\n');
+    for contest in election.contests() {
+        for cand in contest.candidates() {
+            out.push_str(&quote(contest.id()));
+            out.push(',');
+            out.push_str(&quote(&cand.name));
+            for n in &names {
+                out.push(',');
+                out.push_str(&quote(cand.attributes.get(*n).map_or("", String::as_str)));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// A generated contest for `spec`, from `seed`.
 pub fn contest(spec: Spec, seed: u64) -> Contest {
     let mut source = PaperSource::new(spec, seed);
