@@ -10,12 +10,12 @@
 //! (`recount count FILE --rules PRESET --format json`); the ballot file's
 //! format is `--input-format`, as for every command.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
 use crate::Failure;
-use crate::input::InputArgs;
+use crate::input::{InputArgs, input_failure};
 use crate::output::{io_failure, write_output};
 
 /// The rendering of a transcript.
@@ -50,6 +50,15 @@ pub struct CountArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
+    /// Candidates' attributes for representation constraints: CSV
+    /// `[contest,]name,<attribute>,…` (specs/constraints.md).
+    #[arg(long, value_name = "ATTRS.csv")]
+    attributes: Option<PathBuf>,
+    /// Representation constraints: CSV `[contest,]attribute,value,min,max`,
+    /// met by Grey–Fitzgerald guard/doom (specs/constraints.md); checked
+    /// feasible before counting.
+    #[arg(long, value_name = "CONSTRAINTS.csv")]
+    constraints: Option<PathBuf>,
 }
 
 /// Arguments of `recount rules`.
@@ -101,7 +110,8 @@ fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
 /// Runs `recount count`.
 pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     let rules = rules_from(args)?;
-    let (_, election) = args.input.load()?;
+    let (_, mut election) = args.input.load()?;
+    apply_constraints(args, &mut election)?;
     let transcript = count::count(&election, &rules)
         .map_err(|e| Failure::Input(format!("{}: {e}", args.input.file.display())))?;
     let body = match args.format {
@@ -117,6 +127,31 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     write_output(args.output.as_deref(), |out| {
         out.write_all(body.as_bytes()).map_err(io_failure)
     })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::Io(format!("{}: cannot read: {e}", path.display())))
+}
+
+/// Reads `--attributes` into the candidates, then `--constraints` into the
+/// contests; a bad row is reported as `path:line:field: message`.
+fn apply_constraints(args: &CountArgs, election: &mut ballot::Election) -> Result<(), Failure> {
+    if let Some(path) = &args.attributes {
+        let bytes = read_file(path)?;
+        ballot::constraints::read_attributes(&bytes, election)
+            .map_err(|e| input_failure(path, &e))?;
+    }
+    if let Some(path) = &args.constraints {
+        let bytes = read_file(path)?;
+        let per_contest = ballot::constraints::read_constraints(&bytes, election)
+            .map_err(|e| input_failure(path, &e))?;
+        for (contest, cc) in election.contests_mut().iter_mut().zip(per_contest) {
+            contest
+                .set_constraints(cc.constraints().to_vec())
+                .map_err(|e| input_failure(path, &e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs `recount rules`.
