@@ -434,3 +434,101 @@ fn count_text_sheet_and_rules_listing() {
             .stdout(predicate::str::contains("\"quota\""));
     }
 }
+
+
+/// A 3-seat ward of four candidates for the constraint files below.
+const WARD: &str = "4 3\n5 1 2 0\n4 2 0\n3 3 0\n2 4 0\n0\n\"Ann\"\n\"Bea\"\n\"Cal\"\n\"Dev\"\n\"Ward\"\n";
+const WARD_ATTRS: &str = "name,gender,bame\nAnn,woman,no\nBea,woman,no\nCal,man,yes\nDev,man,yes\n";
+
+#[test]
+fn bad_attribute_and_constraint_files_exit_2_at_their_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ward.blt"), WARD).unwrap();
+    std::fs::write(dir.path().join("good.csv"), WARD_ATTRS).unwrap();
+    // (attributes file, constraints file, expected stderr)
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "name,gender\nAnn,woman\nZed,man\n",
+            "attribute,value,min,max\ngender,woman,1,\n",
+            "recount: attrs.csv:3:1: CSV error: expected the name of a candidate of the ballot file, found \"Zed\"\n",
+        ),
+        (
+            WARD_ATTRS,
+            "attribute,value,min,max\ngender,woman,2,1\n",
+            "recount: cons.csv:2:4: CSV error: expected a max of at least the min 2, found 1\n",
+        ),
+        (
+            WARD_ATTRS,
+            "attribute,value,min,max\ngendr,woman,1,\n",
+            "recount: cons.csv:2:1: CSV error: expected an attribute of the candidates of contest ward (bame, gender), found \"gendr\"\n",
+        ),
+        (
+            WARD_ATTRS,
+            "attribute,value,min,max\ngender,woman,1,\nbame,yes,x,\n",
+            "recount: cons.csv:3:3: CSV error: expected a whole number of seats or nothing, found \"x\"\n",
+        ),
+    ];
+    for (attrs, cons, want) in cases {
+        std::fs::write(dir.path().join("attrs.csv"), attrs).unwrap();
+        std::fs::write(dir.path().join("cons.csv"), cons).unwrap();
+        recount()
+            .current_dir(dir.path())
+            .args(["count", "ward.blt", "--rules", "scottish-stv"])
+            .args(["--attributes", "attrs.csv", "--constraints", "cons.csv"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(want);
+    }
+}
+
+#[test]
+fn infeasible_constraints_exit_2_before_counting_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ward.blt"), WARD).unwrap();
+    std::fs::write(dir.path().join("attrs.csv"), WARD_ATTRS).unwrap();
+    // Each minimum can be met alone, not both: the BAME candidates are men.
+    std::fs::write(
+        dir.path().join("cons.csv"),
+        "attribute,value,min,max\ngender,woman,2,\nbame,yes,2,\n",
+    )
+    .unwrap();
+    recount()
+        .current_dir(dir.path())
+        .args(["count", "ward.blt", "--rules", "ers97"])
+        .args(["--attributes", "attrs.csv", "--constraints", "cons.csv"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "recount: ward.blt: constraints: contest ward: no 3 candidates can meet together \
+             constraint 1 (gender=woman: at least 2); constraint 2 (bame=yes: at least 2)\n",
+        );
+}
+
+#[test]
+fn momentum_2022_demo_counts_with_its_constraints() {
+    let dir = workspace().join("audit-data/momentum-2022");
+    let out = recount()
+        .arg("count")
+        .arg(dir.join("election.json"))
+        .args(["--rules", "ers97", "--format", "json"])
+        .arg("--attributes")
+        .arg(dir.join("attributes.csv"))
+        .arg("--constraints")
+        .arg(dir.join("constraints.csv"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let t: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let contests = t["contests"].as_array().unwrap();
+    assert_eq!(contests.len(), 8);
+    assert_eq!(
+        contests[0]["constraints"],
+        serde_json::json!(["gender=woman: at least 3", "bame=yes: at least 2"])
+    );
+    // Scotland has no constraints, and its record says none.
+    assert!(contests[6].get("constraints").is_none());
+}
