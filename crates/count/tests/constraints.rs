@@ -502,3 +502,40 @@ proptest! {
         }
     }
 }
+
+/// Spec §6: issue 5's property "whenever the unconstrained result already
+/// meets the constraints, the constrained count gives the same result" does
+/// not hold for guard/doom. (Found by a proptest search over
+/// `arb_constrained`, which first shrank to a one-seat case of six
+/// candidates; this is the same mechanism in three.) One seat, at least
+/// one woman, quota ⌊100/2⌋+1 = 51:
+///
+/// - unconstrained: Wyn (25) is excluded, her papers go to Wren (35 + 25 =
+///   60), who is elected: a woman, so the result already conforms;
+/// - guard/doom: Al is doomed before stage 1 (the one place must go to a
+///   woman) and excluded at stage 2; his 40 papers go to Wyn (65), who is
+///   elected instead. Also conformant, but different.
+#[test]
+fn guard_doom_can_change_a_result_that_already_conforms() {
+    let e = election(
+        1,
+        &[("Al", "man"), ("Wren", "woman"), ("Wyn", "woman")],
+        &[
+            (40, &["Al", "Wyn"]),
+            (35, &["Wren"]),
+            (25, &["Wyn", "Wren"]),
+        ],
+    );
+    let cs = vec![Constraint::at_least("gender", "woman", 1)];
+    let rules = Rules::scottish_stv();
+    let free = count::count(&e, &rules).unwrap();
+    assert_eq!(free.contests[0].elected, ["Wren"]);
+    assert_eq!(free.contests[0].excluded, ["Wyn"]);
+    assert!(conforms(&e, &free.contests[0], &cs));
+    let held = count::count(&constrain(&e, cs), &rules).unwrap();
+    let c = &held.contests[0];
+    assert_eq!(c.stages[0].constraints[0].candidate, "Al");
+    assert_eq!(c.stages[0].constraints[0].verdict, Verdict::Doomed);
+    assert_eq!(c.excluded, ["Al"]);
+    assert_eq!(c.elected, ["Wyn"]);
+}
