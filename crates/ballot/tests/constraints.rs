@@ -1068,3 +1068,56 @@ fn reserved_plan_reports_when_one_count_fills_its_places_wrongly() {
         Err(ConstraintError::Infeasible { .. })
     ));
 }
+
+// ---------------------------------------------------------------------------
+// The model carries constraints, and so does the JSON election format.
+
+#[test]
+fn a_contest_carries_its_constraints_through_json_and_refuses_bad_ones() {
+    let c = contest("c", 3, &["WN", "WY", "MY", "MN"])
+        .with_constraints(vec![
+            Constraint::at_least("gender", "woman", 1),
+            Constraint::at_most("bame", "yes", 1),
+        ])
+        .unwrap();
+    assert_eq!(c.constraints().len(), 2);
+    let e = Election::single(c);
+    let mut out = Vec::new();
+    ballot::write(ballot::Format::Json, &e, &mut out).unwrap();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(
+        text.contains(
+            r#""constraints": [{"attribute":"gender","value":"woman","min":1},{"attribute":"bame","value":"yes","max":1}],"#
+        ),
+        "{text}"
+    );
+    let back = ballot::read(ballot::Format::Json, &out, &Default::default()).unwrap();
+    assert_eq!(back, e);
+
+    // The model refuses what ContestConstraints::new refuses, and keeps
+    // the contest unchanged.
+    let mut c = e.contests()[0].clone();
+    let err = c
+        .set_constraints(vec![Constraint::at_least("gendr", "woman", 1)])
+        .unwrap_err();
+    assert!(err.to_string().contains("gendr"), "{err}");
+    assert_eq!(c.constraints().len(), 2);
+
+    // In a file, the error names the constraint's path and position.
+    let bad = text.replace(r#""min":1}"#, r#""min":4}"#);
+    let err = ballot::read(ballot::Format::Json, bad.as_bytes(), &Default::default()).unwrap_err();
+    let line = bad
+        .lines()
+        .position(|l| l.contains("\"constraints\""))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(err.position().map(|p| (p.line, p.column)), Some((line, 23)));
+    assert!(
+        err.to_string().contains("at contests[0].constraints[0]")
+            && err.to_string().contains("the minimum is above the 3 seats"),
+        "{err}"
+    );
+    // An unknown field in a constraint is an error too.
+    let bad = text.replace(r#""max":1}"#, r#""max":1,"maximum":2}"#);
+    assert!(ballot::read(ballot::Format::Json, bad.as_bytes(), &Default::default()).is_err());
+}
