@@ -59,6 +59,20 @@ pub struct CountArgs {
     /// feasible before counting.
     #[arg(long, value_name = "CONSTRAINTS.csv")]
     constraints: Option<PathBuf>,
+    /// How the constraints are met: guard-doom (Grey–Fitzgerald, the
+    /// default) or substitution (swap the lowest elected after an
+    /// unconstrained count); recorded in the transcript's rules.
+    #[arg(long, value_enum, value_name = "METHOD")]
+    constraint_method: Option<MethodArg>,
+}
+
+/// A constraint method named on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MethodArg {
+    /// Grey–Fitzgerald guard/doom during the count.
+    GuardDoom,
+    /// Substitution of the lowest elected after an unconstrained count.
+    Substitution,
 }
 
 /// Arguments of `recount rules`.
@@ -81,6 +95,12 @@ fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
     let mut rules = count::Rules::preset(&args.rules).ok_or_else(|| unknown_preset(&args.rules))?;
     if let Some(seed) = &args.seed {
         rules.ties.seed = Some(seed.clone());
+    }
+    if let Some(m) = args.constraint_method {
+        rules.constraint_method = match m {
+            MethodArg::GuardDoom => count::rules::ConstraintMethod::GuardDoom,
+            MethodArg::Substitution => count::rules::ConstraintMethod::Substitution,
+        };
     }
     if let Some(order) = &args.tie_order {
         let names: Vec<String> = order

@@ -1,6 +1,7 @@
 //! The engine's side of representation constraints: keeps the current
 //! Grey–Fitzgerald guard/doom sets of a contest being counted, and the
-//! decisions not yet written into a stage.
+//! decisions not yet written into a stage; and applies the substitution
+//! method to a finished unconstrained count.
 //!
 //! The sets themselves are computed by `ballot::constraints` (exactly, from
 //! the candidates' statuses only); this module maps the engine's statuses
@@ -9,10 +10,10 @@
 //! may this batch be excluded?). What the engine does with the answers is
 //! `specs/constraints.md` §4, and lives in `engine.rs`.
 
-use ballot::Contest;
 use ballot::constraints::{ConstraintError, ContestConstraints, Forced, GuardDoom, Status};
+use ballot::{CandidateId, Contest};
 
-use crate::transcript::{ConstraintDecision, Verdict};
+use crate::transcript::{ConstraintDecision, SubstitutionRecord, Verdict};
 
 /// The guard/doom state of one contest during its count.
 #[derive(Debug)]
@@ -29,26 +30,15 @@ impl Guard {
     /// The guard for a contest with constraints, checked feasible before
     /// the count; `Ok(None)` when the contest has none.
     pub(crate) fn new(contest: &Contest) -> Result<Option<Guard>, ConstraintError> {
-        if contest.constraints().is_empty() {
+        let Some(constraints) = checked(contest)? else {
             return Ok(None);
-        }
-        let constraints = ContestConstraints::new(contest, contest.constraints().to_vec())?;
-        constraints.check_feasible()?;
+        };
         Ok(Some(Guard {
             constraints,
             current: GuardDoom::default(),
             recorded: vec![None; contest.candidates().len()],
             pending: Vec::new(),
         }))
-    }
-
-    /// The constraints in force, as the transcript shows them.
-    pub(crate) fn in_force(&self) -> Vec<String> {
-        self.constraints
-            .constraints()
-            .iter()
-            .map(ToString::to_string)
-            .collect()
     }
 
     /// Recomputes the sets for `state` (one entry per candidate) and notes
@@ -125,4 +115,40 @@ impl Guard {
     pub(crate) fn take_decisions(&mut self) -> Vec<ConstraintDecision> {
         std::mem::take(&mut self.pending)
     }
+}
+
+/// A contest's constraints, validated and checked feasible before the
+/// count (duty 1); `Ok(None)` when it has none.
+pub(crate) fn checked(contest: &Contest) -> Result<Option<ContestConstraints>, ConstraintError> {
+    if contest.constraints().is_empty() {
+        return Ok(None);
+    }
+    let constraints = ContestConstraints::new(contest, contest.constraints().to_vec())?;
+    constraints.check_feasible()?;
+    Ok(Some(constraints))
+}
+
+/// The substitution method (`specs/constraints.md` §5b) on an
+/// unconstrained result: `elected` in order of election, `runners_up` best
+/// first (candidate indices). Returns the result after the swaps, and the
+/// swaps as the transcript records them.
+pub(crate) fn substitute(
+    constraints: &ContestConstraints,
+    elected: &[usize],
+    runners_up: &[usize],
+    names: &[String],
+) -> Result<(Vec<usize>, Vec<SubstitutionRecord>), ConstraintError> {
+    let ids = |v: &[usize]| -> Vec<CandidateId> {
+        v.iter().filter_map(|&c| CandidateId::new(c)).collect()
+    };
+    let (result, swaps) = constraints.substitute(&ids(elected), &ids(runners_up))?;
+    let records = swaps
+        .iter()
+        .map(|s| SubstitutionRecord {
+            out: names[s.out.index()].clone(),
+            incoming: names[s.incoming.index()].clone(),
+            constraint: constraints.constraint(s.constraint).to_string(),
+        })
+        .collect();
+    Ok((result.iter().map(|c| c.index()).collect(), records))
 }

@@ -19,22 +19,23 @@
 
 use std::fmt;
 
-use ballot::constraints::{ConstraintError, Status as Standing};
+use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
 use ballot::{Contest, Election};
 use indexmap::IndexMap;
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 
-use crate::constrained::Guard;
+use crate::constrained::{self, Guard};
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
 use crate::rules::{
-    Arithmetic, Criterion, ExclusionParcels, LastVacancies, LossShown, Multiway, OrderPicks,
-    QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, SurplusMethod, SurplusOrder,
-    Threshold, TieBreak, TvSteps, UnseparatedTie, WhichPapers, ZeroSurplus, seed_bytes,
+    Arithmetic, ConstraintMethod, Criterion, ExclusionParcels, LastVacancies, LossShown, Multiway,
+    OrderPicks, QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, SurplusMethod,
+    SurplusOrder, Threshold, TieBreak, TvSteps, UnseparatedTie, WhichPapers, ZeroSurplus,
+    seed_bytes,
 };
 use crate::transcript::{
-    Action, ContestCount, ExclusionReason, FORMAT, Stage, TieDecision, TieMethod, TiePurpose,
-    Transcript,
+    Action, ContestCount, ExclusionReason, FORMAT, Stage, SubstitutionRecord, TieDecision,
+    TieMethod, TiePurpose, Transcript,
 };
 
 /// Why a count could not be made.
@@ -191,6 +192,10 @@ struct Counter<'a, N: Number> {
     guard: Option<Guard>,
     /// The first failure of a constrained count (a broken duty).
     broken: Option<ConstraintError>,
+    /// The substitution method's constraints, when it applies.
+    substitution: Option<ContestConstraints>,
+    /// The swaps it made.
+    substitutions: Vec<SubstitutionRecord>,
 }
 
 impl<'a, N: Number> Counter<'a, N> {
@@ -234,7 +239,15 @@ impl<'a, N: Number> Counter<'a, N> {
             status[w.index()] = Status::Withdrawn;
         }
         let hopeful = status.iter().map(|s| *s == Status::Hopeful).collect();
-        let guard = Guard::new(contest).map_err(CountError::Constraints)?;
+        let (guard, substitution) = match rules.constraint_method {
+            ConstraintMethod::GuardDoom => {
+                (Guard::new(contest).map_err(CountError::Constraints)?, None)
+            }
+            ConstraintMethod::Substitution => (
+                None,
+                constrained::checked(contest).map_err(CountError::Constraints)?,
+            ),
+        };
         Ok(Counter {
             contest,
             arena,
@@ -268,6 +281,8 @@ impl<'a, N: Number> Counter<'a, N> {
             parallel_entries: PARALLEL_ENTRIES,
             guard,
             broken: None,
+            substitution,
+            substitutions: Vec::new(),
         })
     }
 
@@ -326,10 +341,24 @@ impl<'a, N: Number> Counter<'a, N> {
             }
             self.exclude(&set, note);
         }
-        match self.broken.take() {
-            Some(e) => Err(CountError::ConstraintsBroken(e)),
-            None => Ok(self.finish()),
+        if let Some(e) = self.broken.take() {
+            return Err(CountError::ConstraintsBroken(e));
         }
+        if let Some(cc) = self.substitution.take() {
+            // specs/constraints.md §5b: runners-up are the hopefuls left,
+            // most votes first (ballot-paper order between equals), then the
+            // excluded, last excluded first.
+            let mut left: Vec<usize> = (0..self.names.len())
+                .filter(|&c| self.status[c] == Status::Hopeful)
+                .collect();
+            left.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
+            left.extend(self.excluded.iter().rev());
+            let (result, swaps) = constrained::substitute(&cc, &self.elected, &left, &self.names)
+                .map_err(CountError::Constraints)?;
+            self.elected = result;
+            self.substitutions = swaps;
+        }
+        Ok(self.finish())
     }
 
     /// Recomputes guard/doom after a change of status (duty 2), noting new
@@ -441,7 +470,13 @@ impl<'a, N: Number> Counter<'a, N> {
                 .iter()
                 .map(|&c| self.names[c].clone())
                 .collect(),
-            constraints: self.guard.as_ref().map(Guard::in_force).unwrap_or_default(),
+            constraints: self
+                .contest
+                .constraints()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            substitutions: self.substitutions,
             stages: self.stages,
         }
     }

@@ -35,6 +35,6 @@ pub mod transcript;
 pub use engine::{CountError, count};
 pub use rules::Rules;
 pub use transcript::{
-    Action, ConstraintDecision, ContestCount, ExclusionReason, Stage, TieDecision, TieMethod,
-    TiePurpose, Transcript, Verdict,
+    Action, ConstraintDecision, ContestCount, ExclusionReason, Stage, SubstitutionRecord,
+    TieDecision, TieMethod, TiePurpose, Transcript, Verdict,
 };

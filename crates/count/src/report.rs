@@ -15,7 +15,8 @@
 //!   adds a `Constraints:` header line, says on an exclusion's line when
 //!   the candidates were doomed or guarded candidates were passed over,
 //!   and lists each stage's new `guarded:` / `doomed:` verdicts with the
-//!   constraints that forced them.
+//!   constraints that forced them; the substitution method adds a
+//!   `Substitution:` line per swap before the final `Elected:` line.
 //! - **csv** (RFC 4180, header row): one row per stage × candidate with
 //!   columns `contest,stage,sub_stage,action,subject,transfer_value,candidate,
 //!   transfer,total,status,quota,non_transferable,loss_by_fraction`; `status`
@@ -225,6 +226,13 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
             };
             let _ = writeln!(out, "  {verdict}: {} (by {by})", d.candidate);
         }
+    }
+    for s in &c.substitutions {
+        let _ = writeln!(
+            out,
+            "Substitution: {} in for {} ({})",
+            s.incoming, s.out, s.constraint
+        );
     }
     let _ = writeln!(out, "Elected: {}", c.elected.join(", "));
 }

@@ -51,6 +51,11 @@ pub enum ConstraintMethod {
     /// be are doomed (never elected, excluded at the next opportunity).
     #[default]
     GuardDoom,
+    /// Post-hoc substitution (RULES.md §7b): count without constraints,
+    /// then while a constraint is unmet swap the latest-elected candidate
+    /// on the wrong side of it for the best-placed runner-up on the right
+    /// side (specs/constraints.md §5b). Simple, but not STV-consistent.
+    Substitution,
 }
 
 /// The arithmetic of a count.

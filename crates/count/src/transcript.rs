@@ -70,6 +70,10 @@ pub struct ContestCount {
     /// each as `gender=woman: at least 3`; empty when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<String>,
+    /// The substitution method: the swaps made after the (unconstrained)
+    /// stages, in order; `elected` is the result after them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub substitutions: Vec<SubstitutionRecord>,
     /// The stages, in order.
     pub stages: Vec<Stage>,
 }
@@ -140,6 +144,18 @@ pub struct ConstraintDecision {
     /// `gender=woman: at least 3`; empty when the number of places alone
     /// forces it.
     pub by: Vec<String>,
+}
+
+/// One swap of the substitution method.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubstitutionRecord {
+    /// The elected candidate who loses the seat.
+    pub out: String,
+    /// The runner-up who takes it.
+    #[serde(rename = "in")]
+    pub incoming: String,
+    /// The unmet constraint the swap serves, as `gender=woman: at least 3`.
+    pub constraint: String,
 }
 
 /// Why candidates were excluded, when not for having the fewest votes.

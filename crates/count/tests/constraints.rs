@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 
 use ballot::constraints::{Constraint, ConstraintError, read_attributes, read_constraints};
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election, Format, ReadOptions};
-use count::{Action, ContestCount, CountError, ExclusionReason, Rules, Verdict};
+use count::rules::ConstraintMethod;
+use count::{
+    Action, ContestCount, CountError, ExclusionReason, Rules, SubstitutionRecord, Verdict,
+};
 use proptest::prelude::*;
 use recount_testkit::{MOMENTUM_2022_REGIONS, Names, arb_election, attributes_csv, momentum_2022};
 
@@ -352,6 +355,13 @@ fn momentum_2022_unconstrained_stv_breaks_the_minimums_and_guard_doom_meets_them
             );
             check_verdicts_obeyed(h, &rules);
         }
+        // The substitution method meets them too, here.
+        let swapped = count::count(&constrained, &substitution(rules.clone())).unwrap();
+        for s in &swapped.contests {
+            let (_, women, bame) = table[s.contest.as_str()];
+            let (sw, sb) = tally(&constrained, s);
+            assert!(sw >= women && sb >= bame, "{} {}", rules.name, s.contest);
+        }
     }
 }
 
@@ -538,4 +548,97 @@ fn guard_doom_can_change_a_result_that_already_conforms() {
     assert_eq!(c.stages[0].constraints[0].verdict, Verdict::Doomed);
     assert_eq!(c.excluded, ["Al"]);
     assert_eq!(c.elected, ["Wyn"]);
+}
+
+// ---------------------------------------------------------------------------
+// The substitution method (spec §5b).
+
+fn substitution(rules: Rules) -> Rules {
+    Rules {
+        constraint_method: ConstraintMethod::Substitution,
+        ..rules
+    }
+}
+
+/// The hand-worked election above under substitution: the unconstrained
+/// count elects Bo then Al and excludes Di, Cy, Ed in that order. "At least
+/// one woman" is short, so the best-placed woman among the runners-up (Ed,
+/// Cy, Di: last excluded first) comes in, Cy, and the latest-elected man
+/// goes out, Al.
+#[test]
+fn substitution_swaps_the_latest_elected_man_for_the_best_placed_woman() {
+    let e = election(
+        2,
+        &[
+            ("Al", "man"),
+            ("Bo", "man"),
+            ("Cy", "woman"),
+            ("Di", "woman"),
+            ("Ed", "man"),
+        ],
+        &[
+            (25, &["Al"]),
+            (24, &["Bo"]),
+            (20, &["Ed", "Bo"]),
+            (16, &["Cy"]),
+            (15, &["Di"]),
+        ],
+    );
+    let plain = count::count(&e, &Rules::scottish_stv()).unwrap();
+    let e = constrain(&e, vec![Constraint::at_least("gender", "woman", 1)]);
+    let t = count::count(&e, &substitution(Rules::scottish_stv())).unwrap();
+    let c = &t.contests[0];
+    // The stages are the unconstrained count's, untouched.
+    assert_eq!(c.stages, plain.contests[0].stages);
+    assert_eq!(c.excluded, ["Di", "Cy", "Ed"]);
+    assert_eq!(c.elected, ["Bo", "Cy"]);
+    assert_eq!(
+        c.substitutions,
+        [SubstitutionRecord {
+            out: "Al".into(),
+            incoming: "Cy".into(),
+            constraint: "gender=woman: at least 1".into(),
+        }]
+    );
+    let json = serde_json::to_string(&c.substitutions).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"out":"Al","in":"Cy","constraint":"gender=woman: at least 1"}]"#
+    );
+    assert_eq!(c.rules.constraint_method, ConstraintMethod::Substitution);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Issue 5's property in full for substitution: when the unconstrained
+    /// result already conforms, the count is the unconstrained count with no
+    /// swaps; otherwise the swaps give a conformant result, or the method
+    /// reports that no swap serves an unmet constraint.
+    #[test]
+    fn substitution_keeps_a_conformant_result_and_otherwise_conforms((e, cs) in arb_constrained()) {
+        let Some(held) = feasible(&e, &cs) else { return Ok(()) };
+        for rules in presets() {
+            let free = count::count(&e, &rules).unwrap();
+            let f = &free.contests[0];
+            match count::count(&held, &substitution(rules.clone())) {
+                Ok(t) => {
+                    let h = &t.contests[0];
+                    prop_assert_eq!(&h.stages, &f.stages, "{}", rules.name);
+                    prop_assert!(conforms(&held, h, &cs), "{}", rules.name);
+                    prop_assert_eq!(h.elected.len(), f.elected.len());
+                    if conforms(&e, f, &cs) {
+                        prop_assert_eq!(&h.elected, &f.elected, "{}", rules.name);
+                        prop_assert!(h.substitutions.is_empty());
+                    } else {
+                        prop_assert!(!h.substitutions.is_empty());
+                    }
+                }
+                Err(CountError::Constraints(ConstraintError::NoSubstitution { .. })) => {
+                    prop_assert!(!conforms(&e, f, &cs), "{}", rules.name);
+                }
+                Err(other) => prop_assert!(false, "{}: {other}", rules.name),
+            }
+        }
+    }
 }

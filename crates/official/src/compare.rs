@@ -348,6 +348,7 @@ mod tests {
             elected: vec![NAMES[0].into()],
             excluded: vec![NAMES[2].into()],
             constraints: Vec::new(),
+            substitutions: Vec::new(),
             stages: vec![
                 stage(
                     1,
