@@ -60,8 +60,9 @@ pub struct CountArgs {
     #[arg(long, value_name = "CONSTRAINTS.csv")]
     constraints: Option<PathBuf>,
     /// How the constraints are met: guard-doom (Grey–Fitzgerald, the
-    /// default) or substitution (swap the lowest elected after an
-    /// unconstrained count); recorded in the transcript's rules.
+    /// default), reserved-places (a count per minimum, then an open count)
+    /// or substitution (swap the lowest elected after an unconstrained
+    /// count); recorded in the transcript's rules.
     #[arg(long, value_enum, value_name = "METHOD")]
     constraint_method: Option<MethodArg>,
 }
@@ -71,6 +72,8 @@ pub struct CountArgs {
 pub enum MethodArg {
     /// Grey–Fitzgerald guard/doom during the count.
     GuardDoom,
+    /// Reserved places filled by separate counts, then an open count.
+    ReservedPlaces,
     /// Substitution of the lowest elected after an unconstrained count.
     Substitution,
 }
@@ -99,6 +102,7 @@ fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
     if let Some(m) = args.constraint_method {
         rules.constraint_method = match m {
             MethodArg::GuardDoom => count::rules::ConstraintMethod::GuardDoom,
+            MethodArg::ReservedPlaces => count::rules::ConstraintMethod::ReservedPlaces,
             MethodArg::Substitution => count::rules::ConstraintMethod::Substitution,
         };
     }

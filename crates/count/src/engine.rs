@@ -20,7 +20,7 @@
 use std::fmt;
 
 use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
-use ballot::{Contest, Election};
+use ballot::{CandidateId, Contest, Election};
 use indexmap::IndexMap;
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -85,17 +85,13 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
     rules.validate().map_err(CountError::Rules)?;
     let mut contests = Vec::with_capacity(election.contests().len());
     for contest in election.contests() {
-        let record = match rules.arithmetic {
-            Arithmetic::Fixed { places } => {
-                let (arena, first) = Arena::new(contest);
-                Counter::<Fixed>::new(contest, &arena, rules, FixedCtx { places })?.run(first)?
-            }
-            Arithmetic::Rational => {
-                let (arena, first) = Arena::new(contest);
-                Counter::<Rational>::new(contest, &arena, rules, ())?.run(first)?
-            }
-        };
-        contests.push(record);
+        if rules.constraint_method == ConstraintMethod::ReservedPlaces
+            && !contest.constraints().is_empty()
+        {
+            contests.extend(reserved_places(contest, rules)?);
+            continue;
+        }
+        contests.push(count_contest(contest, rules)?);
     }
     Ok(Transcript {
         format: FORMAT.to_owned(),
@@ -103,6 +99,83 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
         title: election.title.clone(),
         contests,
     })
+}
+
+/// One contest, by the engine.
+fn count_contest(contest: &Contest, rules: &Rules) -> Result<ContestCount, CountError> {
+    Ok(match rules.arithmetic {
+        Arithmetic::Fixed { places } => {
+            let (arena, first) = Arena::new(contest);
+            Counter::<Fixed>::new(contest, &arena, rules, FixedCtx { places })?.run(first)?
+        }
+        Arithmetic::Rational => {
+            let (arena, first) = Arena::new(contest);
+            Counter::<Rational>::new(contest, &arena, rules, ())?.run(first)?
+        }
+    })
+}
+
+/// The reserved-places method (`specs/constraints.md` §5a): the counts of
+/// the contest's plan, each a contest count of the same ballots with every
+/// ineligible candidate withdrawn, for the plan's places, without
+/// constraints; after each, the constraints must still be possible.
+fn reserved_places(contest: &Contest, rules: &Rules) -> Result<Vec<ContestCount>, CountError> {
+    let broken = |e| CountError::Constraints(e);
+    let Some(cc) = constrained::checked(contest).map_err(broken)? else {
+        return Ok(vec![count_contest(contest, rules)?]);
+    };
+    let mut plan = cc.reserved_plan();
+    let mut elected: Vec<CandidateId> = Vec::new();
+    let mut records = Vec::new();
+    while let Some(rc) = plan.next_count(&elected).map_err(broken)? {
+        let withdrawn = contest.candidate_ids().filter(|c| !rc.eligible.contains(c));
+        let model = |e: ballot::Error| CountError::Rules(format!("contest {}: {e}", contest.id()));
+        let mut sub = Contest::new(
+            contest.id(),
+            contest.title(),
+            rc.places,
+            contest.candidates().to_vec(),
+            contest.ballots().clone(),
+        )
+        .and_then(|c| c.with_withdrawn(withdrawn))
+        .map_err(model)?
+        .with_import(contest.policy().clone(), contest.irregularities().clone());
+        if let Some(order) = contest.tie_order() {
+            sub = sub.with_tie_order(order.to_vec()).map_err(model)?;
+        }
+        let mut record = count_contest(&sub, rules)?;
+        for name in &record.elected {
+            if let Some(i) = record.candidates.iter().position(|n| n == name) {
+                elected.extend(CandidateId::new(i));
+            }
+        }
+        // Two places of one count can together break a maximum that the
+        // count's eligibility could not foresee.
+        let state: Vec<Standing> = contest
+            .candidate_ids()
+            .map(|c| {
+                if elected.contains(&c) {
+                    Standing::Elected
+                } else if contest.withdrawn().contains(&c) {
+                    Standing::Excluded
+                } else {
+                    Standing::Hopeful
+                }
+            })
+            .collect();
+        cc.check(&state).map_err(broken)?;
+        record.purpose = Some(match rc.constraint {
+            Some(id) => cc.constraint(id).to_string(),
+            None => "open".to_owned(),
+        });
+        record.constraints = contest
+            .constraints()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        records.push(record);
+    }
+    Ok(records)
 }
 
 /// One distinct ranking, held at one of its preferences: the span of
@@ -247,6 +320,8 @@ impl<'a, N: Number> Counter<'a, N> {
                 None,
                 constrained::checked(contest).map_err(CountError::Constraints)?,
             ),
+            // The engine counts each of the method's counts unconstrained.
+            ConstraintMethod::ReservedPlaces => (None, None),
         };
         Ok(Counter {
             contest,
@@ -477,6 +552,7 @@ impl<'a, N: Number> Counter<'a, N> {
                 .map(ToString::to_string)
                 .collect(),
             substitutions: self.substitutions,
+            purpose: None,
             stages: self.stages,
         }
     }

@@ -16,7 +16,9 @@
 //!   the candidates were doomed or guarded candidates were passed over,
 //!   and lists each stage's new `guarded:` / `doomed:` verdicts with the
 //!   constraints that forced them; the substitution method adds a
-//!   `Substitution:` line per swap before the final `Elected:` line.
+//!   `Substitution:` line per swap before the final `Elected:` line, and
+//!   each count of the reserved-places method a `Reserved-places count:`
+//!   header line with its purpose.
 //! - **csv** (RFC 4180, header row): one row per stage × candidate with
 //!   columns `contest,stage,sub_stage,action,subject,transfer_value,candidate,
 //!   transfer,total,status,quota,non_transferable,loss_by_fraction`; `status`
@@ -98,6 +100,9 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
     }
     if !c.constraints.is_empty() {
         let _ = writeln!(out, "Constraints: {}", c.constraints.join("; "));
+    }
+    if let Some(p) = &c.purpose {
+        let _ = writeln!(out, "Reserved-places count: {p}");
     }
     out.push('\n');
     // Build the table as rows of cells, then pad columns.

@@ -51,6 +51,12 @@ pub enum ConstraintMethod {
     /// be are doomed (never elected, excluded at the next opportunity).
     #[default]
     GuardDoom,
+    /// Reserved places filled by separate counts (RULES.md §7b, NUS "Fair
+    /// Representation"): for each minimum in order, a count among the
+    /// group's members only for the places it still lacks, then an open
+    /// count for the rest; the doomed are not eligible (specs/constraints.md
+    /// §5a). Each count is its own record in the transcript.
+    ReservedPlaces,
     /// Post-hoc substitution (RULES.md §7b): count without constraints,
     /// then while a constraint is unmet swap the latest-elected candidate
     /// on the wrong side of it for the best-placed runner-up on the right

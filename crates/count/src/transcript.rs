@@ -70,6 +70,11 @@ pub struct ContestCount {
     /// each as `gender=woman: at least 3`; empty when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<String>,
+    /// The reserved-places method: what this count of the contest fills,
+    /// the minimum as `gender=woman: at least 3` or `open`; the contest's
+    /// result is the union of its counts' `elected`, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
     /// The substitution method: the swaps made after the (unconstrained)
     /// stages, in order; `elected` is the result after them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -355,6 +355,23 @@ fn momentum_2022_unconstrained_stv_breaks_the_minimums_and_guard_doom_meets_them
             );
             check_verdicts_obeyed(h, &rules);
         }
+        // So do the reserved places: a count per minimum, then the open one.
+        let counts = count::count(&constrained, &reserved(rules.clone())).unwrap();
+        for (id, _, seats, women, bame) in MOMENTUM_2022_REGIONS {
+            let mine: Vec<&ContestCount> =
+                counts.contests.iter().filter(|c| c.contest == id).collect();
+            let filled: usize = mine.iter().map(|c| c.elected.len()).sum();
+            assert_eq!(filled, seats as usize, "{} {id}", rules.name);
+            let (w, b) = mine.iter().fold((0, 0), |(w, b), c| {
+                let (cw, cb) = tally(&constrained, c);
+                (w + cw, b + cb)
+            });
+            assert!(
+                w >= women && b >= bame,
+                "{} {id}: {w} women, {b} BAME",
+                rules.name
+            );
+        }
         // The substitution method meets them too, here.
         let swapped = count::count(&constrained, &substitution(rules.clone())).unwrap();
         for s in &swapped.contests {
@@ -637,6 +654,136 @@ proptest! {
                 Err(CountError::Constraints(ConstraintError::NoSubstitution { .. })) => {
                     prop_assert!(!conforms(&e, f, &cs), "{}", rules.name);
                 }
+                Err(other) => prop_assert!(false, "{}: {other}", rules.name),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The reserved-places method (spec §5a).
+
+fn reserved(rules: Rules) -> Rules {
+    Rules {
+        constraint_method: ConstraintMethod::ReservedPlaces,
+        ..rules
+    }
+}
+
+/// The hand-worked election above under reserved places, SSI rules: first
+/// a count among the women only (Cy 16, Di 15; the other 69 papers name no
+/// eligible candidate) for the one place "at least one woman" reserves,
+/// quota ⌊31/2⌋+1 = 16: Cy is elected at stage 1. Then an open count of
+/// the rest for the last place (Cy's 16 papers now invalid), quota
+/// ⌊84/2⌋+1 = 43: Di (15) and Ed (20) are excluded, Ed's papers take Bo to
+/// 44.
+#[test]
+fn reserved_places_counts_the_women_first_then_the_rest() {
+    let e = election(
+        2,
+        &[
+            ("Al", "man"),
+            ("Bo", "man"),
+            ("Cy", "woman"),
+            ("Di", "woman"),
+            ("Ed", "man"),
+        ],
+        &[
+            (25, &["Al"]),
+            (24, &["Bo"]),
+            (20, &["Ed", "Bo"]),
+            (16, &["Cy"]),
+            (15, &["Di"]),
+        ],
+    );
+    let e = constrain(&e, vec![Constraint::at_least("gender", "woman", 1)]);
+    let t = count::count(&e, &reserved(Rules::scottish_stv())).unwrap();
+    assert_eq!(t.contests.len(), 2);
+    let (women, open) = (&t.contests[0], &t.contests[1]);
+    assert_eq!(women.purpose.as_deref(), Some("gender=woman: at least 1"));
+    assert_eq!(women.seats, 1);
+    assert_eq!(women.invalid_papers, 69);
+    assert_eq!(women.quota, "16.00000");
+    assert_eq!(women.elected, ["Cy"]);
+    assert_eq!(women.stages.len(), 1);
+    assert_eq!(open.purpose.as_deref(), Some("open"));
+    assert_eq!(open.invalid_papers, 16);
+    assert_eq!(open.quota, "43.00000");
+    assert_eq!(open.excluded, ["Di", "Ed"]);
+    assert_eq!(open.elected, ["Bo"]);
+    assert_eq!(open.stages[2].totals["Bo"], "44.00000");
+    assert_eq!(open.constraints, ["gender=woman: at least 1"]);
+}
+
+/// Spec §5a's failure case: 3 seats, at least 2 women and at least 2 BAME,
+/// candidates WN, WN, WY, MY, MY. The women's count elects the two white
+/// women (most first preferences), and then no single place can bring BAME
+/// up to 2: the method reports it instead of a result.
+#[test]
+fn reserved_places_can_fail_where_guard_doom_succeeds() {
+    let cands = [
+        ("Ann", "woman", "no"),
+        ("Bea", "woman", "no"),
+        ("Cat", "woman", "yes"),
+        ("Dev", "man", "yes"),
+        ("Eli", "man", "yes"),
+    ];
+    let candidates = cands
+        .iter()
+        .enumerate()
+        .map(|(i, (n, g, b))| {
+            let mut c = Candidate::named(i + 1, *n);
+            c.attributes.insert("gender".into(), (*g).into());
+            c.attributes.insert("bame".into(), (*b).into());
+            c
+        })
+        .collect();
+    let mut b = BallotsBuilder::new(5);
+    for (i, papers) in [30u64, 28, 5, 20, 17].into_iter().enumerate() {
+        b.push(&[CandidateId::new(i).unwrap()], papers).unwrap();
+    }
+    let contest = Contest::new("c", "C", 3, candidates, b.build())
+        .unwrap()
+        .with_constraints(vec![
+            Constraint::at_least("gender", "woman", 2),
+            Constraint::at_least("bame", "yes", 2),
+        ])
+        .unwrap();
+    let e = Election::single(contest);
+    let err = count::count(&e, &reserved(Rules::scottish_stv())).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CountError::Constraints(ConstraintError::Infeasible { elected: 2, .. })
+        ),
+        "{err:?}"
+    );
+    // Guard/doom meets both: Cat (a BAME woman) is guarded.
+    let t = count::count(&e, &Rules::scottish_stv()).unwrap();
+    let mut got = t.contests[0].elected.clone();
+    got.sort();
+    assert!(got.contains(&"Cat".to_string()), "{got:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Reserved places: the union of the counts fills the places with a
+    /// conformant result, or the method reports that it cannot.
+    #[test]
+    fn reserved_places_results_conform_or_the_method_says_it_failed((e, cs) in arb_constrained()) {
+        let Some(held) = feasible(&e, &cs) else { return Ok(()) };
+        let contest = &held.contests()[0];
+        let standing = contest.candidates().len() - contest.withdrawn().len();
+        for rules in presets() {
+            match count::count(&held, &reserved(rules.clone())) {
+                Ok(t) => {
+                    let mut all = t.contests[0].clone();
+                    all.elected = t.contests.iter().flat_map(|c| c.elected.clone()).collect();
+                    prop_assert_eq!(all.elected.len(), standing.min(contest.seats() as usize));
+                    prop_assert!(conforms(&held, &all, &cs), "{}: {:?}", rules.name, all.elected);
+                }
+                Err(CountError::Constraints(ConstraintError::Infeasible { .. })) => {}
                 Err(other) => prop_assert!(false, "{}: {other}", rules.name),
             }
         }

@@ -349,6 +349,7 @@ mod tests {
             excluded: vec![NAMES[2].into()],
             constraints: Vec::new(),
             substitutions: Vec::new(),
+            purpose: None,
             stages: vec![
                 stage(
                     1,
