@@ -531,4 +531,25 @@ fn momentum_2022_demo_counts_with_its_constraints() {
     );
     // Scotland has no constraints, and its record says none.
     assert!(contests[6].get("constraints").is_none());
+
+    // Reserved places: a record per count, each with its purpose.
+    let out = recount()
+        .arg("count")
+        .arg(dir.join("election.json"))
+        .args(["--rules", "ers97", "--format", "json"])
+        .args(["--constraint-method", "reserved-places"])
+        .arg("--attributes")
+        .arg(dir.join("attributes.csv"))
+        .arg("--constraints")
+        .arg(dir.join("constraints.csv"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let t: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let first = &t["contests"][0];
+    assert_eq!(first["contest"], "london-eastern");
+    assert_eq!(first["purpose"], "gender=woman: at least 3");
+    assert_eq!(first["rules"]["constraint-method"], "reserved-places");
 }
