@@ -139,7 +139,7 @@ fn reserved_places(contest: &Contest, rules: &Rules) -> Result<Vec<ContestCount>
         )
         .and_then(|c| c.with_withdrawn(withdrawn))
         .map_err(model)?
-        .with_import(contest.policy().clone(), contest.irregularities().clone());
+        .with_import(*contest.policy(), *contest.irregularities());
         if let Some(order) = contest.tie_order() {
             sub = sub.with_tie_order(order.to_vec()).map_err(model)?;
         }
