@@ -551,5 +551,5 @@ fn momentum_2022_demo_counts_with_its_constraints() {
     let first = &t["contests"][0];
     assert_eq!(first["contest"], "london-eastern");
     assert_eq!(first["purpose"], "gender=woman: at least 3");
-    assert_eq!(first["rules"]["constraint-method"], "reserved-places");
+    assert_eq!(first["rules"]["constraint_method"], "reserved-places");
 }
