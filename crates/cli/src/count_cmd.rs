@@ -6,6 +6,11 @@
 //! module only reads the file, builds the `Rules` from the command line and
 //! writes the output atomically.
 //!
+//! `--attributes` and `--constraints` read the two CSV files of
+//! `specs/constraints.md` into the election before counting (their errors
+//! are `path:line:field: message`, exit 2), and `--constraint-method`
+//! chooses how the count meets them.
+//!
 //! `--format` names the *output* format, as `specs/transcript.md` documents
 //! (`recount count FILE --rules PRESET --format json`); the ballot file's
 //! format is `--input-format`, as for every command.

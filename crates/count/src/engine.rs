@@ -1065,6 +1065,12 @@ impl<'a, N: Number> Counter<'a, N> {
     /// the unguarded hopefuls (duty 5).
     fn choose_exclusion(&mut self) -> (Vec<usize>, ExclusionNote) {
         let mut low = self.excludable();
+        if low.is_empty() {
+            // Cannot happen: with more hopefuls than places, not all are in
+            // every completion. Were it to, the count goes on unguarded and
+            // the next recomputation stops it as broken.
+            low = self.hopefuls();
+        }
         low.sort_by(|&a, &b| self.votes[a].cmp(&self.votes[b]).then(a.cmp(&b)));
         let extra = self.total_pending_surplus();
         let mut set = None;
