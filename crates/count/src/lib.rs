@@ -4,7 +4,10 @@
 //! [`Rules`] value and returns the [`Transcript`]; [`report`] renders a
 //! transcript as a result sheet (text) or CSV. Rule variants are data
 //! ([`Rules::preset`]); arithmetic is exact (fixed-point decimals or
-//! rationals, never floating point; see [`numbers`]).
+//! rationals, never floating point; see [`numbers`]). A contest carrying
+//! representation constraints ([`ballot::Contest::constraints`]) is counted
+//! to meet them by the method in [`Rules::constraint_method`]
+//! (Grey–Fitzgerald guard/doom by default; `specs/constraints.md`).
 //!
 //! ```
 //! use ballot::{Format, ReadOptions};
