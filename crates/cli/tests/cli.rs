@@ -435,9 +435,9 @@ fn count_text_sheet_and_rules_listing() {
     }
 }
 
-
 /// A 3-seat ward of four candidates for the constraint files below.
-const WARD: &str = "4 3\n5 1 2 0\n4 2 0\n3 3 0\n2 4 0\n0\n\"Ann\"\n\"Bea\"\n\"Cal\"\n\"Dev\"\n\"Ward\"\n";
+const WARD: &str =
+    "4 3\n5 1 2 0\n4 2 0\n3 3 0\n2 4 0\n0\n\"Ann\"\n\"Bea\"\n\"Cal\"\n\"Dev\"\n\"Ward\"\n";
 const WARD_ATTRS: &str = "name,gender,bame\nAnn,woman,no\nBea,woman,no\nCal,man,yes\nDev,man,yes\n";
 
 #[test]
