@@ -211,6 +211,9 @@ enum Merge {
     Inline(Box<Merger>),
     Worker {
         chunks: std::sync::mpsc::SyncSender<Chunk>,
+        /// Emptied chunks coming back for reuse, so that their pages are
+        /// not mapped and zeroed afresh for every 32K rankings.
+        spares: std::sync::mpsc::Receiver<Chunk>,
         merger: std::thread::JoinHandle<Merger>,
     },
 }
@@ -226,6 +229,13 @@ struct Chunk {
 
 impl Chunk {
     const RANKINGS: usize = 1 << 15;
+
+    fn clear(&mut self) {
+        self.prefs.clear();
+        self.ends.clear();
+        self.counts.clear();
+        self.hashes.clear();
+    }
 
     fn ranking(&self, k: usize) -> &[CandidateId] {
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
@@ -408,12 +418,18 @@ impl BallotsBuilder {
                 };
                 let (chunks, rx) = std::sync::mpsc::sync_channel::<Chunk>(4);
                 let (hand_over, take) = std::sync::mpsc::sync_channel::<Box<Merger>>(1);
+                let (give_back, spares) = std::sync::mpsc::sync_channel::<Chunk>(4);
                 let spawned = std::thread::Builder::new()
                     .name("recount-ballots".into())
                     .spawn(move || {
                         let mut merger = take.recv().map(|m| *m).unwrap_or_else(|_| Merger::new(0));
-                        for chunk in rx {
+                        for mut chunk in rx {
                             merger.absorb(&chunk);
+                            chunk.clear();
+                            // Never wait to give a chunk back: the reader may be
+                            // waiting to send, and a full return channel just
+                            // means this one is not needed.
+                            let _ = give_back.try_send(chunk);
                         }
                         merger
                     });
@@ -422,6 +438,7 @@ impl BallotsBuilder {
                         Ok(()) => {
                             self.merge = Merge::Worker {
                                 chunks,
+                                spares,
                                 merger: handle,
                             };
                             self.send(chunk);
@@ -441,10 +458,13 @@ impl BallotsBuilder {
     }
 
     fn send(&mut self, chunk: Chunk) {
-        if let Merge::Worker { chunks, .. } = &self.merge {
+        if let Merge::Worker { chunks, spares, .. } = &self.merge {
             // The worker only stops when the sender is dropped, so a send
             // fails only if it panicked; `build` reports that.
             let _ = chunks.send(chunk);
+            if let Ok(spare) = spares.try_recv() {
+                self.chunk = spare;
+            }
         }
     }
 
@@ -492,7 +512,7 @@ impl BallotsBuilder {
         let chunk = std::mem::take(&mut self.chunk);
         let mut merger = match self.merge {
             Merge::Inline(merger) => *merger,
-            Merge::Worker { chunks, merger } => {
+            Merge::Worker { chunks, merger, .. } => {
                 drop(chunks);
                 match merger.join() {
                     Ok(m) => m,
