@@ -103,6 +103,9 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
 
 /// One contest, by the engine.
 fn count_contest(contest: &Contest, rules: &Rules) -> Result<ContestCount, CountError> {
+    if let Some(it) = &rules.iterative {
+        return crate::meek::count_contest(contest, rules, it);
+    }
     Ok(match rules.arithmetic {
         Arithmetic::Fixed { places } => {
             let (arena, first) = Arena::new(contest);

@@ -30,6 +30,7 @@
 
 mod constrained;
 pub mod engine;
+pub mod meek;
 pub mod numbers;
 pub mod report;
 pub mod rules;

@@ -39,6 +39,10 @@ pub struct Rules {
     /// the same under every method.
     #[serde(default)]
     pub constraint_method: ConstraintMethod,
+    /// For an iterative method (Meek, Warren): its options; `None` for the
+    /// Gregory methods, whose surplus and exclusion fields then apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterative: Option<crate::meek::Iterative>,
 }
 
 /// The method that meets representation constraints (`specs/constraints.md`).
@@ -508,6 +512,7 @@ impl Rules {
                 seed: None,
             },
             constraint_method: ConstraintMethod::GuardDoom,
+            iterative: None,
         }
     }
 
@@ -562,6 +567,7 @@ impl Rules {
                 ..Rules::base().ties
             },
             constraint_method: ConstraintMethod::GuardDoom,
+            iterative: None,
         }
     }
 
@@ -666,7 +672,7 @@ impl Rules {
             "uig" => Rules::uig(),
             "egm" => Rules::egm(),
             "irv" => Rules::irv(),
-            _ => return None,
+            _ => return crate::meek::preset(name),
         })
     }
 
@@ -674,6 +680,7 @@ impl Rules {
     pub fn presets() -> Vec<(&'static str, &'static str, &'static str)> {
         PRESETS
             .iter()
+            .chain(&crate::meek::PRESETS)
             .map(|p| (p.name, p.description, p.spec))
             .collect()
     }
@@ -764,7 +771,7 @@ mod tests {
             let back: Rules = serde_json::from_str(&json).unwrap();
             assert_eq!(back, rules);
         }
-        assert!(Rules::preset("meek").is_none());
+        assert!(Rules::preset("no-such-rules").is_none());
     }
 
     #[test]

@@ -1,0 +1,1188 @@
+//! The iterative methods: Meek (Hill–Wichmann–Woodall 1987, Hill 2006, the
+//! PR Foundation reference rule, New Zealand Local Electoral Regulations 2001
+//! Sch. 1A) and Warren, counted from keep values instead of parcels.
+//!
+//! Owns the [`Iterative`] options a [`Rules`] carries when it names an
+//! iterative method, the four presets (`meek`, `nz-meek`, `warren`,
+//! `meek-exact`), and the count itself. The quota's divisor, rounding and
+//! increment, the election criterion, the arithmetic and the tie chain are
+//! read from the [`Rules`] fields every method shares; what only iterative
+//! methods have is in [`Iterative`].
+//!
+//! Each round (PRF B.2) distributes **every** paper again from scratch
+//! with the candidates' current keep values. Papers are never visited one
+//! by one: the distinct rankings (withdrawn candidates removed) are laid out
+//! as a tree of prefixes in depth-first order, each node holding the number
+//! of papers whose ranking passes through it. All those papers carry the
+//! same weight there, so a node is visited once per iteration whatever its
+//! paper count, and a subtree is not entered once the weight is spent — a
+//! hopeful candidate (keep value 1) takes all of it. Most papers therefore
+//! cost nothing after their first hopeful preference.
+//!
+//! A stage of the transcript is one round: the votes and keep values of its
+//! last iteration, the number of iterations, and the candidates elected
+//! or defeated at its end (the defeated still show the votes they had; they
+//! hold none from the next stage on). Stage 1 is the first preferences.
+//!
+//! Rounding residue: where the rule rounds a keep value and takes the rest
+//! as `w − keep` (PRF B.2.a), nothing is lost and `loss_by_fraction` is 0;
+//! where it rounds the rest separately (Sch. 1A cl.10 read literally) the
+//! difference `w − keep − rest` (negative when both round up) is summed as
+//! the loss. In exact arithmetic, the transcript's truncated decimals of a
+//! stage are made to add up by showing their truncation residue as the loss
+//! (`specs/rules/meek.md`).
+
+use ballot::{CandidateId, Contest};
+use indexmap::IndexMap;
+use rand_chacha::ChaCha20Rng;
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::CountError;
+use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
+use crate::rules::{
+    Arithmetic, Criterion, ElectionTest, Multiway, OrderPicks, Quota, QuotaDivisor, QuotaIncrement,
+    QuotaRecompute, QuotaVotes, Rules, TieBreak, Ties, UnseparatedTie, seed_bytes,
+};
+use crate::transcript::{Action, ContestCount, Stage, TieDecision, TieMethod, TiePurpose};
+
+/// What an iterative method does that a Gregory method does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Iterative {
+    /// How a paper pays an elected candidate.
+    pub method: IterativeMethod,
+    /// Rounding of the part of a paper's weight a candidate keeps (PRF
+    /// B.2.a, Sch. 1A cl.10: "rounded up" to 9 places).
+    pub keep_rounding: Rounding,
+    /// How the weight passed on is found.
+    pub remainder: Remainder,
+    /// The keep-value update (PRF B.2.f, Sch. 1A cl.17).
+    pub keep_value_update: KeepValueUpdate,
+    /// Which votes the quota divides at every iteration.
+    pub quota_votes: IterativeQuotaVotes,
+    /// When an iteration is finished.
+    pub convergence: Convergence,
+    /// How candidates are defeated.
+    pub defeat: Defeat,
+}
+
+/// How a paper pays an elected candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IterativeMethod {
+    /// Meek: a proportion, `keep = w × kf`.
+    Meek,
+    /// Warren: a price, `keep = min(kf, w)` (Hill & Warren, Voting Matters 20).
+    Warren,
+}
+
+/// The weight a paper passes on after paying a candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rest", rename_all = "kebab-case")]
+pub enum Remainder {
+    /// `w − keep`: PRF B.2.a "reduce w by the same amount"; Hill 2006 and
+    /// the NZ STV Calculator. Nothing is lost.
+    Subtract,
+    /// `w × (1 − kf)` rounded on its own (Sch. 1A cl.10 read literally: both
+    /// products "rounded up"); the difference from `w − keep` is the loss.
+    Complement {
+        /// How the complement is rounded.
+        rounding: Rounding,
+    },
+}
+
+/// `kf ← kf × quota ÷ votes`, rounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct KeepValueUpdate {
+    /// The rounding.
+    pub rounding: Rounding,
+    /// `Stepwise`: `round(round(kf × q) ÷ v)` (PRF B.2.f, Sch. 1A cl.17);
+    /// `Single`: `round(kf × q ÷ v)`.
+    pub stepwise: bool,
+}
+
+/// Which votes the quota divides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IterativeQuotaVotes {
+    /// The sum of the candidates' votes (PRF B.2.b).
+    CandidateVotes,
+    /// The valid votes less the non-transferable votes, `v − vnt` (Sch. 1A
+    /// cl.5); differs from the sum of the candidates' votes by the loss.
+    ValidLessNonTransferable,
+}
+
+/// When an iteration ends without an election.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Convergence {
+    /// ω = 10^−`omega_places` (PRF A: 0.000001, so 6).
+    pub omega_places: u32,
+    /// Finished when the total surplus is below ω (PRF B.2.e "less than
+    /// omega") or at most ω (Droop's parametric `meek`).
+    pub at_most: bool,
+    /// Also finished when (after the first iteration) the total surplus is
+    /// not less than the previous iteration's (PRF B.2.e "stable state").
+    pub stable_state: bool,
+}
+
+/// Defeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Defeat {
+    /// Candidates whose vote is at most the lowest plus the total surplus
+    /// are tied with the lowest (PRF B.3); otherwise only equal votes tie.
+    pub ties_within_surplus: bool,
+    /// Several candidates at once.
+    pub batch: DefeatBatch,
+}
+
+/// Defeat of several candidates at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DefeatBatch {
+    /// One a round (PRF B.3, Sch. 1A).
+    None,
+    /// At every iteration, the largest group of lowest candidates (not
+    /// splitting candidates within the surplus of each other) whose votes
+    /// plus the total surplus are less than the next candidate's, leaving
+    /// enough for the places (Droop `defeat_batch=safe`).
+    SureLosers,
+    /// When an iteration has converged, every hopeful candidate with no
+    /// votes at once (the NZ STV Calculator, per OpenSTV's notes).
+    ZeroVotes,
+}
+
+/// The iterative presets, in the order `recount rules` lists them.
+pub const PRESETS: [crate::rules::Preset; 4] = [
+    crate::rules::Preset {
+        name: "meek",
+        description: "PR Foundation reference Meek (Hill 2006): 9 dp, keep values rounded up, omega 0.000001",
+        spec: "specs/rules/meek.md",
+    },
+    crate::rules::Preset {
+        name: "nz-meek",
+        description: "New Zealand Meek, Local Electoral Regulations 2001 Sch. 1A (9 dp, text's rounding, AAFD ties)",
+        spec: "specs/rules/nz-meek.md",
+    },
+    crate::rules::Preset {
+        name: "warren",
+        description: "Warren STV: Meek with keep = min(kf, w), a price; PRF Meek's arithmetic otherwise",
+        spec: "specs/rules/warren.md",
+    },
+    crate::rules::Preset {
+        name: "meek-exact",
+        description: "Meek in exact rationals, exact Droop quota (elected on exceeding), omega 10^-10",
+        spec: "specs/rules/meek-exact.md",
+    },
+];
+
+/// The iterative preset of this name.
+pub fn preset(name: &str) -> Option<Rules> {
+    Some(match name {
+        "meek" => meek(),
+        "nz-meek" => nz_meek(),
+        "warren" => warren(),
+        "meek-exact" => meek_exact(),
+        _ => return None,
+    })
+}
+
+/// The PR Foundation reference Meek rule (Hill 2006), as Droop's `meek-prf`.
+pub fn meek() -> Rules {
+    Rules {
+        name: "meek".into(),
+        arithmetic: Arithmetic::Fixed { places: 9 },
+        display_places: 9,
+        // B.2.b: q = T(Σ votes ÷ (seats + 1), 9) + 0.000000001, every iteration.
+        quota: Quota {
+            divisor: QuotaDivisor::SeatsPlusOne,
+            votes: QuotaVotes::Active,
+            rounding: Rounding::truncate(9),
+            increment: QuotaIncrement::Unit { places: 9 },
+            recompute: QuotaRecompute::EveryStage,
+        },
+        // B.2.c: v ≥ q.
+        election: ElectionTest {
+            criterion: Criterion::AtLeast,
+            active_vote_threshold: None,
+            unseparated_at_last_place: UnseparatedTie::Chain,
+        },
+        // T: the earliest in a predetermined random order.
+        ties: Ties {
+            chain: vec![TieBreak::Order],
+            multiway: Multiway::Narrow,
+            order: None,
+            order_picks: OrderPicks::EarliestChosen,
+            seed: None,
+        },
+        iterative: Some(Iterative {
+            method: IterativeMethod::Meek,
+            keep_rounding: Rounding::up(9),
+            remainder: Remainder::Subtract,
+            keep_value_update: KeepValueUpdate {
+                rounding: Rounding::up(9),
+                stepwise: true,
+            },
+            quota_votes: IterativeQuotaVotes::CandidateVotes,
+            convergence: Convergence {
+                omega_places: 6,
+                at_most: false,
+                stable_state: true,
+            },
+            defeat: Defeat {
+                ties_within_surplus: true,
+                batch: DefeatBatch::None,
+            },
+        }),
+        ..Rules::base()
+    }
+}
+
+/// New Zealand Meek: Local Electoral Regulations 2001 Sch. 1A as written
+/// (see `specs/rules/nz-meek.md` for each reading).
+pub fn nz_meek() -> Rules {
+    let prf = meek();
+    let Some(it) = prf.iterative else {
+        unreachable!("meek() is iterative")
+    };
+    Rules {
+        name: "nz-meek".into(),
+        // cl.19, 34: ahead at first difference (forward), then lot (the
+        // ChaCha stream standing in for the cl.40–48 generator).
+        ties: Ties {
+            chain: vec![TieBreak::Forward, TieBreak::Lot],
+            multiway: Multiway::Narrow,
+            order: None,
+            order_picks: OrderPicks::StrongestFirst,
+            seed: None,
+        },
+        iterative: Some(Iterative {
+            // cl.10: both the kept and the passed-on products rounded up.
+            remainder: Remainder::Complement {
+                rounding: Rounding::up(9),
+            },
+            // cl.5: (v − vnt) ÷ (n + 1) + 10^-9, truncated to 9 places.
+            quota_votes: IterativeQuotaVotes::ValidLessNonTransferable,
+            // cl.13: total surplus below 0.0001 (the figure OpenSTV cites for cl.13).
+            convergence: Convergence {
+                omega_places: 4,
+                at_most: false,
+                stable_state: true,
+            },
+            // One exclusion at a time; only equal votes tie.
+            defeat: Defeat {
+                ties_within_surplus: false,
+                batch: DefeatBatch::None,
+            },
+            ..it
+        }),
+        ..prf
+    }
+}
+
+/// Warren STV with the PRF Meek rule's arithmetic.
+pub fn warren() -> Rules {
+    let prf = meek();
+    let Some(it) = prf.iterative else {
+        unreachable!("meek() is iterative")
+    };
+    Rules {
+        name: "warren".into(),
+        iterative: Some(Iterative {
+            method: IterativeMethod::Warren,
+            ..it
+        }),
+        ..prf
+    }
+}
+
+/// Meek in exact rationals: quota exactly Σ votes ÷ (seats + 1), elected on
+/// exceeding it, ω = 10^-10 (Droop's rational default).
+pub fn meek_exact() -> Rules {
+    let prf = meek();
+    let Some(it) = prf.iterative else {
+        unreachable!("meek() is iterative")
+    };
+    Rules {
+        name: "meek-exact".into(),
+        arithmetic: Arithmetic::Rational,
+        display_places: 9,
+        quota: Quota {
+            rounding: Rounding::Exact,
+            increment: QuotaIncrement::Nothing,
+            ..prf.quota
+        },
+        election: ElectionTest {
+            criterion: Criterion::Exceeds,
+            ..prf.election
+        },
+        iterative: Some(Iterative {
+            keep_rounding: Rounding::Exact,
+            keep_value_update: KeepValueUpdate {
+                rounding: Rounding::Exact,
+                stepwise: false,
+            },
+            convergence: Convergence {
+                omega_places: 10,
+                ..it.convergence
+            },
+            ..it
+        }),
+        ..prf
+    }
+}
+
+/// Iterations allowed in one round before it is treated as stable (a
+/// guard: with the stable-state test a round ends long before).
+const MAX_ITERATIONS: u32 = 100_000;
+
+/// Counts one contest under an iterative rule.
+pub(crate) fn count_contest(
+    contest: &Contest,
+    rules: &Rules,
+    it: &Iterative,
+) -> Result<ContestCount, CountError> {
+    match rules.arithmetic {
+        Arithmetic::Fixed { places } => {
+            Meek::<Fixed>::new(contest, rules, it, FixedCtx { places })?.run()
+        }
+        Arithmetic::Rational => {
+            Meek::<crate::numbers::Rational>::new(contest, rules, it, ())?.run()
+        }
+    }
+}
+
+/// The per-paper arithmetic of a distribution, with a fast path for fixed
+/// point (products of weights ≤ 1 fit machine words).
+pub(crate) trait Weigh: Number {
+    /// `w × kf`, rounded.
+    fn times(w: &Self, kf: &Self, r: Rounding, ctx: &Self::Ctx) -> Self;
+    /// Whether the value is above zero.
+    fn positive(&self) -> bool;
+}
+
+impl Weigh for Fixed {
+    fn times(w: &Fixed, kf: &Fixed, r: Rounding, ctx: &FixedCtx) -> Fixed {
+        let (places, mode) = match r {
+            Rounding::Exact => (ctx.places, RoundMode::Truncate),
+            Rounding::Places { places, mode } => (places, mode),
+        };
+        // Both factors lie in [0, 1], so the product of their units is at
+        // most 10^(2 × places): a u64 up to 9 places.
+        if places == ctx.places && ctx.places <= 9 && w.0 >= 0 && kf.0 >= 0 {
+            let scale = 10u64.pow(ctx.places);
+            if let (Ok(a), Ok(b)) = (u64::try_from(w.0), u64::try_from(kf.0))
+                && a <= scale
+                && b <= scale
+            {
+                let p = a * b;
+                let (q, rem) = (p / scale, p % scale);
+                let q = match mode {
+                    RoundMode::Truncate => q,
+                    RoundMode::Up => q + u64::from(rem > 0),
+                    RoundMode::HalfUp => q + u64::from(2 * rem >= scale),
+                };
+                return Fixed(i128::from(q));
+            }
+        }
+        Fixed::mul(w, kf, r, ctx)
+    }
+
+    fn positive(&self) -> bool {
+        self.0 > 0
+    }
+}
+
+impl Weigh for crate::numbers::Rational {
+    fn times(w: &Self, kf: &Self, r: Rounding, ctx: &()) -> Self {
+        Self::mul(w, kf, r, ctx)
+    }
+
+    fn positive(&self) -> bool {
+        !self.is_zero() && !self.is_negative()
+    }
+}
+
+/// One node of the prefix tree: a candidate at some depth, the papers whose
+/// ranking passes through here, those whose ranking ends here, and the
+/// index just past its subtree.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    candidate: u16,
+    papers: u64,
+    ending: u64,
+    skip: u32,
+}
+
+/// The distinct rankings (standing candidates only) as a prefix tree in
+/// depth-first order; the roots are the first preferences.
+struct Tree {
+    nodes: Vec<Node>,
+    valid: u64,
+    invalid: u64,
+}
+
+impl Tree {
+    fn new(contest: &Contest) -> Tree {
+        let n = contest.candidates().len();
+        let mut standing = vec![true; n];
+        for w in contest.withdrawn() {
+            standing[w.index()] = false;
+        }
+        let mut rankings: Vec<(Vec<u16>, u64)> = Vec::with_capacity(contest.ballots().len());
+        let mut invalid = contest.ballots().blank().0;
+        let mut valid = 0;
+        for b in contest.ballots().iter() {
+            let r: Vec<u16> = b
+                .ranking
+                .iter()
+                .filter(|c| standing[c.index()])
+                .map(|c| c.index() as u16)
+                .collect();
+            if r.is_empty() {
+                invalid += b.count.0;
+            } else {
+                valid += b.count.0;
+                rankings.push((r, b.count.0));
+            }
+        }
+        rankings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut nodes: Vec<Node> = Vec::new();
+        // The open path: node indices of the previous ranking's prefix.
+        let mut path: Vec<usize> = Vec::new();
+        let mut prev: &[u16] = &[];
+        for (r, papers) in &rankings {
+            let common = r.iter().zip(prev).take_while(|(a, b)| a == b).count();
+            for &open in &path[common..] {
+                nodes[open].skip = nodes.len() as u32;
+            }
+            path.truncate(common);
+            for &i in &path {
+                nodes[i].papers += papers;
+            }
+            for &c in &r[common..] {
+                path.push(nodes.len());
+                nodes.push(Node {
+                    candidate: c,
+                    papers: *papers,
+                    ending: 0,
+                    skip: 0,
+                });
+            }
+            if let Some(&last) = path.last() {
+                nodes[last].ending += papers;
+            }
+            prev = r;
+        }
+        for &open in &path {
+            nodes[open].skip = nodes.len() as u32;
+        }
+        Tree {
+            nodes,
+            valid,
+            invalid,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Hopeful,
+    Elected,
+    Defeated,
+    Withdrawn,
+}
+
+/// Why an iteration ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Ended {
+    Elected,
+    Converged,
+    Batch(Vec<usize>),
+}
+
+struct Meek<'a, N: Weigh> {
+    contest: &'a Contest,
+    rules: Rules,
+    it: Iterative,
+    ctx: N::Ctx,
+    tree: Tree,
+    names: Vec<String>,
+    seats: usize,
+    status: Vec<Status>,
+    kf: Vec<N>,
+    votes: Vec<N>,
+    exhausted: N,
+    loss: N,
+    quota: N,
+    surplus: N,
+    one: N,
+    omega: N,
+    elected: Vec<usize>,
+    defeated: Vec<usize>,
+    stages: Vec<Stage>,
+    prev_totals: Vec<N>,
+    /// Votes at the end of each stage, for tie-breaks.
+    history: Vec<Vec<N>>,
+    ties: Vec<TieDecision>,
+    order: Vec<usize>,
+    lot: Option<ChaCha20Rng>,
+    draws: u64,
+}
+
+impl<'a, N: Weigh> Meek<'a, N> {
+    fn new(
+        contest: &'a Contest,
+        rules: &Rules,
+        it: &Iterative,
+        ctx: N::Ctx,
+    ) -> Result<Self, CountError> {
+        let n = contest.candidates().len();
+        let names = unique_names(contest);
+        let order = tie_order(contest, rules, &names)?;
+        let mut status = vec![Status::Hopeful; n];
+        for w in contest.withdrawn() {
+            status[w.index()] = Status::Withdrawn;
+        }
+        let one = N::from_count(1, &ctx);
+        let kf = status
+            .iter()
+            .map(|s| {
+                if *s == Status::Hopeful {
+                    one.clone()
+                } else {
+                    N::zero()
+                }
+            })
+            .collect();
+        let omega = N::unit(it.convergence.omega_places, &ctx);
+        Ok(Meek {
+            contest,
+            rules: rules.clone(),
+            it: *it,
+            tree: Tree::new(contest),
+            names,
+            seats: contest.seats() as usize,
+            status,
+            kf,
+            votes: vec![N::zero(); n],
+            exhausted: N::zero(),
+            loss: N::zero(),
+            quota: N::zero(),
+            surplus: N::zero(),
+            one,
+            omega,
+            elected: Vec::new(),
+            defeated: Vec::new(),
+            stages: Vec::new(),
+            prev_totals: vec![N::zero(); n],
+            history: Vec::new(),
+            ties: Vec::new(),
+            order,
+            lot: None,
+            draws: 0,
+            ctx,
+        })
+    }
+
+    fn hopefuls(&self) -> Vec<usize> {
+        (0..self.names.len())
+            .filter(|&c| self.status[c] == Status::Hopeful)
+            .collect()
+    }
+
+    fn vacancies(&self) -> usize {
+        self.seats.saturating_sub(self.elected.len())
+    }
+
+    fn run(mut self) -> Result<ContestCount, CountError> {
+        // Round 0 (reported only): the first preferences, every kf 1.
+        self.distribute();
+        self.quota = self.compute_quota();
+        self.push_stage(Action::FirstPreferences, 0, Vec::new(), Vec::new());
+        // B.1: while hopeful > seats left > 0.
+        while self.vacancies() > 0 && self.hopefuls().len() > self.vacancies() {
+            let (ended, iterations, elected) = self.iterate();
+            match ended {
+                Ended::Elected => {
+                    self.push_stage(Action::Round, iterations, elected, Vec::new());
+                }
+                Ended::Batch(set) => {
+                    for &c in &set {
+                        self.defeat(c);
+                    }
+                    self.push_stage(Action::Round, iterations, elected, set);
+                }
+                Ended::Converged => {
+                    let set = self.choose_defeat();
+                    for &c in &set {
+                        self.defeat(c);
+                    }
+                    self.push_stage(Action::Round, iterations, elected, set);
+                }
+            }
+        }
+        // C: elect the remaining hopeful if places remain, else defeat them.
+        let rest = self.hopefuls();
+        if !rest.is_empty() {
+            let mut rest = rest;
+            rest.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
+            let (mut won, mut lost) = (Vec::new(), Vec::new());
+            for c in rest {
+                if self.elected.len() < self.seats {
+                    self.status[c] = Status::Elected;
+                    self.elected.push(c);
+                    won.push(c);
+                } else {
+                    self.defeat(c);
+                    lost.push(c);
+                }
+            }
+            self.push_stage(Action::ElectRemaining, 0, won, lost);
+        }
+        Ok(self.finish())
+    }
+
+    fn defeat(&mut self, c: usize) {
+        self.status[c] = Status::Defeated;
+        self.kf[c] = N::zero();
+        self.defeated.push(c);
+    }
+
+    /// B.2: iterations until an election, convergence or a batch of sure
+    /// losers; returns why, how many, and who was elected (in order).
+    fn iterate(&mut self) -> (Ended, u32, Vec<usize>) {
+        let mut last: Option<N> = None;
+        let mut iterations = 0;
+        loop {
+            self.distribute();
+            iterations += 1;
+            self.quota = self.compute_quota();
+            let elected = self.elect_qualified();
+            self.surplus = self.total_surplus();
+            if !elected.is_empty() {
+                return (Ended::Elected, iterations, elected);
+            }
+            let conv = self.it.convergence;
+            let small = if conv.at_most {
+                self.surplus <= self.omega
+            } else {
+                self.surplus < self.omega
+            };
+            let stable = conv.stable_state && last.as_ref().is_some_and(|l| self.surplus >= *l);
+            if small || stable || iterations >= MAX_ITERATIONS {
+                return (Ended::Converged, iterations, Vec::new());
+            }
+            if self.it.defeat.batch == DefeatBatch::SureLosers
+                && let Some(set) = self.sure_losers()
+            {
+                return (Ended::Batch(set), iterations, Vec::new());
+            }
+            last = Some(self.surplus.clone());
+            self.update_keep_values();
+        }
+    }
+
+    /// B.2.a: every paper from weight 1 through the tree.
+    fn distribute(&mut self) {
+        for v in &mut self.votes {
+            *v = N::zero();
+        }
+        let mut exhausted = N::zero();
+        let mut loss = N::zero();
+        let one = self.one.clone();
+        let len = self.tree.nodes.len();
+        self.visit(0, len, &one, &mut exhausted, &mut loss);
+        self.exhausted = exhausted;
+        self.loss = loss;
+    }
+
+    fn visit(&mut self, start: usize, end: usize, w: &N, exhausted: &mut N, loss: &mut N) {
+        let mut i = start;
+        while i < end {
+            let node = self.tree.nodes[i];
+            let c = usize::from(node.candidate);
+            let next = node.skip as usize;
+            let kf = &self.kf[c];
+            let rest = if !kf.positive() {
+                w.clone()
+            } else if *kf == self.one && self.it.method == IterativeMethod::Meek {
+                // A hopeful candidate keeps the whole weight: the subtree is spent.
+                self.votes[c] = self.votes[c].add(&w.mul_count(node.papers));
+                i = next;
+                continue;
+            } else {
+                let keep = match self.it.method {
+                    IterativeMethod::Meek => N::times(w, kf, self.it.keep_rounding, &self.ctx),
+                    IterativeMethod::Warren => {
+                        if kf < w {
+                            kf.clone()
+                        } else {
+                            w.clone()
+                        }
+                    }
+                };
+                self.votes[c] = self.votes[c].add(&keep.mul_count(node.papers));
+                let rest = match self.it.remainder {
+                    Remainder::Subtract => w.sub(&keep),
+                    Remainder::Complement { rounding } => match self.it.method {
+                        IterativeMethod::Meek => {
+                            let r = N::times(w, &self.one.sub(kf), rounding, &self.ctx);
+                            *loss = loss.add(&w.sub(&keep).sub(&r).mul_count(node.papers));
+                            r
+                        }
+                        IterativeMethod::Warren => w.sub(&keep),
+                    },
+                };
+                if !rest.positive() {
+                    i = next;
+                    continue;
+                }
+                rest
+            };
+            if node.ending > 0 {
+                *exhausted = exhausted.add(&rest.mul_count(node.ending));
+            }
+            if next > i + 1 {
+                self.visit(i + 1, next, &rest, exhausted, loss);
+            }
+            i = next;
+        }
+    }
+
+    fn compute_quota(&self) -> N {
+        let q = &self.rules.quota;
+        let mut total = N::zero();
+        for v in &self.votes {
+            total = total.add(v);
+        }
+        let base = match self.it.quota_votes {
+            IterativeQuotaVotes::CandidateVotes => total,
+            IterativeQuotaVotes::ValidLessNonTransferable => {
+                N::from_count(self.tree.valid, &self.ctx).sub(&self.exhausted)
+            }
+        };
+        let divisor = match q.divisor {
+            QuotaDivisor::SeatsPlusOne => self.seats as u64 + 1,
+            QuotaDivisor::Seats => (self.seats as u64).max(1),
+        };
+        let quotient = N::div_count(&base, divisor, q.rounding, &self.ctx);
+        match q.increment {
+            QuotaIncrement::Nothing => quotient,
+            QuotaIncrement::One => quotient.add(&N::from_count(1, &self.ctx)),
+            QuotaIncrement::Unit { places } => quotient.add(&N::unit(places, &self.ctx)),
+        }
+    }
+
+    fn meets(&self, v: &N) -> bool {
+        match self.rules.election.criterion {
+            Criterion::AtLeast => *v >= self.quota,
+            Criterion::Exceeds => *v > self.quota,
+        }
+    }
+
+    /// B.2.c: elects every hopeful candidate at the quota, most votes first
+    /// (never more than the places left).
+    fn elect_qualified(&mut self) -> Vec<usize> {
+        let mut q: Vec<usize> = self
+            .hopefuls()
+            .into_iter()
+            .filter(|&c| self.meets(&self.votes[c]))
+            .collect();
+        q.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
+        let mut ordered = Vec::new();
+        let mut i = 0;
+        while i < q.len() {
+            let mut j = i + 1;
+            while j < q.len() && self.votes[q[j]] == self.votes[q[i]] {
+                j += 1;
+            }
+            let mut group = q[i..j].to_vec();
+            while group.len() > 1 && ordered.len() < self.vacancies() {
+                let first = self.break_tie(&group, TiePurpose::Election);
+                ordered.push(first);
+                group.retain(|&c| c != first);
+            }
+            ordered.extend(group);
+            i = j;
+        }
+        ordered.truncate(self.vacancies());
+        for &c in &ordered {
+            self.status[c] = Status::Elected;
+            self.elected.push(c);
+        }
+        ordered
+    }
+
+    /// B.2.d: Σ (v − q) over the elected, not below 0.
+    fn total_surplus(&self) -> N {
+        let mut s = N::zero();
+        for &c in &self.elected {
+            s = s.add(&self.votes[c].sub(&self.quota));
+        }
+        s.clamp_zero()
+    }
+
+    /// B.2.f: `kf ← round(round(kf × q) ÷ v)` for each elected candidate.
+    fn update_keep_values(&mut self) {
+        let u = self.it.keep_value_update;
+        for &c in &self.elected {
+            let v = &self.votes[c];
+            if v.is_zero() {
+                continue;
+            }
+            let kf = &self.kf[c];
+            self.kf[c] = if u.stepwise {
+                let a = N::mul(kf, &self.quota, u.rounding, &self.ctx);
+                N::div(&a, v, u.rounding, &self.ctx)
+            } else {
+                N::mul_div(kf, &self.quota, v, u.rounding, &self.ctx)
+            };
+        }
+    }
+
+    /// Hopeful candidates by votes, lowest first.
+    fn by_votes(&self) -> Vec<usize> {
+        let mut h = self.hopefuls();
+        h.sort_by(|&a, &b| self.votes[a].cmp(&self.votes[b]).then(a.cmp(&b)));
+        h
+    }
+
+    /// Droop's `defeat_batch=safe`: see [`DefeatBatch::SureLosers`].
+    fn sure_losers(&self) -> Option<Vec<usize>> {
+        let sorted = self.by_votes();
+        // Groups of candidates each within the surplus of its group's lowest.
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for &c in &sorted {
+            match groups.last_mut() {
+                Some(g) if self.votes[g[0]].add(&self.surplus) >= self.votes[c] => g.push(c),
+                _ => groups.push(vec![c]),
+            }
+        }
+        let max_defeat = sorted.len().saturating_sub(self.vacancies());
+        let mut total = N::zero();
+        let mut count = 0;
+        let mut best = None;
+        for g in 0..groups.len().saturating_sub(1) {
+            count += groups[g].len();
+            if count > max_defeat {
+                break;
+            }
+            for &c in &groups[g] {
+                total = total.add(&self.votes[c]);
+            }
+            if total.add(&self.surplus) < self.votes[groups[g + 1][0]] {
+                best = Some(g);
+            }
+        }
+        let g = best?;
+        let mut set: Vec<usize> = groups[..=g].iter().flatten().copied().collect();
+        set.sort_unstable();
+        Some(set)
+    }
+
+    /// B.3: the candidate(s) to defeat after convergence.
+    fn choose_defeat(&mut self) -> Vec<usize> {
+        let sorted = self.by_votes();
+        if self.it.defeat.batch == DefeatBatch::ZeroVotes {
+            let zero: Vec<usize> = sorted
+                .iter()
+                .copied()
+                .filter(|&c| self.votes[c].is_zero())
+                .collect();
+            if zero.len() > 1 && sorted.len() - zero.len() >= self.vacancies() {
+                return zero;
+            }
+        }
+        let low = self.votes[sorted[0]].clone();
+        let limit = if self.it.defeat.ties_within_surplus {
+            low.add(&self.surplus)
+        } else {
+            low
+        };
+        let tied: Vec<usize> = sorted
+            .into_iter()
+            .filter(|&c| self.votes[c] <= limit)
+            .collect();
+        if tied.len() == 1 {
+            tied
+        } else {
+            vec![self.break_tie(&tied, TiePurpose::Exclusion)]
+        }
+    }
+
+    // ----- ties -----------------------------------------------------------
+
+    fn break_tie(&mut self, tied: &[usize], purpose: TiePurpose) -> usize {
+        let mut set: Vec<usize> = tied.to_vec();
+        set.sort_unstable();
+        let lowest = purpose == TiePurpose::Exclusion;
+        let chain = self.rules.ties.chain.clone();
+        let mut decision = None;
+        for method in chain {
+            match method {
+                TieBreak::Backward | TieBreak::Forward => {
+                    let points: Vec<usize> = if method == TieBreak::Backward {
+                        (0..self.history.len()).rev().collect()
+                    } else {
+                        (0..self.history.len()).collect()
+                    };
+                    if let Some((c, stage)) = self.look(&mut set, &points, lowest) {
+                        decision = Some((
+                            c,
+                            if method == TieBreak::Backward {
+                                TieMethod::Backward { stage }
+                            } else {
+                                TieMethod::Forward { stage }
+                            },
+                        ));
+                        break;
+                    }
+                }
+                TieBreak::Order => {
+                    let pos =
+                        |c: &usize| self.order.iter().position(|x| x == c).unwrap_or(usize::MAX);
+                    let last = lowest && self.rules.ties.order_picks == OrderPicks::StrongestFirst;
+                    let c = if last {
+                        set.iter().copied().max_by_key(pos)
+                    } else {
+                        set.iter().copied().min_by_key(pos)
+                    };
+                    if let Some(c) = c {
+                        decision = Some((c, TieMethod::Order));
+                        break;
+                    }
+                }
+                TieBreak::Lot => {
+                    let draw = self.draws;
+                    let k = self.draw(set.len() as u64) as usize;
+                    decision = Some((set[k], TieMethod::Lot { draw }));
+                    break;
+                }
+            }
+        }
+        let (chosen, method) = decision.unwrap_or_else(|| {
+            let c = if lowest { set[set.len() - 1] } else { set[0] };
+            (c, TieMethod::Order)
+        });
+        let mut between = tied.to_vec();
+        between.sort_unstable();
+        self.ties.push(TieDecision {
+            purpose,
+            between: between.iter().map(|&c| self.names[c].clone()).collect(),
+            method,
+            chosen: self.names[chosen].clone(),
+        });
+        chosen
+    }
+
+    /// Earlier stages in `points` order (narrowing a multi-way tie).
+    fn look(&self, set: &mut Vec<usize>, points: &[usize], lowest: bool) -> Option<(usize, u32)> {
+        for &i in points {
+            let votes = &self.history[i];
+            let vals: Vec<&N> = set.iter().map(|&c| &votes[c]).collect();
+            if vals.iter().all(|v| *v == vals[0]) {
+                continue;
+            }
+            let best = if lowest {
+                vals.iter().min()
+            } else {
+                vals.iter().max()
+            }
+            .copied()?;
+            let keep: Vec<usize> = set.iter().copied().filter(|&c| &votes[c] == best).collect();
+            if keep.len() == 1 {
+                return Some((keep[0], i as u32 + 1));
+            }
+            *set = keep;
+        }
+        None
+    }
+
+    fn draw(&mut self, n: u64) -> u64 {
+        self.draws += 1;
+        let rng = self.lot.get_or_insert_with(|| {
+            let seed = self
+                .rules
+                .ties
+                .seed
+                .as_deref()
+                .and_then(|s| seed_bytes(s).ok())
+                .unwrap_or([0; 32]);
+            ChaCha20Rng::from_seed(seed)
+        });
+        let zone = u64::MAX - (u64::MAX % n);
+        loop {
+            let x = rng.next_u64();
+            if x < zone {
+                return x % n;
+            }
+        }
+    }
+
+    // ----- records ----------------------------------------------------------
+
+    fn d(&self, x: &N) -> String {
+        x.decimal(self.rules.display_places, &self.ctx)
+    }
+
+    fn push_stage(
+        &mut self,
+        action: Action,
+        iterations: u32,
+        elected: Vec<usize>,
+        defeated: Vec<usize>,
+    ) {
+        let number = self.stages.len() as u32 + 1;
+        let first = self.stages.is_empty();
+        let mut totals = IndexMap::with_capacity(self.names.len());
+        let mut transfers = IndexMap::with_capacity(self.names.len());
+        let mut keep = IndexMap::with_capacity(self.names.len());
+        for c in 0..self.names.len() {
+            totals.insert(self.names[c].clone(), self.d(&self.votes[c]));
+            if !first {
+                transfers.insert(
+                    self.names[c].clone(),
+                    self.d(&self.votes[c].sub(&self.prev_totals[c])),
+                );
+            }
+            keep.insert(self.names[c].clone(), self.d(&self.kf[c]));
+        }
+        // Defeated candidates' keep values are shown as they were during the
+        // stage (the defeat zeroes them for the next one).
+        for &c in &defeated {
+            if let Some(k) = keep.get_mut(&self.names[c]) {
+                *k = self.d(&self.one);
+            }
+        }
+        let exhausted = self.d(&self.exhausted);
+        let loss = if matches!(self.rules.arithmetic, Arithmetic::Rational) {
+            // The truncation residue of the displayed figures, so that the
+            // sheet adds up to the valid votes (the exact loss is 0 here).
+            let units = |s: &str| -> i128 {
+                let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+                let v: i128 = digits.parse().unwrap_or(0);
+                if s.starts_with('-') { -v } else { v }
+            };
+            let valid = units(&self.d(&N::from_count(self.tree.valid, &self.ctx)));
+            let shown: i128 = totals.values().map(|v| units(v)).sum::<i128>() + units(&exhausted);
+            units_decimal(valid - shown, self.rules.display_places)
+        } else {
+            self.d(&self.loss)
+        };
+        self.prev_totals.clone_from(&self.votes);
+        self.history.push(self.votes.clone());
+        self.stages.push(Stage {
+            number,
+            sub_stage: None,
+            action,
+            quota: self.d(&self.quota),
+            totals,
+            transfers,
+            exhausted,
+            loss_by_fraction: loss,
+            elected: elected.iter().map(|&c| self.names[c].clone()).collect(),
+            excluded: defeated.iter().map(|&c| self.names[c].clone()).collect(),
+            ties: std::mem::take(&mut self.ties),
+            keep_values: Some(keep),
+            iterations: Some(iterations),
+            constraints: Vec::new(),
+        });
+    }
+
+    fn finish(self) -> ContestCount {
+        let mut rules = self.rules.clone();
+        if self.draws > 0 && rules.ties.seed.is_none() {
+            rules.ties.seed = Some("0".into());
+        }
+        let quota = self
+            .stages
+            .first()
+            .map(|s| s.quota.clone())
+            .unwrap_or_default();
+        ContestCount {
+            contest: self.contest.id().to_owned(),
+            title: self.contest.title().to_owned(),
+            seats: self.contest.seats(),
+            candidates: self.names.clone(),
+            withdrawn: self
+                .contest
+                .withdrawn()
+                .iter()
+                .map(|c| self.names[c.index()].clone())
+                .collect(),
+            rules,
+            valid_papers: self.tree.valid,
+            invalid_papers: self.tree.invalid,
+            valid_votes: self.d(&N::from_count(self.tree.valid, &self.ctx)),
+            quota,
+            elected: self
+                .elected
+                .iter()
+                .map(|&c| self.names[c].clone())
+                .collect(),
+            excluded: self
+                .defeated
+                .iter()
+                .map(|&c| self.names[c].clone())
+                .collect(),
+            constraints: Vec::new(),
+            purpose: None,
+            substitutions: Vec::new(),
+            stages: self.stages,
+        }
+    }
+}
+
+/// `units × 10^-places` written as a decimal.
+fn units_decimal(units: i128, places: u32) -> String {
+    let ctx = FixedCtx { places };
+    Fixed(units).decimal(places, &ctx)
+}
+
+/// The tie order: the rules' explicit list, else the contest's own (a BLT
+/// `[tie]` line), else ballot-paper order.
+fn tie_order(contest: &Contest, rules: &Rules, names: &[String]) -> Result<Vec<usize>, CountError> {
+    let n = contest.candidates().len();
+    Ok(match (&rules.ties.order, contest.tie_order()) {
+        (Some(list), _) => {
+            let mut out = Vec::with_capacity(n);
+            for name in list {
+                let i = names
+                    .iter()
+                    .position(|x| x == name)
+                    .or_else(|| contest.find_by_name(name).map(CandidateId::index))
+                    .ok_or_else(|| CountError::TieOrder {
+                        contest: contest.id().to_owned(),
+                        name: name.clone(),
+                    })?;
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+            out.extend((0..n).filter(|i| !out.contains(i)).collect::<Vec<_>>());
+            out
+        }
+        (None, Some(order)) => order.iter().map(|c| c.index()).collect(),
+        (None, None) => (0..n).collect(),
+    })
+}
+
+/// Candidate names made unique within a contest (as the engine does).
+fn unique_names(contest: &Contest) -> Vec<String> {
+    let cands = contest.candidates();
+    cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if cands.iter().filter(|o| o.name == c.name).count() > 1 {
+                format!("{} #{}", c.name, i + 1)
+            } else {
+                c.name.clone()
+            }
+        })
+        .collect()
+}
