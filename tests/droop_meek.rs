@@ -130,6 +130,12 @@ fn droop_parametric(method: IterativeMethod, omega_places: u32, places: Option<u
             rounding: Rounding::up(p),
             stepwise: true,
         };
+    } else {
+        // Droop's rationals are exact throughout, keep values too.
+        it.keep_value_update = KeepValueUpdate {
+            rounding: Rounding::Exact,
+            stepwise: false,
+        };
     }
     rules.name = format!("droop-{method:?}-o{omega_places}-p{places:?}").to_lowercase();
     rules

@@ -174,7 +174,7 @@ pub const PRESETS: [crate::rules::Preset; 4] = [
     },
     crate::rules::Preset {
         name: "meek-exact",
-        description: "Meek in exact rationals, exact Droop quota (elected on exceeding), omega 10^-10",
+        description: "Meek in exact rationals (keep values to 18 dp), exact Droop quota, elected on exceeding it, omega 10^-10",
         spec: "specs/rules/meek-exact.md",
     },
 ];
@@ -300,7 +300,8 @@ pub fn warren() -> Rules {
 }
 
 /// Meek in exact rationals: quota exactly Σ votes ÷ (seats + 1), elected on
-/// exceeding it, ω = 10^-10 (Droop's rational default).
+/// exceeding it, ω = 10^-10 (Droop's rational default); keep values rounded
+/// up to 18 places.
 pub fn meek_exact() -> Rules {
     let prf = meek();
     let Some(it) = prf.iterative else {
@@ -321,8 +322,11 @@ pub fn meek_exact() -> Rules {
         },
         iterative: Some(Iterative {
             keep_rounding: Rounding::Exact,
+            // Votes and quotas stay exact; the keep values, which only steer
+            // the iteration, are rounded up to 18 places: exact keep values
+            // grow without bound (specs/rules/meek-exact.md).
             keep_value_update: KeepValueUpdate {
-                rounding: Rounding::Exact,
+                rounding: Rounding::up(18),
                 stepwise: false,
             },
             convergence: Convergence {
