@@ -349,6 +349,7 @@ pub(crate) fn count_contest(
     rules: &Rules,
     it: &Iterative,
 ) -> Result<ContestCount, CountError> {
+    validate(rules, it).map_err(CountError::Rules)?;
     match rules.arithmetic {
         Arithmetic::Fixed { places } => {
             Meek::<Fixed>::new(contest, rules, it, FixedCtx { places })?.run()
@@ -357,6 +358,40 @@ pub(crate) fn count_contest(
             Meek::<crate::numbers::Rational>::new(contest, rules, it, ())?.run()
         }
     }
+}
+
+/// Checks that the iterative options fit the arithmetic; the message says
+/// which do not.
+pub fn validate(rules: &Rules, it: &Iterative) -> Result<(), String> {
+    let Some(p) = rules.fixed_places() else {
+        return Ok(());
+    };
+    let mut roundings = vec![
+        ("iterative.keep-rounding", it.keep_rounding),
+        (
+            "iterative.keep-value-update.rounding",
+            it.keep_value_update.rounding,
+        ),
+    ];
+    if let Remainder::Complement { rounding } = it.remainder {
+        roundings.push(("iterative.remainder.rounding", rounding));
+    }
+    for (what, r) in roundings {
+        if let Rounding::Places { places, .. } = r
+            && places > p
+        {
+            return Err(format!(
+                "{what} rounds to {places} places but the arithmetic holds {p}"
+            ));
+        }
+    }
+    if it.convergence.omega_places > p {
+        return Err(format!(
+            "iterative.convergence.omega-places is {} but the arithmetic holds {p}: omega would be 0",
+            it.convergence.omega_places
+        ));
+    }
+    Ok(())
 }
 
 /// The per-paper arithmetic of a distribution, with a fast path for fixed
