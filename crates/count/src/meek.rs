@@ -1225,3 +1225,124 @@ fn unique_names(contest: &Contest) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ballot::{BallotsBuilder, Candidate};
+
+    const P9: FixedCtx = FixedCtx { places: 9 };
+
+    fn id(i: usize) -> CandidateId {
+        CandidateId::new(i).expect("a small index")
+    }
+
+    #[test]
+    fn prefix_tree_visits_each_shared_prefix_once_with_its_paper_count() {
+        // A B ×2, A B C ×3, B ×7, A C ×5, and "D A" ×11 with D withdrawn.
+        let mut b = BallotsBuilder::new(4);
+        for (r, n) in [
+            (vec![0, 1], 2),
+            (vec![0, 1, 2], 3),
+            (vec![1], 7),
+            (vec![0, 2], 5),
+            (vec![3, 0], 11),
+        ] {
+            let r: Vec<CandidateId> = r.into_iter().map(id).collect();
+            b.push(&r, n).expect("a ranking");
+        }
+        let cands = (1..=4)
+            .map(|i| Candidate::named(i, format!("c{i}")))
+            .collect();
+        let contest = Contest::new("x", "x", 1, cands, b.build())
+            .expect("a contest")
+            .with_withdrawn([id(3)])
+            .expect("withdrawn");
+        let tree = Tree::new(&contest);
+        let got: Vec<(u16, u64, u64, u32)> = tree
+            .nodes
+            .iter()
+            .map(|n| (n.candidate, n.papers, n.ending, n.skip))
+            .collect();
+        // Depth-first: A (2+3+5+11; the 11 "D A" papers end at A) → B (5; 2
+        // end) → C (3 end); C (5 end); then B (7 end). `skip` is the index
+        // after each subtree.
+        assert_eq!(
+            got,
+            vec![
+                (0, 21, 11, 4),
+                (1, 5, 2, 3),
+                (2, 3, 3, 3),
+                (2, 5, 5, 4),
+                (1, 7, 7, 5)
+            ]
+        );
+        assert_eq!((tree.valid, tree.invalid), (28, 0));
+    }
+
+    #[test]
+    fn fast_keep_products_round_exactly_as_the_number_type() {
+        // Up(w × kf, 9) by machine words equals the general (i128/big) path.
+        let vals = [
+            0,
+            1,
+            2,
+            333_333_333,
+            500_000_000,
+            666_666_667,
+            999_999_999,
+            1_000_000_000,
+        ];
+        for &w in &vals {
+            for &kf in &vals {
+                for r in [Rounding::up(9), Rounding::truncate(9), Rounding::Exact] {
+                    let fast = Fixed::times(&Fixed(w), &Fixed(kf), r, &P9);
+                    let slow = Fixed::mul(&Fixed(w), &Fixed(kf), r, &P9);
+                    assert_eq!(fast, slow, "{w} × {kf} {r:?}");
+                }
+            }
+        }
+        // 0.333333333 × 0.5 = 0.1666666665: up 0.166666667, truncated 0.166666666.
+        let third = Fixed(333_333_333);
+        let half = Fixed(500_000_000);
+        assert_eq!(
+            Fixed::times(&third, &half, Rounding::up(9), &P9),
+            Fixed(166_666_667)
+        );
+        assert_eq!(
+            Fixed::times(&third, &half, Rounding::truncate(9), &P9),
+            Fixed(166_666_666)
+        );
+    }
+
+    #[test]
+    fn schedule_1a_clause_10_read_literally_rounds_both_parts_up() {
+        // w = 0.5, kf = 0.333333333: keep = Up(0.1666666665) = 0.166666667,
+        // rest = Up(0.5 × 0.666666667 = 0.3333333335) = 0.333333334: together
+        // 0.500000001, a billionth more than the paper had — the loss row's −10^-9.
+        let w = Fixed(500_000_000);
+        let kf = Fixed(333_333_333);
+        let one = Fixed(1_000_000_000);
+        let keep = Fixed::times(&w, &kf, Rounding::up(9), &P9);
+        let rest = Fixed::times(&w, &one.sub(&kf), Rounding::up(9), &P9);
+        assert_eq!((keep, rest), (Fixed(166_666_667), Fixed(333_333_334)));
+        assert_eq!(w.sub(&keep).sub(&rest), Fixed(-1));
+    }
+
+    #[test]
+    fn iterative_options_finer_than_the_arithmetic_are_refused() {
+        let mut r = meek();
+        r.arithmetic = Arithmetic::Fixed { places: 4 };
+        let it = r.iterative.expect("iterative");
+        assert!(validate(&r, &it).unwrap_err().contains("keep-rounding"));
+        let mut r = meek();
+        let mut it = r.iterative.expect("iterative");
+        it.convergence.omega_places = 12;
+        r.iterative = Some(it);
+        assert!(validate(&r, &it).unwrap_err().contains("omega"));
+        for name in ["meek", "nz-meek", "warren", "meek-exact"] {
+            let r = preset(name).expect(name);
+            validate(&r, &r.iterative.expect("iterative")).expect(name);
+        }
+    }
+}
