@@ -680,7 +680,12 @@ impl<'a, N: Weigh> Meek<'a, N> {
                     lost.push(c);
                 }
             }
-            self.push_stage(Action::ElectRemaining, 0, won, lost);
+            // One distribution for the sheet, with the final keep values:
+            // the defeated hold nothing, as they hold nothing in the result.
+            // No decision depends on it.
+            self.distribute();
+            self.quota = self.compute_quota();
+            self.push_stage(Action::ElectRemaining, 1, won, lost);
         }
         Ok(self.finish())
     }
