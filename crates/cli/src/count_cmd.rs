@@ -253,10 +253,12 @@ mod tests {
 
     #[test]
     fn unknown_presets_and_bad_seeds_are_bad_input_naming_the_presets() {
-        let a = parse(&["f.blt", "--rules", "meek"]);
+        let a = parse(&["f.blt", "--rules", "no-such-rules"]);
         match rules_from(&a) {
             Err(Failure::Input(m)) => assert!(
-                m.contains("scottish-stv, ers97, wigm, uig, egm, irv"),
+                m.contains(
+                    "scottish-stv, ers97, wigm, uig, egm, irv, meek, nz-meek, warren, meek-exact"
+                ),
                 "{m}"
             ),
             other => panic!("{other:?}"),
