@@ -1334,6 +1334,55 @@ mod tests {
         assert_eq!(w.sub(&keep).sub(&rest), Fixed(-1));
     }
 
+    fn contest_of(rankings: &[(&[usize], u64)], candidates: usize, seats: u32) -> Contest {
+        let mut b = BallotsBuilder::new(candidates);
+        for (r, n) in rankings {
+            let r: Vec<CandidateId> = r.iter().map(|&i| id(i)).collect();
+            b.push(&r, *n).expect("a ranking");
+        }
+        let cands = (1..=candidates)
+            .map(|i| Candidate::named(i, ["A", "B", "C", "D", "E"][i - 1]))
+            .collect();
+        Contest::new("x", "x", seats, cands, b.build()).expect("a contest")
+    }
+
+    #[test]
+    fn nz_calculator_zero_vote_batch_defeats_every_unsupported_candidate_at_once() {
+        // A 5, B 3, C 2 (then B), D and E none; one seat. Nobody reaches
+        // the quota (5.000000001) until one is left. Sch. 1A, one a round:
+        // D, then E (D and E equal at every stage: lot), then C, then B
+        // (C's papers bring B to 5 = A's; forward, at stage 1 B had 3).
+        // The Calculator's reading (OpenSTV): D and E together first.
+        let c = contest_of(&[(&[0], 5), (&[1], 3), (&[2, 1], 2)], 5, 1);
+        let e = ballot::Election::single(c);
+        let defeats = |rules: &Rules| -> (Vec<Vec<String>>, Vec<String>) {
+            let t = crate::count(&e, rules).expect("a count");
+            let c = &t.contests[0];
+            let rounds = c
+                .stages
+                .iter()
+                .filter(|s| !s.excluded.is_empty())
+                .map(|s| s.excluded.clone())
+                .collect();
+            (rounds, c.elected.clone())
+        };
+        let v = |names: &[&str]| -> Vec<String> { names.iter().map(|s| (*s).to_owned()).collect() };
+        let (rounds, elected) = defeats(&nz_meek());
+        assert_eq!(rounds.len(), 4, "{rounds:?}");
+        let mut first_two = [rounds[0].clone(), rounds[1].clone()].concat();
+        first_two.sort();
+        assert_eq!((rounds[0].len(), first_two), (1, v(&["D", "E"])));
+        assert_eq!(rounds[2..], [v(&["C"]), v(&["B"])]);
+        assert_eq!(elected, v(&["A"]));
+        let mut calculator = nz_meek();
+        if let Some(it) = calculator.iterative.as_mut() {
+            it.defeat.batch = DefeatBatch::ZeroVotes;
+        }
+        let (rounds, elected) = defeats(&calculator);
+        assert_eq!(rounds, [v(&["D", "E"]), v(&["C"]), v(&["B"])]);
+        assert_eq!(elected, v(&["A"]));
+    }
+
     #[test]
     fn iterative_options_finer_than_the_arithmetic_are_refused() {
         let mut r = meek();
