@@ -350,6 +350,17 @@ pub(crate) fn count_contest(
     it: &Iterative,
 ) -> Result<ContestCount, CountError> {
     validate(rules, it).map_err(CountError::Rules)?;
+    // Guard/doom and substitution live in the Gregory engine; reserved
+    // places reach here as counts without constraints. Never a silent
+    // unconstrained result.
+    if !contest.constraints().is_empty() {
+        return Err(CountError::Rules(format!(
+            "contest {}: representation constraints under the iterative rule {:?} are supported \
+             only with the reserved-places method",
+            contest.id(),
+            rules.name
+        )));
+    }
     match rules.arithmetic {
         Arithmetic::Fixed { places } => {
             Meek::<Fixed>::new(contest, rules, it, FixedCtx { places })?.run()
