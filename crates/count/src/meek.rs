@@ -1395,6 +1395,41 @@ mod tests {
     }
 
     #[test]
+    fn constrained_contests_are_refused_unless_counted_by_reserved_places() {
+        // Al 40 Bo 35 Cy 15 Di 10, two seats, at least one woman (Cy, Di).
+        let mut c = contest_of(
+            &[(&[0, 1], 40), (&[1, 0], 35), (&[2, 3], 15), (&[3, 2], 10)],
+            4,
+            2,
+        );
+        for (i, g) in ["man", "man", "woman", "woman"].into_iter().enumerate() {
+            c.candidates_mut()[i]
+                .attributes
+                .insert("gender".into(), g.into());
+        }
+        c.set_constraints(vec![ballot::constraints::Constraint::at_least(
+            "gender", "woman", 1,
+        )])
+        .expect("constraints");
+        let e = ballot::Election::single(c);
+        let err = crate::count(&e, &meek()).expect_err("guard/doom is not Meek's");
+        assert!(format!("{err}").contains("reserved-places"), "{err}");
+        // Reserved places: a Meek count among the women for one place (C, 15
+        // against D's 10), then an open count for the other (A).
+        let reserved = Rules {
+            constraint_method: crate::rules::ConstraintMethod::ReservedPlaces,
+            ..meek()
+        };
+        let t = crate::count(&e, &reserved).expect("a count");
+        let elected: Vec<&str> = t
+            .contests
+            .iter()
+            .flat_map(|c| c.elected.iter().map(String::as_str))
+            .collect();
+        assert_eq!(elected, ["C", "A"]);
+    }
+
+    #[test]
     fn iterative_options_finer_than_the_arithmetic_are_refused() {
         let mut r = meek();
         r.arithmetic = Arithmetic::Fixed { places: 4 };
