@@ -18,7 +18,9 @@
 //!   constraints that forced them; the substitution method adds a
 //!   `Substitution:` line per swap before the final `Elected:` line, and
 //!   each count of the reserved-places method a `Reserved-places count:`
-//!   header line with its purpose.
+//!   header line with its purpose. Iterative methods (Meek, Warren) add
+//!   under each stage's line its number of iterations and the keep values
+//!   strictly between 0 and 1 (those of elected candidates).
 //! - **csv** (RFC 4180, header row): one row per stage × candidate with
 //!   columns `contest,stage,sub_stage,action,subject,transfer_value,candidate,
 //!   transfer,total,status,quota,non_transferable,loss_by_fraction`; `status`
@@ -200,6 +202,20 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
             let _ = write!(out, "; excluded {}", s.excluded.join(", "));
         }
         out.push('\n');
+        if let Some(keep) = &s.keep_values {
+            // Only the informative keep values: hopefuls keep everything (1)
+            // and the defeated nothing (0).
+            let shown: Vec<String> = keep
+                .iter()
+                .filter(|(_, v)| !is_zero(v) && !is_one(v))
+                .map(|(name, v)| format!("{name} {v}"))
+                .collect();
+            let _ = write!(out, "  iterations: {}", s.iterations.unwrap_or(0));
+            if !shown.is_empty() {
+                let _ = write!(out, "; keep values: {}", shown.join(", "));
+            }
+            out.push('\n');
+        }
         for tie in &s.ties {
             let purpose = match tie.purpose {
                 TiePurpose::SurplusOrder => "surplus order",
@@ -240,6 +256,15 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
         );
     }
     let _ = writeln!(out, "Elected: {}", c.elected.join(", "));
+}
+
+fn is_zero(v: &str) -> bool {
+    v.chars().all(|ch| ch == '0' || ch == '.')
+}
+
+fn is_one(v: &str) -> bool {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    int == "1" && frac.chars().all(|ch| ch == '0')
 }
 
 /// `b - a` for two decimal strings of the same places (exact, by integer digits).
@@ -349,5 +374,37 @@ mod tests {
         assert_eq!(csv_field("Smith, J"), "\"Smith, J\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
+    fn meek_sheets_show_iterations_and_the_keep_values_of_the_elected() {
+        // RULES.md §11.4 (drmaciver 2016): Meek elects C0, C3 and C1.
+        let blt = b"4 3\n1 4 1 2 3 0\n2 1 2 3 4 0\n3 4 1 3 2 0\n0\n\"C0\"\n\"C1\"\n\"C2\"\n\"C3\"\n\"maciver\"\n";
+        let e = ballot::read(ballot::Format::Blt, blt, &ballot::ReadOptions::default()).unwrap();
+        let t = crate::count(&e, &crate::Rules::preset("meek").unwrap()).unwrap();
+        let sheet = text(&t);
+        let c = &t.contests[0];
+        let mut shown = 0;
+        for s in &c.stages {
+            let keep = s
+                .keep_values
+                .as_ref()
+                .expect("Meek stages carry keep values");
+            let line = format!("  iterations: {}", s.iterations.unwrap());
+            assert!(sheet.contains(&line), "{line:?} in\n{sheet}");
+            for (name, v) in keep {
+                let entry = format!("{name} {v}");
+                let between = !is_zero(v) && !is_one(v);
+                assert_eq!(sheet.contains(&entry), between, "{entry:?} in\n{sheet}");
+                shown += usize::from(between);
+            }
+        }
+        assert!(
+            shown > 0,
+            "an elected candidate with a surplus keeps less than all:\n{sheet}"
+        );
+        // Gregory sheets have no such lines.
+        let g = crate::count(&e, &crate::Rules::preset("wigm").unwrap()).unwrap();
+        assert!(!text(&g).contains("iterations:"));
     }
 }
