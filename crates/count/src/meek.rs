@@ -32,19 +32,24 @@
 //! stage are made to add up by showing their truncation residue as the loss
 //! (`specs/rules/meek.md`).
 
+use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
 use ballot::{CandidateId, Contest};
 use indexmap::IndexMap;
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use crate::constrained::{self, Guard};
 use crate::engine::CountError;
 use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
 use crate::rules::{
-    Arithmetic, Criterion, ElectionTest, Multiway, OrderPicks, Quota, QuotaDivisor, QuotaIncrement,
-    QuotaRecompute, QuotaVotes, Rules, TieBreak, Ties, UnseparatedTie, seed_bytes,
+    Arithmetic, ConstraintMethod, Criterion, ElectionTest, Multiway, OrderPicks, Quota,
+    QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, TieBreak, Ties,
+    UnseparatedTie, seed_bytes,
 };
-use crate::transcript::{Action, ContestCount, Stage, TieDecision, TieMethod, TiePurpose};
+use crate::transcript::{
+    Action, ContestCount, ExclusionReason, Stage, TieDecision, TieMethod, TiePurpose,
+};
 
 /// What an iterative method does that a Gregory method does not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -350,23 +355,26 @@ pub(crate) fn count_contest(
     it: &Iterative,
 ) -> Result<ContestCount, CountError> {
     validate(rules, it).map_err(CountError::Rules)?;
-    // Guard/doom and substitution live in the Gregory engine; reserved
-    // places reach here as counts without constraints. Never a silent
-    // unconstrained result.
-    if !contest.constraints().is_empty() {
-        return Err(CountError::Rules(format!(
-            "contest {}: representation constraints under the iterative rule {:?} are supported \
-             only with the reserved-places method",
-            contest.id(),
-            rules.name
-        )));
-    }
+    // Constraints are checked feasible before stage 1 (specs/constraints.md
+    // §4 duty 1), as the Gregory engine does.
+    let (guard, substitution) = match rules.constraint_method {
+        ConstraintMethod::GuardDoom => {
+            (Guard::new(contest).map_err(CountError::Constraints)?, None)
+        }
+        ConstraintMethod::Substitution => (
+            None,
+            constrained::checked(contest).map_err(CountError::Constraints)?,
+        ),
+        // Each of the method's counts reaches here without constraints.
+        ConstraintMethod::ReservedPlaces => (None, None),
+    };
     match rules.arithmetic {
         Arithmetic::Fixed { places } => {
-            Meek::<Fixed>::new(contest, rules, it, FixedCtx { places })?.run()
+            Meek::<Fixed>::new(contest, rules, it, FixedCtx { places }, guard, substitution)?.run()
         }
         Arithmetic::Rational => {
-            Meek::<crate::numbers::Rational>::new(contest, rules, it, ())?.run()
+            Meek::<crate::numbers::Rational>::new(contest, rules, it, (), guard, substitution)?
+                .run()
         }
     }
 }
@@ -581,6 +589,13 @@ struct Meek<'a, N: Weigh> {
     order: Vec<usize>,
     lot: Option<ChaCha20Rng>,
     draws: u64,
+    /// Guard/doom, when the contest has constraints (specs/constraints.md §4).
+    guard: Option<Guard>,
+    /// The first failure of a constrained count (a broken duty).
+    broken: Option<ConstraintError>,
+    /// The substitution method's constraints, when it applies.
+    substitution: Option<ContestConstraints>,
+    substitutions: Vec<crate::transcript::SubstitutionRecord>,
 }
 
 impl<'a, N: Weigh> Meek<'a, N> {
@@ -589,6 +604,8 @@ impl<'a, N: Weigh> Meek<'a, N> {
         rules: &Rules,
         it: &Iterative,
         ctx: N::Ctx,
+        guard: Option<Guard>,
+        substitution: Option<ContestConstraints>,
     ) -> Result<Self, CountError> {
         let n = contest.candidates().len();
         let names = unique_names(contest);
@@ -635,6 +652,10 @@ impl<'a, N: Weigh> Meek<'a, N> {
             lot: None,
             draws: 0,
             ctx,
+            guard,
+            broken: None,
+            substitution,
+            substitutions: Vec::new(),
         })
     }
 
@@ -650,11 +671,35 @@ impl<'a, N: Weigh> Meek<'a, N> {
 
     fn run(mut self) -> Result<ContestCount, CountError> {
         // Round 0 (reported only): the first preferences, every kf 1.
+        // Verdicts before any paper is counted are recorded at stage 1.
+        self.constraints_changed();
         self.distribute();
         self.quota = self.compute_quota();
         self.push_stage(Action::FirstPreferences, 0, Vec::new(), Vec::new());
         // B.1: while hopeful > seats left > 0.
-        while self.vacancies() > 0 && self.hopefuls().len() > self.vacancies() {
+        while self.vacancies() > 0
+            && self.hopefuls().len() > self.vacancies()
+            && self.broken.is_none()
+        {
+            // specs/constraints.md §4 duties 3 and 7: the doomed are
+            // defeated together at the next opportunity, before any
+            // iteration, in a stage of their own (no paper moves until the
+            // next round redistributes with their keep values at 0).
+            let doomed = self.guard.as_ref().map(Guard::doomed).unwrap_or_default();
+            if !doomed.is_empty() {
+                for &c in &doomed {
+                    self.defeat(c);
+                }
+                self.constraints_changed();
+                let action = Action::Exclusion {
+                    candidates: doomed.iter().map(|&c| self.names[c].clone()).collect(),
+                    transfer_value: None,
+                    reason: Some(ExclusionReason::Doomed),
+                    passed_over_guarded: Vec::new(),
+                };
+                self.push_stage(action, 0, Vec::new(), doomed);
+                continue;
+            }
             let (ended, iterations, elected) = self.iterate();
             match ended {
                 Ended::Elected => {
@@ -664,6 +709,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
                     for &c in &set {
                         self.defeat(c);
                     }
+                    self.constraints_changed();
                     self.push_stage(Action::Round, iterations, elected, set);
                 }
                 Ended::Converged => {
@@ -671,10 +717,15 @@ impl<'a, N: Weigh> Meek<'a, N> {
                     for &c in &set {
                         self.defeat(c);
                     }
+                    self.constraints_changed();
                     self.push_stage(Action::Round, iterations, elected, set);
                 }
             }
         }
+        if let Some(e) = self.broken.take() {
+            return Err(CountError::ConstraintsBroken(e));
+        }
+        let defeated_before_c = self.defeated.len();
         // C: elect the remaining hopeful if places remain, else defeat them.
         let rest = self.hopefuls();
         if !rest.is_empty() {
@@ -698,7 +749,64 @@ impl<'a, N: Weigh> Meek<'a, N> {
             self.quota = self.compute_quota();
             self.push_stage(Action::ElectRemaining, 1, won, lost);
         }
+        if let Some(cc) = self.substitution.take() {
+            // specs/constraints.md §5b: runners-up are those defeated at C
+            // (most votes first, as C took them), then the earlier defeated,
+            // last defeated first.
+            let mut runners_up = self.defeated[defeated_before_c..].to_vec();
+            runners_up.extend(self.defeated[..defeated_before_c].iter().rev());
+            let (result, swaps) =
+                constrained::substitute(&cc, &self.elected, &runners_up, &self.names)
+                    .map_err(CountError::Constraints)?;
+            self.elected = result;
+            self.substitutions = swaps;
+        }
         Ok(self.finish())
+    }
+
+    /// Recomputes guard/doom after a change of status (duty 2), noting new
+    /// verdicts for the next stage record; a state that cannot be completed
+    /// stops the count.
+    fn constraints_changed(&mut self) {
+        let state = self.standing();
+        let Some(guard) = self.guard.as_mut() else {
+            return;
+        };
+        if let Err(e) = guard.update(&state, &self.names)
+            && self.broken.is_none()
+        {
+            self.broken = Some(e);
+        }
+    }
+
+    /// The statuses as `ballot::constraints` reads them.
+    fn standing(&self) -> Vec<Standing> {
+        self.status
+            .iter()
+            .map(|s| match s {
+                Status::Hopeful => Standing::Hopeful,
+                Status::Elected => Standing::Elected,
+                Status::Defeated | Status::Withdrawn => Standing::Excluded,
+            })
+            .collect()
+    }
+
+    fn is_guarded(&self, c: usize) -> bool {
+        self.guard.as_ref().is_some_and(|g| g.is_guarded(c))
+    }
+
+    fn is_doomed(&self, c: usize) -> bool {
+        self.guard.as_ref().is_some_and(|g| g.is_doomed(c))
+    }
+
+    /// True when defeating all of `set` at once leaves the constraints
+    /// possible and defeats nobody guarded (duty 5).
+    fn may_defeat_together(&self, set: &[usize]) -> bool {
+        let Some(guard) = &self.guard else {
+            return true;
+        };
+        let state = self.standing();
+        !set.iter().any(|&c| guard.is_guarded(c)) && guard.allows_excluding(&state, set)
     }
 
     fn defeat(&mut self, c: usize) {
@@ -733,6 +841,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
             }
             if self.it.defeat.batch == DefeatBatch::SureLosers
                 && let Some(set) = self.sure_losers()
+                && self.may_defeat_together(&set)
             {
                 return (Ended::Batch(set), iterations, Vec::new());
             }
@@ -842,10 +951,12 @@ impl<'a, N: Weigh> Meek<'a, N> {
     /// B.2.c: elects every hopeful candidate at the quota, most votes first
     /// (never more than the places left).
     fn elect_qualified(&mut self) -> Vec<usize> {
+        // specs/constraints.md §4 duty 4: never the doomed, even at the
+        // quota (they are defeated at the next opportunity instead).
         let mut q: Vec<usize> = self
             .hopefuls()
             .into_iter()
-            .filter(|&c| self.meets(&self.votes[c]))
+            .filter(|&c| self.meets(&self.votes[c]) && !self.is_doomed(c))
             .collect();
         q.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
         let mut ordered = Vec::new();
@@ -864,12 +975,21 @@ impl<'a, N: Weigh> Meek<'a, N> {
             ordered.extend(group);
             i = j;
         }
-        ordered.truncate(self.vacancies());
-        for &c in &ordered {
+        // One at a time, since one election can doom the next.
+        let mut won = Vec::new();
+        for c in ordered {
+            if self.vacancies() == 0 {
+                break;
+            }
+            if self.is_doomed(c) {
+                continue;
+            }
             self.status[c] = Status::Elected;
             self.elected.push(c);
+            won.push(c);
+            self.constraints_changed();
         }
-        ordered
+        won
     }
 
     /// B.2.d: Σ (v − q) over the elected, not below 0.
@@ -939,16 +1059,32 @@ impl<'a, N: Weigh> Meek<'a, N> {
         Some(set)
     }
 
-    /// B.3: the candidate(s) to defeat after convergence.
+    /// B.3: the candidate(s) to defeat after convergence: the lowest
+    /// among the unguarded (specs/constraints.md §4 duty 5; ties among the
+    /// unguarded only).
     fn choose_defeat(&mut self) -> Vec<usize> {
-        let sorted = self.by_votes();
+        let all = self.by_votes();
+        let mut sorted: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&c| !self.is_guarded(c))
+            .collect();
+        if sorted.is_empty() {
+            // Cannot happen: with more hopefuls than places, not all are in
+            // every completion. Were it to, the count goes on unguarded and
+            // the next recomputation stops it as broken.
+            sorted = all.clone();
+        }
         if self.it.defeat.batch == DefeatBatch::ZeroVotes {
             let zero: Vec<usize> = sorted
                 .iter()
                 .copied()
                 .filter(|&c| self.votes[c].is_zero())
                 .collect();
-            if zero.len() > 1 && sorted.len() - zero.len() >= self.vacancies() {
+            if zero.len() > 1
+                && all.len() - zero.len() >= self.vacancies()
+                && self.may_defeat_together(&zero)
+            {
                 return zero;
             }
         }
@@ -1144,7 +1280,11 @@ impl<'a, N: Weigh> Meek<'a, N> {
             ties: std::mem::take(&mut self.ties),
             keep_values: Some(keep),
             iterations: Some(iterations),
-            constraints: Vec::new(),
+            constraints: self
+                .guard
+                .as_mut()
+                .map(Guard::take_decisions)
+                .unwrap_or_default(),
         });
     }
 
@@ -1184,9 +1324,14 @@ impl<'a, N: Weigh> Meek<'a, N> {
                 .iter()
                 .map(|&c| self.names[c].clone())
                 .collect(),
-            constraints: Vec::new(),
+            constraints: self
+                .contest
+                .constraints()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             purpose: None,
-            substitutions: Vec::new(),
+            substitutions: self.substitutions,
             stages: self.stages,
         }
     }
@@ -1395,7 +1540,7 @@ mod tests {
     }
 
     #[test]
-    fn constrained_contests_are_refused_unless_counted_by_reserved_places() {
+    fn constrained_contests_are_counted_by_guard_doom_and_by_reserved_places() {
         // Al 40 Bo 35 Cy 15 Di 10, two seats, at least one woman (Cy, Di).
         let mut c = contest_of(
             &[(&[0, 1], 40), (&[1, 0], 35), (&[2, 3], 15), (&[3, 2], 10)],
@@ -1412,8 +1557,11 @@ mod tests {
         )])
         .expect("constraints");
         let e = ballot::Election::single(c);
-        let err = crate::count(&e, &meek()).expect_err("guard/doom is not Meek's");
-        assert!(format!("{err}").contains("reserved-places"), "{err}");
+        // Guard/doom: Al (40 > 33.33) is elected in round 1; one place is
+        // left and it must go to a woman, so Bo is doomed and defeated;
+        // then Di (10) is the lowest and Cy takes the place.
+        let t = crate::count(&e, &meek()).expect("a count");
+        assert_eq!(t.contests[0].elected, ["A", "C"]);
         // Reserved places: a Meek count among the women for one place (C, 15
         // against D's 10), then an open count for the other (A).
         let reserved = Rules {
