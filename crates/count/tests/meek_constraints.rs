@@ -2,15 +2,15 @@
 //! `specs/constraints.md` §4 duty 7, `specs/rules/meek.md`): two Meek
 //! counts worked by hand (a doom and a guard), the eight Momentum NCG 2022
 //! regions on generated ballots under every iterative preset, and two
-//! properties on random elections under `meek`: a feasible constrained
+//! properties on random elections under the four presets: a feasible constrained
 //! result fills its places, meets its constraints and obeys its own
 //! verdicts; and a count in which no constraint forces a verdict is the
 //! unconstrained Meek count, stage for stage.
 
-use ballot::constraints::Constraint;
+use ballot::constraints::{Constraint, ConstraintError};
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 use count::rules::ConstraintMethod;
-use count::{Action, ContestCount, ExclusionReason, Rules, Verdict};
+use count::{Action, ContestCount, CountError, ExclusionReason, Rules, Verdict};
 use proptest::prelude::*;
 use recount_testkit::{MOMENTUM_2022_REGIONS, Names, arb_election, momentum_2022};
 
@@ -432,11 +432,13 @@ proptest! {
         let Some(held) = feasible(&e, &cs) else { return Ok(()) };
         let contest = &held.contests()[0];
         let standing = contest.candidates().len() - contest.withdrawn().len();
-        let t = count::count(&held, &preset("meek")).unwrap();
-        let c = &t.contests[0];
-        prop_assert_eq!(c.elected.len(), standing.min(contest.seats() as usize));
-        prop_assert!(conforms(&held, c, &cs), "{:?}", c.elected);
-        check_verdicts_obeyed(c, "meek");
+        for name in ITERATIVE {
+            let t = count::count(&held, &preset(name)).unwrap();
+            let c = &t.contests[0];
+            prop_assert_eq!(c.elected.len(), standing.min(contest.seats() as usize), "{}", name);
+            prop_assert!(conforms(&held, c, &cs), "{}: {:?}", name, c.elected);
+            check_verdicts_obeyed(c, name);
+        }
     }
 
     #[test]
@@ -444,22 +446,56 @@ proptest! {
         (e, cs) in arb_constrained()
     ) {
         let Some(held) = feasible(&e, &cs) else { return Ok(()) };
-        let rules = preset("meek");
-        let h = count::count(&held, &rules).unwrap();
-        let h = &h.contests[0];
-        let forced = h.stages.iter().flat_map(|s| &s.constraints).any(|d| !d.by.is_empty());
-        if forced {
-            return Ok(());
+        for name in ITERATIVE {
+            let rules = preset(name);
+            let h = count::count(&held, &rules).unwrap();
+            let h = &h.contests[0];
+            let forced = h.stages.iter().flat_map(|s| &s.constraints).any(|d| !d.by.is_empty());
+            if forced {
+                continue;
+            }
+            let f = count::count(&e, &rules).unwrap();
+            let f = &f.contests[0];
+            prop_assert_eq!(&h.elected, &f.elected, "{}", name);
+            prop_assert_eq!(&h.excluded, &f.excluded);
+            prop_assert_eq!(h.stages.len(), f.stages.len());
+            for (a, b) in h.stages.iter().zip(&f.stages) {
+                let mut a = a.clone();
+                a.constraints.clear();
+                prop_assert_eq!(&a, b, "{}", name);
+            }
         }
-        let f = count::count(&e, &rules).unwrap();
-        let f = &f.contests[0];
-        prop_assert_eq!(&h.elected, &f.elected);
-        prop_assert_eq!(&h.excluded, &f.excluded);
-        prop_assert_eq!(h.stages.len(), f.stages.len());
-        for (a, b) in h.stages.iter().zip(&f.stages) {
-            let mut a = a.clone();
-            a.constraints.clear();
-            prop_assert_eq!(&a, b);
+    }
+
+    /// Substitution after a plain Meek count: the stages are the plain
+    /// count's; a conformant plain result is kept with no swap; otherwise
+    /// the swaps conform, or the method says no swap serves.
+    #[test]
+    fn meek_substitution_keeps_a_conformant_result_and_otherwise_conforms(
+        (e, cs) in arb_constrained()
+    ) {
+        let Some(held) = feasible(&e, &cs) else { return Ok(()) };
+        let rules = preset("meek");
+        let free = count::count(&e, &rules).unwrap();
+        let f = &free.contests[0];
+        let sub = Rules { constraint_method: ConstraintMethod::Substitution, ..rules };
+        match count::count(&held, &sub) {
+            Ok(t) => {
+                let h = &t.contests[0];
+                prop_assert_eq!(&h.stages, &f.stages);
+                prop_assert!(conforms(&held, h, &cs));
+                prop_assert_eq!(h.elected.len(), f.elected.len());
+                if conforms(&e, f, &cs) {
+                    prop_assert_eq!(&h.elected, &f.elected);
+                    prop_assert!(h.substitutions.is_empty());
+                } else {
+                    prop_assert!(!h.substitutions.is_empty());
+                }
+            }
+            Err(CountError::Constraints(ConstraintError::NoSubstitution { .. })) => {
+                prop_assert!(!conforms(&e, f, &cs));
+            }
+            Err(other) => prop_assert!(false, "{other}"),
         }
     }
 }
