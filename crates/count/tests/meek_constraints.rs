@@ -1,11 +1,14 @@
-//! Guard/doom constrained counts under the iterative presets (issue 5,
-//! `specs/constraints.md` §4 duty 7, `specs/rules/meek.md`): two Meek
-//! counts worked by hand (a doom and a guard), the eight Momentum NCG 2022
-//! regions on generated ballots under every iterative preset, and two
-//! properties on random elections under the four presets: a feasible constrained
-//! result fills its places, meets its constraints and obeys its own
-//! verdicts; and a count in which no constraint forces a verdict is the
-//! unconstrained Meek count, stage for stage.
+//! Constrained counts under the iterative presets (issue 5,
+//! `specs/constraints.md` §4 duty 7 and §5b, `specs/rules/meek.md`): two
+//! Meek counts worked by hand (a doom and a guard), infeasible constraints
+//! refused before the count, substitution after a plain Meek count, the
+//! eight Momentum NCG 2022 regions on generated ballots under every
+//! iterative preset, and properties on random elections: under the four
+//! presets a feasible constrained result fills its places, meets its
+//! constraints and obeys its own verdicts, and a count in which no
+//! constraint forces a verdict is the unconstrained count stage for stage;
+//! under `meek`, substitution keeps a conformant result and otherwise
+//! conforms or says it cannot.
 
 use ballot::constraints::{Constraint, ConstraintError};
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
