@@ -283,33 +283,7 @@ impl<'a, N: Number> Counter<'a, N> {
     ) -> Result<Self, CountError> {
         let n = contest.candidates().len();
         let names = unique_names(contest);
-        let order = match (&rules.ties.order, contest.tie_order()) {
-            (Some(list), _) => {
-                let mut out = Vec::with_capacity(n);
-                for name in list {
-                    let i = names
-                        .iter()
-                        .position(|x| x == name)
-                        .or_else(|| contest.find_by_name(name).map(|c| c.index()))
-                        .ok_or_else(|| CountError::TieOrder {
-                            contest: contest.id().to_owned(),
-                            name: name.clone(),
-                        })?;
-                    if !out.contains(&i) {
-                        out.push(i);
-                    }
-                }
-                // Candidates the list leaves out come after it, in ballot-paper order.
-                for i in 0..n {
-                    if !out.contains(&i) {
-                        out.push(i);
-                    }
-                }
-                out
-            }
-            (None, Some(order)) => order.iter().map(|c| c.index()).collect(),
-            (None, None) => (0..n).collect(),
-        };
+        let order = tie_order(contest, rules, &names)?;
         let mut status = vec![Status::Hopeful; n];
         for w in contest.withdrawn() {
             status[w.index()] = Status::Withdrawn;
@@ -1416,23 +1390,7 @@ impl<'a, N: Number> Counter<'a, N> {
     /// so that no outcome is favoured).
     fn draw(&mut self, n: u64) -> u64 {
         self.draws += 1;
-        let rng = self.lot.get_or_insert_with(|| {
-            let seed = self
-                .rules
-                .ties
-                .seed
-                .as_deref()
-                .and_then(|s| seed_bytes(s).ok())
-                .unwrap_or([0; 32]);
-            ChaCha20Rng::from_seed(seed)
-        });
-        let zone = u64::MAX - (u64::MAX % n);
-        loop {
-            let x = rng.next_u64();
-            if x < zone {
-                return x % n;
-            }
-        }
+        lot_draw(&mut self.lot, self.rules.ties.seed.as_deref(), n)
     }
 }
 
@@ -1593,9 +1551,58 @@ fn batches_by_value<T, N: Number>(mut items: Vec<T>, value: impl Fn(&T) -> &N) -
     batches
 }
 
+/// The tie order: the rules' explicit list, else the contest's own (a BLT
+/// `[tie]` line), else ballot-paper order.
+pub(crate) fn tie_order(
+    contest: &Contest,
+    rules: &Rules,
+    names: &[String],
+) -> Result<Vec<usize>, CountError> {
+    let n = contest.candidates().len();
+    Ok(match (&rules.ties.order, contest.tie_order()) {
+        (Some(list), _) => {
+            let mut out = Vec::with_capacity(n);
+            for name in list {
+                let i = names
+                    .iter()
+                    .position(|x| x == name)
+                    .or_else(|| contest.find_by_name(name).map(CandidateId::index))
+                    .ok_or_else(|| CountError::TieOrder {
+                        contest: contest.id().to_owned(),
+                        name: name.clone(),
+                    })?;
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+            out.extend((0..n).filter(|i| !out.contains(i)).collect::<Vec<_>>());
+            out
+        }
+        (None, Some(order)) => order.iter().map(|c| c.index()).collect(),
+        (None, None) => (0..n).collect(),
+    })
+}
+
+/// A uniform draw in `0..n` from the lot's ChaCha20 stream, started from the
+/// rules' hex seed (zero when none is given) at the first draw. Rejection
+/// sampling, so that no outcome is favoured. Shared by both engines so that
+/// one seed means the same lot everywhere.
+pub(crate) fn lot_draw(lot: &mut Option<ChaCha20Rng>, seed: Option<&str>, n: u64) -> u64 {
+    let rng = lot.get_or_insert_with(|| {
+        ChaCha20Rng::from_seed(seed.and_then(|s| seed_bytes(s).ok()).unwrap_or([0; 32]))
+    });
+    let zone = u64::MAX - (u64::MAX % n);
+    loop {
+        let x = rng.next_u64();
+        if x < zone {
+            return x % n;
+        }
+    }
+}
+
 /// Candidate names made unique within a contest: a shared name becomes
 /// `name #n` with the candidate's 1-based number.
-fn unique_names(contest: &Contest) -> Vec<String> {
+pub(crate) fn unique_names(contest: &Contest) -> Vec<String> {
     let cands = contest.candidates();
     cands
         .iter()

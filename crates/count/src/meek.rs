@@ -32,20 +32,20 @@
 //! stage are made to add up by showing their truncation residue as the loss
 //! (`specs/rules/meek.md`).
 
+use ballot::Contest;
 use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
-use ballot::{CandidateId, Contest};
 use indexmap::IndexMap;
 use rand_chacha::ChaCha20Rng;
-use rand_chacha::rand_core::{RngCore, SeedableRng};
+
 use serde::{Deserialize, Serialize};
 
 use crate::constrained::{self, Guard};
-use crate::engine::CountError;
+use crate::engine::{CountError, lot_draw, tie_order, unique_names};
 use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
 use crate::rules::{
     Arithmetic, ConstraintMethod, Criterion, ElectionTest, Multiway, OrderPicks, Quota,
     QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, TieBreak, Ties,
-    UnseparatedTie, seed_bytes,
+    UnseparatedTie,
 };
 use crate::transcript::{
     Action, ContestCount, ExclusionReason, Stage, TieDecision, TieMethod, TiePurpose,
@@ -1195,23 +1195,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
 
     fn draw(&mut self, n: u64) -> u64 {
         self.draws += 1;
-        let rng = self.lot.get_or_insert_with(|| {
-            let seed = self
-                .rules
-                .ties
-                .seed
-                .as_deref()
-                .and_then(|s| seed_bytes(s).ok())
-                .unwrap_or([0; 32]);
-            ChaCha20Rng::from_seed(seed)
-        });
-        let zone = u64::MAX - (u64::MAX % n);
-        loop {
-            let x = rng.next_u64();
-            if x < zone {
-                return x % n;
-            }
-        }
+        lot_draw(&mut self.lot, self.rules.ties.seed.as_deref(), n)
     }
 
     // ----- records ----------------------------------------------------------
@@ -1343,54 +1327,10 @@ fn units_decimal(units: i128, places: u32) -> String {
     Fixed(units).decimal(places, &ctx)
 }
 
-/// The tie order: the rules' explicit list, else the contest's own (a BLT
-/// `[tie]` line), else ballot-paper order.
-fn tie_order(contest: &Contest, rules: &Rules, names: &[String]) -> Result<Vec<usize>, CountError> {
-    let n = contest.candidates().len();
-    Ok(match (&rules.ties.order, contest.tie_order()) {
-        (Some(list), _) => {
-            let mut out = Vec::with_capacity(n);
-            for name in list {
-                let i = names
-                    .iter()
-                    .position(|x| x == name)
-                    .or_else(|| contest.find_by_name(name).map(CandidateId::index))
-                    .ok_or_else(|| CountError::TieOrder {
-                        contest: contest.id().to_owned(),
-                        name: name.clone(),
-                    })?;
-                if !out.contains(&i) {
-                    out.push(i);
-                }
-            }
-            out.extend((0..n).filter(|i| !out.contains(i)).collect::<Vec<_>>());
-            out
-        }
-        (None, Some(order)) => order.iter().map(|c| c.index()).collect(),
-        (None, None) => (0..n).collect(),
-    })
-}
-
-/// Candidate names made unique within a contest (as the engine does).
-fn unique_names(contest: &Contest) -> Vec<String> {
-    let cands = contest.candidates();
-    cands
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if cands.iter().filter(|o| o.name == c.name).count() > 1 {
-                format!("{} #{}", c.name, i + 1)
-            } else {
-                c.name.clone()
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ballot::{BallotsBuilder, Candidate};
+    use ballot::{BallotsBuilder, Candidate, CandidateId};
 
     const P9: FixedCtx = FixedCtx { places: 9 };
 
