@@ -5,6 +5,9 @@
 //! a constrained result always meets its constraints, and a count in which
 //! no constraint ever forces a verdict is the unconstrained count.
 
+mod common;
+
+use common::{arb_constrained, conforms, constrain, election, feasible, tally};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -15,7 +18,7 @@ use count::{
     Action, ContestCount, CountError, ExclusionReason, Rules, SubstitutionRecord, Verdict,
 };
 use proptest::prelude::*;
-use recount_testkit::{MOMENTUM_2022_REGIONS, Names, arb_election, attributes_csv, momentum_2022};
+use recount_testkit::{MOMENTUM_2022_REGIONS, attributes_csv, momentum_2022};
 
 /// Every preset: guard/doom and substitution work under the Gregory and the
 /// iterative (Meek, Warren) engines alike.
@@ -24,35 +27,6 @@ fn presets() -> Vec<Rules> {
         .iter()
         .map(|p| Rules::preset(p.0).unwrap())
         .collect()
-}
-
-/// A one-contest election from (name, gender) candidates and
-/// (papers, ranking by name) rows.
-fn election(seats: u32, cands: &[(&str, &str)], rows: &[(u64, &[&str])]) -> Election {
-    let candidates = cands
-        .iter()
-        .enumerate()
-        .map(|(i, (name, gender))| {
-            let mut c = Candidate::named(i + 1, *name);
-            c.attributes.insert("gender".into(), (*gender).into());
-            c
-        })
-        .collect();
-    let mut b = BallotsBuilder::new(cands.len());
-    for (papers, ranking) in rows {
-        let ids: Vec<CandidateId> = ranking
-            .iter()
-            .map(|n| CandidateId::new(cands.iter().position(|c| c.0 == *n).unwrap()).unwrap())
-            .collect();
-        b.push(&ids, *papers).unwrap();
-    }
-    Election::single(Contest::new("w", "Ward", seats, candidates, b.build()).unwrap())
-}
-
-fn constrain(e: &Election, cs: Vec<Constraint>) -> Election {
-    let mut e = e.clone();
-    e.contests_mut()[0].set_constraints(cs).unwrap();
-    e
 }
 
 /// SSI 2007/42 rules worked by hand on five candidates for 2 seats, quota
@@ -284,26 +258,6 @@ fn momentum_from_files() -> (Election, Election) {
     (plain, e)
 }
 
-/// Women and BAME members among a contest's elected, from the attributes.
-fn tally(e: &Election, c: &ContestCount) -> (u32, u32) {
-    let contest = e.contest(&c.contest).unwrap();
-    let attr = |name: &str, a: &str| {
-        let id = contest.find_by_name(name).unwrap();
-        contest.candidate(id).attributes[a].clone()
-    };
-    let women = c
-        .elected
-        .iter()
-        .filter(|n| attr(n, "gender") == "woman")
-        .count();
-    let bame = c
-        .elected
-        .iter()
-        .filter(|n| attr(n, "bame") == "yes")
-        .count();
-    (women as u32, bame as u32)
-}
-
 /// Issue 5's table, typed in again here (independently of
 /// `constraints.csv` and of the generator): region → (seats, women, BAME).
 fn issue_5_table() -> BTreeMap<&'static str, (u32, u32, u32)> {
@@ -428,60 +382,6 @@ fn check_verdicts_obeyed(c: &ContestCount, rules: &Rules) {
 
 // ---------------------------------------------------------------------------
 // Properties on random elections.
-
-/// A random election with a `gender` of `w` or `m` for each candidate and
-/// one or two constraints on it (a minimum of women, perhaps a maximum of
-/// men).
-fn arb_constrained() -> impl Strategy<Value = (Election, Vec<Constraint>)> {
-    arb_election(Names::Printable).prop_flat_map(|e| {
-        let n = e.contests()[0].candidates().len();
-        let seats = e.contests()[0].seats();
-        (
-            Just(e),
-            proptest::collection::vec(any::<bool>(), n),
-            0..=seats,
-            proptest::option::of(0..=seats),
-        )
-            .prop_map(|(mut e, women, min, max)| {
-                let c = &mut e.contests_mut()[0];
-                for (cand, w) in c.candidates_mut().iter_mut().zip(women) {
-                    let g = if w { "w" } else { "m" };
-                    cand.attributes.insert("gender".into(), g.into());
-                }
-                let mut cs = vec![Constraint::at_least("gender", "w", min)];
-                if let Some(max) = max {
-                    cs.push(Constraint::at_most("gender", "m", max));
-                }
-                (e, cs)
-            })
-    })
-}
-
-/// The election with the constraints, if the contest accepts them and
-/// some result can meet them.
-fn feasible(e: &Election, cs: &[Constraint]) -> Option<Election> {
-    let mut e = e.clone();
-    let c = &mut e.contests_mut()[0];
-    c.set_constraints(cs.to_vec()).ok()?;
-    let cc = ballot::constraints::ContestConstraints::new(c, cs.to_vec()).ok()?;
-    cc.check_feasible().ok()?;
-    Some(e)
-}
-
-fn conforms(e: &Election, c: &ContestCount, cs: &[Constraint]) -> bool {
-    let contest = &e.contests()[0];
-    cs.iter().all(|k| {
-        let n = c
-            .elected
-            .iter()
-            .filter(|name| {
-                let id = contest.find_by_name(name).unwrap();
-                contest.candidate(id).attributes.get(&k.attribute) == Some(&k.value)
-            })
-            .count();
-        k.allows(n as u32)
-    })
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]

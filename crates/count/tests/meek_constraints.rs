@@ -10,46 +10,20 @@
 //! under `meek`, substitution keeps a conformant result and otherwise
 //! conforms or says it cannot.
 
+mod common;
+
 use ballot::constraints::{Constraint, ConstraintError};
-use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
+
+use common::{arb_constrained, conforms, constrain, election, feasible, tally};
 use count::rules::ConstraintMethod;
 use count::{Action, ContestCount, CountError, ExclusionReason, Rules, Verdict};
 use proptest::prelude::*;
-use recount_testkit::{MOMENTUM_2022_REGIONS, Names, arb_election, momentum_2022};
+use recount_testkit::{MOMENTUM_2022_REGIONS, momentum_2022};
 
 const ITERATIVE: [&str; 4] = ["meek", "nz-meek", "warren", "meek-exact"];
 
 fn preset(name: &str) -> Rules {
     Rules::preset(name).unwrap()
-}
-
-/// A one-contest election from (name, gender) candidates and
-/// (papers, ranking by name) rows.
-fn election(seats: u32, cands: &[(&str, &str)], rows: &[(u64, &[&str])]) -> Election {
-    let candidates = cands
-        .iter()
-        .enumerate()
-        .map(|(i, (name, gender))| {
-            let mut c = Candidate::named(i + 1, *name);
-            c.attributes.insert("gender".into(), (*gender).into());
-            c
-        })
-        .collect();
-    let mut b = BallotsBuilder::new(cands.len());
-    for (papers, ranking) in rows {
-        let ids: Vec<CandidateId> = ranking
-            .iter()
-            .map(|n| CandidateId::new(cands.iter().position(|c| c.0 == *n).unwrap()).unwrap())
-            .collect();
-        b.push(&ids, *papers).unwrap();
-    }
-    Election::single(Contest::new("w", "Ward", seats, candidates, b.build()).unwrap())
-}
-
-fn constrain(e: &Election, cs: Vec<Constraint>) -> Election {
-    let mut e = e.clone();
-    e.contests_mut()[0].set_constraints(cs).unwrap();
-    e
 }
 
 fn verdicts(s: &count::Stage) -> Vec<(String, Verdict, Vec<String>)> {
@@ -264,22 +238,6 @@ fn meek_substitution_swaps_the_latest_elected_man_for_the_best_placed_woman() {
 // ---------------------------------------------------------------------------
 // Momentum NCG 2022.
 
-/// Women and BAME members among a contest's elected, from the attributes.
-fn tally(e: &Election, c: &ContestCount) -> (u32, u32) {
-    let contest = e.contest(&c.contest).unwrap();
-    let has = |name: &str, a: &str, v: &str| {
-        let id = contest.find_by_name(name).unwrap();
-        contest.candidate(id).attributes.get(a).map(String::as_str) == Some(v)
-    };
-    let women = c
-        .elected
-        .iter()
-        .filter(|n| has(n, "gender", "woman"))
-        .count();
-    let bame = c.elected.iter().filter(|n| has(n, "bame", "yes")).count();
-    (women as u32, bame as u32)
-}
-
 #[test]
 fn momentum_2022_guard_doom_meets_every_minimum_under_every_iterative_preset() {
     let plain = momentum_2022(2022);
@@ -375,55 +333,6 @@ fn check_verdicts_obeyed(c: &ContestCount, name: &str) {
 
 // ---------------------------------------------------------------------------
 // Properties on random elections.
-
-fn arb_constrained() -> impl Strategy<Value = (Election, Vec<Constraint>)> {
-    arb_election(Names::Printable).prop_flat_map(|e| {
-        let n = e.contests()[0].candidates().len();
-        let seats = e.contests()[0].seats();
-        (
-            Just(e),
-            proptest::collection::vec(any::<bool>(), n),
-            0..=seats,
-            proptest::option::of(0..=seats),
-        )
-            .prop_map(|(mut e, women, min, max)| {
-                let c = &mut e.contests_mut()[0];
-                for (cand, w) in c.candidates_mut().iter_mut().zip(women) {
-                    let g = if w { "w" } else { "m" };
-                    cand.attributes.insert("gender".into(), g.into());
-                }
-                let mut cs = vec![Constraint::at_least("gender", "w", min)];
-                if let Some(max) = max {
-                    cs.push(Constraint::at_most("gender", "m", max));
-                }
-                (e, cs)
-            })
-    })
-}
-
-fn feasible(e: &Election, cs: &[Constraint]) -> Option<Election> {
-    let mut e = e.clone();
-    let c = &mut e.contests_mut()[0];
-    c.set_constraints(cs.to_vec()).ok()?;
-    let cc = ballot::constraints::ContestConstraints::new(c, cs.to_vec()).ok()?;
-    cc.check_feasible().ok()?;
-    Some(e)
-}
-
-fn conforms(e: &Election, c: &ContestCount, cs: &[Constraint]) -> bool {
-    let contest = &e.contests()[0];
-    cs.iter().all(|k| {
-        let n = c
-            .elected
-            .iter()
-            .filter(|name| {
-                let id = contest.find_by_name(name).unwrap();
-                contest.candidate(id).attributes.get(&k.attribute) == Some(&k.value)
-            })
-            .count();
-        k.allows(n as u32)
-    })
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
