@@ -13,6 +13,7 @@
 use ballot::constraints::{ConstraintError, ContestConstraints, Forced, GuardDoom, Status};
 use ballot::{CandidateId, Contest};
 
+use crate::rules::ConstraintMethod;
 use crate::transcript::{ConstraintDecision, SubstitutionRecord, Verdict};
 
 /// The guard/doom state of one contest during its count.
@@ -115,6 +116,22 @@ impl Guard {
     pub(crate) fn take_decisions(&mut self) -> Vec<ConstraintDecision> {
         std::mem::take(&mut self.pending)
     }
+}
+
+/// What one count needs for its contest's constraints under `method`: a
+/// [`Guard`] for guard/doom, the checked constraints for substitution (applied
+/// after a plain count), nothing for reserved places (whose counts each run
+/// unconstrained). Shared by both engines so the choice is made in one place;
+/// feasibility is checked here, before stage 1 (`specs/constraints.md` §4).
+pub(crate) fn setup(
+    contest: &Contest,
+    method: ConstraintMethod,
+) -> Result<(Option<Guard>, Option<ContestConstraints>), ConstraintError> {
+    Ok(match method {
+        ConstraintMethod::GuardDoom => (Guard::new(contest)?, None),
+        ConstraintMethod::Substitution => (None, checked(contest)?),
+        ConstraintMethod::ReservedPlaces => (None, None),
+    })
 }
 
 /// A contest's constraints, validated and checked feasible before the

@@ -289,17 +289,8 @@ impl<'a, N: Number> Counter<'a, N> {
             status[w.index()] = Status::Withdrawn;
         }
         let hopeful = status.iter().map(|s| *s == Status::Hopeful).collect();
-        let (guard, substitution) = match rules.constraint_method {
-            ConstraintMethod::GuardDoom => {
-                (Guard::new(contest).map_err(CountError::Constraints)?, None)
-            }
-            ConstraintMethod::Substitution => (
-                None,
-                constrained::checked(contest).map_err(CountError::Constraints)?,
-            ),
-            // The engine counts each of the method's counts unconstrained.
-            ConstraintMethod::ReservedPlaces => (None, None),
-        };
+        let (guard, substitution) = constrained::setup(contest, rules.constraint_method)
+            .map_err(CountError::Constraints)?;
         Ok(Counter {
             contest,
             arena,

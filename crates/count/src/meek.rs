@@ -43,9 +43,8 @@ use crate::constrained::{self, Guard};
 use crate::engine::{CountError, lot_draw, tie_order, unique_names};
 use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
 use crate::rules::{
-    Arithmetic, ConstraintMethod, Criterion, ElectionTest, Multiway, OrderPicks, Quota,
-    QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, TieBreak, Ties,
-    UnseparatedTie,
+    Arithmetic, Criterion, ElectionTest, Multiway, OrderPicks, Quota, QuotaDivisor, QuotaIncrement,
+    QuotaRecompute, QuotaVotes, Rules, TieBreak, Ties, UnseparatedTie,
 };
 use crate::transcript::{
     Action, ContestCount, ExclusionReason, Stage, TieDecision, TieMethod, TiePurpose,
@@ -357,17 +356,8 @@ pub(crate) fn count_contest(
     validate(rules, it).map_err(CountError::Rules)?;
     // Constraints are checked feasible before stage 1 (specs/constraints.md
     // §4 duty 1), as the Gregory engine does.
-    let (guard, substitution) = match rules.constraint_method {
-        ConstraintMethod::GuardDoom => {
-            (Guard::new(contest).map_err(CountError::Constraints)?, None)
-        }
-        ConstraintMethod::Substitution => (
-            None,
-            constrained::checked(contest).map_err(CountError::Constraints)?,
-        ),
-        // Each of the method's counts reaches here without constraints.
-        ConstraintMethod::ReservedPlaces => (None, None),
-    };
+    let (guard, substitution) =
+        constrained::setup(contest, rules.constraint_method).map_err(CountError::Constraints)?;
     match rules.arithmetic {
         Arithmetic::Fixed { places } => {
             Meek::<Fixed>::new(contest, rules, it, FixedCtx { places }, guard, substitution)?.run()
