@@ -147,6 +147,12 @@ fn count_file(blt: &Path, rules: &Rules) -> ContestCount {
     let bytes = std::fs::read(blt).expect("the ballot file");
     let election = ballot::read(Format::Blt, &bytes, &ReadOptions::default())
         .unwrap_or_else(|e| panic!("{}: {e}", blt.display()));
+    // Droop defeats candidates without votes one a round, as the rule
+    // books lay out their sheets (specs/rules/README.md).
+    let rules = &Rules {
+        candidates_without_votes: count::rules::WithoutVotes::OneAtATime,
+        ..rules.clone()
+    };
     let t = count::count(&election, rules)
         .unwrap_or_else(|e| panic!("{} {}: {e}", blt.display(), rules.name));
     t.contests.into_iter().next().expect("one contest")

@@ -22,17 +22,15 @@ use std::fmt;
 use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
 use ballot::{CandidateId, Contest, Election};
 use indexmap::IndexMap;
-use rand_chacha::ChaCha20Rng;
-use rand_chacha::rand_core::{RngCore, SeedableRng};
 
 use crate::constrained::{self, Guard};
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
 use crate::rules::{
-    Arithmetic, ConstraintMethod, Criterion, ExclusionParcels, LastVacancies, LossShown, Multiway,
-    OrderPicks, QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, SurplusMethod,
-    SurplusOrder, Threshold, TieBreak, TvSteps, UnseparatedTie, WhichPapers, ZeroSurplus,
-    seed_bytes,
+    Arithmetic, ConstraintMethod, Criterion, ExclusionParcels, LastVacancies, LossShown,
+    QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, SurplusMethod, SurplusOrder,
+    Threshold, TieBreak, TvSteps, UnseparatedTie, WhichPapers, WithoutVotes, ZeroSurplus,
 };
+use crate::ties::{History, InTurn, TieBreaker};
 use crate::transcript::{
     Action, ContestCount, ExclusionReason, FORMAT, Stage, SubstitutionRecord, TieDecision,
     TieMethod, TiePurpose, Transcript,
@@ -218,13 +216,6 @@ enum Status {
     Withdrawn,
 }
 
-/// Votes after a stage or sub-stage, for tie-breaking.
-struct Point<N> {
-    stage: u32,
-    end_of_stage: bool,
-    votes: Vec<N>,
-}
-
 /// Where a routed parcel's papers went.
 struct Routed {
     /// Candidates that received papers, in first-touched order.
@@ -252,14 +243,12 @@ struct Counter<'a, N: Number> {
     valid_votes: N,
     valid_papers: u64,
     invalid_papers: u64,
-    history: Vec<Point<N>>,
+    history: History<N>,
     stages: Vec<Stage>,
     prev_totals: Vec<N>,
     ties: Vec<TieDecision>,
     stage_elected: Vec<usize>,
-    lot: Option<ChaCha20Rng>,
-    draws: u64,
-    order: Vec<usize>,
+    tie_breaker: TieBreaker,
     dest_entries: Vec<Vec<Entry>>,
     dest_papers: Vec<u64>,
     /// Parcels with at least this many entries are routed on two threads.
@@ -311,14 +300,12 @@ impl<'a, N: Number> Counter<'a, N> {
             valid_votes: N::zero(),
             valid_papers: 0,
             invalid_papers: contest.ballots().blank().0 + arena.invalid,
-            history: Vec::new(),
+            history: History::new(n),
             stages: Vec::new(),
             prev_totals: vec![N::zero(); n],
             ties: Vec::new(),
             stage_elected: Vec::new(),
-            lot: None,
-            draws: 0,
-            order,
+            tie_breaker: TieBreaker::new(&rules.ties, &order),
             dest_entries: (0..n).map(|_| Vec::new()).collect(),
             dest_papers: vec![0; n],
             parallel_entries: PARALLEL_ENTRIES,
@@ -479,7 +466,7 @@ impl<'a, N: Number> Counter<'a, N> {
 
     fn finish(self) -> ContestCount {
         let mut rules = self.rules.clone();
-        if self.draws > 0 && rules.ties.seed.is_none() {
+        if self.tie_breaker.draws() > 0 && rules.ties.seed.is_none() {
             rules.ties.seed = Some("0".into());
         }
         let first_quota = self
@@ -641,7 +628,12 @@ impl<'a, N: Number> Counter<'a, N> {
                         .copied()
                         .filter(|m| matches!(m, TieBreak::Backward | TieBreak::Forward))
                         .collect();
-                    match self.decide(&group, TiePurpose::Election, &looks) {
+                    match self.tie_breaker.decide(
+                        &self.history,
+                        &group,
+                        TiePurpose::Election,
+                        &looks,
+                    ) {
                         Some((c, method)) => {
                             self.record_tie(&group, TiePurpose::Election, method, c);
                             c
@@ -1060,6 +1052,18 @@ impl<'a, N: Number> Counter<'a, N> {
                 set = Some(batch);
             }
         }
+        // A bulk exclusion (ERS97 5.2.5) takes candidates without votes
+        // with the others, deciding no tie; where none applies they may
+        // still go together.
+        if set.is_none()
+            && let Some(order) = self.candidates_without_votes(&low)
+        {
+            let note = ExclusionNote {
+                reason: Some(ExclusionReason::NoVotes),
+                passed_over_guarded: Vec::new(),
+            };
+            return (order, note);
+        }
         let set = set.unwrap_or_else(|| {
             let lowest = self.votes[low[0]].clone();
             let tied: Vec<usize> = low
@@ -1179,11 +1183,7 @@ impl<'a, N: Number> Counter<'a, N> {
     }
 
     fn end_point(&mut self, stage: u32, end_of_stage: bool) {
-        self.history.push(Point {
-            stage,
-            end_of_stage,
-            votes: self.votes.clone(),
-        });
+        self.history.record(stage, end_of_stage, &self.votes);
     }
 
     fn push_stage(
@@ -1240,19 +1240,7 @@ impl<'a, N: Number> Counter<'a, N> {
     /// Chooses one of `tied` (to exclude, or to elect / transfer first) and
     /// records the decision.
     fn break_tie(&mut self, tied: &[usize], purpose: TiePurpose) -> usize {
-        let chain = self.rules.ties.chain.clone();
-        // A chain without Order or Lot can end undecided: ballot-paper order
-        // then decides, recorded as an order decision.
-        let (chosen, method) = self.decide(tied, purpose, &chain).unwrap_or_else(|| {
-            let mut set = tied.to_vec();
-            set.sort_unstable();
-            let c = if purpose == TiePurpose::Exclusion {
-                set[set.len() - 1]
-            } else {
-                set[0]
-            };
-            (c, TieMethod::Order)
-        });
+        let (chosen, method) = self.tie_breaker.break_tie(&self.history, tied, purpose);
         self.record_tie(tied, purpose, method, chosen);
         chosen
     }
@@ -1271,117 +1259,37 @@ impl<'a, N: Number> Counter<'a, N> {
             between: between.iter().map(|&c| self.names[c].clone()).collect(),
             method,
             chosen: self.names[chosen].clone(),
+            then: Vec::new(),
         });
     }
 
-    /// Applies the methods of `chain` in turn; `None` when none decides.
-    fn decide(
-        &mut self,
-        tied: &[usize],
-        purpose: TiePurpose,
-        chain: &[TieBreak],
-    ) -> Option<(usize, TieMethod)> {
-        let lowest = purpose == TiePurpose::Exclusion;
-        let mut set: Vec<usize> = tied.to_vec();
-        set.sort_unstable();
-        for &method in chain {
-            match method {
-                TieBreak::Backward | TieBreak::Forward => {
-                    let backward = method == TieBreak::Backward;
-                    let points: Vec<usize> = if backward {
-                        (0..self.history.len())
-                            .rev()
-                            .filter(|&i| self.history[i].end_of_stage)
-                            .collect()
-                    } else {
-                        (0..self.history.len()).collect()
-                    };
-                    if let Some((c, stage)) = self.look(&mut set, &points, lowest) {
-                        let m = if backward {
-                            TieMethod::Backward { stage }
-                        } else {
-                            TieMethod::Forward { stage }
-                        };
-                        return Some((c, m));
-                    }
-                }
-                TieBreak::Order => {
-                    let pos =
-                        |c: &usize| self.order.iter().position(|x| x == c).unwrap_or(usize::MAX);
-                    let pick_last =
-                        lowest && self.rules.ties.order_picks == OrderPicks::StrongestFirst;
-                    let c = if pick_last {
-                        set.iter().copied().max_by_key(pos)
-                    } else {
-                        set.iter().copied().min_by_key(pos)
-                    };
-                    if let Some(c) = c {
-                        return Some((c, TieMethod::Order));
-                    }
-                }
-                TieBreak::Lot => {
-                    let draw = self.draws;
-                    let k = self.draw(set.len() as u64) as usize;
-                    return Some((set[k], TieMethod::Lot { draw }));
-                }
-            }
+    /// The candidates who hold no votes, excluded together when nothing
+    /// else can happen between their exclusions one at a time
+    /// (`specs/rules/README.md`, "Candidates with no votes"): no surplus
+    /// is waiting, no constraint is in force, at least two of the lowest
+    /// hold nothing and no earlier stage separates them. Returns them in
+    /// the order one-at-a-time exclusions would take them (the same tie
+    /// decisions and lot draws, recorded as one decision), at most as many
+    /// as may be excluded before the last places are filled.
+    fn candidates_without_votes(&mut self, low: &[usize]) -> Option<Vec<usize>> {
+        if self.rules.candidates_without_votes == WithoutVotes::OneAtATime
+            || self.guard.is_some()
+            || self.pending.iter().any(|&p| p)
+        {
+            return None;
         }
-        None
-    }
-
-    /// Looks at earlier points in `points` order; narrows `set` (by the
-    /// [`Multiway`] rule) and returns the decided candidate and the stage
-    /// consulted, if the points decide.
-    fn look(&self, set: &mut Vec<usize>, points: &[usize], lowest: bool) -> Option<(usize, u32)> {
-        let extreme = |vals: &[(usize, &N)]| -> Vec<usize> {
-            let best = if lowest {
-                vals.iter().map(|v| v.1).min()
-            } else {
-                vals.iter().map(|v| v.1).max()
-            };
-            vals.iter()
-                .filter(|v| Some(v.1) == best)
-                .map(|v| v.0)
-                .collect()
-        };
-        for &i in points {
-            let point = &self.history[i];
-            let vals: Vec<(usize, &N)> = set.iter().map(|&c| (c, &point.votes[c])).collect();
-            if vals.iter().all(|v| v.1 == vals[0].1) {
-                continue;
-            }
-            match self.rules.ties.multiway {
-                Multiway::Narrow => {
-                    let keep = extreme(&vals);
-                    if keep.len() == 1 {
-                        return Some((keep[0], point.stage));
-                    }
-                    *set = keep;
-                }
-                Multiway::UniqueExtreme => {
-                    let keep = extreme(&vals);
-                    if keep.len() == 1 {
-                        return Some((keep[0], point.stage));
-                    }
-                }
-                Multiway::AllDifferent => {
-                    let mut sorted: Vec<&N> = vals.iter().map(|v| v.1).collect();
-                    sorted.sort();
-                    sorted.dedup();
-                    if sorted.len() == vals.len() {
-                        return Some((extreme(&vals)[0], point.stage));
-                    }
-                }
-            }
+        let zero: Vec<usize> = low
+            .iter()
+            .copied()
+            .take_while(|&c| self.votes[c].is_zero())
+            .collect();
+        if zero.len() < 2 || !self.tie_breaker.inseparable(&self.history, &zero) {
+            return None;
         }
-        None
-    }
-
-    /// A uniform draw in `0..n` from the seeded stream (rejection sampling,
-    /// so that no outcome is favoured).
-    fn draw(&mut self, n: u64) -> u64 {
-        self.draws += 1;
-        lot_draw(&mut self.lot, self.rules.ties.seed.as_deref(), n)
+        let room = self.hopefuls().len() - self.vacancies();
+        let run = InTurn::exclusions(&mut self.tie_breaker, &zero, room);
+        self.ties.push(run.record(&self.names));
+        Some(run.order)
     }
 }
 
@@ -1574,32 +1482,20 @@ pub(crate) fn tie_order(
     })
 }
 
-/// A uniform draw in `0..n` from the lot's ChaCha20 stream, started from the
-/// rules' hex seed (zero when none is given) at the first draw. Rejection
-/// sampling, so that no outcome is favoured. Shared by both engines so that
-/// one seed means the same lot everywhere.
-pub(crate) fn lot_draw(lot: &mut Option<ChaCha20Rng>, seed: Option<&str>, n: u64) -> u64 {
-    let rng = lot.get_or_insert_with(|| {
-        ChaCha20Rng::from_seed(seed.and_then(|s| seed_bytes(s).ok()).unwrap_or([0; 32]))
-    });
-    let zone = u64::MAX - (u64::MAX % n);
-    loop {
-        let x = rng.next_u64();
-        if x < zone {
-            return x % n;
-        }
-    }
-}
-
 /// Candidate names made unique within a contest: a shared name becomes
 /// `name #n` with the candidate's 1-based number.
 pub(crate) fn unique_names(contest: &Contest) -> Vec<String> {
     let cands = contest.candidates();
+    let mut uses: std::collections::HashMap<&str, u32> =
+        std::collections::HashMap::with_capacity(cands.len());
+    for c in cands {
+        *uses.entry(c.name.as_str()).or_default() += 1;
+    }
     cands
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            if cands.iter().filter(|o| o.name == c.name).count() > 1 {
+            if uses[c.name.as_str()] > 1 {
                 format!("{} #{}", c.name, i + 1)
             } else {
                 c.name.clone()

@@ -34,6 +34,7 @@ pub mod meek;
 pub mod numbers;
 pub mod report;
 pub mod rules;
+mod ties;
 pub mod transcript;
 
 pub use engine::{CountError, count};

@@ -35,20 +35,19 @@
 use ballot::Contest;
 use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
 use indexmap::IndexMap;
-use rand_chacha::ChaCha20Rng;
 
 use serde::{Deserialize, Serialize};
 
 use crate::constrained::{self, Guard};
-use crate::engine::{CountError, lot_draw, tie_order, unique_names};
+use crate::engine::{CountError, tie_order, unique_names};
 use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
+use crate::rules::WithoutVotes;
 use crate::rules::{
     Arithmetic, Criterion, ElectionTest, Multiway, OrderPicks, Quota, QuotaDivisor, QuotaIncrement,
     QuotaRecompute, QuotaVotes, Rules, TieBreak, Ties, UnseparatedTie,
 };
-use crate::transcript::{
-    Action, ContestCount, ExclusionReason, Stage, TieDecision, TieMethod, TiePurpose,
-};
+use crate::ties::{History, InTurn, TieBreaker};
+use crate::transcript::{Action, ContestCount, ExclusionReason, Stage, TieDecision, TiePurpose};
 
 /// What an iterative method does that a Gregory method does not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -574,11 +573,9 @@ struct Meek<'a, N: Weigh> {
     stages: Vec<Stage>,
     prev_totals: Vec<N>,
     /// Votes at the end of each stage, for tie-breaks.
-    history: Vec<Vec<N>>,
+    history: History<N>,
     ties: Vec<TieDecision>,
-    order: Vec<usize>,
-    lot: Option<ChaCha20Rng>,
-    draws: u64,
+    tie_breaker: TieBreaker,
     /// Guard/doom, when the contest has constraints (specs/constraints.md §4).
     guard: Option<Guard>,
     /// The first failure of a constrained count (a broken duty).
@@ -636,11 +633,9 @@ impl<'a, N: Weigh> Meek<'a, N> {
             defeated: Vec::new(),
             stages: Vec::new(),
             prev_totals: vec![N::zero(); n],
-            history: Vec::new(),
+            history: History::new(n),
             ties: Vec::new(),
-            order,
-            lot: None,
-            draws: 0,
+            tie_breaker: TieBreaker::new(&rules.ties, &order),
             ctx,
             guard,
             broken: None,
@@ -820,11 +815,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
                 return (Ended::Elected, iterations, elected);
             }
             let conv = self.it.convergence;
-            let small = if conv.at_most {
-                self.surplus <= self.omega
-            } else {
-                self.surplus < self.omega
-            };
+            let small = self.surplus_is_small();
             let stable = conv.stable_state && last.as_ref().is_some_and(|l| self.surplus >= *l);
             if small || stable || iterations >= MAX_ITERATIONS {
                 return (Ended::Converged, iterations, Vec::new());
@@ -837,6 +828,15 @@ impl<'a, N: Weigh> Meek<'a, N> {
             }
             last = Some(self.surplus.clone());
             self.update_keep_values();
+        }
+    }
+
+    /// B.2.e: the total surplus is within the convergence limit.
+    fn surplus_is_small(&self) -> bool {
+        if self.it.convergence.at_most {
+            self.surplus <= self.omega
+        } else {
+            self.surplus < self.omega
         }
     }
 
@@ -1089,66 +1089,33 @@ impl<'a, N: Weigh> Meek<'a, N> {
             .filter(|&c| self.votes[c] <= limit)
             .collect();
         if tied.len() == 1 {
-            tied
-        } else {
-            vec![self.break_tie(&tied, TiePurpose::Exclusion)]
+            return tied;
         }
+        // Candidates with no votes (specs/transcript.md, "no-votes"): when
+        // every tied candidate holds nothing, defeating one of them moves no
+        // paper, so when this round converged on a small surplus (not on a
+        // stable state or the iteration limit, after which the next round
+        // would iterate again), the next converges at once on the same
+        // figures and the same tie: all the defeats that would follow are
+        // made in this round, by the same decisions.
+        if self.rules.candidates_without_votes == WithoutVotes::Together
+            && self.surplus_is_small()
+            && self.guard.is_none()
+            && tied.iter().all(|&c| self.votes[c].is_zero())
+            && self.tie_breaker.inseparable(&self.history, &tied)
+        {
+            let room = all.len() - self.vacancies();
+            let run = InTurn::exclusions(&mut self.tie_breaker, &tied, room);
+            self.ties.push(run.record(&self.names));
+            return run.order;
+        }
+        vec![self.break_tie(&tied, TiePurpose::Exclusion)]
     }
 
     // ----- ties -----------------------------------------------------------
 
     fn break_tie(&mut self, tied: &[usize], purpose: TiePurpose) -> usize {
-        let mut set: Vec<usize> = tied.to_vec();
-        set.sort_unstable();
-        let lowest = purpose == TiePurpose::Exclusion;
-        let chain = self.rules.ties.chain.clone();
-        let mut decision = None;
-        for method in chain {
-            match method {
-                TieBreak::Backward | TieBreak::Forward => {
-                    let points: Vec<usize> = if method == TieBreak::Backward {
-                        (0..self.history.len()).rev().collect()
-                    } else {
-                        (0..self.history.len()).collect()
-                    };
-                    if let Some((c, stage)) = self.look(&mut set, &points, lowest) {
-                        decision = Some((
-                            c,
-                            if method == TieBreak::Backward {
-                                TieMethod::Backward { stage }
-                            } else {
-                                TieMethod::Forward { stage }
-                            },
-                        ));
-                        break;
-                    }
-                }
-                TieBreak::Order => {
-                    let pos =
-                        |c: &usize| self.order.iter().position(|x| x == c).unwrap_or(usize::MAX);
-                    let last = lowest && self.rules.ties.order_picks == OrderPicks::StrongestFirst;
-                    let c = if last {
-                        set.iter().copied().max_by_key(pos)
-                    } else {
-                        set.iter().copied().min_by_key(pos)
-                    };
-                    if let Some(c) = c {
-                        decision = Some((c, TieMethod::Order));
-                        break;
-                    }
-                }
-                TieBreak::Lot => {
-                    let draw = self.draws;
-                    let k = self.draw(set.len() as u64) as usize;
-                    decision = Some((set[k], TieMethod::Lot { draw }));
-                    break;
-                }
-            }
-        }
-        let (chosen, method) = decision.unwrap_or_else(|| {
-            let c = if lowest { set[set.len() - 1] } else { set[0] };
-            (c, TieMethod::Order)
-        });
+        let (chosen, method) = self.tie_breaker.break_tie(&self.history, tied, purpose);
         let mut between = tied.to_vec();
         between.sort_unstable();
         self.ties.push(TieDecision {
@@ -1156,36 +1123,9 @@ impl<'a, N: Weigh> Meek<'a, N> {
             between: between.iter().map(|&c| self.names[c].clone()).collect(),
             method,
             chosen: self.names[chosen].clone(),
+            then: Vec::new(),
         });
         chosen
-    }
-
-    /// Earlier stages in `points` order (narrowing a multi-way tie).
-    fn look(&self, set: &mut Vec<usize>, points: &[usize], lowest: bool) -> Option<(usize, u32)> {
-        for &i in points {
-            let votes = &self.history[i];
-            let vals: Vec<&N> = set.iter().map(|&c| &votes[c]).collect();
-            if vals.iter().all(|v| *v == vals[0]) {
-                continue;
-            }
-            let best = if lowest {
-                vals.iter().min()
-            } else {
-                vals.iter().max()
-            }
-            .copied()?;
-            let keep: Vec<usize> = set.iter().copied().filter(|&c| &votes[c] == best).collect();
-            if keep.len() == 1 {
-                return Some((keep[0], i as u32 + 1));
-            }
-            *set = keep;
-        }
-        None
-    }
-
-    fn draw(&mut self, n: u64) -> u64 {
-        self.draws += 1;
-        lot_draw(&mut self.lot, self.rules.ties.seed.as_deref(), n)
     }
 
     // ----- records ----------------------------------------------------------
@@ -1239,7 +1179,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
             self.d(&self.loss)
         };
         self.prev_totals.clone_from(&self.votes);
-        self.history.push(self.votes.clone());
+        self.history.record(number, true, &self.votes);
         self.stages.push(Stage {
             number,
             sub_stage: None,
@@ -1264,7 +1204,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
 
     fn finish(self) -> ContestCount {
         let mut rules = self.rules.clone();
-        if self.draws > 0 && rules.ties.seed.is_none() {
+        if self.tie_breaker.draws() > 0 && rules.ties.seed.is_none() {
             rules.ties.seed = Some("0".into());
         }
         let quota = self
@@ -1453,12 +1393,26 @@ mod tests {
             (rounds, c.elected.clone())
         };
         let v = |names: &[&str]| -> Vec<String> { names.iter().map(|s| (*s).to_owned()).collect() };
-        let (rounds, elected) = defeats(&nz_meek());
+        let one_a_round = Rules {
+            candidates_without_votes: crate::rules::WithoutVotes::OneAtATime,
+            ..nz_meek()
+        };
+        let (rounds, elected) = defeats(&one_a_round);
         assert_eq!(rounds.len(), 4, "{rounds:?}");
-        let mut first_two = [rounds[0].clone(), rounds[1].clone()].concat();
+        let first_two_in_order =
+            |r: &[Vec<String>]| -> Vec<String> { [r[0].clone(), r[1].clone()].concat() };
+        let mut first_two = first_two_in_order(&rounds);
         first_two.sort();
         assert_eq!((rounds[0].len(), first_two), (1, v(&["D", "E"])));
         assert_eq!(rounds[2..], [v(&["C"]), v(&["B"])]);
+        assert_eq!(elected, v(&["A"]));
+        // recount's default (specs/rules/README.md): D and E hold nothing,
+        // so they go in one round, in the order and by the draw that the
+        // rounds one a round took.
+        let (together, elected) = defeats(&nz_meek());
+        assert_eq!(together.len(), 3, "{together:?}");
+        assert_eq!(together[0], first_two_in_order(&rounds));
+        assert_eq!(together[1..], [v(&["C"]), v(&["B"])]);
         assert_eq!(elected, v(&["A"]));
         let mut calculator = nz_meek();
         if let Some(it) = calculator.iterative.as_mut() {

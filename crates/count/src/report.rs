@@ -26,6 +26,7 @@
 //!   transfer,total,status,quota,non_transferable,loss_by_fraction`; `status`
 //!   is `elected` or `excluded` on the stage where that happened, else empty.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use crate::transcript::{
@@ -73,8 +74,10 @@ pub fn action_text(a: &Action) -> String {
                 Some(tv) => format!("Exclusion of {} (papers at {tv})", candidates.join(", ")),
                 None => format!("Exclusion of {}", candidates.join(", ")),
             };
-            if let Some(ExclusionReason::Doomed) = reason {
-                s.push_str(", doomed by the constraints");
+            match reason {
+                Some(ExclusionReason::Doomed) => s.push_str(", doomed by the constraints"),
+                Some(ExclusionReason::NoVotes) => s.push_str(", together: no votes"),
+                None => {}
             }
             if !passed_over_guarded.is_empty() {
                 let _ = write!(
@@ -121,20 +124,25 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
     header.push("Result".into());
     sub.push(String::new());
     let mut rows = vec![header, sub];
-    let status = |name: &str| -> String {
-        for s in &c.stages {
-            if s.elected.iter().any(|n| n == name) {
-                return format!("elected at {}", stage_label(s));
-            }
-            if s.excluded.iter().any(|n| n == name) {
-                return format!("excluded at {}", stage_label(s));
-            }
+    // Each candidate's result, found in one pass over the stages (a sheet
+    // may have tens of thousands of candidates and stages).
+    let mut results: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for s in &c.stages {
+        for n in &s.elected {
+            results
+                .entry(n.as_str())
+                .or_insert_with(|| format!("elected at {}", stage_label(s)));
         }
-        if c.withdrawn.iter().any(|n| n == name) {
-            return "withdrawn".into();
+        for n in &s.excluded {
+            results
+                .entry(n.as_str())
+                .or_insert_with(|| format!("excluded at {}", stage_label(s)));
         }
-        String::new()
-    };
+    }
+    for n in &c.withdrawn {
+        results.entry(n.as_str()).or_insert_with(|| "withdrawn".into());
+    }
+    let status = |name: &str| -> String { results.get(name).cloned().unwrap_or_default() };
     for name in &c.candidates {
         let mut row = vec![name.clone()];
         for (i, s) in c.stages.iter().enumerate() {
@@ -228,12 +236,18 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
                 TieMethod::Order => "explicit order".into(),
                 TieMethod::Lot { draw } => format!("lot, draw {draw}"),
             };
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "  tie ({purpose}) between {}: {} ({how})",
                 tie.between.join(", "),
                 tie.chosen
             );
+            if !tie.then.is_empty() {
+                // A run of choices from the same tied set (candidates
+                // without votes excluded together): the later choices.
+                let _ = write!(out, ", then {}", tie.then.join(", "));
+            }
+            out.push('\n');
         }
         for d in &s.constraints {
             let verdict = match d.verdict {
@@ -318,10 +332,22 @@ pub fn csv(t: &Transcript) -> String {
                 Action::ElectRemaining => ("elect-remaining", String::new(), None),
                 Action::Round => ("round", String::new(), None),
             };
+            // Candidates without votes excluded together: their rows say
+            // `excluded`; naming them all on every row would make the sheet
+            // grow with the square of the candidates.
+            let subject = match &s.action {
+                Action::Exclusion {
+                    reason: Some(ExclusionReason::NoVotes),
+                    ..
+                } => "no-votes".to_owned(),
+                _ => subject,
+            };
+            let elected: HashSet<&str> = s.elected.iter().map(String::as_str).collect();
+            let excluded: HashSet<&str> = s.excluded.iter().map(String::as_str).collect();
             for name in &c.candidates {
-                let status = if s.elected.contains(name) {
+                let status = if elected.contains(name.as_str()) {
                     "elected"
-                } else if s.excluded.contains(name) {
+                } else if excluded.contains(name.as_str()) {
                     "excluded"
                 } else {
                     ""

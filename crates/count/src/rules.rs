@@ -39,10 +39,40 @@ pub struct Rules {
     /// the same under every method.
     #[serde(default)]
     pub constraint_method: ConstraintMethod,
+    /// Candidates who hold no votes when the lowest must go
+    /// (`specs/rules/README.md`, "Candidates with no votes").
+    #[serde(default)]
+    pub candidates_without_votes: WithoutVotes,
     /// For an iterative method (Meek, Warren): its options; `None` for the
     /// Gregory methods, whose surplus and exclusion fields then apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterative: Option<crate::meek::Iterative>,
+}
+
+/// What a count does when two or more of the lowest continuing candidates
+/// hold no votes and no earlier stage separates them.
+///
+/// Every rule book here excludes one candidate at a time (SSI 2007/42
+/// r.50(1), ERS97 5.2.4, NZ Sch. 1A cl.24). A candidate with no votes holds
+/// no papers, so excluding one changes no total, and with no surplus
+/// waiting and no constraint in force nothing else can happen before the
+/// next lowest, another of them, goes: the stages that follow differ only in
+/// their numbers. Taking them in one stage gives the same totals, the same
+/// elected and the same decisions of the tie chain, lot draws included
+/// (each drawn as one-at-a-time exclusions would draw it), and keeps the
+/// cost of a count bounded by its input (`specs/limits.md`): a ballot file
+/// declaring 65,535 candidates with no papers would otherwise need
+/// 65,535 stages of 65,535 totals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WithoutVotes {
+    /// Excluded in one stage, recorded with reason `no-votes` and one tie
+    /// decision for the run (`specs/transcript.md`).
+    #[default]
+    Together,
+    /// One a stage, as the rule books lay out their sheets (to compare with
+    /// a sheet that shows each; its cost grows with candidates × stages).
+    OneAtATime,
 }
 
 /// The method that meets representation constraints (`specs/constraints.md`).
@@ -512,6 +542,7 @@ impl Rules {
                 seed: None,
             },
             constraint_method: ConstraintMethod::GuardDoom,
+            candidates_without_votes: WithoutVotes::Together,
             iterative: None,
         }
     }
@@ -567,6 +598,7 @@ impl Rules {
                 ..Rules::base().ties
             },
             constraint_method: ConstraintMethod::GuardDoom,
+            candidates_without_votes: WithoutVotes::Together,
             iterative: None,
         }
     }

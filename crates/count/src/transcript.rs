@@ -169,6 +169,12 @@ pub struct SubstitutionRecord {
 pub enum ExclusionReason {
     /// Doomed by the constraints: no conformant result elects them.
     Doomed,
+    /// They hold no votes, and nothing could happen between their
+    /// exclusions one at a time (no paper moves, no surplus waits, no
+    /// earlier stage separates them): excluded in one stage, in the order
+    /// and by the tie decisions that one-at-a-time exclusions would have
+    /// made (`specs/transcript.md`).
+    NoVotes,
 }
 
 /// What a stage did.
@@ -257,4 +263,11 @@ pub struct TieDecision {
     pub method: TieMethod,
     /// The candidate chosen (to be excluded, elected, or transferred first).
     pub chosen: String,
+    /// Candidates with no votes excluded together (see
+    /// [`ExclusionReason::NoVotes`]): the later choices from the same tied
+    /// set, in order, each made as `chosen` was among those of `between`
+    /// not yet chosen (a lot's later choices are the next draws of the
+    /// stream). Empty for a single decision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub then: Vec<String>,
 }

@@ -1,7 +1,9 @@
 //! Invariants of every preset on random elections (`recount_testkit::arb_election`):
 //! conservation at every stage, the quota rule, the number elected, no
 //! candidate both elected and excluded, determinism, independence from the
-//! order of the ballots, and from the order (labels) of the candidates.
+//! order of the ballots, and from the order (labels) of the candidates;
+//! and that excluding candidates without votes together changes nothing
+//! but the numbering of the stages.
 //!
 //! Every preset displays the places its arithmetic holds, so the
 //! transcript's decimal strings are the engine's numbers exactly and the
@@ -10,8 +12,8 @@
 use std::collections::BTreeMap;
 
 use ballot::{BallotsBuilder, CandidateId, Contest, Election};
-use count::rules::Criterion;
-use count::{Action, ContestCount, Rules};
+use count::rules::{Criterion, WithoutVotes};
+use count::{Action, ContestCount, Rules, TieMethod};
 use proptest::prelude::*;
 use recount_testkit::{Names, arb_election};
 
@@ -141,8 +143,45 @@ fn by_name(c: &ContestCount) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
+/// Every choice the tie decisions made, in order, with the lot draw that
+/// made it (a run's later choices are the stream's next draws).
+fn choices(c: &ContestCount) -> Vec<(String, Option<u64>)> {
+    let mut out = Vec::new();
+    for t in c.stages.iter().flat_map(|s| &s.ties) {
+        let draw = match t.method {
+            TieMethod::Lot { draw } => Some(draw),
+            _ => None,
+        };
+        out.push((t.chosen.clone(), draw));
+        for (i, name) in t.then.iter().enumerate() {
+            out.push((name.clone(), draw.map(|d| d + 1 + i as u64)));
+        }
+    }
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn candidates_without_votes_together_change_no_total_result_or_draw(
+        e in arb_election(Names::Printable)
+    ) {
+        for rules in presets() {
+            let together = count::count(&e, &rules).unwrap();
+            let apart = Rules { candidates_without_votes: WithoutVotes::OneAtATime, ..rules.clone() };
+            let apart = count::count(&e, &apart).unwrap();
+            let (t, a) = (&together.contests[0], &apart.contests[0]);
+            prop_assert_eq!(&t.elected, &a.elected, "{}", rules.name);
+            prop_assert_eq!(&t.excluded, &a.excluded, "{}", rules.name);
+            let (tl, al) = (t.stages.last().unwrap(), a.stages.last().unwrap());
+            prop_assert_eq!(&tl.totals, &al.totals, "{}", rules.name);
+            prop_assert_eq!(&tl.exhausted, &al.exhausted, "{}", rules.name);
+            prop_assert_eq!(&tl.loss_by_fraction, &al.loss_by_fraction, "{}", rules.name);
+            prop_assert_eq!(choices(t), choices(a), "{}", rules.name);
+            prop_assert!(t.stages.len() <= a.stages.len());
+        }
+    }
 
     #[test]
     fn every_preset_keeps_its_invariants(e in arb_election(Names::Printable)) {
