@@ -4,8 +4,8 @@
 //! [`Rules`] value and returns the [`Transcript`]; [`report`] renders a
 //! transcript as a result sheet (text) or CSV. Rule variants are data
 //! ([`Rules::preset`]); arithmetic is exact (fixed-point decimals or
-//! rationals, never floating point; see [`numbers`]). A contest carrying
-//! representation constraints ([`ballot::Contest::constraints`]) is counted
+//! rationals, never floating point; see [`numbers`]); a written figure reads
+//! as an exact [`decimal::Decimal`]. A contest carrying representation constraints ([`ballot::Contest::constraints`]) is counted
 //! to meet them by the method in [`Rules::constraint_method`]
 //! (Grey–Fitzgerald guard/doom by default; `specs/constraints.md`).
 //!
@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod constrained;
+pub mod decimal;
 pub mod engine;
 pub mod meek;
 pub mod numbers;

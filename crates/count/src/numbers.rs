@@ -24,6 +24,8 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::{self, Decimal};
+
 /// Which way a division's remainder goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -105,6 +107,12 @@ pub trait Number: Clone + Ord + Debug {
     /// The value written with `places` decimals, truncated toward zero, with
     /// a leading `-` when negative (`"-690.00000"`).
     fn decimal(&self, places: u32, ctx: &Self::Ctx) -> String;
+    /// The value as a typed [`Decimal`] of `places` places, truncated toward
+    /// zero: the same text as [`Number::decimal`] (`"-690.00000"`, and
+    /// `"0.00"` for a negative value above -0.01). `None` when `places` is
+    /// beyond [`decimal::MAX_PLACES`] or the truncated value is outside a
+    /// decimal's range (its mantissa beyond `i128::MAX` in magnitude).
+    fn to_decimal(&self, places: u32, ctx: &Self::Ctx) -> Option<Decimal>;
     /// True when zero.
     fn is_zero(&self) -> bool {
         *self == Self::zero()
@@ -333,6 +341,20 @@ impl Number for Fixed {
         }
         s
     }
+
+    fn to_decimal(&self, places: u32, ctx: &FixedCtx) -> Option<Decimal> {
+        let mantissa = if places <= ctx.places {
+            // Division truncates toward zero; a divisor beyond i128 leaves
+            // nothing of a value below it.
+            10i128
+                .checked_pow(ctx.places - places)
+                .map_or(0, |shrink| self.0 / shrink)
+        } else {
+            self.0
+                .checked_mul(10i128.checked_pow(places - ctx.places)?)?
+        };
+        Decimal::new(mantissa, places)
+    }
 }
 
 /// The first `want` digits of a fraction held with `have` digits.
@@ -412,6 +434,15 @@ impl Number for Rational {
 
     fn unit(places: u32, _: &()) -> Self {
         Rational(BigRational::new(BigInt::one(), pow10_big(places)))
+    }
+
+    fn to_decimal(&self, places: u32, _: &()) -> Option<Decimal> {
+        if places > decimal::MAX_PLACES {
+            return None;
+        }
+        let scaled = &self.0 * BigRational::from_integer(pow10_big(places));
+        // BigInt division truncates toward zero.
+        Decimal::new((scaled.numer() / scaled.denom()).to_i128()?, places)
     }
 
     fn decimal(&self, places: u32, _: &()) -> String {
@@ -590,5 +621,83 @@ mod tests {
         assert_eq!(Fixed(-1).decimal(2, &P5), "0.00");
         assert_eq!(Fixed(7).decimal(0, &FixedCtx { places: 0 }), "7");
         assert_eq!(Fixed(7).decimal(2, &FixedCtx { places: 0 }), "7.00");
+    }
+
+    #[test]
+    fn typed_decimals_write_what_decimal_writes() {
+        let text = |d: Option<Decimal>| d.map(|d| d.to_string());
+        for (x, places, ctx, want) in [
+            (fx("1302.942", &P5), 5, P5, "1302.94200"),
+            (fx("1302.94299", &P5), 2, P5, "1302.94"),
+            (Fixed(-69000000), 5, P5, "-690.00000"),
+            (Fixed(-300), 2, P2, "-3.00"),
+            (Fixed(-1), 2, P5, "0.00"),
+            (Fixed(12), 0, FixedCtx { places: 0 }, "12"),
+            (Fixed(7), 2, FixedCtx { places: 0 }, "7.00"),
+        ] {
+            assert_eq!(x.decimal(places, &ctx), want);
+            assert_eq!(text(x.to_decimal(places, &ctx)).as_deref(), Some(want));
+        }
+        assert_eq!(
+            Fixed(i128::MIN).to_decimal(0, &FixedCtx { places: 0 }),
+            None
+        );
+        assert_eq!(Fixed(1).to_decimal(19, &P5), None);
+        let third = Rational(BigRational::new(BigInt::from(-1), BigInt::from(3)));
+        assert_eq!(text(third.to_decimal(5, &())).as_deref(), Some("-0.33333"));
+        assert_eq!(third.decimal(5, &()), "-0.33333");
+        let tiny = Rational(BigRational::new(BigInt::from(-1), BigInt::from(1000)));
+        assert_eq!(text(tiny.to_decimal(2, &())).as_deref(), Some("0.00"));
+    }
+
+    mod to_decimal {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Values near zero, near the ends of i128, or anywhere.
+        fn scaled() -> impl Strategy<Value = i128> {
+            prop_oneof![
+                -100_000_000i128..=100_000_000,
+                (0..=1_000_000i128).prop_map(|k| i128::MAX - k),
+                (0..=1_000_000i128).prop_map(|k| i128::MIN + k),
+                any::<i128>(),
+            ]
+        }
+
+        /// `Some` with the very text of `decimal()`, or `None` exactly when
+        /// that text is not a decimal in range.
+        fn agrees(typed: Option<Decimal>, text: &str) -> Result<(), TestCaseError> {
+            match typed {
+                Some(d) => prop_assert_eq!(d.to_string(), text),
+                None => prop_assert_eq!(Decimal::parse(text), None, "{} refused", text),
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn fixed(value in scaled(), held in 0..=18u32, places in 0..=20u32) {
+                let ctx = FixedCtx { places: held };
+                let x = Fixed(value);
+                agrees(x.to_decimal(places, &ctx), &x.decimal(places, &ctx))?;
+            }
+
+            #[test]
+            fn rational(
+                numer in scaled(),
+                factor in prop_oneof![Just(1i128), any::<i64>().prop_map(i128::from)],
+                denom in prop_oneof![1..=1_000i128, 1..=i128::MAX],
+                places in 0..=20u32,
+            ) {
+                let x = Rational(BigRational::new(
+                    BigInt::from(numer) * BigInt::from(factor),
+                    BigInt::from(denom),
+                ));
+                agrees(x.to_decimal(places, &()), &x.decimal(places, &()))?;
+            }
+        }
     }
 }

@@ -1,179 +1,18 @@
-//! Exact published decimals, and how a sheet shortened them.
+//! How a result sheet shortened the figures it published, and comparing a
+//! cell with our figure at the cell's precision.
 //!
-//! Grammar of a [`Decimal`] (what result sheets and transcripts write):
+//! The number itself is [`count::decimal::Decimal`] (grammar, accepted
+//! range, exact arithmetic), re-exported here and as [`crate::Decimal`] so
+//! that sheets and transcripts share one typed decimal; a sheet cell keeps
+//! the places it was written with (`"393"` and `"393.00000"` are the same
+//! number published at different precisions), which is what [`Shortening`]
+//! needs. Dropping places goes in a [`RoundMode`] direction, the engine's own.
 //!
-//! ```text
-//! decimal = ["-"] digit+ ["." digit+]
-//! ```
-//!
-//! No exponent, no thousands separator, no sign `+`. A decimal is held as
-//! an exact scaled integer (`mantissa / 10^places`), never a float, and it
-//! remembers how many places it was written with: a sheet cell `"393"` and a
-//! cell `"393.00000"` are the same number published at different precisions,
-//! which is what [`Shortening`] needs.
-//!
-//! This module owns the arithmetic of comparing at the published precision;
+//! This module owns the rule of comparing at the published precision;
 //! which cells to compare is [`mod@crate::compare`]'s business.
 
-use std::cmp::Ordering;
-use std::fmt;
-
-/// The most decimal places a [`Decimal`] may have.
-pub const MAX_PLACES: u32 = 18;
-
-/// An exact decimal number with the number of places it was written with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Decimal {
-    mantissa: i128,
-    places: u32,
-}
-
-impl Decimal {
-    /// Reads `text` by the grammar above; `None` when it does not follow it
-    /// or has more than [`MAX_PLACES`] places or too many digits.
-    pub fn parse(text: &str) -> Option<Decimal> {
-        let (negative, body) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (whole, fraction) = match body.split_once('.') {
-            Some((w, f)) => (w, Some(f)),
-            None => (body, None),
-        };
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
-            return None;
-        }
-        let fraction = fraction.unwrap_or("");
-        let places = u32::try_from(fraction.len()).ok()?;
-        if places > MAX_PLACES {
-            return None;
-        }
-        let mut mantissa: i128 = 0;
-        for b in whole.bytes().chain(fraction.bytes()) {
-            mantissa = mantissa
-                .checked_mul(10)?
-                .checked_add(i128::from(b - b'0'))?;
-        }
-        Some(Decimal {
-            mantissa: if negative { -mantissa } else { mantissa },
-            places,
-        })
-    }
-
-    /// A whole number.
-    pub fn from_integer(n: i64) -> Decimal {
-        Decimal {
-            mantissa: i128::from(n),
-            places: 0,
-        }
-    }
-
-    /// The number of decimal places it was written with.
-    pub fn places(&self) -> u32 {
-        self.places
-    }
-
-    /// The same value written with `places` places, when that loses nothing
-    /// (`places` at least [`Self::places`] and within [`MAX_PLACES`]).
-    pub fn widened(&self, places: u32) -> Option<Decimal> {
-        if places < self.places || places > MAX_PLACES {
-            return None;
-        }
-        let mantissa = self
-            .mantissa
-            .checked_mul(10i128.checked_pow(places - self.places)?)?;
-        Some(Decimal { mantissa, places })
-    }
-
-    /// This value shortened to `places` places by `rounding` (itself when it
-    /// already has no more places).
-    pub fn shortened(&self, places: u32, rounding: Rounding) -> Decimal {
-        if places >= self.places {
-            return *self;
-        }
-        let Some(unit) = 10i128.checked_pow(self.places - places) else {
-            return Decimal {
-                mantissa: 0,
-                places,
-            };
-        };
-        // Sheets publish non-negative totals; for negative transfers both
-        // rules work on the magnitude (toward zero / half away from zero),
-        // which is how a printed figure loses its digits.
-        let magnitude = self.mantissa.abs();
-        let kept = match rounding {
-            Rounding::Down => magnitude / unit,
-            Rounding::HalfUp => (magnitude + unit / 2) / unit,
-        };
-        Decimal {
-            mantissa: if self.mantissa < 0 { -kept } else { kept },
-            places,
-        }
-    }
-
-    /// The exact sum, at the larger of the two places; `None` on overflow.
-    pub fn checked_add(&self, other: &Decimal) -> Option<Decimal> {
-        let places = self.places.max(other.places);
-        let (a, b) = (self.widened(places)?, other.widened(places)?);
-        Some(Decimal {
-            mantissa: a.mantissa.checked_add(b.mantissa)?,
-            places,
-        })
-    }
-
-    /// Compares the values, whatever the places they were written with.
-    pub fn cmp_value(&self, other: &Decimal) -> Ordering {
-        let places = self.places.max(other.places);
-        match (self.widened(places), other.widened(places)) {
-            (Some(a), Some(b)) => a.mantissa.cmp(&b.mantissa),
-            // Only reachable for values near i128's limit: compare the
-            // whole parts, then the fractions widened to MAX_PLACES (a
-            // fraction below 1 always fits).
-            _ => {
-                let split = |d: &Decimal| {
-                    let unit = 10i128.pow(d.places);
-                    let fraction = (d.mantissa % unit) * 10i128.pow(MAX_PLACES - d.places);
-                    (d.mantissa / unit, fraction)
-                };
-                split(self).cmp(&split(other))
-            }
-        }
-    }
-
-    /// Whether the two have the same value (`"393"` equals `"393.00000"`).
-    pub fn same_value(&self, other: &Decimal) -> bool {
-        self.cmp_value(other) == Ordering::Equal
-    }
-}
-
-impl fmt::Display for Decimal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.mantissa < 0 { "-" } else { "" };
-        let magnitude = self.mantissa.unsigned_abs();
-        if self.places == 0 {
-            return write!(f, "{sign}{magnitude}");
-        }
-        let unit = 10u128.pow(self.places);
-        write!(
-            f,
-            "{sign}{}.{:0width$}",
-            magnitude / unit,
-            magnitude % unit,
-            width = self.places as usize
-        )
-    }
-}
-
-/// One way of dropping decimal places.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Rounding {
-    /// Cut off (toward zero): the statute's "any remainder being ignored".
-    Down,
-    /// To the nearest, a half going away from zero: what a spreadsheet's
-    /// number format does.
-    HalfUp,
-}
+pub use count::decimal::{Decimal, MAX_PLACES, ParseDecimalError};
+pub use count::numbers::RoundMode;
 
 /// How a result sheet shortened the figures it published with fewer decimal
 /// places than the count keeps.
@@ -209,12 +48,12 @@ impl Shortening {
     pub const SCOTTISH_COUNCILS: Shortening = Shortening::Mixed { rounded_up_to: 2 };
 
     /// The rounding applied to a cell of `places` places.
-    pub fn rounding_for(&self, places: u32) -> Rounding {
+    pub fn rounding_for(&self, places: u32) -> RoundMode {
         match *self {
-            Shortening::HalfUp => Rounding::HalfUp,
-            Shortening::Down => Rounding::Down,
-            Shortening::Mixed { rounded_up_to } if places <= rounded_up_to => Rounding::HalfUp,
-            Shortening::Mixed { .. } => Rounding::Down,
+            Shortening::HalfUp => RoundMode::HalfUp,
+            Shortening::Down => RoundMode::Truncate,
+            Shortening::Mixed { rounded_up_to } if places <= rounded_up_to => RoundMode::HalfUp,
+            Shortening::Mixed { .. } => RoundMode::Truncate,
         }
     }
 
@@ -237,80 +76,17 @@ mod tests {
     }
 
     #[test]
-    fn parses_by_the_grammar() {
-        for (text, ok) in [
-            ("393", true),
-            ("0", true),
-            ("832.84154", true),
-            ("-549", true),
-            ("-0.00940", true),
-            ("1337.00", true),
-            ("", false),
-            ("-", false),
-            (".5", false),
-            ("5.", false),
-            ("+5", false),
-            ("1e3", false),
-            ("1,302.94", false),
-            (" 12", false),
-            ("12.3.4", false),
-            ("0.1234567890123456789", false),
-            ("99999999999999999999999999999999999999999", false),
+    fn each_shortening_names_a_rounding() {
+        // (rule, places, rounding)
+        for (rule, places, rounding) in [
+            (Shortening::HalfUp, 4, RoundMode::HalfUp),
+            (Shortening::Down, 2, RoundMode::Truncate),
+            (Shortening::SCOTTISH_COUNCILS, 0, RoundMode::HalfUp),
+            (Shortening::SCOTTISH_COUNCILS, 2, RoundMode::HalfUp),
+            (Shortening::SCOTTISH_COUNCILS, 3, RoundMode::Truncate),
+            (Shortening::SCOTTISH_COUNCILS, 4, RoundMode::Truncate),
         ] {
-            assert_eq!(Decimal::parse(text).is_some(), ok, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn writes_back_with_its_places() {
-        for text in ["393", "1337.00", "-0.00940", "832.84154", "0.5"] {
-            assert_eq!(d(text).to_string(), text);
-        }
-        assert_eq!(d("393").widened(5).unwrap().to_string(), "393.00000");
-        assert_eq!(d("393.5").widened(0), None);
-    }
-
-    #[test]
-    fn sums_are_exact_at_the_larger_places() {
-        assert_eq!(
-            d("7.35").checked_add(&d("-0.5")).unwrap().to_string(),
-            "6.85"
-        );
-        assert_eq!(
-            d("1").checked_add(&d("0.00001")).unwrap().to_string(),
-            "1.00001"
-        );
-        let big = Decimal::parse(&i128::MAX.to_string()).unwrap();
-        assert_eq!(big.checked_add(&d("1")), None);
-    }
-
-    #[test]
-    fn values_compare_across_places() {
-        assert!(d("393").same_value(&d("393.00000")));
-        assert!(!d("393").same_value(&d("393.00001")));
-        assert_eq!(d("-1.5").cmp_value(&d("1")), Ordering::Less);
-    }
-
-    #[test]
-    fn shortening_rounds_or_cuts() {
-        // (value, places, rounding, result)
-        for (value, places, rounding, result) in [
-            ("998.53286", 4, Rounding::Down, "998.5328"),
-            ("998.53286", 4, Rounding::HalfUp, "998.5329"),
-            ("1516.04082", 2, Rounding::HalfUp, "1516.04"),
-            ("680.66808", 2, Rounding::HalfUp, "680.67"),
-            ("680.66500", 2, Rounding::HalfUp, "680.67"),
-            ("680.66499", 2, Rounding::HalfUp, "680.66"),
-            ("-258.56786", 2, Rounding::HalfUp, "-258.57"),
-            ("-258.56786", 2, Rounding::Down, "-258.56"),
-            ("303.00000", 0, Rounding::Down, "303"),
-            ("12.5", 3, Rounding::Down, "12.5"),
-        ] {
-            assert_eq!(
-                d(value).shortened(places, rounding).to_string(),
-                result,
-                "{value} to {places} {rounding:?}"
-            );
+            assert_eq!(rule.rounding_for(places), rounding, "{rule:?} at {places}");
         }
     }
 
@@ -338,5 +114,94 @@ mod tests {
         }
         assert!(!Shortening::HalfUp.agrees(&d("998.5328"), &d("998.53286")));
         assert!(!Shortening::Down.agrees(&d("680.67"), &d("680.66808")));
+    }
+
+    /// The overflow bug, through the comparison: a sheet cell rounded from
+    /// a figure within half a unit of `i128::MAX` (a panic with overflow
+    /// checks, a silent disagreement without them).
+    #[test]
+    fn a_cell_rounded_next_to_i128_max_agrees() {
+        let ours = d("17014118346046923173168730371588410572.7");
+        let published = d("17014118346046923173168730371588410573");
+        assert!(Shortening::HalfUp.agrees(&published, &ours));
+        assert!(Shortening::SCOTTISH_COUNCILS.agrees(&published, &ours));
+        assert!(!Shortening::Down.agrees(&published, &ours));
+        assert!(Shortening::Down.agrees(&d("17014118346046923173168730371588410572"), &ours));
+        assert!(Shortening::HalfUp.agrees(&-published, &-ours));
+    }
+
+    mod extremes {
+        use num_bigint::BigInt;
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn mantissa() -> impl Strategy<Value = i128> {
+            prop_oneof![
+                (0..=1_000_000i128).prop_map(|k| i128::MAX - k),
+                (0..=1_000_000i128).prop_map(|k| -(i128::MAX - k)),
+                -1_000_000_000i128..=1_000_000_000,
+                (i128::MIN + 1)..=i128::MAX,
+            ]
+        }
+
+        fn rule() -> impl Strategy<Value = Shortening> {
+            prop_oneof![
+                Just(Shortening::HalfUp),
+                Just(Shortening::Down),
+                (0..=MAX_PLACES).prop_map(|rounded_up_to| Shortening::Mixed { rounded_up_to }),
+            ]
+        }
+
+        /// `ours` (mantissa at `from` places) as published at `to` places by
+        /// `rule`, in big integers: the independent computation.
+        fn published(m: i128, from: u32, to: u32, rule: Shortening) -> BigInt {
+            let pow = |n: u32| BigInt::from(10).pow(n);
+            let m = BigInt::from(m);
+            if to >= from {
+                return m * pow(to - from);
+            }
+            let unit = pow(from - to);
+            let zero = BigInt::from(0);
+            let negative = m < zero;
+            let magnitude = if negative { -m } else { m };
+            let (q, r) = (&magnitude / &unit, &magnitude % &unit);
+            let up = match rule.rounding_for(to) {
+                RoundMode::Truncate => false,
+                RoundMode::HalfUp => &r * 2 >= unit,
+                RoundMode::Up => r != zero,
+            };
+            let q = q + BigInt::from(u8::from(up));
+            if negative { -q } else { q }
+        }
+
+        fn cell(mantissa: &BigInt, places: u32) -> Option<Decimal> {
+            Decimal::new(i128::try_from(mantissa).ok()?, places)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// Never panics; agrees with the cell the rule would print, and
+            /// with no cell one unit either side of it.
+            #[test]
+            fn agrees_exactly_with_the_printed_cell(
+                m in mantissa(),
+                ours_places in 0..=MAX_PLACES,
+                cell_places in 0..=MAX_PLACES,
+                rule in rule(),
+            ) {
+                let ours = Decimal::new(m, ours_places).unwrap();
+                let printed = published(m, ours_places, cell_places, rule);
+                if let Some(c) = cell(&printed, cell_places) {
+                    prop_assert!(rule.agrees(&c, &ours), "{} vs {}", c, ours);
+                }
+                for next in [&printed + 1, &printed - 1] {
+                    if let Some(c) = cell(&next, cell_places) {
+                        prop_assert!(!rule.agrees(&c, &ours), "{} vs {}", c, ours);
+                    }
+                }
+            }
+        }
     }
 }

@@ -36,7 +36,7 @@ pub mod scottish_json;
 pub mod sheet;
 
 pub use compare::{CompareOptions, Comparison, Difference, compare};
-pub use decimal::{Decimal, Rounding, Shortening};
+pub use decimal::{Decimal, RoundMode, Shortening};
 pub use error::{Error, ErrorKind, Position, SheetFormat};
 pub use names::{MatchRule, Matching, match_names};
 pub use sheet::{Cell, OfficialCandidate, OfficialSheet, OfficialStage};
