@@ -180,7 +180,7 @@ fn compare(stem: &str, ours: &ContestCount, dump: &Path, places: usize, toleranc
             row.quota
         );
         for (name, _, vote, kf) in &row.candidates {
-            let v = &stage.totals[name.as_str()];
+            let v = &stage.totals.text(name.as_str()).unwrap();
             assert!(
                 close(v, vote),
                 "{stem} {} stage {}: {name} votes {v} vs Droop {vote}",
@@ -189,7 +189,7 @@ fn compare(stem: &str, ours: &ContestCount, dump: &Path, places: usize, toleranc
             );
             // Droop's kf before round 1 is 1 for everyone; a defeated
             // candidate's 0 shows from the round after the defeat.
-            let f = &keep[name.as_str()];
+            let f = &keep.text(name.as_str()).unwrap();
             assert!(
                 close(f, kf),
                 "{stem} {} stage {}: {name} keep value {f} vs Droop {kf}",

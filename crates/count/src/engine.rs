@@ -18,12 +18,13 @@
 //! I/O, no global state; the lot is a ChaCha20 stream seeded from the rules.
 
 use std::fmt;
+use std::sync::Arc;
 
 use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
 use ballot::{CandidateId, Contest, Election};
-use indexmap::IndexMap;
 
 use crate::constrained::{self, Guard};
+use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
 use crate::rules::{
     Arithmetic, ConstraintMethod, Criterion, ExclusionParcels, LastVacancies, LossShown,
@@ -229,6 +230,8 @@ struct Counter<'a, N: Number> {
     rules: Rules,
     ctx: N::Ctx,
     names: Vec<String>,
+    /// The names again, shared by every stage's figures.
+    figure_names: Arc<Names>,
     seats: usize,
     status: Vec<Status>,
     hopeful: Vec<bool>,
@@ -285,6 +288,7 @@ impl<'a, N: Number> Counter<'a, N> {
             arena,
             rules: rules.clone(),
             ctx,
+            figure_names: Names::new(names.clone()),
             names,
             seats: contest.seats() as usize,
             status,
@@ -1193,18 +1197,19 @@ impl<'a, N: Number> Counter<'a, N> {
         action: Action,
         excluded: Vec<usize>,
     ) {
-        let mut totals = IndexMap::with_capacity(self.names.len());
-        let mut transfers = IndexMap::with_capacity(self.names.len());
-        let first = self.stages.is_empty();
-        for c in 0..self.names.len() {
-            totals.insert(self.names[c].clone(), self.d(&self.votes[c]));
-            if !first {
-                transfers.insert(
-                    self.names[c].clone(),
-                    self.d(&self.votes[c].sub(&self.prev_totals[c])),
-                );
-            }
-        }
+        let places = self.rules.display_places;
+        let totals = figures(&self.figure_names, &self.votes, places, &self.ctx);
+        let transfers = if self.stages.is_empty() {
+            Figures::empty(self.figure_names.clone(), places)
+        } else {
+            let change: Vec<N> = self
+                .votes
+                .iter()
+                .zip(&self.prev_totals)
+                .map(|(v, p)| v.sub(p))
+                .collect();
+            figures(&self.figure_names, &change, places, &self.ctx)
+        };
         self.prev_totals.clone_from(&self.votes);
         let stage = Stage {
             number,
@@ -1480,6 +1485,26 @@ pub(crate) fn tie_order(
         (None, Some(order)) => order.iter().map(|c| c.index()).collect(),
         (None, None) => (0..n).collect(),
     })
+}
+
+/// Each value of `values` (one per candidate) at the display places.
+pub(crate) fn figures<N: Number>(
+    names: &Arc<Names>,
+    values: &[N],
+    places: u32,
+    ctx: &N::Ctx,
+) -> Figures {
+    let units: Vec<i128> = values
+        .iter()
+        .map(|v| {
+            // Rules::validate keeps display places within the decimal's
+            // 18, and a vote is at most 2^64 papers of value 1: always in range.
+            v.to_decimal(places, ctx)
+                .expect("a vote within the typed decimal's range")
+                .mantissa()
+        })
+        .collect();
+    Figures::new(names.clone(), places, &units).expect("one figure per candidate")
 }
 
 /// Candidate names made unique within a contest: a shared name becomes

@@ -31,6 +31,7 @@
 mod constrained;
 pub mod decimal;
 pub mod engine;
+mod figures;
 pub mod meek;
 pub mod numbers;
 pub mod report;
@@ -41,6 +42,6 @@ pub mod transcript;
 pub use engine::{CountError, count};
 pub use rules::Rules;
 pub use transcript::{
-    Action, ConstraintDecision, ContestCount, ExclusionReason, Stage, SubstitutionRecord,
-    TieDecision, TieMethod, TiePurpose, Transcript, Verdict,
+    Action, ConstraintDecision, ContestCount, ExclusionReason, Figures, Names, Stage,
+    SubstitutionRecord, TieDecision, TieMethod, TiePurpose, Transcript, Verdict,
 };

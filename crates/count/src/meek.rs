@@ -32,14 +32,16 @@
 //! stage are made to add up by showing their truncation residue as the loss
 //! (`specs/rules/meek.md`).
 
+use std::sync::Arc;
+
 use ballot::Contest;
 use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
-use indexmap::IndexMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::constrained::{self, Guard};
-use crate::engine::{CountError, tie_order, unique_names};
+use crate::engine::{CountError, figures, tie_order, unique_names};
+use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
 use crate::rules::WithoutVotes;
 use crate::rules::{
@@ -558,6 +560,8 @@ struct Meek<'a, N: Weigh> {
     ctx: N::Ctx,
     tree: Tree,
     names: Vec<String>,
+    /// The names again, shared by every stage's figures.
+    figure_names: Arc<Names>,
     seats: usize,
     status: Vec<Status>,
     kf: Vec<N>,
@@ -618,6 +622,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
             rules: rules.clone(),
             it: *it,
             tree: Tree::new(contest),
+            figure_names: Names::new(names.clone()),
             names,
             seats: contest.seats() as usize,
             status,
@@ -1142,27 +1147,26 @@ impl<'a, N: Weigh> Meek<'a, N> {
         defeated: Vec<usize>,
     ) {
         let number = self.stages.len() as u32 + 1;
-        let first = self.stages.is_empty();
-        let mut totals = IndexMap::with_capacity(self.names.len());
-        let mut transfers = IndexMap::with_capacity(self.names.len());
-        let mut keep = IndexMap::with_capacity(self.names.len());
-        for c in 0..self.names.len() {
-            totals.insert(self.names[c].clone(), self.d(&self.votes[c]));
-            if !first {
-                transfers.insert(
-                    self.names[c].clone(),
-                    self.d(&self.votes[c].sub(&self.prev_totals[c])),
-                );
-            }
-            keep.insert(self.names[c].clone(), self.d(&self.kf[c]));
-        }
+        let places = self.rules.display_places;
+        let totals = figures(&self.figure_names, &self.votes, places, &self.ctx);
+        let transfers = if self.stages.is_empty() {
+            Figures::empty(self.figure_names.clone(), places)
+        } else {
+            let change: Vec<N> = self
+                .votes
+                .iter()
+                .zip(&self.prev_totals)
+                .map(|(v, p)| v.sub(p))
+                .collect();
+            figures(&self.figure_names, &change, places, &self.ctx)
+        };
         // Defeated candidates' keep values are shown as they were during the
         // stage (the defeat zeroes them for the next one).
+        let mut kept = self.kf.clone();
         for &c in &defeated {
-            if let Some(k) = keep.get_mut(&self.names[c]) {
-                *k = self.d(&self.one);
-            }
+            kept[c] = self.one.clone();
         }
+        let keep = figures(&self.figure_names, &kept, places, &self.ctx);
         let exhausted = self.d(&self.exhausted);
         let loss = if matches!(self.rules.arithmetic, Arithmetic::Rational) {
             // The truncation residue of the displayed figures, so that the
@@ -1173,7 +1177,8 @@ impl<'a, N: Weigh> Meek<'a, N> {
                 if s.starts_with('-') { -v } else { v }
             };
             let valid = units(&self.d(&N::from_count(self.tree.valid, &self.ctx)));
-            let shown: i128 = totals.values().map(|v| units(v)).sum::<i128>() + units(&exhausted);
+            let shown: i128 =
+                totals.values().map(|v| v.mantissa()).sum::<i128>() + units(&exhausted);
             units_decimal(valid - shown, self.rules.display_places)
         } else {
             self.d(&self.loss)

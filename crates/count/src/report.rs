@@ -140,16 +140,18 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
         }
     }
     for n in &c.withdrawn {
-        results.entry(n.as_str()).or_insert_with(|| "withdrawn".into());
+        results
+            .entry(n.as_str())
+            .or_insert_with(|| "withdrawn".into());
     }
     let status = |name: &str| -> String { results.get(name).cloned().unwrap_or_default() };
     for name in &c.candidates {
         let mut row = vec![name.clone()];
         for (i, s) in c.stages.iter().enumerate() {
             if i > 0 {
-                row.push(s.transfers.get(name).cloned().unwrap_or_default());
+                row.push(s.transfers.text(name).unwrap_or_default());
             }
-            row.push(s.totals.get(name).cloned().unwrap_or_default());
+            row.push(s.totals.text(name).unwrap_or_default());
         }
         row.push(status(name));
         rows.push(row);
@@ -215,7 +217,10 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
             // and the defeated nothing (0).
             let shown: Vec<String> = keep
                 .iter()
-                .filter(|(_, v)| !is_zero(v) && !is_one(v))
+                .filter(|(_, v)| {
+                    let v = v.to_string();
+                    !is_zero(&v) && !is_one(&v)
+                })
                 .map(|(name, v)| format!("{name} {v}"))
                 .collect();
             let _ = write!(out, "  iterations: {}", s.iterations.unwrap_or(0));
@@ -360,8 +365,8 @@ pub fn csv(t: &Transcript) -> String {
                     subject.clone(),
                     tv.clone().unwrap_or_default(),
                     name.clone(),
-                    s.transfers.get(name).cloned().unwrap_or_default(),
-                    s.totals.get(name).cloned().unwrap_or_default(),
+                    s.transfers.text(name).unwrap_or_default(),
+                    s.totals.text(name).unwrap_or_default(),
                     status.to_string(),
                     s.quota.clone(),
                     s.exhausted.clone(),
@@ -418,9 +423,10 @@ mod tests {
                 .expect("Meek stages carry keep values");
             let line = format!("  iterations: {}", s.iterations.unwrap());
             assert!(sheet.contains(&line), "{line:?} in\n{sheet}");
-            for (name, v) in keep {
+            for (name, v) in keep.iter() {
                 let entry = format!("{name} {v}");
-                let between = !is_zero(v) && !is_one(v);
+                let v = v.to_string();
+                let between = !is_zero(&v) && !is_one(&v);
                 assert_eq!(sheet.contains(&entry), between, "{entry:?} in\n{sheet}");
                 shown += usize::from(between);
             }

@@ -727,6 +727,13 @@ impl Rules {
 
     /// Checks that the options fit together; the message says which do not.
     pub fn validate(&self) -> Result<(), String> {
+        if self.display_places > crate::decimal::MAX_PLACES {
+            return Err(format!(
+                "display_places is {}; a transcript writes at most {} places",
+                self.display_places,
+                crate::decimal::MAX_PLACES
+            ));
+        }
         if let Some(p) = self.fixed_places() {
             if p > 18 {
                 return Err(format!("fixed arithmetic with {p} places; at most 18"));

@@ -17,8 +17,9 @@
 //! - Stage 1 is the first-preference stage. A stage's `totals` are the
 //!   votes *after* the stage; `transfers` the change *during* it.
 
-use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
+
+pub use crate::figures::{Figures, Names};
 
 use crate::rules::Rules;
 
@@ -98,10 +99,10 @@ pub struct Stage {
     /// The quota in force at the end of the stage.
     pub quota: String,
     /// Every candidate's votes at the end of the stage.
-    pub totals: IndexMap<String, String>,
+    pub totals: Figures,
     /// Every candidate's change during the stage (signed; the transferor's
     /// loss is negative). Empty for the first stage.
-    pub transfers: IndexMap<String, String>,
+    pub transfers: Figures,
     /// Value of non-transferable (exhausted) papers at the end of the stage, cumulative.
     pub exhausted: String,
     /// Value lost to rounding (fractions) at the end of the stage, cumulative.
@@ -116,7 +117,7 @@ pub struct Stage {
     /// Iterative methods (Meek, Warren): each candidate's keep value at the
     /// end of the stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keep_values: Option<IndexMap<String, String>>,
+    pub keep_values: Option<Figures>,
     /// Iterative methods: iterations run in this stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterations: Option<u32>,

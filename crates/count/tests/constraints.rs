@@ -94,7 +94,7 @@ fn scottish_stv_worked_by_hand_guard_passes_over_and_doom_excludes() {
         other => panic!("{other:?}"),
     }
     assert_eq!(c.stages[2].elected, ["Bo"]);
-    assert_eq!(c.stages[2].totals["Bo"], "44.00000");
+    assert_eq!(c.stages[2].totals.text("Bo").unwrap(), "44.00000");
     match &c.stages[3].action {
         Action::Exclusion {
             candidates, reason, ..
@@ -623,7 +623,7 @@ fn reserved_places_counts_the_women_first_then_the_rest() {
     assert_eq!(open.quota, "43.00000");
     assert_eq!(open.excluded, ["Di", "Ed"]);
     assert_eq!(open.elected, ["Bo"]);
-    assert_eq!(open.stages[2].totals["Bo"], "44.00000");
+    assert_eq!(open.stages[2].totals.text("Bo").unwrap(), "44.00000");
     assert_eq!(open.constraints, ["gender=woman: at least 1"]);
 }
 

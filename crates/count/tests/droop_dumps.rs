@@ -75,7 +75,7 @@ fn check(data: &Path, election: &str, tag: &str, rules: &Rules) {
         );
         for (name, votes) in &round.votes {
             assert_eq!(
-                stage.totals.get(name),
+                stage.totals.text(name).as_ref(),
                 Some(votes),
                 "{election} {tag} stage {}: {name}",
                 stage.number

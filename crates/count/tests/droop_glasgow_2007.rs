@@ -87,15 +87,20 @@ fn scottish_stv_glasgow_2007_agrees_with_droop_at_every_stage_including_nt_and_r
         for (block, stage) in blocks.iter().zip(&stages) {
             for (name, droop) in block {
                 let ours = match name.as_str() {
-                    "#NT" => Some(&stage.exhausted),
-                    "#RES" => Some(&stage.loss_by_fraction),
+                    "#NT" => Some(stage.exhausted.clone()),
+                    "#RES" => Some(stage.loss_by_fraction.clone()),
                     _ => stage
                         .totals
                         .iter()
                         .find(|(k, _)| k.split_whitespace().eq(name.split_whitespace()))
-                        .map(|(_, v)| v),
+                        .map(|(_, v)| v.to_string()),
                 };
-                assert_eq!(ours, Some(droop), "{stem} stage {}: {name}", stage.number);
+                assert_eq!(
+                    ours.as_ref(),
+                    Some(droop),
+                    "{stem} stage {}: {name}",
+                    stage.number
+                );
                 cells += 1;
             }
         }

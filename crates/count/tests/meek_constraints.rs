@@ -84,7 +84,8 @@ fn meek_worked_by_hand_a_doomed_candidate_at_the_quota_is_defeated() {
         )]
     );
     assert_eq!(
-        s[1].totals["Bo"], "35.000000000",
+        s[1].totals.text("Bo").unwrap(),
+        "35.000000000",
         "Bo at the quota, not elected"
     );
     match &s[2].action {
@@ -99,7 +100,7 @@ fn meek_worked_by_hand_a_doomed_candidate_at_the_quota_is_defeated() {
     assert_eq!(s[2].excluded, ["Bo"]);
     assert_eq!(s[3].elected, ["Cy"]);
     // Cy elected when the falling quota met her 15 votes.
-    assert_eq!(s[3].totals["Cy"], "15.000000000");
+    assert_eq!(s[3].totals.text("Cy").unwrap(), "15.000000000");
     assert!(s[3].quota.as_str() <= "15.000000000", "{}", s[3].quota);
     // C: Di, the one hopeful left with no place, is defeated.
     assert_eq!(s[4].excluded, ["Di"]);

@@ -30,7 +30,11 @@ fn check(e: &Election, rules: &Rules, c: &ContestCount) {
     for s in &c.stages {
         let name = &rules.name;
         // Conservation at the declared precision, exactly.
-        let sum: i128 = s.totals.values().map(|v| units(v)).sum::<i128>()
+        let sum: i128 = s
+            .totals
+            .values()
+            .map(|v| units(&v.to_string()))
+            .sum::<i128>()
             + units(&s.exhausted)
             + units(&s.loss_by_fraction);
         assert_eq!(sum, valid, "{name}: stage {}", s.number);
@@ -40,11 +44,12 @@ fn check(e: &Election, rules: &Rules, c: &ContestCount) {
         if matches!(s.action, Action::Round) {
             assert!(iterations >= 1, "{name}: stage {}", s.number);
         }
-        for (cand, kf) in keep {
-            let k = units(kf);
+        for (cand, kf) in keep.iter() {
+            let cand = &cand.to_owned();
+            let k = units(&kf.to_string());
             if withdrawn.contains(cand) || defeated.contains(cand) {
                 assert_eq!(k, 0, "{name}: {cand} stage {}", s.number);
-                assert_eq!(units(&s.totals[cand.as_str()]), 0, "{name}: {cand}");
+                assert_eq!(units(&s.totals.text(cand).unwrap()), 0, "{name}: {cand}");
             } else if elected.contains(cand) {
                 // An exact keep value can fall below the displayed places (a
                 // candidate whose papers go no further: kf → others' votes
@@ -57,7 +62,7 @@ fn check(e: &Election, rules: &Rules, c: &ContestCount) {
         }
         // PRF B.2.b: q = T(Σ votes / (seats + 1), 9) + 10^-9 (display = arithmetic).
         if rules.name == "meek" || rules.name == "warren" {
-            let total: i128 = s.totals.values().map(|v| units(v)).sum();
+            let total: i128 = s.totals.values().map(|v| units(&v.to_string())).sum();
             let q = total / (i128::from(contest.seats()) + 1) + 1;
             assert_eq!(units(&s.quota), q, "{name}: stage {} quota", s.number);
         }

@@ -40,7 +40,11 @@ fn check_invariants(e: &Election, rules: &Rules, c: &ContestCount) {
     );
     for s in &c.stages {
         // Conservation: totals + non-transferable + loss = valid votes, exactly.
-        let sum: i128 = s.totals.values().map(|v| units(v)).sum::<i128>()
+        let sum: i128 = s
+            .totals
+            .values()
+            .map(|v| units(&v.to_string()))
+            .sum::<i128>()
             + units(&s.exhausted)
             + units(&s.loss_by_fraction);
         assert_eq!(
@@ -49,14 +53,14 @@ fn check_invariants(e: &Election, rules: &Rules, c: &ContestCount) {
             rules.name, s.number, s.sub_stage
         );
         for v in s.totals.values() {
-            assert!(units(v) >= 0, "{}: negative total {v}", rules.name);
+            assert!(!v.is_negative(), "{}: negative total {v}", rules.name);
         }
         // Quota rule: whoever is elected on reaching the quota has reached it.
         if !matches!(s.action, Action::ElectRemaining)
             && rules.election.active_vote_threshold.is_none()
         {
             for name in &s.elected {
-                let (v, q) = (units(&s.totals[name]), units(&s.quota));
+                let (v, q) = (units(&s.totals.text(name).unwrap()), units(&s.quota));
                 match rules.election.criterion {
                     Criterion::AtLeast => assert!(v >= q, "{}: {name} {v} < {q}", rules.name),
                     Criterion::Exceeds => assert!(v > q, "{}: {name} {v} <= {q}", rules.name),
@@ -137,7 +141,7 @@ fn by_name(c: &ContestCount) -> Vec<BTreeMap<String, String>> {
         .map(|s| {
             s.totals
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.to_owned(), v.to_string()))
                 .collect()
         })
         .collect()
