@@ -312,8 +312,13 @@ fn is_zero(tok: &[u8]) -> bool {
     !tok.is_empty() && tok.iter().all(|&b| b == b'0')
 }
 
+/// The text of a token for an error message. Only its start is converted:
+/// [`describe_found`] shows 40 characters, and a token may be as long as
+/// the file. 256 bytes are more than 40 characters in any encoding (a cut
+/// in the middle of a character shows as U+FFFD, past what is shown), and
+/// a longer token keeps its `…`.
 fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).into_owned()
 }
 
 /// The tokens of `input[from..to]`, separated by `sep` bytes and stopping at
@@ -1092,8 +1097,12 @@ impl<'a> Reader<'a> {
     #[allow(clippy::type_complexity)]
     fn names(&mut self) -> Result<(Vec<(String, Option<String>)>, String), Error> {
         let n = self.candidates;
-        let mut names: Vec<(String, Option<String>)> = Vec::with_capacity(n);
-        let mut alternative: Vec<Option<String>> = vec![None; n];
+        // Sized by what the rest of the file can hold (a name takes two bytes
+        // at least), not by the header alone; the PrefLib comments' list is
+        // made only when such a comment appears.
+        let rest = self.input.len().saturating_sub(self.pos);
+        let mut names: Vec<(String, Option<String>)> = Vec::with_capacity(n.min(rest / 2));
+        let mut alternative: Vec<Option<String>> = Vec::new();
         let title_line = loop {
             let Some(line) = self.next_line() else {
                 let what = if names.len() < n {
@@ -1113,7 +1122,8 @@ impl<'a> Reader<'a> {
                 }
                 continue;
             }
-            if names.is_empty() && alternative.iter().all(Option::is_some) {
+            if names.is_empty() && alternative.len() == n && alternative.iter().all(Option::is_some)
+            {
                 names = alternative
                     .iter_mut()
                     .map(|a| (a.take().unwrap_or_default(), None))
@@ -1158,7 +1168,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Records `# ALTERNATIVE NAME i: text` (PrefLib) comments.
-    fn alternative_name(&self, a: usize, b: usize, out: &mut [Option<String>]) {
+    fn alternative_name(&self, a: usize, b: usize, out: &mut Vec<Option<String>>) {
         let Ok(text) = std::str::from_utf8(&self.input[a + 1..b]) else {
             return;
         };
@@ -1169,6 +1179,9 @@ impl<'a> Reader<'a> {
             return;
         };
         if let Ok(i) = num.trim().parse::<usize>() {
+            if (1..=self.candidates).contains(&i) && out.is_empty() {
+                out.resize(self.candidates, None);
+            }
             if let Some(slot) = i.checked_sub(1).and_then(|i| out.get_mut(i)) {
                 *slot = Some(name.trim().to_string());
             }
