@@ -119,7 +119,7 @@ use crate::error::{Error, ErrorKind, Position, describe_found};
 use crate::format::{Format, ReadOptions};
 use crate::model::{Candidate, CandidateId, Contest, Election};
 use crate::policy::{Irregularities, Normalizer, Slot};
-use crate::store::{BallotsBuilder, RankingError};
+use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 
 /// The candidate attribute recording Droop's `[undeclared ...]` option.
 pub const UNDECLARED: &str = "undeclared";
@@ -1080,7 +1080,7 @@ impl<'a> Reader<'a> {
                 self,
                 ws,
                 "a total of papers below 2^64".into(),
-                found_tok(ws, we),
+                papers_past_limit(builder.papers(), weight),
             )),
             Err(RankingError::ArenaFull) => Err(err(
                 self,

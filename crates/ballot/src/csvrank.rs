@@ -87,7 +87,7 @@ use crate::error::describe_found;
 use crate::model::{Candidate, CandidateId, Contest, Election};
 use crate::policy::{ImportPolicy, Irregularities, Normalizer, Refused, Slot};
 use crate::preflib::policy_expected;
-use crate::store::{BallotsBuilder, RankingError};
+use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 use crate::{Error, ErrorKind, Format, Position, ReadOptions};
 
 const FORMAT: Format = Format::Csv;
@@ -224,13 +224,14 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
                     "a rejected paper with preferences".to_string(),
                 ));
             }
+            let so_far = builder.papers();
             builder.push(ranking, weight).map_err(|e| {
                 let col = columns.weight.unwrap_or(0);
                 match e {
                     RankingError::TooManyPapers => (
                         col,
                         "a total of papers below 2^64".to_string(),
-                        weight.to_string(),
+                        papers_past_limit(so_far, weight),
                     ),
                     other => (col, "a valid ranking".to_string(), other.to_string()),
                 }

@@ -39,7 +39,7 @@ use crate::error::describe_found;
 use crate::model::{Candidate, CandidateId, Contest, Election};
 use crate::policy::{Irregularities, Normalizer, Refused, Slot};
 use crate::preflib::{InBallot, Line, Text, policy_expected};
-use crate::store::{BallotsBuilder, RankingError};
+use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 use crate::{Error, Format, ReadOptions};
 
 const FORMAT: Format = Format::Dat;
@@ -191,13 +191,13 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
             papers = papers.checked_add(count).ok_or((
                 count_at,
                 "a total of papers below 2^64".to_string(),
-                count.to_string(),
+                papers_past_limit(papers, count),
             ))?;
             builder.push(ranking, count).map_err(|e| match e {
                 RankingError::ArenaFull => (
-                    0,
-                    "at most 2^32 preferences in all".to_string(),
-                    "more".to_string(),
+                    count_at,
+                    "at most 2^32 preferences in all distinct rankings".to_string(),
+                    "a ranking past that limit".to_string(),
                 ),
                 other => (count_at, "a valid ranking".to_string(), other.to_string()),
             })

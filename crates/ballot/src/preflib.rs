@@ -46,7 +46,7 @@ use std::collections::BTreeMap;
 use crate::error::describe_found;
 use crate::model::{Candidate, CandidateId, Contest, Election};
 use crate::policy::{Irregularities, Normalizer, Refused, Slot};
-use crate::store::{BallotsBuilder, RankingError};
+use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 use crate::{Error, ErrorKind, Format, Position, ReadOptions};
 
 /// Reads a PrefLib `.soi` or `.toi` file (`format` says which).
@@ -104,13 +104,13 @@ pub fn read(input: &[u8], format: Format, opts: &ReadOptions) -> Result<Election
             voters = voters.checked_add(count.value).ok_or((
                 count.at,
                 "a total of papers below 2^64".to_string(),
-                count.value.to_string(),
+                papers_past_limit(voters, count.value),
             ))?;
             builder.push(ranking, count.value).map_err(|e| match e {
                 RankingError::ArenaFull => (
-                    0,
-                    "at most 2^32 preferences in all".to_string(),
-                    "more".to_string(),
+                    count.at,
+                    "at most 2^32 preferences in all distinct rankings".to_string(),
+                    "a ranking past that limit".to_string(),
                 ),
                 other => (count.at, "a valid ranking".to_string(), other.to_string()),
             })
