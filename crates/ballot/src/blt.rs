@@ -78,7 +78,15 @@
 //! every line in practice) is read by a byte scanner that allocates nothing
 //! and reuses one ranking buffer; only lines holding anything else (`=`,
 //! `-`, `(`, nicknames, comments, a repeated candidate, an error) take the
-//! general path, which tokenizes, builds [`Slot`]s and applies the policy.
+//! general path, which walks the line's tokens and hands each rank to a
+//! [`Normalizer`] as it is read.
+//!
+//! Memory: neither path keeps anything per token. The plain path gives up
+//! on a line once it names more preferences than there are candidates, and
+//! the general path holds the ranking so far (at most one entry a
+//! candidate), so a line of any length costs memory bounded by the number
+//! of candidates; what grows with the file is the arena of distinct
+//! rankings (see `specs/limits.md`).
 //!
 //! Errors carry the byte offset (from 0, a byte-order mark included), the
 //! line and column (from 1; the column counts characters and leaves out a
@@ -110,8 +118,8 @@ use std::io::{self, Write};
 use crate::error::{Error, ErrorKind, Position, describe_found};
 use crate::format::{Format, ReadOptions};
 use crate::model::{Candidate, CandidateId, Contest, Election};
-use crate::policy::{Irregularities, Slot};
-use crate::store::{BallotsBuilder, RankingError};
+use crate::policy::{Irregularities, Normalizer, Slot};
+use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 
 /// The candidate attribute recording Droop's `[undeclared ...]` option.
 pub const UNDECLARED: &str = "undeclared";
@@ -163,6 +171,8 @@ struct Reader<'a> {
     ids: HashMap<&'a [u8], u64>,
     irregularities: Irregularities,
     ranking: Vec<CandidateId>,
+    /// The import policy, applied on the general path as ranks are read.
+    norm: Normalizer<(usize, usize)>,
     errors: Vec<Error>,
 }
 
@@ -268,7 +278,10 @@ fn scan_plain(
         if c == 0 {
             break;
         }
-        if c > candidates {
+        // A strict ranking names each candidate at most once: a longer one
+        // repeats someone, and goes to the general path before the buffer
+        // grows with the line.
+        if c > candidates || ranking.len() == candidates as usize {
             return None;
         }
         ranking.push(CandidateId::new(c as usize - 1)?);
@@ -299,36 +312,49 @@ fn is_zero(tok: &[u8]) -> bool {
     !tok.is_empty() && tok.iter().all(|&b| b == b'0')
 }
 
+/// The text of a token for an error message. Only its start is converted:
+/// [`describe_found`] shows 40 characters, and a token may be as long as
+/// the file. 256 bytes are more than 40 characters in any encoding (a cut
+/// in the middle of a character shows as U+FFFD, past what is shown), and
+/// a longer token keeps its `…`.
 fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).into_owned()
 }
 
-/// Splits `line[from..to]` into tokens separated by `sep` bytes, stopping at `#`.
-fn tokens(input: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = from;
-    while i < to {
+/// The tokens of `input[from..to]`, separated by `sep` bytes and stopping at
+/// `#`, as byte ranges. An iterator rather than a list: a line may be as
+/// long as the file, and nothing here keeps a token once it is read.
+#[derive(Clone)]
+struct Tokens<'a> {
+    input: &'a [u8],
+    i: usize,
+    to: usize,
+}
+
+fn tokens(input: &[u8], from: usize, to: usize) -> Tokens<'_> {
+    Tokens { input, i: from, to }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let (input, to) = (self.input, self.to);
+        let mut i = self.i;
         while i < to && (is_sep(input[i]) || input[i] == b'\r') {
             i += 1;
         }
         if i >= to || input[i] == b'#' {
-            break;
+            self.i = to;
+            return None;
         }
         let start = i;
         while i < to && !is_sep(input[i]) && input[i] != b'\r' {
             i += 1;
         }
-        out.push((start, i));
+        self.i = i;
+        Some((start, i))
     }
-    out
-}
-
-/// A rank of a ballot line as read, before the import policy.
-enum Rank {
-    One(CandidateId),
-    /// A range of the equal-ranking buffer.
-    Equal(usize, usize),
-    Skipped,
 }
 
 impl<'a> Reader<'a> {
@@ -345,6 +371,7 @@ impl<'a> Reader<'a> {
             ids: HashMap::new(),
             irregularities: Irregularities::default(),
             ranking: Vec::new(),
+            norm: Normalizer::new(opts.policy),
             errors: Vec::new(),
         }
     }
@@ -504,10 +531,10 @@ impl<'a> Reader<'a> {
 
     /// `candidates seats`.
     fn header(&mut self, line: Line) -> Result<(usize, u32), Error> {
-        let toks = tokens(self.input, line.start, line.end);
+        let mut toks = tokens(self.input, line.start, line.end);
         let max = CandidateId::MAX_CANDIDATES;
         let expected_n = format!("a number of candidates from 1 to {max}");
-        let Some(&(a, b)) = toks.first() else {
+        let Some((a, b)) = toks.next() else {
             return Err(self.error_at(line, line.start, expected_n, "nothing"));
         };
         let n = match parse_u64(&self.input[a..b]) {
@@ -518,7 +545,7 @@ impl<'a> Reader<'a> {
             }
         };
         let expected_s = format!("a number of seats from 1 to {n}");
-        let Some(&(a, b)) = toks.get(1) else {
+        let Some((a, b)) = toks.next() else {
             return Err(self.error_at(line, line.end, expected_s, "end of line"));
         };
         let seats = match parse_u64(&self.input[a..b]) {
@@ -539,7 +566,7 @@ impl<'a> Reader<'a> {
                 ));
             }
         }
-        if let Some(&(a, b)) = toks.get(2) {
+        if let Some((a, b)) = toks.next() {
             let found = describe_found(&lossy(&self.input[a..b]));
             return Err(self.error_at(
                 line,
@@ -631,8 +658,7 @@ impl<'a> Reader<'a> {
             return Err(self.error_at(line, end, "] closing the option", "end of line"));
         };
         let close = open + close;
-        let rest = tokens(input, close + 1, end);
-        if let Some(&(s, e)) = rest.first() {
+        if let Some((s, e)) = tokens(input, close + 1, end).next() {
             return Err(self.error_at(
                 line,
                 s,
@@ -640,29 +666,40 @@ impl<'a> Reader<'a> {
                 describe_found(&lossy(&input[s..e])),
             ));
         }
-        let toks = tokens(input, open + 1, close);
-        let Some((&(ns, ne), args)) = toks.split_first() else {
+        let mut toks = tokens(input, open + 1, close);
+        let Some((ns, ne)) = toks.next() else {
             return Err(self.error_at(line, open + 1, "an option name", "nothing"));
         };
+        let args = toks;
         let n = self.candidates;
-        let cids = |this: &Self| -> Result<Vec<CandidateId>, Error> {
-            args.iter()
-                .map(|&(s, e)| {
-                    this.candidate(&input[s..e]).ok_or_else(|| {
-                        this.error_at(
-                            line,
-                            s,
-                            this.expected_candidate(),
-                            describe_found(&lossy(&input[s..e])),
-                        )
-                    })
-                })
-                .collect()
+        // Each argument as a candidate, streamed: an option line may be long.
+        let each = |this: &Self, f: &mut dyn FnMut(CandidateId) -> bool| {
+            for (s, e) in args.clone() {
+                let tok = &input[s..e];
+                let Some(c) = this.candidate(tok) else {
+                    return Err(this.error_at(
+                        line,
+                        s,
+                        this.expected_candidate(),
+                        describe_found(&lossy(tok)),
+                    ));
+                };
+                if !f(c) {
+                    break;
+                }
+            }
+            Ok(())
         };
         match &input[ns..ne] {
             b"tie" => {
-                let order = cids(self)?;
-                let distinct: BTreeSet<_> = order.iter().collect();
+                let mut order = Vec::new();
+                let mut distinct = BTreeSet::new();
+                // More than n arguments cannot be an order of n: stop there.
+                each(self, &mut |c| {
+                    distinct.insert(c);
+                    order.push(c);
+                    order.len() <= n
+                })?;
                 if order.len() != n || distinct.len() != n {
                     return Err(self.error_at(
                         line,
@@ -673,19 +710,28 @@ impl<'a> Reader<'a> {
                 }
                 *tie_order = Some(order);
             }
-            b"withdrawn" => withdrawn.extend(cids(self)?),
-            b"undeclared" => undeclared.extend(cids(self)?.into_iter().map(CandidateId::index)),
+            b"withdrawn" => each(self, &mut |c| {
+                withdrawn.insert(c);
+                true
+            })?,
+            b"undeclared" => each(self, &mut |c| {
+                undeclared.insert(c.index());
+                true
+            })?,
             b"nick" => {
-                if args.len() != n {
-                    return Err(self.error_at(
+                let too_many = || {
+                    self.error_at(
                         line,
                         open,
                         format!("a [nick] list of {n} nicknames, one per candidate"),
                         describe_found(&lossy(&input[open..=close])),
-                    ));
-                }
+                    )
+                };
                 let mut nicks = HashMap::new();
-                for (i, &(s, e)) in args.iter().enumerate() {
+                for (i, (s, e)) in args.enumerate() {
+                    if i == n {
+                        return Err(too_many());
+                    }
                     let nick = &input[s..e];
                     let bad = nick.iter().all(u8::is_ascii_digit)
                         || nick.contains(&b'=')
@@ -705,6 +751,9 @@ impl<'a> Reader<'a> {
                             ));
                         }
                     }
+                }
+                if nicks.len() != n {
+                    return Err(too_many());
                 }
                 self.nicks = nicks;
             }
@@ -733,9 +782,15 @@ impl<'a> Reader<'a> {
         let mut ballot_no: u64 = 0;
         // One line is at most one distinct ranking; reserving for them all
         // spares the arena and its index from growing step by step. The
-        // preference estimate assumes two bytes a preference ("7 ").
+        // preference estimate assumes two bytes a preference ("7 "). A
+        // reserved ranking costs about 38 bytes (end, count, index slots),
+        // so the reservation is capped at one ranking per 16 bytes of input:
+        // lines that are blank or hold blank papers must not make it
+        // several times the file (real ballot lines are longer: the
+        // 5M-paper benchmark averages 38 bytes).
         let rest = &input[self.pos.min(input.len())..];
-        builder.reserve(memchr::memchr_iter(b'\n', rest).count(), rest.len() / 4);
+        let lines = memchr::memchr_iter(b'\n', rest).count();
+        builder.reserve(lines.min(rest.len() / 16), rest.len() / 4);
         loop {
             // Ballots with OpenSTV ids never take the plain path, and a plain
             // first ballot settles that ballots have none.
@@ -821,8 +876,8 @@ impl<'a> Reader<'a> {
             id = Some((a, a + k + 1));
             from = a + k + 1;
         }
-        let toks = tokens(input, from, line.end);
-        let Some((&(ws, we), ranks)) = toks.split_first() else {
+        let mut toks = tokens(input, from, line.end);
+        let Some((ws, we)) = toks.next() else {
             if id.is_some() {
                 return Err(err(
                     self,
@@ -835,7 +890,7 @@ impl<'a> Reader<'a> {
         };
         let weight_tok = &input[ws..we];
         if id.is_none() && is_zero(weight_tok) {
-            if let Some(&(s, e)) = ranks.first() {
+            if let Some((s, e)) = toks.next() {
                 return Err(err(
                     self,
                     ws,
@@ -889,51 +944,100 @@ impl<'a> Reader<'a> {
                 return Err(err(self, ws, expected.into(), found_tok(ws, we)));
             }
         };
-        let mut read: Vec<(Rank, (usize, usize))> = Vec::new();
-        let mut equal: Vec<CandidateId> = Vec::new();
-        let mut closed = None;
-        for (k, &(s, e)) in ranks.iter().enumerate() {
+        // The ranks stream into the policy: nothing here grows with the
+        // line, only with the number of candidates.
+        let mut norm = std::mem::replace(&mut self.norm, Normalizer::new(self.opts.policy));
+        norm.start();
+        let mut closed = false;
+        for (s, e) in toks.by_ref() {
             let tok = &input[s..e];
             if is_zero(tok) {
-                closed = Some(k);
+                closed = true;
                 break;
             }
             if tok == b"-" {
-                read.push((Rank::Skipped, (s, e)));
+                norm.push(Slot::Skipped, (s, e));
                 continue;
             }
             if tok.contains(&b'=') {
-                let from = equal.len();
+                // Every part is checked; the policy needs only to know the
+                // rank is shared, so the first two stand for them all.
+                let mut pair = [None; 2];
                 let mut at = s;
-                for part in tok.split(|&b| b == b'=') {
+                for (k, part) in tok.split(|&b| b == b'=').enumerate() {
                     let Some(c) = self.candidate(part) else {
                         let found = if part.is_empty() {
                             "nothing".to_string()
                         } else {
                             describe_found(&lossy(part))
                         };
+                        self.norm = norm;
                         return Err(err(self, at, self.expected_candidate(), found));
                     };
-                    equal.push(c);
+                    if let Some(p) = pair.get_mut(k) {
+                        *p = Some(c);
+                    }
                     at += part.len() + 1;
                 }
-                read.push((Rank::Equal(from, equal.len()), (s, e)));
+                // A token holding `=` has two parts or more, each checked.
+                if let [Some(a), Some(b)] = pair {
+                    norm.push(Slot::Equal(&[a, b]), (s, e));
+                }
                 continue;
             }
             let Some(c) = self.candidate(tok) else {
+                self.norm = norm;
                 return Err(err(self, s, self.expected_candidate(), found_tok(s, e)));
             };
-            read.push((Rank::One(c), (s, e)));
+            norm.push(Slot::One(c), (s, e));
         }
-        let Some(closed) = closed else {
+        let result = self.close_ballot(
+            line,
+            ballot_no,
+            id,
+            (ws, we),
+            weight,
+            toks,
+            closed,
+            &mut norm,
+            builder,
+        );
+        self.norm = norm;
+        result
+    }
+
+    /// The end of a ballot line on the general path, once its ranks are
+    /// read: what follows them, the ballot id, the policy's verdict and the
+    /// arena.
+    #[allow(clippy::too_many_arguments)]
+    fn close_ballot(
+        &mut self,
+        line: Line,
+        ballot_no: u64,
+        id: Option<(usize, usize)>,
+        (ws, we): (usize, usize),
+        weight: u64,
+        mut toks: Tokens<'a>,
+        closed: bool,
+        norm: &mut Normalizer<(usize, usize)>,
+        builder: &mut BallotsBuilder,
+    ) -> Result<Outcome, Error> {
+        let input = self.input;
+        let err = |this: &Self, at: usize, expected: String, found: String| {
+            let mut pos = this.position(line, at);
+            pos.ballot = Some(ballot_no);
+            Error::syntax(Format::Blt, pos, expected, found)
+        };
+        let found_tok = |s: usize, e: usize| describe_found(&lossy(&input[s..e]));
+        if !closed {
             return Err(err(
                 self,
                 line.end,
                 "0 ending the ballot".into(),
                 "end of line".into(),
             ));
-        };
-        if let Some(&(s, e)) = ranks.get(closed + 1) {
+        }
+        if let Some((s, e)) = toks.next() {
             return Err(err(
                 self,
                 s,
@@ -954,40 +1058,29 @@ impl<'a> Reader<'a> {
             }
             self.ids.insert(key, ballot_no);
         }
-        let slots: Vec<Slot<'_>> = read
-            .iter()
-            .map(|(r, _)| match *r {
-                Rank::One(c) => Slot::One(c),
-                Rank::Equal(a, b) => Slot::Equal(&equal[a..b]),
-                Rank::Skipped => Slot::Skipped,
-            })
-            .collect();
-        let mut ranking = Vec::new();
-        if let Err(refused) =
-            self.opts
-                .policy
-                .normalize(&slots, weight, &mut ranking, &mut self.irregularities)
-        {
-            let (s, e) = read[refused.slot].1;
-            return Err(err(
-                self,
-                s,
-                "a strict ranking".into(),
-                format!(
-                    "{} {}; set {}",
-                    refused.irregularity,
-                    found_tok(s, e),
-                    refused.irregularity.option()
-                ),
-            ));
-        }
-        match builder.push(&ranking, weight) {
+        let ranking = match norm.finish(weight, &mut self.irregularities) {
+            Ok(ranking) => ranking,
+            Err((refused, (s, e))) => {
+                return Err(err(
+                    self,
+                    s,
+                    "a strict ranking".into(),
+                    format!(
+                        "{} {}; set {}",
+                        refused.irregularity,
+                        found_tok(s, e),
+                        refused.irregularity.option()
+                    ),
+                ));
+            }
+        };
+        match builder.push(ranking, weight) {
             Ok(()) => Ok(Outcome::Ballot),
             Err(RankingError::TooManyPapers) => Err(err(
                 self,
                 ws,
                 "a total of papers below 2^64".into(),
-                found_tok(ws, we),
+                papers_past_limit(builder.papers(), weight),
             )),
             Err(RankingError::ArenaFull) => Err(err(
                 self,
@@ -1004,8 +1097,12 @@ impl<'a> Reader<'a> {
     #[allow(clippy::type_complexity)]
     fn names(&mut self) -> Result<(Vec<(String, Option<String>)>, String), Error> {
         let n = self.candidates;
-        let mut names: Vec<(String, Option<String>)> = Vec::with_capacity(n);
-        let mut alternative: Vec<Option<String>> = vec![None; n];
+        // Sized by what the rest of the file can hold (a name takes two bytes
+        // at least), not by the header alone; the PrefLib comments' list is
+        // made only when such a comment appears.
+        let rest = self.input.len().saturating_sub(self.pos);
+        let mut names: Vec<(String, Option<String>)> = Vec::with_capacity(n.min(rest / 2));
+        let mut alternative: Vec<Option<String>> = Vec::new();
         let title_line = loop {
             let Some(line) = self.next_line() else {
                 let what = if names.len() < n {
@@ -1025,7 +1122,8 @@ impl<'a> Reader<'a> {
                 }
                 continue;
             }
-            if names.is_empty() && alternative.iter().all(Option::is_some) {
+            if names.is_empty() && alternative.len() == n && alternative.iter().all(Option::is_some)
+            {
                 names = alternative
                     .iter_mut()
                     .map(|a| (a.take().unwrap_or_default(), None))
@@ -1070,7 +1168,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Records `# ALTERNATIVE NAME i: text` (PrefLib) comments.
-    fn alternative_name(&self, a: usize, b: usize, out: &mut [Option<String>]) {
+    fn alternative_name(&self, a: usize, b: usize, out: &mut Vec<Option<String>>) {
         let Ok(text) = std::str::from_utf8(&self.input[a + 1..b]) else {
             return;
         };
@@ -1081,6 +1179,9 @@ impl<'a> Reader<'a> {
             return;
         };
         if let Ok(i) = num.trim().parse::<usize>() {
+            if (1..=self.candidates).contains(&i) && out.is_empty() {
+                out.resize(self.candidates, None);
+            }
             if let Some(slot) = i.checked_sub(1).and_then(|i| out.get_mut(i)) {
                 *slot = Some(name.trim().to_string());
             }
@@ -1429,7 +1530,6 @@ mod tests {
     fn tokens_split_on_spaces_tabs_and_commas_and_stop_at_comments() {
         let line = b" 4,1\t2  0 # 5 6";
         let toks: Vec<&[u8]> = tokens(line, 0, line.len())
-            .into_iter()
             .map(|(a, b)| &line[a..b])
             .collect();
         assert_eq!(toks, [&b"4"[..], b"1", b"2", b"0"]);

@@ -85,9 +85,9 @@ use std::io;
 
 use crate::error::describe_found;
 use crate::model::{Candidate, CandidateId, Contest, Election};
-use crate::policy::{ImportPolicy, Irregularities, Refused, Slot};
+use crate::policy::{ImportPolicy, Irregularities, Normalizer, Refused, Slot};
 use crate::preflib::policy_expected;
-use crate::store::{BallotsBuilder, RankingError};
+use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 use crate::{Error, ErrorKind, Format, Position, ReadOptions};
 
 const FORMAT: Format = Format::Csv;
@@ -164,8 +164,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         .unwrap_or_default();
     let mut errors = Vec::new();
     let mut record = csv::ByteRecord::new();
-    let mut slots: Vec<Slot<'static>> = Vec::new();
-    let mut ranking = Vec::new();
+    let mut norm: Normalizer<usize> = Normalizer::new(policy);
     let mut row = 0u64;
     let mut last_start = 0u64;
     loop {
@@ -187,7 +186,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         };
         let result = (|| {
             let weight = columns.weight(&record)?;
-            slots.clear();
+            norm.start();
             for &col in &columns.ranks {
                 let cell = text(&record, col)?;
                 let slot = match by_name.get(cell) {
@@ -208,17 +207,13 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
                         },
                     },
                 };
-                slots.push(slot);
+                norm.push(slot, col);
             }
-            policy
-                .normalize(&slots, weight, &mut ranking, &mut seen)
-                .map_err(|r: Refused| {
-                    (
-                        columns.ranks[r.slot],
-                        policy_expected(&r),
-                        r.irregularity.to_string(),
-                    )
-                })?;
+            let ranking =
+                norm.finish(weight, &mut seen)
+                    .map_err(|(r, col): (Refused, usize)| {
+                        (col, policy_expected(&r), r.irregularity.to_string())
+                    })?;
             if let Some(col) = columns.flag
                 && columns.rejected(&record)?
                 && !ranking.is_empty()
@@ -229,13 +224,14 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
                     "a rejected paper with preferences".to_string(),
                 ));
             }
-            builder.push(&ranking, weight).map_err(|e| {
+            let so_far = builder.papers();
+            builder.push(ranking, weight).map_err(|e| {
                 let col = columns.weight.unwrap_or(0);
                 match e {
                     RankingError::TooManyPapers => (
                         col,
                         "a total of papers below 2^64".to_string(),
-                        weight.to_string(),
+                        papers_past_limit(so_far, weight),
                     ),
                     other => (col, "a valid ranking".to_string(), other.to_string()),
                 }

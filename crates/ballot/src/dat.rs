@@ -37,9 +37,9 @@
 
 use crate::error::describe_found;
 use crate::model::{Candidate, CandidateId, Contest, Election};
-use crate::policy::{Irregularities, Refused, Slot};
+use crate::policy::{Irregularities, Normalizer, Refused, Slot};
 use crate::preflib::{InBallot, Line, Text, policy_expected};
-use crate::store::{BallotsBuilder, RankingError};
+use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 use crate::{Error, Format, ReadOptions};
 
 const FORMAT: Format = Format::Dat;
@@ -55,11 +55,11 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
     let counts_line = lines
         .next()
         .ok_or_else(|| end("a line \"seats candidates lines papers\""))?;
-    let fields = fields(counts_line.text);
+    let mut fields = fields(counts_line.text);
     let labels = ["seats", "candidates", "paper lines", "papers"];
     let mut counts = [(0u64, 0usize); 4];
     for (i, label) in labels.iter().enumerate() {
-        let Some(&(at, tok)) = fields.get(i) else {
+        let Some((at, tok)) = fields.next() else {
             return Err(counts_line.error(
                 FORMAT,
                 counts_line.text.len(),
@@ -77,7 +77,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         })?;
         counts[i] = (v, at);
     }
-    if let Some(&(at, tok)) = fields.get(4) {
+    if let Some((at, tok)) = fields.next() {
         return Err(counts_line.error(FORMAT, at, "the end of the line", describe_found(tok)));
     }
     let [
@@ -120,7 +120,9 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         }
     };
 
-    let mut candidates = Vec::with_capacity(n);
+    // Not `with_capacity(n)`: the header alone must not cost 65,535
+    // candidates' worth of memory; the lines that follow pay for them.
+    let mut candidates = Vec::new();
     for i in 1..=n {
         let line = lines.next().ok_or_else(|| {
             Error::syntax(
@@ -141,11 +143,12 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
     let mut errors = Vec::new();
     let mut paper_lines = 0u64;
     let mut papers = 0u64;
-    let mut ranks: Vec<(u64, usize)> = Vec::with_capacity(n);
-    let mut order: Vec<usize> = Vec::with_capacity(n);
-    let mut by_rank: Vec<CandidateId> = Vec::with_capacity(n);
-    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(n);
-    let mut ranking = Vec::with_capacity(n);
+    // Sized by the first paper line, which holds a rank per candidate.
+    let mut ranks: Vec<(u64, usize)> = Vec::new();
+    let mut order: Vec<usize> = Vec::new();
+    let mut by_rank: Vec<CandidateId> = Vec::new();
+    let mut bounds: Vec<(usize, usize)> = Vec::new();
+    let mut norm: Normalizer<usize> = Normalizer::new(opts.policy);
     for line in lines {
         paper_lines += 1;
         let result = read_paper(&line, n, &mut ranks).and_then(|(count, count_at)| {
@@ -166,17 +169,18 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
                 }
                 *b = (start, k);
             }
-            let slots: Vec<Slot<'_>> = bounds
-                .iter()
-                .map(|&(a, b)| match b - a {
+            norm.start();
+            for (r, &(a, b)) in bounds.iter().enumerate() {
+                let slot = match b - a {
                     0 => Slot::Skipped,
                     1 => Slot::One(by_rank[a]),
                     _ => Slot::Equal(&by_rank[a..b]),
-                })
-                .collect();
-            opts.policy
-                .normalize(&slots, count, &mut ranking, &mut seen)
-                .map_err(|r: Refused| {
+                };
+                norm.push(slot, r);
+            }
+            let ranking = norm
+                .finish(count, &mut seen)
+                .map_err(|(r, _): (Refused, usize)| {
                     // Point at the second candidate of a tie, or at the
                     // first rank after a gap.
                     let (a, b) = bounds[r.slot];
@@ -187,13 +191,13 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
             papers = papers.checked_add(count).ok_or((
                 count_at,
                 "a total of papers below 2^64".to_string(),
-                count.to_string(),
+                papers_past_limit(papers, count),
             ))?;
-            builder.push(&ranking, count).map_err(|e| match e {
+            builder.push(ranking, count).map_err(|e| match e {
                 RankingError::ArenaFull => (
-                    0,
-                    "at most 2^32 preferences in all".to_string(),
-                    "more".to_string(),
+                    count_at,
+                    "at most 2^32 preferences in all distinct rankings".to_string(),
+                    "a ranking past that limit".to_string(),
                 ),
                 other => (count_at, "a valid ranking".to_string(), other.to_string()),
             })
@@ -237,20 +241,21 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
 
 type LineError = (usize, String, String);
 
-/// The whitespace-separated tokens of a line with their byte offsets.
-fn fields(s: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
+/// The whitespace-separated tokens of a line with their byte offsets, one
+/// at a time: a paper line may be as long as the file.
+fn fields(s: &str) -> impl Iterator<Item = (usize, &str)> + Clone {
     let mut rest = s;
-    loop {
+    std::iter::from_fn(move || {
         let trimmed = rest.trim_start_matches([' ', '\t']);
         if trimmed.is_empty() {
-            return out;
+            rest = trimmed;
+            return None;
         }
         let at = s.len() - trimmed.len();
         let len = trimmed.find([' ', '\t']).unwrap_or(trimmed.len());
-        out.push((at, &trimmed[..len]));
         rest = &trimmed[len..];
-    }
+        Some((at, &trimmed[..len]))
+    })
 }
 
 fn ward_and_name<'a>(line: &Line<'a>) -> Result<(u64, &'a str), Error> {
@@ -304,7 +309,7 @@ fn read_paper(
     ranks: &mut Vec<(u64, usize)>,
 ) -> Result<(u64, usize), LineError> {
     ranks.clear();
-    let mut tokens = fields(line.text).into_iter();
+    let mut tokens = fields(line.text);
     let (count_at, tok) =
         tokens
             .next()

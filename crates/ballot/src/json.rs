@@ -91,7 +91,7 @@ use crate::model::{Candidate, CandidateId, Contest, Election};
 use crate::policy::{
     EqualRankings, ImportPolicy, Irregularities, Overvotes, RepeatedCandidates, SkippedRanks,
 };
-use crate::store::{BallotsBuilder, RankingError};
+use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 use crate::{Error, ErrorKind, Format, Position, ReadOptions};
 
 const FORMAT: Format = Format::Json;
@@ -390,11 +390,12 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         }
 
         if c.blank > 0 {
+            let so_far = builder.papers();
             builder.push(&[], c.blank).map_err(|_| {
                 at(
                     &path(&[Seg::Key("blank")]),
                     "a total of papers below 2^64",
-                    c.blank.to_string(),
+                    papers_past_limit(so_far, c.blank),
                 )
             })?;
         }

@@ -10,9 +10,9 @@
 //! error naming the paper and the option to set. The policy used is stored
 //! in the [`crate::Contest`], with counts of the papers it changed.
 //!
-//! Readers describe each paper as a list of [`Slot`]s and call
-//! [`ImportPolicy::normalize`]; this module owns the semantics, the readers
-//! own only the syntax.
+//! Readers describe each paper as a sequence of [`Slot`]s, handed one at a
+//! time to a [`Normalizer`] (or as a slice to [`ImportPolicy::normalize`]);
+//! this module owns the semantics, the readers own only the syntax.
 
 use std::fmt;
 
@@ -197,6 +197,10 @@ impl ImportPolicy {
     /// `out` may end empty (a blank paper). On success the irregularities
     /// met are added to `seen` once each, weighted by `papers`. Trailing
     /// skipped slots are not a gap: nothing follows them.
+    ///
+    /// This is [`Normalizer`] over a whole slice; readers that meet a
+    /// paper's slots one at a time use a `Normalizer` directly and keep no
+    /// slice at all.
     pub fn normalize(
         &self,
         slots: &[Slot<'_>],
@@ -204,51 +208,190 @@ impl ImportPolicy {
         out: &mut Vec<CandidateId>,
         seen: &mut Irregularities,
     ) -> Result<(), Refused> {
+        let mut n = Normalizer::new(*self);
+        n.start();
+        for (i, &slot) in slots.iter().enumerate() {
+            n.push(slot, i);
+        }
         out.clear();
-        let last_filled = slots.iter().rposition(|s| !matches!(s, Slot::Skipped));
-        let Some(last_filled) = last_filled else {
-            return Ok(());
-        };
-        let mut met = [false; 4];
-        let refuse = |irregularity, slot| Err(Refused { irregularity, slot });
-        for (i, slot) in slots[..=last_filled].iter().enumerate() {
-            match *slot {
-                Slot::One(c) => {
-                    if out.contains(&c) {
-                        match self.repeated_candidates {
-                            RepeatedCandidates::Reject => {
-                                return refuse(Irregularity::RepeatedCandidate, i);
-                            }
-                            RepeatedCandidates::KeepFirst => met[2] = true,
-                        }
-                    } else {
-                        out.push(c);
-                    }
-                }
-                Slot::Equal(_) => match self.equal_rankings {
-                    EqualRankings::Reject => return refuse(Irregularity::EqualRanking, i),
-                    EqualRankings::EndAtTie => {
-                        met[0] = true;
-                        break;
-                    }
-                },
-                Slot::Skipped => match self.skipped_ranks {
-                    SkippedRanks::Reject => return refuse(Irregularity::SkippedRank, i),
-                    SkippedRanks::CloseUp => met[1] = true,
-                    SkippedRanks::EndAtGap => {
-                        met[1] = true;
-                        break;
-                    }
-                },
-                Slot::Overvote => match self.overvotes {
-                    Overvotes::Reject => return refuse(Irregularity::Overvote, i),
-                    Overvotes::EndAtOvervote => {
-                        met[3] = true;
-                        break;
-                    }
-                    Overvotes::SkipRank => met[3] = true,
-                },
+        match n.finish(papers, seen) {
+            Ok(ranking) => {
+                out.extend_from_slice(ranking);
+                Ok(())
             }
+            Err((refused, _)) => Err(refused),
+        }
+    }
+}
+
+/// The import policy applied to a paper one slot at a time.
+///
+/// A reader calls [`start`](Self::start) for each paper, [`push`](Self::push)
+/// for each of its slots in order, and [`finish`](Self::finish) at its end.
+/// It holds no slot: what it keeps is the strict ranking so far (at most
+/// one entry a candidate) and one stamp a candidate, so that reading a paper
+/// costs memory bounded by the number of candidates, however long the
+/// source's line, and time linear in its slots. Once the paper is ended
+/// (at a tie, a gap or an overvote) or refused, later slots are only
+/// counted, so the reader can go on checking its syntax.
+///
+/// `P` is what the reader uses to point at a slot (a byte offset, a byte
+/// range, a column): a refusal gives back the one pushed with the slot it
+/// refuses.
+///
+/// ```
+/// use ballot::policy::{Normalizer, Slot};
+/// use ballot::{CandidateId, ImportPolicy, Irregularities};
+///
+/// let c = |i| CandidateId::new(i).unwrap();
+/// let mut n = Normalizer::new(ImportPolicy::default());
+/// let mut seen = Irregularities::default();
+/// n.start();
+/// n.push(Slot::One(c(2)), 4);
+/// n.push(Slot::Skipped, 6);
+/// n.push(Slot::Skipped, 8);
+/// // Trailing skipped ranks are not a gap.
+/// assert_eq!(n.finish(1, &mut seen).unwrap(), [c(2)]);
+///
+/// n.start();
+/// n.push(Slot::Skipped, 4);
+/// n.push(Slot::One(c(1)), 6);
+/// // A gap: refused at the first skipped slot, with what was pushed with it.
+/// let (refused, at) = n.finish(1, &mut seen).unwrap_err();
+/// assert_eq!((refused.slot, at), (0, 4));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Normalizer<P = usize> {
+    policy: ImportPolicy,
+    out: Vec<CandidateId>,
+    /// `stamps[c] == stamp` when candidate `c` is in `out`.
+    stamps: Vec<u32>,
+    stamp: u32,
+    met: [bool; 4],
+    /// Slots pushed for this paper.
+    slot: usize,
+    /// The first of the skipped slots seen since the last filled one.
+    gap: Option<(usize, P)>,
+    state: State<P>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum State<P> {
+    Open,
+    Ended,
+    Refused(Refused, P),
+}
+
+impl<P: Copy> Normalizer<P> {
+    /// A normalizer applying `policy`.
+    pub fn new(policy: ImportPolicy) -> Normalizer<P> {
+        Normalizer {
+            policy,
+            out: Vec::new(),
+            stamps: Vec::new(),
+            stamp: 0,
+            met: [false; 4],
+            slot: 0,
+            gap: None,
+            state: State::Open,
+        }
+    }
+
+    /// Starts a new paper, forgetting the last one.
+    pub fn start(&mut self) {
+        self.out.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.stamps.iter_mut().for_each(|s| *s = 0);
+            self.stamp = 1;
+        }
+        self.met = [false; 4];
+        self.slot = 0;
+        self.gap = None;
+        self.state = State::Open;
+    }
+
+    /// True once the paper's ranking is settled (ended or refused): later
+    /// slots change nothing.
+    pub fn is_settled(&self) -> bool {
+        !matches!(self.state, State::Open)
+    }
+
+    /// Takes the paper's next slot; `at` says where it is.
+    pub fn push(&mut self, slot: Slot<'_>, at: P) {
+        let i = self.slot;
+        self.slot += 1;
+        if self.is_settled() {
+            return;
+        }
+        if let Slot::Skipped = slot {
+            if self.gap.is_none() {
+                self.gap = Some((i, at));
+            }
+            return;
+        }
+        if let Some((g, g_at)) = self.gap.take() {
+            match self.policy.skipped_ranks {
+                SkippedRanks::Reject => return self.refuse(Irregularity::SkippedRank, g, g_at),
+                SkippedRanks::CloseUp => self.met[1] = true,
+                SkippedRanks::EndAtGap => {
+                    self.met[1] = true;
+                    self.state = State::Ended;
+                    return;
+                }
+            }
+        }
+        match slot {
+            Slot::One(c) => {
+                let k = c.index();
+                if k >= self.stamps.len() {
+                    self.stamps.resize(k + 1, 0);
+                }
+                if self.stamps[k] == self.stamp {
+                    match self.policy.repeated_candidates {
+                        RepeatedCandidates::Reject => {
+                            self.refuse(Irregularity::RepeatedCandidate, i, at);
+                        }
+                        RepeatedCandidates::KeepFirst => self.met[2] = true,
+                    }
+                } else {
+                    self.stamps[k] = self.stamp;
+                    self.out.push(c);
+                }
+            }
+            Slot::Equal(_) => match self.policy.equal_rankings {
+                EqualRankings::Reject => self.refuse(Irregularity::EqualRanking, i, at),
+                EqualRankings::EndAtTie => {
+                    self.met[0] = true;
+                    self.state = State::Ended;
+                }
+            },
+            Slot::Overvote => match self.policy.overvotes {
+                Overvotes::Reject => self.refuse(Irregularity::Overvote, i, at),
+                Overvotes::EndAtOvervote => {
+                    self.met[3] = true;
+                    self.state = State::Ended;
+                }
+                Overvotes::SkipRank => self.met[3] = true,
+            },
+            Slot::Skipped => unreachable!("handled above"),
+        }
+    }
+
+    fn refuse(&mut self, irregularity: Irregularity, slot: usize, at: P) {
+        self.state = State::Refused(Refused { irregularity, slot }, at);
+    }
+
+    /// Ends the paper: its strict ranking (possibly empty, a blank paper),
+    /// with the irregularities met added to `seen` weighted by `papers`; or
+    /// the refusal of its first refused slot, with that slot's `at`.
+    pub fn finish(
+        &mut self,
+        papers: u64,
+        seen: &mut Irregularities,
+    ) -> Result<&[CandidateId], (Refused, P)> {
+        if let State::Refused(refused, at) = self.state {
+            return Err((refused, at));
         }
         let kinds = [
             Irregularity::EqualRanking,
@@ -256,12 +399,12 @@ impl ImportPolicy {
             Irregularity::RepeatedCandidate,
             Irregularity::Overvote,
         ];
-        for (k, m) in kinds.into_iter().zip(met) {
+        for (k, m) in kinds.into_iter().zip(self.met) {
             if m {
                 seen.record(k, papers);
             }
         }
-        Ok(())
+        Ok(&self.out)
     }
 }
 

@@ -45,8 +45,8 @@ use std::collections::BTreeMap;
 
 use crate::error::describe_found;
 use crate::model::{Candidate, CandidateId, Contest, Election};
-use crate::policy::{Irregularities, Refused, Slot};
-use crate::store::{BallotsBuilder, RankingError};
+use crate::policy::{Irregularities, Normalizer, Refused, Slot};
+use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 use crate::{Error, ErrorKind, Format, Position, ReadOptions};
 
 /// Reads a PrefLib `.soi` or `.toi` file (`format` says which).
@@ -85,9 +85,7 @@ pub fn read(input: &[u8], format: Format, opts: &ReadOptions) -> Result<Election
     let mut errors = Vec::new();
     let mut voters: u64 = 0;
     let mut orders: u64 = 0;
-    let mut ranking = Vec::new();
-    let mut items: Vec<Item> = Vec::new();
-    let mut tied: Vec<CandidateId> = Vec::new();
+    let mut norm: Normalizer<usize> = Normalizer::new(opts.policy);
     for line in lines {
         if line.text.trim_start().starts_with('#') {
             errors.push(line.error(
@@ -99,34 +97,20 @@ pub fn read(input: &[u8], format: Format, opts: &ReadOptions) -> Result<Election
             break;
         }
         orders += 1;
-        let result = parse_order(&line, n, toi, &mut items, &mut tied).and_then(|count| {
-            let slots: Vec<Slot<'_>> = items
-                .iter()
-                .map(|it| match it.group {
-                    Some((a, b)) if b - a >= 2 => Slot::Equal(&tied[a..b]),
-                    Some((a, _)) => Slot::One(tied[a]),
-                    None => Slot::One(it.alt),
-                })
-                .collect();
-            opts.policy
-                .normalize(&slots, count.value, &mut ranking, &mut seen)
-                .map_err(|r| {
-                    (
-                        items[r.slot].at,
-                        policy_expected(&r),
-                        r.irregularity.to_string(),
-                    )
-                })?;
+        let result = parse_order(&line, n, toi, &mut norm).and_then(|count| {
+            let ranking = norm
+                .finish(count.value, &mut seen)
+                .map_err(|(r, at)| (at, policy_expected(&r), r.irregularity.to_string()))?;
             voters = voters.checked_add(count.value).ok_or((
                 count.at,
                 "a total of papers below 2^64".to_string(),
-                count.value.to_string(),
+                papers_past_limit(voters, count.value),
             ))?;
-            builder.push(&ranking, count.value).map_err(|e| match e {
+            builder.push(ranking, count.value).map_err(|e| match e {
                 RankingError::ArenaFull => (
-                    0,
-                    "at most 2^32 preferences in all".to_string(),
-                    "more".to_string(),
+                    count.at,
+                    "at most 2^32 preferences in all distinct rankings".to_string(),
+                    "a ranking past that limit".to_string(),
                 ),
                 other => (count.at, "a valid ranking".to_string(), other.to_string()),
             })
@@ -165,14 +149,6 @@ pub(crate) fn policy_expected(r: &Refused) -> String {
     )
 }
 
-/// One item of an order: an alternative, or a `{…}` group stored in `tied[a..b]`.
-struct Item {
-    alt: CandidateId,
-    group: Option<(usize, usize)>,
-    /// Byte offset of the item within its line.
-    at: usize,
-}
-
 struct Count {
     value: u64,
     at: usize,
@@ -180,16 +156,16 @@ struct Count {
 
 type LineError = (usize, String, String);
 
-/// Parses `count: items` into `items` (and `tied` for groups).
+/// Parses `count: items`, handing each item to `norm` as it is read (the
+/// slot's `at` is the item's byte offset within the line). Nothing is kept
+/// per item: a line may be as long as the file.
 fn parse_order(
     line: &Line<'_>,
     n: usize,
     toi: bool,
-    items: &mut Vec<Item>,
-    tied: &mut Vec<CandidateId>,
+    norm: &mut Normalizer<usize>,
 ) -> Result<Count, LineError> {
-    items.clear();
-    tied.clear();
+    norm.start();
     let mut s = Scanner::new(line.text);
     s.skip_space();
     let at = s.at;
@@ -217,10 +193,17 @@ fn parse_order(
                     "\"{\"".into(),
                 ));
             }
-            let start = tied.len();
+            // Every alternative of the group is checked; the policy needs
+            // only to know whether it ties two or more.
+            let mut first = [None; 2];
+            let mut k = 0;
             loop {
                 s.skip_space();
-                tied.push(s.alternative(n)?);
+                let alt = s.alternative(n)?;
+                if let Some(f) = first.get_mut(k) {
+                    *f = Some(alt);
+                }
+                k += 1;
                 s.skip_space();
                 if s.eat(b'}') {
                     break;
@@ -229,18 +212,14 @@ fn parse_order(
                     return Err((s.at, "\",\" or \"}\" in a tie".into(), s.found()));
                 }
             }
-            items.push(Item {
-                alt: tied[start],
-                group: Some((start, tied.len())),
-                at,
-            });
+            match first {
+                [Some(a), Some(b)] => norm.push(Slot::Equal(&[a, b]), at),
+                [Some(a), None] => norm.push(Slot::One(a), at),
+                _ => {}
+            }
         } else {
             let alt = s.alternative(n)?;
-            items.push(Item {
-                alt,
-                group: None,
-                at,
-            });
+            norm.push(Slot::One(alt), at);
         }
         s.skip_space();
         if s.is_end() {

@@ -346,6 +346,14 @@ impl Merger {
     }
 }
 
+/// What an error shows when `count` more papers take the total past 2^64 - 1
+/// after `so_far`: the count and the total it would make, which names the
+/// limit's subject where the line alone would not.
+pub fn papers_past_limit(so_far: u64, count: u64) -> String {
+    let total = u128::from(so_far) + u128::from(count);
+    format!("{count} more papers, a total of {total}")
+}
+
 impl BallotsBuilder {
     /// A builder for a contest of `candidates` candidates.
     pub fn new(candidates: usize) -> BallotsBuilder {

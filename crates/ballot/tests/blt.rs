@@ -180,7 +180,7 @@ fn malformed_inputs_give_their_exact_error_and_position() {
         ("weight 0 with a ranking", ok("0 1 2 0\n"), strict(), "2:1: BLT error in ballot 1: expected a paper count of at least 1 (a lone 0 ends the ballots), found \"0\" followed by \"1\"", 4),
         ("negative weight", ok("1 1 0\n-4 1 0\n"), strict(), "3:1: BLT error in ballot 2: expected a paper count, found \"-4\"", 10),
         ("huge weight", ok("99999999999999999999 1 0\n"), strict(), "2:1: BLT error in ballot 1: expected a paper count below 2^64, found \"99999999999999999999\"", 4),
-        ("papers overflow", ok("18446744073709551615 1 0\n1 2 0\n"), strict(), "3:1: BLT error in ballot 2: expected a total of papers below 2^64, found \"1\"", 29),
+        ("papers overflow", ok("18446744073709551615 1 0\n1 2 0\n"), strict(), "3:1: BLT error in ballot 2: expected a total of papers below 2^64, found 1 more papers, a total of 18446744073709551616", 29),
         ("no closing 0", ok("4 1 2\n"), strict(), "2:6: BLT error in ballot 1: expected 0 ending the ballot, found end of line", 9),
         ("equal ranking refused", ok("4 1 2=3 0\n"), strict(), "2:5: BLT error in ballot 1: expected a strict ranking, found candidates ranked equal \"2=3\"; set --equal-rankings end-at-tie", 8),
         ("skipped rank refused", ok("4 1 - 2 0\n"), strict(), "2:5: BLT error in ballot 1: expected a strict ranking, found a skipped rank \"-\"; set --skipped-ranks close-up|end-at-gap", 8),

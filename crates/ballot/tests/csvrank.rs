@@ -199,7 +199,7 @@ fn malformed_csv_gives_exact_errors() {
         ),
         (
             "weight,rank1\n18446744073709551615,A\n1,B\n",
-            "3:1: CSV error in ballot 2: expected a total of papers below 2^64, found 1",
+            "3:1: CSV error in ballot 2: expected a total of papers below 2^64, found 1 more papers, a total of 18446744073709551616",
         ),
         (
             "x,invalid,rank1\n\"a\nb\",True,A\n",

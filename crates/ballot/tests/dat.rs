@@ -205,7 +205,7 @@ fn malformed_dat_files_give_exact_errors() {
         ),
         (
             "7 Loch\n1 1 2 0\nAnn, X\n18446744073709551615 1\n1 1\n",
-            "5:1: DAT error in ballot 2: expected a total of papers below 2^64, found 1",
+            "5:1: DAT error in ballot 2: expected a total of papers below 2^64, found 1 more papers, a total of 18446744073709551616",
         ),
     ];
     for (input, want) in cases {

@@ -157,7 +157,7 @@ fn malformed_files_give_exact_errors() {
         (
             Format::PreflibSoi,
             "18446744073709551615: 1\n1: 2\n",
-            "6:1: PrefLib SOI error in ballot 2: expected a total of papers below 2^64, found 1",
+            "6:1: PrefLib SOI error in ballot 2: expected a total of papers below 2^64, found 1 more papers, a total of 18446744073709551616",
         ),
     ];
     for (format, body, want) in cases {

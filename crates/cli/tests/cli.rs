@@ -553,3 +553,38 @@ fn momentum_2022_demo_counts_with_its_constraints() {
     assert_eq!(first["purpose"], "gender=woman: at least 3");
     assert_eq!(first["rules"]["constraint_method"], "reserved-places");
 }
+
+/// `specs/limits.md`: past a limit the binary exits 2 with the file, the
+/// position and the limit named, never a panic or an out-of-memory kill.
+#[test]
+fn limits_exit_2_naming_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let max = u64::MAX;
+    let cases = [
+        (
+            "too-many-candidates.blt",
+            "65536 1\n0\n".to_string(),
+            "too-many-candidates.blt:1:1: BLT error: expected a number of candidates from 1 to 65535, found \"65536\"",
+        ),
+        (
+            "too-many-papers.blt",
+            format!("3 1\n{max} 1 0\n2 2 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n"),
+            "too-many-papers.blt:3:1: BLT error in ballot 2: expected a total of papers below 2^64, found 2 more papers, a total of 18446744073709551617",
+        ),
+        (
+            "wide-header.blt",
+            "65535 1000\n0\n".to_string(),
+            "wide-header.blt:3:1: BLT error: expected the name of candidate 1 of 65535, found end of file",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        recount()
+            .arg("info")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(want));
+    }
+}

@@ -6,9 +6,14 @@
 //! each paper is drawn Plackett–Luce style (the next preference in proportion
 //! to popularity among those not yet ranked), which gives real surpluses,
 //! transfers and exclusions rather than uniform noise.
+//!
+//! [`hostile`] builds the inputs that test recount's bounds on cost
+//! (`specs/limits.md`).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod hostile;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

@@ -1,0 +1,238 @@
+//! Bounded memory on hostile input (issue "Bounded cost on hostile input: a
+//! small file must never exhaust the machine"): the peak of heap allocated
+//! while [`ballot::read`] reads a file is at most four times the file's
+//! size, on long general-path lines of every shape, on long lines of the
+//! other readers, and on the plain-digits path of a generated election.
+//!
+//! A counting global allocator wraps the system one and tracks the bytes
+//! live and their peak. The bound is deterministic (bytes, not time), and
+//! the tests run one at a time under a lock so that no other test's
+//! allocations are counted.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ballot::{Format, ImportPolicy, ReadOptions};
+use recount_testkit::hostile::{self, LineShape};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded to `System` with the same arguments; the
+// counters only observe sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged.
+        unsafe { System.dealloc(p, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded unchanged.
+        let q = unsafe { System.realloc(p, layout, new_size) };
+        if !q.is_null() {
+            // Counted as a new block beside the old one, as a copying
+            // realloc holds both for a moment: the conservative reading.
+            grew(new_size);
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Held for the whole of each test, input building included: another
+/// test's allocations during a read would count in its peak.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Peak bytes allocated (above what was live before) while reading `input`,
+/// and whether the read succeeded.
+fn peak_of_read(format: Format, input: &[u8], opts: &ReadOptions) -> (usize, bool) {
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let result = ballot::read(format, input, opts);
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let ok = result.is_ok();
+    drop(result);
+    (peak, ok)
+}
+
+fn assert_bounded(what: &str, format: Format, input: &[u8], opts: &ReadOptions) -> bool {
+    let (peak, ok) = peak_of_read(format, input, opts);
+    let ratio = peak as f64 / input.len() as f64;
+    eprintln!(
+        "{what}: {} bytes, peak {peak} bytes ({ratio:.3}x), read {}",
+        input.len(),
+        if ok { "ok" } else { "refused" }
+    );
+    assert!(
+        peak <= 4 * input.len(),
+        "{what}: reading {} bytes allocated up to {peak} bytes ({ratio:.1}x the input)",
+        input.len()
+    );
+    ok
+}
+
+const LINE: usize = 24_000_000;
+
+fn lenient() -> ReadOptions {
+    ReadOptions {
+        policy: ImportPolicy::lenient(),
+        ..ReadOptions::default()
+    }
+}
+
+#[test]
+fn one_long_blt_line_of_each_shape_costs_at_most_four_times_its_size() {
+    let _alone = alone();
+    for shape in LineShape::ALL {
+        let file = hostile::long_line(shape, LINE);
+        // Refused by the default policy (every shape is irregular) and
+        // read by the lenient one: both must stay bounded.
+        let refused = assert_bounded(shape.name(), Format::Blt, &file, &ReadOptions::default());
+        let read = assert_bounded(shape.name(), Format::Blt, &file, &lenient());
+        assert!(read, "{shape:?} is read under the lenient policy");
+        let irregular = !matches!(shape, LineShape::SkippedRanks);
+        assert_eq!(refused, !irregular, "{shape:?} under the default policy");
+    }
+}
+
+#[test]
+fn many_long_blt_lines_cost_at_most_four_times_their_size() {
+    let _alone = alone();
+    let file = hostile::long_lines(LineShape::EqualRanks, LINE, 1_000_000);
+    assert!(assert_bounded("many lines", Format::Blt, &file, &lenient()));
+}
+
+#[test]
+fn long_blt_preamble_lines_cost_at_most_four_times_their_size() {
+    let _alone = alone();
+    let repeat = |unit: &str| unit.repeat(LINE / unit.len());
+    let body = "0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n";
+    let files = [
+        (
+            "withdrawn line",
+            format!("3 1\n-1{}\n{body}", repeat(" -1")),
+        ),
+        (
+            "withdrawn option",
+            format!("3 1\n[withdrawn 1{}]\n{body}", repeat(" 2")),
+        ),
+        (
+            "tie option",
+            format!("3 1\n[tie 1{}]\n{body}", repeat(" 2")),
+        ),
+        (
+            "nick option",
+            format!("3 1\n[nick a{}]\n{body}", repeat(" b")),
+        ),
+        ("blank lines", format!("3 1\n1 1 0\n{}{body}", repeat("\n"))),
+        ("blank papers", format!("3 1\n{}{body}", repeat("1 0\n"))),
+        ("long weight", format!("3 1\n{} 1 0\n{body}", repeat("1"))),
+        ("long token", format!("3 1\n1 1 {} 0\n{body}", repeat("x"))),
+    ];
+    for (what, file) in files {
+        assert_bounded(what, Format::Blt, file.as_bytes(), &lenient());
+    }
+}
+
+#[test]
+fn long_lines_of_the_other_readers_cost_at_most_four_times_their_size() {
+    let _alone = alone();
+    let repeat = |unit: &str| unit.repeat(LINE / unit.len());
+    let preflib = "# NUMBER ALTERNATIVES: 3\n# ALTERNATIVE NAME 1: A\n\
+                   # ALTERNATIVE NAME 2: B\n# ALTERNATIVE NAME 3: C\n";
+    let with_seats = ReadOptions {
+        seats: Some(1),
+        ..lenient()
+    };
+    let files = [
+        (
+            "soi",
+            Format::PreflibSoi,
+            format!("{preflib}1: 1{}\n", repeat(",1")),
+        ),
+        (
+            "toi",
+            Format::PreflibToi,
+            format!("{preflib}1: 1{}\n", repeat(",{1,2}")),
+        ),
+        (
+            "toi group",
+            Format::PreflibToi,
+            format!("{preflib}1: {{1{}}}\n", repeat(",2")),
+        ),
+        (
+            "dat",
+            Format::Dat,
+            format!(
+                "1 Ward\n1 3 1 1\nA, X\nB, Y\nC, Z\n1 1 2 3{}\n",
+                repeat(" 0")
+            ),
+        ),
+        (
+            "soi long number",
+            Format::PreflibSoi,
+            format!("{preflib}1: {}\n", repeat("1")),
+        ),
+    ];
+    for (what, format, file) in files {
+        assert_bounded(what, format, file.as_bytes(), &with_seats);
+    }
+}
+
+#[test]
+fn the_plain_path_on_a_generated_election_costs_at_most_four_times_its_size() {
+    let _alone = alone();
+    let mut file = Vec::new();
+    recount_testkit::write_blt(recount_testkit::Spec::senate(300_000), 1, &mut file).unwrap();
+    assert!(assert_bounded(
+        "generated",
+        Format::Blt,
+        &file,
+        &ReadOptions::default()
+    ));
+}
+
+/// Not yet bounded: the `csv` crate holds a whole row, with a `usize` bound
+/// per field, before the reader sees it, so a row of 12 million empty cells
+/// costs about 9 times its size (`specs/limits.md`, "Known gaps").
+#[test]
+#[ignore = "known gap: a CSV row far longer than its header costs ~9x (specs/limits.md)"]
+fn a_long_csv_row_costs_at_most_four_times_its_size() {
+    let _alone = alone();
+    let file = format!("rank1,rank2,rank3\nA,B{}\n", ",C".repeat(LINE / 2));
+    assert_bounded("csv long row", Format::Csv, file.as_bytes(), &lenient());
+}
