@@ -147,10 +147,18 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         ReportFormat::Text => count::report::text(&transcript),
         ReportFormat::Csv => count::report::csv(&transcript),
         ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&transcript)
-                .map_err(|e| Failure::Input(format!("serialising the transcript: {e}")))?;
-            s.push('\n');
-            s
+            // Streamed: a transcript of many candidates over many stages is
+            // far larger written out than held.
+            return write_output(args.output.as_deref(), |out| {
+                serde_json::to_writer_pretty(&mut *out, &transcript).map_err(|e| {
+                    if e.is_io() {
+                        io_failure(e.into())
+                    } else {
+                        Failure::Input(format!("serialising the transcript: {e}"))
+                    }
+                })?;
+                out.write_all(b"\n").map_err(io_failure)
+            });
         }
     };
     write_output(args.output.as_deref(), |out| {
