@@ -76,7 +76,7 @@ hostile:
         echo "== $name ($(stat -c %s "$f") bytes)"
         run "$name: info" $bin info --lenient "$f"
         for p in $rules; do
-            run "$name: count --rules $p" $bin count --lenient --rules "$p" "$f"
+            run "$name: count --rules $p" $bin count --lenient --rules "$p" --format json "$f"
         done
     done
     echo "hostile: $failed killed or crashed, $timeouts timed out"

@@ -223,6 +223,10 @@ mod tests {
     #[test]
     fn a_stage_mixing_precisions_is_refused() {
         let r: Result<Figures, _> = serde_json::from_str(r#"{"A":"1.00","B":"2.000"}"#);
-        assert!(r.unwrap_err().to_string().contains("A: 1.00 has 2 places where the others have 3"));
+        assert!(
+            r.unwrap_err()
+                .to_string()
+                .contains("A: 1.00 has 2 places where the others have 3")
+        );
     }
 }

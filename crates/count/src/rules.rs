@@ -52,8 +52,8 @@ pub struct Rules {
 /// What a count does when two or more of the lowest continuing candidates
 /// hold no votes and no earlier stage separates them.
 ///
-/// Every rule book here excludes one candidate at a time (SSI 2007/42
-/// r.50(1), ERS97 5.2.4, NZ Sch. 1A cl.24). A candidate with no votes holds
+/// Every rule book here excludes one candidate at a time, bulk exclusions
+/// apart (SSI 2007/42 r.50, ERS97 5.2.5, NZ Sch. 1A, PRF B.3). A candidate with no votes holds
 /// no papers, so excluding one changes no total, and with no surplus
 /// waiting and no constraint in force nothing else can happen before the
 /// next lowest, another of them, goes: the stages that follow differ only in
