@@ -5,7 +5,7 @@
 //! # Grammar
 //!
 //! ```text
-//! file     = [bom] meta* header-row data-row*       ; RFC 4180 rows, read by the csv crate
+//! file     = [bom] meta* header-row data-row*       ; RFC 4180 rows, parsed by csv_core
 //! meta     = "#" text EOL                           ; leading lines only
 //! ```
 //!
@@ -64,11 +64,15 @@
 //! **Seats** come from the metadata or [`ReadOptions::seats`]; when both are
 //! given they must agree.
 //!
-//! **Positions** follow [`crate::Position`]: `line` and `byte` from the csv
-//! crate's record position, shifted past the metadata block; `column` is the
+//! **Positions** follow [`crate::Position`]: `line` and `byte` where the
+//! record starts (as the csv crate counts them), shifted past the metadata block; `column` is the
 //! character column of the cell's first character (its opening quote when
 //! quoted), found by rescanning the record's raw bytes; `ballot` is the data
 //! row's number from 1 (the header row is not counted).
+//!
+//! **Long rows.** A row may have more cells than the header; the cells past
+//! the last column read are parsed and dropped as they come, so a row costs
+//! the bytes of its first cells, not a bound per cell (see `Rows`).
 //!
 //! # Writer
 //!
@@ -108,8 +112,9 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
     };
     let body = &input[src.body_at..];
 
-    let mut rdr = reader(body);
-    let header = rdr.byte_headers().map_err(|e| src.csv_error(e))?.clone();
+    let mut rows = Rows::new(body);
+    let mut header = Row::default();
+    rows.read(&mut header, usize::MAX);
     let columns = Columns::find(&header, opts, &src)?;
 
     let seats = match (meta.as_ref().and_then(|m| m.seats), opts.seats) {
@@ -163,27 +168,14 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         .and_then(|m| m.irregularities)
         .unwrap_or_default();
     let mut errors = Vec::new();
-    let mut record = csv::ByteRecord::new();
+    let mut record = Row::default();
     let mut norm: Normalizer<usize> = Normalizer::new(policy);
     let mut row = 0u64;
     let mut last_start = 0u64;
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                errors.push(src.csv_error(e));
-                break;
-            }
-        }
+    while rows.read(&mut record, columns.keep()) {
         row += 1;
-        last_start = record.position().map_or(last_start, csv::Position::byte);
-        let at = |field: usize| {
-            record
-                .position()
-                .map(|p| src.field_pos(p, field).in_ballot(row))
-                .unwrap_or_default()
-        };
+        last_start = record.byte;
+        let at = |field: usize| src.field_pos(&record, field).in_ballot(row);
         let result = (|| {
             let weight = columns.weight(&record)?;
             norm.start();
@@ -462,7 +454,7 @@ fn end_of(input: &[u8]) -> Position {
 }
 
 /// Cell `col` of a row as text (empty when the row is short).
-fn text(record: &csv::ByteRecord, col: usize) -> Result<&str, CellError> {
+fn text(record: &Row, col: usize) -> Result<&str, CellError> {
     std::str::from_utf8(record.get(col).unwrap_or(b"")).map_err(|e| {
         (
             col,
@@ -475,11 +467,124 @@ fn text(record: &csv::ByteRecord, col: usize) -> Result<&str, CellError> {
     })
 }
 
-fn reader(body: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(body)
+/// The records of the CSV body, parsed by `csv_core` (RFC 4180 with the
+/// csv crate's defaults: `,`, `"` doubled inside quotes, CR, LF or CRLF
+/// ending a record, blank lines skipped).
+///
+/// Read here rather than by the csv crate, which holds a whole record with
+/// a `usize` bound per field: a row of 12 million empty cells cost 9 times
+/// its size. [`Rows::read`] keeps only the fields a caller can use and
+/// parses the rest of a longer row into a scratch buffer on the stack, so
+/// a row costs at most the bytes of its kept fields.
+struct Rows<'a> {
+    input: &'a [u8],
+    /// Bytes of `input` consumed.
+    at: usize,
+    core: csv_core::Reader,
+    done: bool,
+}
+
+/// One record: its first fields, and where it starts.
+#[derive(Default)]
+struct Row {
+    /// The kept fields' bytes, unescaped, one after another (the tail is
+    /// spare room for the parser).
+    fields: Vec<u8>,
+    /// Where each kept field ends in `fields`; only `len` are in use.
+    ends: Vec<usize>,
+    len: usize,
+    /// Where the record starts in the body, as the csv crate's record
+    /// position gives it: just past the previous record's last byte read.
+    byte: u64,
+    /// The line of `byte`, from 1.
+    line: u64,
+}
+
+impl Row {
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        if i >= self.len {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.fields.get(start..self.ends[i])
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len).filter_map(|i| self.get(i))
+    }
+}
+
+impl<'a> Rows<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        Rows {
+            input,
+            at: 0,
+            core: csv_core::Reader::new(),
+            done: false,
+        }
+    }
+
+    /// Reads the next record into `row`, keeping its first `keep` fields
+    /// (at least one); false at the end of the input.
+    fn read(&mut self, row: &mut Row, keep: usize) -> bool {
+        use csv_core::ReadRecordResult as R;
+        row.len = 0;
+        row.byte = self.at as u64;
+        row.line = self.core.line();
+        if self.done {
+            return false;
+        }
+        let keep = keep.max(1);
+        if row.fields.is_empty() {
+            row.fields.resize(64, 0);
+        }
+        if row.ends.is_empty() {
+            row.ends.resize(keep.min(16), 0);
+        }
+        let mut out = 0;
+        // Set once `keep` fields are read: the rest of the row goes here.
+        let mut rest: Option<([u8; 1024], [usize; 256])> = None;
+        loop {
+            let input = &self.input[self.at..];
+            let (res, nin, nout, nend) = match rest.as_mut() {
+                Some((fields, ends)) => self.core.read_record(input, fields, ends),
+                None => {
+                    let room = row.ends.len().min(keep);
+                    self.core.read_record(
+                        input,
+                        &mut row.fields[out..],
+                        &mut row.ends[row.len..room],
+                    )
+                }
+            };
+            self.at += nin;
+            if rest.is_none() {
+                out += nout;
+                row.len += nend;
+            }
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull if rest.is_none() => {
+                    let n = row.fields.len() * 2;
+                    row.fields.resize(n, 0);
+                }
+                R::OutputEndsFull if rest.is_none() => {
+                    if row.len >= keep {
+                        rest = Some(([0; 1024], [0; 256]));
+                    } else {
+                        let n = (row.ends.len() * 2).min(keep);
+                        row.ends.resize(n, 0);
+                    }
+                }
+                R::OutputFull | R::OutputEndsFull => {}
+                R::Record => return true,
+                R::End => {
+                    self.done = true;
+                    return false;
+                }
+            }
+        }
+    }
 }
 
 /// What a rank cell holds, by its text alone.
@@ -508,42 +613,11 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn shift(&self, byte: u64, line: u64, column: u64) -> Position {
-        Position {
-            byte: byte + self.body_at as u64,
-            line: line + self.first_line - 1,
-            column,
-            ballot: None,
-        }
-    }
-
-    fn csv_error(&self, e: csv::Error) -> Error {
-        let pos = e
-            .position()
-            .map(|p| self.shift(p.byte(), p.line(), 1))
-            .unwrap_or_default();
-        match e.kind() {
-            csv::ErrorKind::Utf8 { err, .. } => {
-                let pos = e
-                    .position()
-                    .map(|p| self.field_pos(p, err.field()))
-                    .unwrap_or(pos);
-                Error::syntax(
-                    FORMAT,
-                    pos,
-                    "UTF-8 text",
-                    format!("invalid UTF-8 in field {}", err.field() + 1),
-                )
-            }
-            _ => Error::syntax(FORMAT, pos, "CSV", e.to_string()),
-        }
-    }
-
     /// The position of field `field` of the record starting at `rec`.
-    fn field_pos(&self, rec: &csv::Position, field: usize) -> Position {
-        let start = self.body_at + rec.byte() as usize;
+    fn field_pos(&self, rec: &Row, field: usize) -> Position {
+        let start = self.body_at + rec.byte as usize;
         let bytes = self.input.get(start..).unwrap_or(&[]);
-        let (mut line, mut col, mut i) = (rec.line(), 1u64, 0usize);
+        let (mut line, mut col, mut i) = (rec.line, 1u64, 0usize);
         let advance = |b: u8, line: &mut u64, col: &mut u64| {
             // Count characters, not bytes: skip UTF-8 continuation bytes.
             if b == b'\n' {
@@ -609,17 +683,8 @@ struct Columns {
 type CellError = (usize, String, String);
 
 impl Columns {
-    fn find(
-        header: &csv::ByteRecord,
-        opts: &ReadOptions,
-        src: &Source<'_>,
-    ) -> Result<Columns, Error> {
-        let at = |field: usize| {
-            header
-                .position()
-                .map(|p| src.field_pos(p, field))
-                .unwrap_or_else(|| src.shift(0, 1, 1))
-        };
+    fn find(header: &Row, opts: &ReadOptions, src: &Source<'_>) -> Result<Columns, Error> {
+        let at = |field: usize| src.field_pos(header, field);
         let mut ranks: BTreeMap<u64, usize> = BTreeMap::new();
         let mut weight = None;
         let mut flag = None;
@@ -700,7 +765,18 @@ impl Columns {
         })
     }
 
-    fn weight(&self, record: &csv::ByteRecord) -> Result<u64, CellError> {
+    /// How many leading fields of a row hold a column read here.
+    fn keep(&self) -> usize {
+        let last = self
+            .ranks
+            .iter()
+            .chain(&self.weight)
+            .chain(&self.flag)
+            .max();
+        last.map_or(0, |&i| i + 1)
+    }
+
+    fn weight(&self, record: &Row) -> Result<u64, CellError> {
         let Some(col) = self.weight else {
             return Ok(1);
         };
@@ -716,7 +792,7 @@ impl Columns {
     }
 
     /// True when the row is flagged as a rejected paper.
-    fn rejected(&self, record: &csv::ByteRecord) -> Result<bool, CellError> {
+    fn rejected(&self, record: &Row) -> Result<bool, CellError> {
         let Some(col) = self.flag else {
             return Ok(false);
         };
@@ -738,23 +814,17 @@ impl Columns {
 
 /// The distinct candidate names in the rank cells, sorted by bytes.
 fn collect_names(body: &[u8], columns: &Columns, src: &Source<'_>) -> Result<Vec<String>, Error> {
-    let mut rdr = reader(body);
+    let mut rows = Rows::new(body);
     let mut names = std::collections::BTreeSet::new();
-    let mut record = csv::ByteRecord::new();
+    let mut record = Row::default();
+    // The header, already read by the caller.
+    rows.read(&mut record, 1);
     let mut row = 0;
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(src.csv_error(e)),
-        }
+    while rows.read(&mut record, columns.keep()) {
         row += 1;
         for &col in &columns.ranks {
             let cell = text(&record, col).map_err(|(col, expected, found)| {
-                let pos = record
-                    .position()
-                    .map(|p| src.field_pos(p, col).in_ballot(row))
-                    .unwrap_or_default();
+                let pos = src.field_pos(&record, col).in_ballot(row);
                 Error::syntax(FORMAT, pos, expected, found)
             })?;
             if let Cell::Name(name) = classify(cell) {
