@@ -55,6 +55,17 @@ pub enum CountError {
     /// all ([`ConstraintError::Infeasible`] names a smallest set of
     /// constraints that cannot be met together).
     Constraints(ConstraintError),
+    /// The count would record more figures (candidates × stages) than
+    /// [`MAX_FIGURES`]: refused rather than exhausting the machine
+    /// (`specs/limits.md`).
+    TooLarge {
+        /// The contest.
+        contest: String,
+        /// Its candidates.
+        candidates: usize,
+        /// The stages recorded when the count stopped.
+        stages: usize,
+    },
     /// A constrained count reached a state that cannot meet the
     /// constraints: the engine broke a duty of `specs/constraints.md` §4.
     /// Never a silent result.
@@ -70,6 +81,16 @@ impl fmt::Display for CountError {
                 "contest {contest:?}: the tie order names {name:?}, who is not a candidate"
             ),
             CountError::Constraints(e) => write!(f, "constraints: {e}"),
+            CountError::TooLarge {
+                contest,
+                candidates,
+                stages,
+            } => write!(
+                f,
+                "contest {contest:?}: the count would record more than {MAX_FIGURES} figures \
+                 ({candidates} candidates × {stages} stages so far), the most recount records \
+                 (specs/limits.md)"
+            ),
             CountError::ConstraintsBroken(e) => {
                 write!(f, "internal error: the count broke its constraints: {e}")
             }
@@ -78,6 +99,13 @@ impl fmt::Display for CountError {
 }
 
 impl std::error::Error for CountError {}
+
+/// The most entries a contest's count may record: figures (a total and a
+/// transfer per candidate a stage) and the names its tie decisions list,
+/// at most 8 to 16 bytes each, about 2 GB in all. A real-shaped
+/// 10,000-candidate election records under 2 × 10^8; one at a time, 65,535
+/// candidates holding a paper each would need 8 × 10^9.
+pub const MAX_FIGURES: usize = 200_000_000;
 
 /// Counts every contest of `election` under `rules`.
 pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountError> {
@@ -260,6 +288,10 @@ struct Counter<'a, N: Number> {
     guard: Option<Guard>,
     /// The first failure of a constrained count (a broken duty).
     broken: Option<ConstraintError>,
+    /// Figures and tie-record entries recorded so far.
+    recorded: usize,
+    /// The count passed [`MAX_FIGURES`].
+    too_large: bool,
     /// The substitution method's constraints, when it applies.
     substitution: Option<ContestConstraints>,
     /// The swaps it made.
@@ -315,6 +347,8 @@ impl<'a, N: Number> Counter<'a, N> {
             parallel_entries: PARALLEL_ENTRIES,
             guard,
             broken: None,
+            recorded: 0,
+            too_large: false,
             substitution,
             substitutions: Vec::new(),
         })
@@ -339,7 +373,7 @@ impl<'a, N: Number> Counter<'a, N> {
         self.constraints_changed();
         self.first_stage(first);
         loop {
-            if self.vacancies() == 0 || self.broken.is_some() {
+            if self.vacancies() == 0 || self.broken.is_some() || self.too_large {
                 break;
             }
             let hopeful = self.hopefuls();
@@ -374,6 +408,13 @@ impl<'a, N: Number> Counter<'a, N> {
                 break;
             }
             self.exclude(&set, note);
+        }
+        if self.too_large {
+            return Err(CountError::TooLarge {
+                contest: self.contest.id().to_owned(),
+                candidates: self.names.len(),
+                stages: self.stages.len(),
+            });
         }
         if let Some(e) = self.broken.take() {
             return Err(CountError::ConstraintsBroken(e));
@@ -1237,7 +1278,9 @@ impl<'a, N: Number> Counter<'a, N> {
                 .map(Guard::take_decisions)
                 .unwrap_or_default(),
         };
+        self.recorded += recorded_entries(&stage);
         self.stages.push(stage);
+        self.too_large = self.recorded > MAX_FIGURES;
     }
 
     // ----- ties -------------------------------------------------------------------
@@ -1261,7 +1304,10 @@ impl<'a, N: Number> Counter<'a, N> {
         between.sort_unstable();
         self.ties.push(TieDecision {
             purpose,
-            between: between.iter().map(|&c| self.names[c].clone()).collect(),
+            between: between
+                .iter()
+                .map(|&c| self.figure_names.shared(c))
+                .collect(),
             method,
             chosen: self.names[chosen].clone(),
             then: Vec::new(),
@@ -1293,7 +1339,7 @@ impl<'a, N: Number> Counter<'a, N> {
         }
         let room = self.hopefuls().len() - self.vacancies();
         let run = InTurn::exclusions(&mut self.tie_breaker, &zero, room);
-        self.ties.push(run.record(&self.names));
+        self.ties.push(run.record(&self.figure_names));
         Some(run.order)
     }
 }
@@ -1485,6 +1531,17 @@ pub(crate) fn tie_order(
         (None, Some(order)) => order.iter().map(|c| c.index()).collect(),
         (None, None) => (0..n).collect(),
     })
+}
+
+/// What a stage record holds that grows with the candidates: its figures
+/// and the names its tie decisions list.
+pub(crate) fn recorded_entries(stage: &Stage) -> usize {
+    let ties: usize = stage
+        .ties
+        .iter()
+        .map(|t| t.between.len() + t.then.len())
+        .sum();
+    stage.totals.len() + stage.transfers.len() + ties
 }
 
 /// Each value of `values` (one per candidate) at the display places.

@@ -25,6 +25,7 @@ use crate::decimal::{self, Decimal};
 #[derive(Debug)]
 pub struct Names {
     list: Vec<String>,
+    shared: Vec<Arc<str>>,
     index: HashMap<String, usize>,
 }
 
@@ -36,12 +37,23 @@ impl Names {
             .enumerate()
             .map(|(i, n)| (n.clone(), i))
             .collect();
-        Arc::new(Names { list, index })
+        let shared = list.iter().map(|n| Arc::from(n.as_str())).collect();
+        Arc::new(Names {
+            list,
+            shared,
+            index,
+        })
     }
 
     /// The names, in order.
     pub fn as_slice(&self) -> &[String] {
         &self.list
+    }
+
+    /// The `i`-th name, shared (a tie record names thousands of candidates
+    /// at a stage: a pointer each, not a copy).
+    pub fn shared(&self, i: usize) -> Arc<str> {
+        self.shared[i].clone()
     }
 
     /// The position of `name`.

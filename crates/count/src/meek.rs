@@ -40,7 +40,7 @@ use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standin
 use serde::{Deserialize, Serialize};
 
 use crate::constrained::{self, Guard};
-use crate::engine::{CountError, figures, tie_order, unique_names};
+use crate::engine::{CountError, MAX_FIGURES, figures, recorded_entries, tie_order, unique_names};
 use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
 use crate::rules::WithoutVotes;
@@ -584,6 +584,10 @@ struct Meek<'a, N: Weigh> {
     guard: Option<Guard>,
     /// The first failure of a constrained count (a broken duty).
     broken: Option<ConstraintError>,
+    /// Figures and tie-record entries recorded so far.
+    recorded: usize,
+    /// The count passed `MAX_FIGURES`.
+    too_large: bool,
     /// The substitution method's constraints, when it applies.
     substitution: Option<ContestConstraints>,
     substitutions: Vec<crate::transcript::SubstitutionRecord>,
@@ -644,6 +648,8 @@ impl<'a, N: Weigh> Meek<'a, N> {
             ctx,
             guard,
             broken: None,
+            recorded: 0,
+            too_large: false,
             substitution,
             substitutions: Vec::new(),
         })
@@ -670,6 +676,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
         while self.vacancies() > 0
             && self.hopefuls().len() > self.vacancies()
             && self.broken.is_none()
+            && !self.too_large
         {
             // specs/constraints.md §4 duties 3 and 7: the doomed are
             // defeated together at the next opportunity, before any
@@ -711,6 +718,13 @@ impl<'a, N: Weigh> Meek<'a, N> {
                     self.push_stage(Action::Round, iterations, elected, set);
                 }
             }
+        }
+        if self.too_large {
+            return Err(CountError::TooLarge {
+                contest: self.contest.id().to_owned(),
+                candidates: self.names.len(),
+                stages: self.stages.len(),
+            });
         }
         if let Some(e) = self.broken.take() {
             return Err(CountError::ConstraintsBroken(e));
@@ -1111,7 +1125,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
         {
             let room = all.len() - self.vacancies();
             let run = InTurn::exclusions(&mut self.tie_breaker, &tied, room);
-            self.ties.push(run.record(&self.names));
+            self.ties.push(run.record(&self.figure_names));
             return run.order;
         }
         vec![self.break_tie(&tied, TiePurpose::Exclusion)]
@@ -1125,7 +1139,10 @@ impl<'a, N: Weigh> Meek<'a, N> {
         between.sort_unstable();
         self.ties.push(TieDecision {
             purpose,
-            between: between.iter().map(|&c| self.names[c].clone()).collect(),
+            between: between
+                .iter()
+                .map(|&c| self.figure_names.shared(c))
+                .collect(),
             method,
             chosen: self.names[chosen].clone(),
             then: Vec::new(),
@@ -1205,6 +1222,10 @@ impl<'a, N: Weigh> Meek<'a, N> {
                 .map(Guard::take_decisions)
                 .unwrap_or_default(),
         });
+        if let Some(stage) = self.stages.last() {
+            self.recorded += recorded_entries(stage);
+            self.too_large = self.recorded > MAX_FIGURES;
+        }
     }
 
     fn finish(self) -> ContestCount {

@@ -17,6 +17,7 @@
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 
+use crate::figures::Names;
 use crate::rules::{Multiway, OrderPicks, TieBreak, Ties, seed_bytes};
 use crate::transcript::{TieDecision, TieMethod, TiePurpose};
 
@@ -406,15 +407,15 @@ impl InTurn {
     }
 
     /// The decision as the transcript records it: one entry for the run.
-    pub(crate) fn record(&self, names: &[String]) -> TieDecision {
+    pub(crate) fn record(&self, names: &Names) -> TieDecision {
         TieDecision {
             purpose: TiePurpose::Exclusion,
-            between: self.between.iter().map(|&c| names[c].clone()).collect(),
+            between: self.between.iter().map(|&c| names.shared(c)).collect(),
             method: self.method.clone(),
-            chosen: names[self.order[0]].clone(),
+            chosen: names.as_slice()[self.order[0]].clone(),
             then: self.order[1..self.decisions]
                 .iter()
-                .map(|&c| names[c].clone())
+                .map(|&c| names.shared(c))
                 .collect(),
         }
     }

@@ -17,6 +17,8 @@
 //! - Stage 1 is the first-preference stage. A stage's `totals` are the
 //!   votes *after* the stage; `transfers` the change *during* it.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 pub use crate::figures::{Figures, Names};
@@ -259,7 +261,7 @@ pub struct TieDecision {
     /// What the decision was for.
     pub purpose: TiePurpose,
     /// The tied candidates.
-    pub between: Vec<String>,
+    pub between: Vec<Arc<str>>,
     /// How it was decided.
     pub method: TieMethod,
     /// The candidate chosen (to be excluded, elected, or transferred first).
@@ -270,5 +272,5 @@ pub struct TieDecision {
     /// not yet chosen (a lot's later choices are the next draws of the
     /// stream). Empty for a single decision.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub then: Vec<String>,
+    pub then: Vec<Arc<str>>,
 }

@@ -120,3 +120,28 @@ fn a_real_shaped_count_costs_a_fixed_number_of_bytes_per_recorded_figure() {
         );
     }
 }
+
+#[test]
+fn sixty_five_thousand_candidates_tied_on_one_paper_each_are_refused_at_the_figure_limit() {
+    // Nobody can go without a stage of their own: one at a time, 65,534
+    // stages of 65,535 figures. The count stops at the limit, in bounded
+    // memory, with an error naming it, instead of exhausting the machine.
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let blt = recount_testkit::hostile::one_paper_each(65_535, 1_000);
+    let election = ballot::read(Format::Blt, &blt, &ReadOptions::default()).expect("the file");
+    for name in ["scottish-stv", "meek"] {
+        let rules = Rules::preset(name).expect("a preset");
+        let (refused, peak) = peak_of(|| count::count(&election, &rules).err());
+        match refused {
+            Some(count::CountError::TooLarge {
+                candidates, stages, ..
+            }) => {
+                assert_eq!(candidates, 65_535);
+                // It stopped long before the 65,534 stages one at a time needs.
+                assert!(stages < 2_000, "{name}: {stages} stages");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        assert!(peak < 3 * GIB, "{name}: {peak} bytes");
+    }
+}

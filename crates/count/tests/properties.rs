@@ -158,7 +158,7 @@ fn choices(c: &ContestCount) -> Vec<(String, Option<u64>)> {
         };
         out.push((t.chosen.clone(), draw));
         for (i, name) in t.then.iter().enumerate() {
-            out.push((name.clone(), draw.map(|d| d + 1 + i as u64)));
+            out.push((name.to_string(), draw.map(|d| d + 1 + i as u64)));
         }
     }
     out

@@ -140,6 +140,24 @@ pub fn wide_header(candidates: usize, seats: u32) -> Vec<u8> {
     out
 }
 
+/// A BLT file of `candidates` candidates and `seats` seats in which each
+/// candidate has one paper ranking only them (file f at 65,535 and 1,000,
+/// about 1 MB): everyone is tied on one vote, so no candidate can be
+/// excluded without a stage of its own.
+pub fn one_paper_each(candidates: usize, seats: u32) -> Vec<u8> {
+    let mut out = Vec::with_capacity(candidates * 17 + 64);
+    out.extend_from_slice(format!("{candidates} {seats}\n").as_bytes());
+    for i in 1..=candidates {
+        out.extend_from_slice(format!("1 {i} 0\n").as_bytes());
+    }
+    out.extend_from_slice(b"0\n");
+    for i in 1..=candidates {
+        out.extend_from_slice(format!("\"C{i}\"\n").as_bytes());
+    }
+    out.extend_from_slice(format!("\"{candidates} candidates, one paper each\"\n").as_bytes());
+    out
+}
+
 /// The real-shaped large contest of file e: 10,000 candidates, 5 seats,
 /// 100,000 papers of mean length 12, from the usual generator.
 pub fn real_shaped_spec() -> Spec {
@@ -176,6 +194,10 @@ pub fn write_all(dir: &Path) -> io::Result<Vec<PathBuf>> {
     put(
         "d-long-lines.blt".into(),
         &long_lines(LineShape::EqualRanks, 100_000_000, 1_000_000),
+    )?;
+    put(
+        "f-65535-one-paper-each.blt".into(),
+        &one_paper_each(65_535, 1_000),
     )?;
     let path = dir.join("e-10000-candidates.blt");
     let mut file = io::BufWriter::new(std::fs::File::create(&path)?);
