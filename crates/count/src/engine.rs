@@ -1239,18 +1239,13 @@ impl<'a, N: Number> Counter<'a, N> {
         excluded: Vec<usize>,
     ) {
         let places = self.rules.display_places;
-        let totals = figures(&self.figure_names, &self.votes, places, &self.ctx);
-        let transfers = if self.stages.is_empty() {
-            Figures::empty(self.figure_names.clone(), places)
-        } else {
-            let change: Vec<N> = self
-                .votes
-                .iter()
-                .zip(&self.prev_totals)
-                .map(|(v, p)| v.sub(p))
-                .collect();
-            figures(&self.figure_names, &change, places, &self.ctx)
-        };
+        let (totals, transfers) = stage_figures(
+            &self.figure_names,
+            &self.votes,
+            (!self.stages.is_empty()).then_some(&self.prev_totals[..]),
+            places,
+            &self.ctx,
+        );
         self.prev_totals.clone_from(&self.votes);
         let stage = Stage {
             number,
@@ -1542,6 +1537,26 @@ pub(crate) fn recorded_entries(stage: &Stage) -> usize {
         .map(|t| t.between.len() + t.then.len())
         .sum();
     stage.totals.len() + stage.transfers.len() + ties
+}
+
+/// A stage's totals (`votes`) and transfers (the change from `before`;
+/// none at the first stage), at the display places.
+pub(crate) fn stage_figures<N: Number>(
+    names: &Arc<Names>,
+    votes: &[N],
+    before: Option<&[N]>,
+    places: u32,
+    ctx: &N::Ctx,
+) -> (Figures, Figures) {
+    let totals = figures(names, votes, places, ctx);
+    let transfers = match before {
+        None => Figures::empty(names.clone(), places),
+        Some(before) => {
+            let change: Vec<N> = votes.iter().zip(before).map(|(v, p)| v.sub(p)).collect();
+            figures(names, &change, places, ctx)
+        }
+    };
+    (totals, transfers)
 }
 
 /// Each value of `values` (one per candidate) at the display places.

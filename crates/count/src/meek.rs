@@ -40,8 +40,10 @@ use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standin
 use serde::{Deserialize, Serialize};
 
 use crate::constrained::{self, Guard};
-use crate::engine::{CountError, MAX_FIGURES, figures, recorded_entries, tie_order, unique_names};
-use crate::figures::{Figures, Names};
+use crate::engine::{
+    CountError, MAX_FIGURES, figures, recorded_entries, stage_figures, tie_order, unique_names,
+};
+use crate::figures::Names;
 use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
 use crate::rules::WithoutVotes;
 use crate::rules::{
@@ -1165,18 +1167,13 @@ impl<'a, N: Weigh> Meek<'a, N> {
     ) {
         let number = self.stages.len() as u32 + 1;
         let places = self.rules.display_places;
-        let totals = figures(&self.figure_names, &self.votes, places, &self.ctx);
-        let transfers = if self.stages.is_empty() {
-            Figures::empty(self.figure_names.clone(), places)
-        } else {
-            let change: Vec<N> = self
-                .votes
-                .iter()
-                .zip(&self.prev_totals)
-                .map(|(v, p)| v.sub(p))
-                .collect();
-            figures(&self.figure_names, &change, places, &self.ctx)
-        };
+        let (totals, transfers) = stage_figures(
+            &self.figure_names,
+            &self.votes,
+            (!self.stages.is_empty()).then_some(&self.prev_totals[..]),
+            places,
+            &self.ctx,
+        );
         // Defeated candidates' keep values are shown as they were during the
         // stage (the defeat zeroes them for the next one).
         let mut kept = self.kf.clone();
