@@ -29,7 +29,7 @@ use crate::numbers::{Fixed, FixedCtx, Number, Rational};
 use crate::rules::{
     Arithmetic, ConstraintMethod, Criterion, ExclusionParcels, LastVacancies, LossShown,
     QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, SurplusMethod, SurplusOrder,
-    Threshold, TieBreak, TvSteps, UnseparatedTie, WhichPapers, WithoutVotes, ZeroSurplus,
+    Threshold, TvSteps, UnseparatedTie, WhichPapers, WithoutVotes, ZeroSurplus,
 };
 use crate::ties::{History, InTurn, TieBreaker};
 use crate::transcript::{
@@ -665,20 +665,10 @@ impl<'a, N: Number> Counter<'a, N> {
                 {
                     // ERS97 5.6.2: only the earlier points may separate them;
                     // otherwise none of them is deemed elected at this stage.
-                    let looks: Vec<TieBreak> = self
-                        .rules
-                        .ties
-                        .chain
-                        .iter()
-                        .copied()
-                        .filter(|m| matches!(m, TieBreak::Backward | TieBreak::Forward))
-                        .collect();
-                    match self.tie_breaker.decide(
-                        &self.history,
-                        &group,
-                        TiePurpose::Election,
-                        &looks,
-                    ) {
+                    match self
+                        .tie_breaker
+                        .look_back(&self.history, &group, TiePurpose::Election)
+                    {
                         Some((c, method)) => {
                             self.record_tie(&group, TiePurpose::Election, method, c);
                             c

@@ -213,8 +213,7 @@ impl TieBreaker {
         tied: &[usize],
         purpose: TiePurpose,
     ) -> (usize, TieMethod) {
-        let chain = self.chain.clone();
-        self.decide(history, tied, purpose, &chain)
+        self.decide(history, tied, purpose, false)
             .unwrap_or_else(|| {
                 let lowest = purpose == TiePurpose::Exclusion;
                 let c = if lowest {
@@ -226,18 +225,34 @@ impl TieBreaker {
             })
     }
 
-    /// Applies the methods of `chain` in turn; `None` when none decides.
-    pub(crate) fn decide<N: Clone + Ord>(
+    /// The chain's look-back methods only (ERS97 5.6.2: "only the earlier
+    /// points may separate them"); `None` when they do not decide.
+    pub(crate) fn look_back<N: Clone + Ord>(
         &mut self,
         history: &History<N>,
         tied: &[usize],
         purpose: TiePurpose,
-        chain: &[TieBreak],
+    ) -> Option<(usize, TieMethod)> {
+        self.decide(history, tied, purpose, true)
+    }
+
+    /// Applies the methods of the chain in turn (only its look-back ones
+    /// when `looks_only`); `None` when none decides.
+    fn decide<N: Clone + Ord>(
+        &mut self,
+        history: &History<N>,
+        tied: &[usize],
+        purpose: TiePurpose,
+        looks_only: bool,
     ) -> Option<(usize, TieMethod)> {
         let lowest = purpose == TiePurpose::Exclusion;
         let mut set: Vec<usize> = tied.to_vec();
         set.sort_unstable();
-        for &method in chain {
+        for i in 0..self.chain.len() {
+            let method = self.chain[i];
+            if looks_only && matches!(method, TieBreak::Order | TieBreak::Lot) {
+                continue;
+            }
             match method {
                 TieBreak::Backward | TieBreak::Forward => {
                     let backward = method == TieBreak::Backward;
@@ -389,12 +404,12 @@ impl InTurn {
         };
         let (mut order, method) = tb.choose_in_turn(tied, decisions, TiePurpose::Exclusion);
         if room >= tied.len() {
-            let mut left: Vec<usize> = tied
-                .iter()
-                .copied()
-                .filter(|c| !order.contains(c))
-                .collect();
-            order.append(&mut left);
+            // The one left unchosen (a mask: the run may be long).
+            let mut chosen = vec![false; tied.iter().max().map_or(0, |&m| m + 1)];
+            for &c in &order {
+                chosen[c] = true;
+            }
+            order.extend(tied.iter().copied().filter(|&c| !chosen[c]));
         }
         let mut between = tied.to_vec();
         between.sort_unstable();
