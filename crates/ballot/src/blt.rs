@@ -431,6 +431,20 @@ impl<'a> Reader<'a> {
         None
     }
 
+    /// A syntax error in ballot `ballot_no` at byte `at` of `line`.
+    fn ballot_error(
+        &self,
+        line: Line,
+        ballot_no: u64,
+        at: usize,
+        expected: String,
+        found: String,
+    ) -> Error {
+        let mut pos = self.position(line, at);
+        pos.ballot = Some(ballot_no);
+        Error::syntax(Format::Blt, pos, expected, found)
+    }
+
     fn position(&self, line: Line, at: usize) -> Position {
         let column = self.input[line.start..at.min(line.end.max(line.start))]
             .iter()
@@ -856,9 +870,7 @@ impl<'a> Reader<'a> {
     ) -> Result<Outcome, Error> {
         let input = self.input;
         let err = |this: &Self, at: usize, expected: String, found: String| {
-            let mut pos = this.position(line, at);
-            pos.ballot = Some(ballot_no);
-            Error::syntax(Format::Blt, pos, expected, found)
+            this.ballot_error(line, ballot_no, at, expected, found)
         };
         let found_tok = |s: usize, e: usize| describe_found(&lossy(&input[s..e]));
         let (a, end) = self.trimmed(line);
@@ -1024,9 +1036,7 @@ impl<'a> Reader<'a> {
     ) -> Result<Outcome, Error> {
         let input = self.input;
         let err = |this: &Self, at: usize, expected: String, found: String| {
-            let mut pos = this.position(line, at);
-            pos.ballot = Some(ballot_no);
-            Error::syntax(Format::Blt, pos, expected, found)
+            this.ballot_error(line, ballot_no, at, expected, found)
         };
         let found_tok = |s: usize, e: usize| describe_found(&lossy(&input[s..e]));
         if !closed {
