@@ -137,22 +137,8 @@ fn scottish_2017(data: &Path) -> Vec<(String, PathBuf)> {
         .filter(|l| !l.is_empty())
         .map(|l| l.split('\t').next().expect("a file name").to_owned())
         .collect();
-    let mut found = BTreeMap::new();
-    let root = data.join("scot-elex/blt_files");
-    for dir in std::fs::read_dir(&root).expect("scot-elex/blt_files") {
-        let dir = dir.expect("an entry").path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).expect("a folder") {
-            let path = f.expect("an entry").path();
-            if let Some(name) = path.file_name().and_then(|n| n.to_str())
-                && wanted.iter().any(|w| w == name)
-            {
-                found.insert(name.to_owned(), path);
-            }
-        }
-    }
+    let mut found = support::scot_elex_ballot_files(data);
+    found.retain(|name, _| wanted.contains(name));
     assert_eq!(found.len(), 351, "the 351 wards of 2017");
     found.into_iter().collect()
 }

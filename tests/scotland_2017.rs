@@ -12,7 +12,7 @@
 //! exactly; no ward is skipped.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ballot::{Format, ReadOptions};
 use official::{
@@ -99,33 +99,6 @@ const EDINBURGH_2012: &[(&str, &str)] = &[
     ("edinburgh_2012_ward6.blt", "S13002924"), // Corstorphine/Murrayfield
 ];
 
-/// Every ballot file under `scot-elex/blt_files/*/`, by file name.
-fn ballot_files(data: &Path) -> BTreeMap<String, PathBuf> {
-    let mut files = BTreeMap::new();
-    let root = data.join("scot-elex/blt_files");
-    for dir in std::fs::read_dir(&root).expect("scot-elex/blt_files") {
-        let dir = dir.expect("a directory entry").path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).expect("a ward folder") {
-            let path = f.expect("a directory entry").path();
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .expect("a UTF-8 name")
-                .to_owned();
-            if name.ends_with(".blt") {
-                assert!(
-                    files.insert(name.clone(), path).is_none(),
-                    "{name} is in two folders"
-                );
-            }
-        }
-    }
-    files
-}
-
 /// What one ward's comparison found.
 struct Ward {
     comparison: Comparison,
@@ -208,7 +181,7 @@ fn scottish_stv_reproduces_every_stage_of_the_2017_official_sheets() {
     let Some(data) = support::shared_data() else {
         return;
     };
-    let files = ballot_files(&data);
+    let files = support::scot_elex_ballot_files(&data);
     let pairs = pairs_2017(&data);
     assert_eq!(pairs.len(), 351, "the 351 contested wards of May 2017");
 
@@ -326,7 +299,7 @@ fn scottish_stv_reproduces_every_stage_of_five_edinburgh_2012_sheets() {
     let Some(data) = support::shared_data() else {
         return;
     };
-    let files = ballot_files(&data);
+    let files = support::scot_elex_ballot_files(&data);
     let (mut stages, mut cells, mut blank) = (0u64, 0u64, 0u64);
     for (blt, code) in EDINBURGH_2012 {
         let json = data.join(format!(
@@ -363,7 +336,7 @@ fn the_2017_sheets_round_two_place_cells_and_cut_longer_ones() {
     let Some(data) = support::shared_data() else {
         return;
     };
-    let files = ballot_files(&data);
+    let files = support::scot_elex_ballot_files(&data);
     let mut totals_differing: BTreeMap<&str, Vec<Difference>> = BTreeMap::new();
     let rules = [
         ("mixed", Shortening::SCOTTISH_COUNCILS),
