@@ -31,7 +31,7 @@ use crate::rules::{
     QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, SurplusMethod, SurplusOrder,
     Threshold, TvSteps, UnseparatedTie, WhichPapers, WithoutVotes, ZeroSurplus,
 };
-use crate::ties::{History, InTurn, TieBreaker};
+use crate::ties::{History, InTurn, TieBreaker, decision};
 use crate::transcript::{
     Action, ContestCount, ExclusionReason, FORMAT, Stage, SubstitutionRecord, TieDecision,
     TieMethod, TiePurpose, Transcript,
@@ -1285,18 +1285,8 @@ impl<'a, N: Number> Counter<'a, N> {
         method: TieMethod,
         chosen: usize,
     ) {
-        let mut between: Vec<usize> = tied.to_vec();
-        between.sort_unstable();
-        self.ties.push(TieDecision {
-            purpose,
-            between: between
-                .iter()
-                .map(|&c| self.figure_names.shared(c))
-                .collect(),
-            method,
-            chosen: self.names[chosen].clone(),
-            then: Vec::new(),
-        });
+        self.ties
+            .push(decision(&self.figure_names, purpose, tied, method, chosen));
     }
 
     /// The candidates who hold no votes, excluded together when nothing
@@ -1526,7 +1516,7 @@ pub(crate) fn recorded_entries(stage: &Stage) -> usize {
         .iter()
         .map(|t| t.between.len() + t.then.len())
         .sum();
-    stage.totals.len() + stage.transfers.len() + ties
+    stage.totals.stored() + stage.transfers.stored() + ties
 }
 
 /// A stage's totals (`votes`) and transfers (the change from `before`;

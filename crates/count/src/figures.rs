@@ -25,7 +25,6 @@ use crate::decimal::{self, Decimal};
 #[derive(Debug)]
 pub struct Names {
     list: Vec<String>,
-    shared: Vec<Arc<str>>,
     index: HashMap<String, usize>,
 }
 
@@ -37,23 +36,12 @@ impl Names {
             .enumerate()
             .map(|(i, n)| (n.clone(), i))
             .collect();
-        let shared = list.iter().map(|n| Arc::from(n.as_str())).collect();
-        Arc::new(Names {
-            list,
-            shared,
-            index,
-        })
+        Arc::new(Names { list, index })
     }
 
     /// The names, in order.
     pub fn as_slice(&self) -> &[String] {
         &self.list
-    }
-
-    /// The `i`-th name, shared (a tie record names thousands of candidates
-    /// at a stage: a pointer each, not a copy).
-    pub fn shared(&self, i: usize) -> Arc<str> {
-        self.shared[i].clone()
     }
 
     /// The position of `name`.
@@ -70,15 +58,100 @@ impl PartialEq for Names {
 
 impl Eq for Names {}
 
-/// The units of each figure: the narrow form while every figure fits.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Candidates named by their place in a contest's shared names (a tie
+/// record lists thousands at a stage: four bytes a name), written on the
+/// wire as a JSON array of names.
+#[derive(Clone, Debug)]
+pub struct NameList {
+    names: Arc<Names>,
+    ids: Vec<u32>,
+}
+
+impl NameList {
+    /// The candidates at positions `ids` of `names`, in that order.
+    pub fn new(names: &Arc<Names>, ids: impl IntoIterator<Item = usize>) -> NameList {
+        NameList {
+            names: names.clone(),
+            ids: ids.into_iter().map(|i| i as u32).collect(),
+        }
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The names, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.ids
+            .iter()
+            .map(|&i| self.names.list[i as usize].as_str())
+    }
+}
+
+impl Default for NameList {
+    fn default() -> NameList {
+        NameList::new(&Names::new(Vec::new()), [])
+    }
+}
+
+impl PartialEq for NameList {
+    fn eq(&self, other: &NameList) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for NameList {}
+
+/// The names joined by `, `.
+impl fmt::Display for NameList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (k, name) in self.iter().enumerate() {
+            if k > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(name)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for NameList {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for NameList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<NameList, D::Error> {
+        let list = Vec::<String>::deserialize(deserializer)?;
+        let n = list.len();
+        Ok(NameList::new(&Names::new(list), 0..n))
+    }
+}
+
+/// The units of each figure: the narrow form while every figure fits, and
+/// only the figures that are not zero where most are (a stage's transfers:
+/// most candidates receive nothing).
+#[derive(Clone, Debug)]
 enum Units {
     Narrow(Vec<i64>),
     Wide(Vec<i128>),
+    Sparse {
+        len: usize,
+        /// Ascending positions of the figures that are not zero.
+        at: Vec<u32>,
+        units: Vec<i64>,
+    },
 }
 
 /// One figure per candidate at one stage, at one number of places.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Figures {
     names: Arc<Names>,
     places: u32,
@@ -104,6 +177,19 @@ impl Figures {
         }
         let narrow: Option<Vec<i64>> = units.iter().map(|&u| i64::try_from(u).ok()).collect();
         let units = match narrow {
+            Some(n) if n.iter().filter(|&&u| u != 0).count() * 4 <= n.len() => {
+                let (at, units) = n
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| **u != 0)
+                    .map(|(i, &u)| (i as u32, u))
+                    .unzip();
+                Units::Sparse {
+                    len: n.len(),
+                    at,
+                    units,
+                }
+            }
             Some(n) => Units::Narrow(n),
             None => Units::Wide(units.to_vec()),
         };
@@ -119,6 +205,17 @@ impl Figures {
         match &self.units {
             Units::Narrow(v) => v.len(),
             Units::Wide(v) => v.len(),
+            Units::Sparse { len, .. } => *len,
+        }
+    }
+
+    /// How many integers are held (at most [`Self::len`]; fewer where most
+    /// figures are zero).
+    pub fn stored(&self) -> usize {
+        match &self.units {
+            Units::Narrow(v) => v.len(),
+            Units::Wide(v) => v.len(),
+            Units::Sparse { units, .. } => units.len(),
         }
     }
 
@@ -137,6 +234,13 @@ impl Figures {
         let units = match &self.units {
             Units::Narrow(v) => i128::from(*v.get(i)?),
             Units::Wide(v) => *v.get(i)?,
+            Units::Sparse { len, at, units } => {
+                if i >= *len {
+                    return None;
+                }
+                at.binary_search(&(i as u32))
+                    .map_or(0, |k| i128::from(units[k]))
+            }
         };
         Decimal::new(units, self.places)
     }
@@ -161,6 +265,19 @@ impl Figures {
         (0..self.len()).filter_map(move |i| self.at(i))
     }
 }
+
+/// Equal when they name the same candidates with the same figures at the
+/// same places, however each is held.
+impl PartialEq for Figures {
+    fn eq(&self, other: &Figures) -> bool {
+        self.places == other.places
+            && self.names == other.names
+            && self.len() == other.len()
+            && self.values().eq(other.values())
+    }
+}
+
+impl Eq for Figures {}
 
 impl fmt::Display for Figures {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -230,6 +347,25 @@ mod tests {
         assert_eq!(f.at(0).unwrap().mantissa(), big);
         let back: Figures = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
         assert_eq!(back, f);
+    }
+
+    #[test]
+    fn mostly_zero_figures_are_held_sparse_and_read_the_same() {
+        let names = Names::new((1..=8).map(|i| format!("C{i}")).collect());
+        let units = [0, 0, 150000, 0, 0, 0, -150000, 0];
+        let f = Figures::new(names.clone(), 5, &units).unwrap();
+        assert_eq!(f.stored(), 2);
+        assert_eq!(f.len(), 8);
+        let read: Vec<i128> = f.values().map(|d| d.mantissa()).collect();
+        assert_eq!(read, units);
+        let json = serde_json::to_string(&f).unwrap();
+        assert!(json.starts_with(r#"{"C1":"0.00000","C2":"0.00000","C3":"1.50000""#));
+        assert_eq!(serde_json::from_str::<Figures>(&json).unwrap(), f);
+        // A figure past the end, and a set with more non-zero figures, held densely.
+        assert_eq!(f.at(8), None);
+        let dense = Figures::new(names, 5, &[1, 2, 3, 0, 0, 0, 0, 0]).unwrap();
+        assert_eq!(dense.stored(), 8);
+        assert_ne!(dense, f);
     }
 
     #[test]

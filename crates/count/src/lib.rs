@@ -42,6 +42,6 @@ pub mod transcript;
 pub use engine::{CountError, count};
 pub use rules::Rules;
 pub use transcript::{
-    Action, ConstraintDecision, ContestCount, ExclusionReason, Figures, Names, Stage,
+    Action, ConstraintDecision, ContestCount, ExclusionReason, Figures, NameList, Names, Stage,
     SubstitutionRecord, TieDecision, TieMethod, TiePurpose, Transcript, Verdict,
 };

@@ -50,7 +50,7 @@ use crate::rules::{
     Arithmetic, Criterion, ElectionTest, Multiway, OrderPicks, Quota, QuotaDivisor, QuotaIncrement,
     QuotaRecompute, QuotaVotes, Rules, TieBreak, Ties, UnseparatedTie,
 };
-use crate::ties::{History, InTurn, TieBreaker};
+use crate::ties::{History, InTurn, TieBreaker, decision};
 use crate::transcript::{Action, ContestCount, ExclusionReason, Stage, TieDecision, TiePurpose};
 
 /// What an iterative method does that a Gregory method does not.
@@ -1137,18 +1137,8 @@ impl<'a, N: Weigh> Meek<'a, N> {
 
     fn break_tie(&mut self, tied: &[usize], purpose: TiePurpose) -> usize {
         let (chosen, method) = self.tie_breaker.break_tie(&self.history, tied, purpose);
-        let mut between = tied.to_vec();
-        between.sort_unstable();
-        self.ties.push(TieDecision {
-            purpose,
-            between: between
-                .iter()
-                .map(|&c| self.figure_names.shared(c))
-                .collect(),
-            method,
-            chosen: self.names[chosen].clone(),
-            then: Vec::new(),
-        });
+        self.ties
+            .push(decision(&self.figure_names, purpose, tied, method, chosen));
         chosen
     }
 

@@ -244,13 +244,12 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
             let _ = write!(
                 out,
                 "  tie ({purpose}) between {}: {} ({how})",
-                tie.between.join(", "),
-                tie.chosen
+                tie.between, tie.chosen
             );
             if !tie.then.is_empty() {
                 // A run of choices from the same tied set (candidates
                 // without votes excluded together): the later choices.
-                let _ = write!(out, ", then {}", tie.then.join(", "));
+                let _ = write!(out, ", then {}", tie.then);
             }
             out.push('\n');
         }

@@ -17,7 +17,9 @@
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 
-use crate::figures::Names;
+use std::sync::Arc;
+
+use crate::figures::{NameList, Names};
 use crate::rules::{Multiway, OrderPicks, TieBreak, Ties, seed_bytes};
 use crate::transcript::{TieDecision, TieMethod, TiePurpose};
 
@@ -422,17 +424,33 @@ impl InTurn {
     }
 
     /// The decision as the transcript records it: one entry for the run.
-    pub(crate) fn record(&self, names: &Names) -> TieDecision {
+    pub(crate) fn record(&self, names: &Arc<Names>) -> TieDecision {
         TieDecision {
             purpose: TiePurpose::Exclusion,
-            between: self.between.iter().map(|&c| names.shared(c)).collect(),
+            between: NameList::new(names, self.between.iter().copied()),
             method: self.method.clone(),
             chosen: names.as_slice()[self.order[0]].clone(),
-            then: self.order[1..self.decisions]
-                .iter()
-                .map(|&c| names.shared(c))
-                .collect(),
+            then: NameList::new(names, self.order[1..self.decisions].iter().copied()),
         }
+    }
+}
+
+/// The record of one decision among `tied` (listed in ballot-paper order).
+pub(crate) fn decision(
+    names: &Arc<Names>,
+    purpose: TiePurpose,
+    tied: &[usize],
+    method: TieMethod,
+    chosen: usize,
+) -> TieDecision {
+    let mut between = tied.to_vec();
+    between.sort_unstable();
+    TieDecision {
+        purpose,
+        between: NameList::new(names, between),
+        method,
+        chosen: names.as_slice()[chosen].clone(),
+        then: NameList::default(),
     }
 }
 

@@ -17,11 +17,9 @@
 //! - Stage 1 is the first-preference stage. A stage's `totals` are the
 //!   votes *after* the stage; `transfers` the change *during* it.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
-pub use crate::figures::{Figures, Names};
+pub use crate::figures::{Figures, NameList, Names};
 
 use crate::rules::Rules;
 
@@ -261,7 +259,7 @@ pub struct TieDecision {
     /// What the decision was for.
     pub purpose: TiePurpose,
     /// The tied candidates.
-    pub between: Vec<Arc<str>>,
+    pub between: NameList,
     /// How it was decided.
     pub method: TieMethod,
     /// The candidate chosen (to be excluded, elected, or transferred first).
@@ -271,6 +269,6 @@ pub struct TieDecision {
     /// set, in order, each made as `chosen` was among those of `between`
     /// not yet chosen (a lot's later choices are the next draws of the
     /// stream). Empty for a single decision.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub then: Vec<Arc<str>>,
+    #[serde(default, skip_serializing_if = "NameList::is_empty")]
+    pub then: NameList,
 }

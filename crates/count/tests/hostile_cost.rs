@@ -113,7 +113,10 @@ fn a_real_shaped_count_costs_a_fixed_number_of_bytes_per_recorded_figure() {
     // A figure's total and transfer are an integer each (16 bytes) and the
     // tie history one more at most; strings cost ten times that.
     for (peak, figures) in [(small, small_figures), (large, large_figures)] {
-        eprintln!("{figures} figures: {peak} bytes, {} a figure", peak / figures);
+        eprintln!(
+            "{figures} figures: {peak} bytes, {} a figure",
+            peak / figures
+        );
         assert!(
             peak < 48 * figures + (64 << 20),
             "{peak} bytes for {figures} figures: {} a figure",

@@ -468,6 +468,6 @@ fn three_way_ties_narrow_or_look_for_a_unique_lowest_rules_md_10_8() {
 }
 
 /// Tie-record names as plain strings.
-fn names(list: &[std::sync::Arc<str>]) -> Vec<&str> {
-    list.iter().map(|n| &**n).collect()
+fn names(list: &count::NameList) -> Vec<&str> {
+    list.iter().collect()
 }
