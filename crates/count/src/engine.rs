@@ -100,12 +100,12 @@ impl fmt::Display for CountError {
 
 impl std::error::Error for CountError {}
 
-/// The most entries a contest's count may record: figures (a total and a
-/// transfer per candidate a stage) and the names its tie decisions list,
-/// at most 8 to 16 bytes each, about 2 GB in all. A real-shaped
-/// 10,000-candidate election records under 2 × 10^8; one at a time, 65,535
-/// candidates holding a paper each would need 8 × 10^9.
-pub const MAX_FIGURES: usize = 200_000_000;
+/// The most entries a contest's count may record: the figures it holds
+/// (a total per candidate a stage, the transfers that are not zero) and the
+/// names its tie decisions list, 4 to 16 bytes each, under 1 GB in all. A
+/// real-shaped 10,000-candidate election records under 10^8; one at a
+/// time, 65,535 candidates holding a paper each would need 8 × 10^9.
+pub const MAX_FIGURES: usize = 100_000_000;
 
 /// Counts every contest of `election` under `rules`.
 pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountError> {
@@ -1509,14 +1509,15 @@ pub(crate) fn tie_order(
 }
 
 /// What a stage record holds that grows with the candidates: its figures
-/// and the names its tie decisions list.
+/// (keep values included) and the names its tie decisions list.
 pub(crate) fn recorded_entries(stage: &Stage) -> usize {
     let ties: usize = stage
         .ties
         .iter()
         .map(|t| t.between.len() + t.then.len())
         .sum();
-    stage.totals.stored() + stage.transfers.stored() + ties
+    let keep = stage.keep_values.as_ref().map_or(0, Figures::stored);
+    stage.totals.stored() + stage.transfers.stored() + keep + ties
 }
 
 /// A stage's totals (`votes`) and transfers (the change from `before`;

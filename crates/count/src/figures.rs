@@ -136,18 +136,47 @@ impl<'de> Deserialize<'de> for NameList {
 }
 
 /// The units of each figure: the narrow form while every figure fits, and
-/// only the figures that are not zero where most are (a stage's transfers:
-/// most candidates receive nothing).
+/// only the figures that differ from the commonest where that saves room
+/// (a stage's transfers: most candidates receive nothing; its totals late
+/// in a count: most candidates are excluded and hold nothing; Meek's keep
+/// values: the hopeful keep all and the defeated none).
 #[derive(Clone, Debug)]
 enum Units {
     Narrow(Vec<i64>),
     Wide(Vec<i128>),
     Sparse {
         len: usize,
-        /// Ascending positions of the figures that are not zero.
+        /// The figure of every candidate not listed.
+        common: i64,
+        /// Ascending positions of the figures that differ from `common`.
         at: Vec<u32>,
         units: Vec<i64>,
     },
+}
+
+/// The commonest of zero and the majority of the other figures (if they
+/// have one), with how often it occurs: the figure a sparse set leaves out.
+fn commonest(units: &[i64]) -> (i64, usize) {
+    let zeros = units.iter().filter(|&&u| u == 0).count();
+    // Boyer–Moore majority vote over the figures that are not zero.
+    let mut candidate = 0;
+    let mut votes = 0usize;
+    for &u in units.iter().filter(|&&u| u != 0) {
+        if votes == 0 {
+            candidate = u;
+            votes = 1;
+        } else if u == candidate {
+            votes += 1;
+        } else {
+            votes -= 1;
+        }
+    }
+    let others = units.iter().filter(|&&u| u != 0 && u == candidate).count();
+    if others > zeros {
+        (candidate, others)
+    } else {
+        (0, zeros)
+    }
 }
 
 /// One figure per candidate at one stage, at one number of places.
@@ -177,15 +206,19 @@ impl Figures {
         }
         let narrow: Option<Vec<i64>> = units.iter().map(|&u| i64::try_from(u).ok()).collect();
         let units = match narrow {
-            Some(n) if n.iter().filter(|&&u| u != 0).count() * 4 <= n.len() => {
+            // A listed figure takes 12 bytes, a dense one 8: sparse when
+            // fewer than two in three are listed.
+            Some(n) if 3 * (n.len() - commonest(&n).1) < 2 * n.len() => {
+                let (common, _) = commonest(&n);
                 let (at, units) = n
                     .iter()
                     .enumerate()
-                    .filter(|(_, u)| **u != 0)
+                    .filter(|(_, u)| **u != common)
                     .map(|(i, &u)| (i as u32, u))
                     .unzip();
                 Units::Sparse {
                     len: n.len(),
+                    common,
                     at,
                     units,
                 }
@@ -234,12 +267,16 @@ impl Figures {
         let units = match &self.units {
             Units::Narrow(v) => i128::from(*v.get(i)?),
             Units::Wide(v) => *v.get(i)?,
-            Units::Sparse { len, at, units } => {
+            Units::Sparse {
+                len,
+                common,
+                at,
+                units,
+            } => {
                 if i >= *len {
                     return None;
                 }
-                at.binary_search(&(i as u32))
-                    .map_or(0, |k| i128::from(units[k]))
+                i128::from(at.binary_search(&(i as u32)).map_or(*common, |k| units[k]))
             }
         };
         Decimal::new(units, self.places)
@@ -361,9 +398,14 @@ mod tests {
         let json = serde_json::to_string(&f).unwrap();
         assert!(json.starts_with(r#"{"C1":"0.00000","C2":"0.00000","C3":"1.50000""#));
         assert_eq!(serde_json::from_str::<Figures>(&json).unwrap(), f);
-        // A figure past the end, and a set with more non-zero figures, held densely.
+        // A figure past the end; keep values, mostly one; figures with no
+        // commonest, held densely.
         assert_eq!(f.at(8), None);
-        let dense = Figures::new(names, 5, &[1, 2, 3, 0, 0, 0, 0, 0]).unwrap();
+        let keep = [100000, 100000, 0, 100000, 33333, 100000, 100000, 100000];
+        let k = Figures::new(names.clone(), 5, &keep).unwrap();
+        assert_eq!(k.stored(), 2);
+        assert_eq!(k.values().map(|d| d.mantissa()).collect::<Vec<_>>(), keep);
+        let dense = Figures::new(names, 5, &[1, 2, 3, 4, 5, 6, 0, 0]).unwrap();
         assert_eq!(dense.stored(), 8);
         assert_ne!(dense, f);
     }
