@@ -6,13 +6,16 @@
 //! (4 bytes, 8 in an input past 4 GiB) and an index slot (8 bytes at a load
 //! of at most 5/8), about 17 bytes for an id line of at least 9 (all but
 //! the 65,793 ids of two bytes or fewer), where a `HashMap` of keys and
-//! ballot numbers took 24 bytes and up to twice as much again in spare room. The ballot that first had
-//! an id is not stored either: ids are added in the order of their
-//! ballots, so it is the id's place in that order plus the ballots that
-//! added none before it (bad lines, at most [`crate::Error::MAX_REPORTED`]).
+//! ballot numbers took 24 bytes and up to as much again in spare room.
 //!
-//! What an id is (the bytes between `(` and the first `)`, spaces trimmed)
-//! and what the reader says of a repeat are the reader's (`blt.rs`).
+//! The ballot that first had an id is not stored either: ids are added in
+//! the order of their ballots, so it is the id's place in that order plus
+//! the ballots that added none before it (bad lines, at most
+//! [`crate::Error::MAX_REPORTED`]).
+//!
+//! What an id is (the bytes between `(` and the first `)`, ASCII spaces
+//! trimmed) and what the reader says of a repeat are the reader's
+//! (`blt.rs`).
 
 use std::hash::BuildHasher;
 
@@ -113,6 +116,8 @@ impl BallotIds {
         let len = need
             .max(self.expected.saturating_mul(8) / 5 + 1)
             .max(self.slots.len().saturating_add(self.slots.len() / 2));
+        // The old table goes first: the new one is built from the input.
+        self.slots = Vec::new();
         self.slots = vec![0; len];
         for k in 0..self.starts.len() {
             let h = self.hasher.hash_one(key(input, self.starts.at(k)));
@@ -185,6 +190,16 @@ mod tests {
 
     #[test]
     fn ids_past_the_room_made_for_them_are_still_told_apart() {
+        told_apart(false);
+    }
+
+    /// The offsets of an input past 4 GiB, on a small one.
+    #[test]
+    fn wide_offsets_tell_ids_apart_too() {
+        told_apart(true);
+    }
+
+    fn told_apart(wide: bool) {
         let mut input = Vec::new();
         let mut opens = Vec::new();
         for n in 0..5000u32 {
@@ -198,7 +213,11 @@ mod tests {
             // A bad line that adds no id after every second id.
             let ballot = k as u64 + 1 + k as u64 / 2;
             assert_eq!(ids.insert(&input, open, ballot), None, "id {k}");
+            if let (true, Starts::Narrow(v)) = (wide, &ids.starts) {
+                ids.starts = Starts::Wide(v.iter().map(|&o| u64::from(o)).collect());
+            }
         }
+        assert_eq!(matches!(ids.starts, Starts::Wide(_)), wide);
         // 0x1387 is id 4999 (from 0), on ballot 4999 + 1 + 2499.
         assert_eq!(ids.insert(&input, again, 9000), Some(7499));
         assert_eq!(ids.insert(&input, opens[0], 9001), Some(1));
