@@ -59,7 +59,7 @@
 //!   When [`ReadOptions::seats`] is set it must agree with the file.
 //! * **Ballot ids** (OpenSTV): `(id) 1 3 2 0` is one paper; the weight after
 //!   an id must be 1, ids must be distinct, and either every ballot has one
-//!   or none does. The ids themselves are not kept.
+//!   or none does. The ids are not copied: `ids.rs` keeps where each is.
 //! * **Droop's options** before the first ballot: `[tie 3 2 1]` sets the tie
 //!   order (strongest first), `[withdrawn 2 3]` withdraws, `[nick a b c]`
 //!   gives nicknames usable instead of numbers (in ballots and in later
@@ -115,6 +115,10 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 
+mod ids;
+
+use ids::BallotIds;
+
 use crate::error::{Error, ErrorKind, Position, describe_found};
 use crate::format::{Format, ReadOptions};
 use crate::model::{Candidate, CandidateId, Contest, Election};
@@ -168,7 +172,7 @@ struct Reader<'a> {
     nicks: HashMap<&'a [u8], CandidateId>,
     /// Whether ballots carry OpenSTV ids, decided by the first ballot.
     ids_mode: Option<bool>,
-    ids: HashMap<&'a [u8], u64>,
+    ids: BallotIds,
     irregularities: Irregularities,
     ranking: Vec<CandidateId>,
     /// The import policy, applied on the general path as ranks are read.
@@ -368,7 +372,7 @@ impl<'a> Reader<'a> {
             candidates: 0,
             nicks: HashMap::new(),
             ids_mode: None,
-            ids: HashMap::new(),
+            ids: BallotIds::new(0),
             irregularities: Irregularities::default(),
             ranking: Vec::new(),
             norm: Normalizer::new(opts.policy),
@@ -797,14 +801,19 @@ impl<'a> Reader<'a> {
         // One line is at most one distinct ranking; reserving for them all
         // spares the arena and its index from growing step by step. The
         // preference estimate assumes two bytes a preference ("7 "). A
-        // reserved ranking costs about 38 bytes (end, count, index slots),
-        // so the reservation is capped at one ranking per 16 bytes of input:
-        // lines that are blank or hold blank papers must not make it
-        // several times the file (real ballot lines are longer: the
-        // 5M-paper benchmark averages 38 bytes).
+        // reserved ranking costs about 25 bytes (end, count, index slots),
+        // so the reservation is capped at one ranking per 24 bytes of input,
+        // about the input's size: lines that are blank, hold blank papers
+        // or are short must not make it several times the file, and the
+        // arena grows past it by half again at a time (real ballot lines
+        // are longer: the 5M-paper benchmark averages 38 bytes).
         let rest = &input[self.pos.min(input.len())..];
         let lines = memchr::memchr_iter(b'\n', rest).count();
-        builder.reserve(lines.min(rest.len() / 16), rest.len() / 4);
+        builder.reserve(lines.min(rest.len() / 24), rest.len() / 4);
+        // Room for a ballot id a line, should the ballots have them, but
+        // only for lines of 9 bytes or more (`(abc)1 0`): shorter ids are
+        // too few to matter, and blank lines must not make the room.
+        self.ids = BallotIds::new(lines.min(rest.len() / 9));
         loop {
             // Ballots with OpenSTV ids never take the plain path, and a plain
             // first ballot settles that ballots have none.
@@ -1056,9 +1065,7 @@ impl<'a> Reader<'a> {
             ));
         }
         if let Some((s, e)) = id {
-            let key = &input[s + 1..e - 1];
-            let key = key.trim_ascii();
-            if let Some(&first) = self.ids.get(key) {
+            if let Some(first) = self.ids.insert(input, s, ballot_no) {
                 return Err(err(
                     self,
                     s,
@@ -1066,7 +1073,6 @@ impl<'a> Reader<'a> {
                     found_tok(s, e),
                 ));
             }
-            self.ids.insert(key, ballot_no);
         }
         let ranking = match norm.finish(weight, &mut self.irregularities) {
             Ok(ranking) => ranking,

@@ -196,7 +196,6 @@ impl Ballots {
 #[derive(Debug)]
 pub struct BallotsBuilder {
     candidates: usize,
-    hasher: foldhash::fast::FixedState,
     seen: Vec<u32>,
     stamp: u32,
     papers: u64,
@@ -246,8 +245,8 @@ impl Chunk {
 /// The merging half: the arena and an open-addressing index over it.
 ///
 /// Index entries are `hash32 << 32 | (ranking + 1)` (0 = empty), probed
-/// linearly from a home slot derived from the stored hash bits alone, so
-/// growing the index never reads the arena.
+/// linearly from a home slot derived from the stored hash bits alone; the
+/// table's length is its load's, not a power of two.
 #[derive(Debug)]
 struct Merger {
     ballots: Ballots,
@@ -269,31 +268,56 @@ impl Merger {
         }
     }
 
+    /// The slot a hash starts probing from: the hash scaled to the table's
+    /// length, which need not be a power of two, so that the table is sized
+    /// to its load rather than up to twice that.
     fn home(&self, h32: u32) -> usize {
-        let bits = self.slots.len().trailing_zeros();
-        (u64::from(h32).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+        ((u64::from(h32) * self.slots.len() as u64) >> 32) as usize
     }
 
-    /// Makes room for `more` distinct rankings at a load of at most 5/8.
+    /// Makes room for `more` distinct rankings at a load of at most 5/8,
+    /// growing by half again at least so that growing chunk by chunk stays
+    /// linear.
+    ///
+    /// A grown index is built afresh from the arena, hashing its rankings
+    /// again, after the old one is freed: the two are never held at once.
+    /// That costs a pass over the arena, paid only by a file with more
+    /// distinct rankings than its reader reserved for.
     fn reserve(&mut self, more: usize) {
         let need = (self.used + more).saturating_mul(8) / 5 + 1;
         if need <= self.slots.len() {
             return;
         }
-        let old = std::mem::replace(&mut self.slots, vec![0; need.next_power_of_two()]);
-        let mask = self.slots.len() - 1;
-        for e in old.into_iter().filter(|&e| e != 0) {
-            let mut i = self.home((e >> 32) as u32);
+        let len = need.max(self.slots.len().saturating_add(self.slots.len() / 2));
+        self.slots = Vec::new();
+        self.slots = vec![0; len];
+        for r in 0..self.ballots.len() {
+            let h32 = hash32(self.ballots.ballot(r).ranking);
+            let mut i = self.home(h32);
             while self.slots[i] != 0 {
-                i = (i + 1) & mask;
+                i += 1;
+                if i == len {
+                    i = 0;
+                }
             }
-            self.slots[i] = e;
+            // The builder bounds the rankings below 2^32.
+            self.slots[i] = (u64::from(h32) << 32) | (r as u64 + 1);
         }
     }
 
     fn absorb(&mut self, chunk: &Chunk) {
-        self.reserve(chunk.counts.len());
         let n = chunk.counts.len();
+        let Ballots {
+            prefs,
+            ends,
+            counts,
+            ..
+        } = &mut self.ballots;
+        // The arena first, the index after: their growths do not overlap.
+        grow(prefs, chunk.prefs.len());
+        grow(ends, n);
+        grow(counts, n);
+        self.reserve(n);
         let mut first = 0;
         while first < n {
             let last = (first + Self::BATCH).min(n);
@@ -312,7 +336,7 @@ impl Merger {
     }
 
     fn merge_one(&mut self, h32: u32, ranking: &[CandidateId], count: u64) {
-        let mask = self.slots.len() - 1;
+        let len = self.slots.len();
         let mut i = self.home(h32);
         let Ballots {
             prefs,
@@ -334,7 +358,10 @@ impl Merger {
                     return;
                 }
             }
-            i = (i + 1) & mask;
+            i += 1;
+            if i == len {
+                i = 0;
+            }
         }
         // The builder bounds the arena below 2^32 preferences and rankings.
         let r = counts.len() as u32;
@@ -343,6 +370,22 @@ impl Merger {
         counts.push(PaperCount(count));
         self.slots[i] = (u64::from(h32) << 32) | u64::from(r + 1);
         self.used += 1;
+    }
+}
+
+/// The bits of a ranking's hash that the index keeps.
+fn hash32(ranking: &[CandidateId]) -> u32 {
+    const HASHER: foldhash::fast::FixedState =
+        foldhash::fast::FixedState::with_seed(0x0072_6563_6f75_6e74);
+    (HASHER.hash_one(ranking) >> 32) as u32
+}
+
+/// Makes room for `more` items in `v`, by half its length again at least:
+/// the doubling of `Vec`'s own growth would leave up to half of an arena
+/// spare, and hold three times the old size while it copies.
+fn grow<T>(v: &mut Vec<T>, more: usize) {
+    if v.capacity() - v.len() < more {
+        v.reserve_exact(more.max(v.len() / 2));
     }
 }
 
@@ -359,7 +402,6 @@ impl BallotsBuilder {
     pub fn new(candidates: usize) -> BallotsBuilder {
         BallotsBuilder {
             candidates,
-            hasher: foldhash::fast::FixedState::with_seed(0x0072_6563_6f75_6e74),
             seen: vec![0; candidates],
             stamp: 0,
             papers: 0,
@@ -401,9 +443,7 @@ impl BallotsBuilder {
         chunk.prefs.extend_from_slice(ranking);
         chunk.ends.push(chunk.prefs.len() as u32);
         chunk.counts.push(count);
-        chunk
-            .hashes
-            .push((self.hasher.hash_one(ranking) >> 32) as u32);
+        chunk.hashes.push(hash32(ranking));
         if chunk.counts.len() == Chunk::RANKINGS {
             self.flush();
         }
@@ -531,7 +571,13 @@ impl BallotsBuilder {
             }
         };
         merger.absorb(&chunk);
-        let mut ballots = merger.ballots;
+        drop(chunk);
+        // The index goes before the arena is trimmed: trimming copies, and
+        // the index is the largest part of what is held meanwhile.
+        let Merger {
+            mut ballots, slots, ..
+        } = merger;
+        drop(slots);
         ballots.candidates = self.candidates;
         ballots.papers = self.papers;
         ballots.blank = PaperCount(self.blank);

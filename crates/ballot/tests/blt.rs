@@ -236,6 +236,26 @@ fn every_bad_ballot_line_is_reported() {
     );
 }
 
+/// The ballot a repeated id names counts the bad lines before it, whether
+/// or not they had an id to keep: the id set stores no ballot numbers.
+#[test]
+fn a_repeated_ballot_id_names_its_first_ballot_past_bad_lines() {
+    let input = b"3 2\n(x) 1 9 0\n(a) 1 1 0\n1 2 0\n(b) 2 1 0\n(c) 1 2 0\n(c) 1 3 0\n\
+                  (a) 1 3 0\n(b) 1 3 0\n0\nA\nB\nC\nT\n";
+    let err = blt::read(input, &strict()).unwrap_err();
+    let messages: Vec<String> = err.each().iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            "2:7: BLT error in ballot 1: expected a candidate number from 1 to 3, found \"9\"",
+            "4:1: BLT error in ballot 3: expected a ballot id, as the first ballot has, found \"1\"",
+            "5:5: BLT error in ballot 4: expected a paper count of 1 after a ballot id, found \"2\"",
+            "7:1: BLT error in ballot 6: expected a ballot id not used before (ballot 5 has it), found \"(c)\"",
+            "8:1: BLT error in ballot 7: expected a ballot id not used before (ballot 2 has it), found \"(a)\"",
+        ]
+    );
+}
+
 #[test]
 fn ballot_errors_and_a_names_error_are_reported_together() {
     let err = blt::read(b"2 1\n1 3 0\n0\n\"A\"\n", &strict()).unwrap_err();
