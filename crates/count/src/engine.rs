@@ -1614,6 +1614,41 @@ mod tests {
     }
 
     #[test]
+    fn unique_names_of_sixty_five_thousand_candidates_take_a_map_not_a_square() {
+        // Issue "bounded cost", item 2: every name was compared with every
+        // other (17.7 s at 65,535 candidates). Shared names get `#n`.
+        let n = 65_535;
+        let candidates = (1..=n)
+            .map(|i| {
+                let name = if i % 1000 == 0 {
+                    "Same".into()
+                } else {
+                    format!("C{i}")
+                };
+                ballot::Candidate::named(i, name)
+            })
+            .collect();
+        let contest = Contest::new(
+            "w",
+            "W",
+            1,
+            candidates,
+            ballot::BallotsBuilder::new(n).build(),
+        )
+        .unwrap();
+        let start = std::time::Instant::now();
+        let names = unique_names(&contest);
+        // A generous bound: the map takes milliseconds, the square minutes
+        // in a test build.
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(names[998], "C999");
+        assert_eq!(names[999], "Same #1000");
+        assert_eq!(names[64_999], "Same #65000");
+        let distinct: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), n);
+    }
+
+    #[test]
     fn routing_on_two_threads_gives_exactly_the_serial_count() {
         // A generated Senate-like contest whose larger parcels are routed in
         // two halves (threshold lowered so that many are).
