@@ -39,8 +39,8 @@
 use std::path::Path;
 
 use ballot::{Format, ReadOptions};
-use count::meek::{DefeatBatch, IterativeMethod, KeepValueUpdate};
 use count::numbers::Rounding;
+use count::rules::{DefeatBatch, IterativeMethod, KeepValueUpdate};
 use count::{ContestCount, Rules};
 
 /// One snapshot of a dump: the quota and per candidate (name, state, vote, kf).
@@ -118,15 +118,17 @@ fn units(s: &str, places: usize) -> i128 {
 /// (`places` = None), or in fixed point of `places` places, truncating
 /// keeps and rounding keep-value updates up as Droop's non-exact classes do.
 fn droop_parametric(method: IterativeMethod, omega_places: u32, places: Option<u32>) -> Rules {
-    let mut rules = count::meek::meek_exact();
+    let mut rules = Rules::meek_exact();
     rules.display_places = 12;
-    let it = rules.iterative.as_mut().expect("iterative");
-    it.method = method;
+    if let Some(p) = places {
+        rules.arithmetic = count::rules::Arithmetic::Fixed { places: p };
+    }
+    let it = rules.iterative_mut().expect("iterative");
+    it.kind = method;
     it.convergence.omega_places = omega_places;
     it.convergence.at_most = true;
     it.defeat.batch = DefeatBatch::SureLosers;
     if let Some(p) = places {
-        rules.arithmetic = count::rules::Arithmetic::Fixed { places: p };
         it.keep_rounding = Rounding::truncate(p);
         it.keep_value_update = KeepValueUpdate {
             rounding: Rounding::up(p),

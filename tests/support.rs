@@ -49,3 +49,32 @@ pub fn scot_elex_ballot_files(data: &Path) -> BTreeMap<String, PathBuf> {
     }
     files
 }
+
+#[cfg(test)]
+mod tests {
+    /// `autotests = false` (the suites sit beside this file, not in a
+    /// `tests/` folder): a suite added without its `[[test]]` entry in
+    /// `Cargo.toml` would never run. This test fails instead.
+    #[test]
+    fn every_suite_in_this_folder_is_registered_in_cargo_toml() {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let manifest = std::fs::read_to_string(here.join("Cargo.toml")).expect("Cargo.toml");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(here).expect("the tests folder") {
+            let path = entry.expect("a directory entry").path();
+            let Some(file) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if !file.ends_with(".rs") || file == "support.rs" {
+                continue;
+            }
+            if !manifest.contains(&format!("path = \"{file}\"")) {
+                missing.push(file.to_owned());
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "suites without a [[test]] entry in tests/Cargo.toml: {missing:?}"
+        );
+    }
+}

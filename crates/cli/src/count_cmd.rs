@@ -19,9 +19,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use count::rules::ConstraintMethod;
+
 use crate::Failure;
 use crate::input::{InputArgs, input_failure};
 use crate::output::{io_failure, write_output};
+use crate::rules_arg::RulesArg;
 
 /// The rendering of a transcript.
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
@@ -40,9 +43,8 @@ pub enum ReportFormat {
 pub struct CountArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// The rule preset (`recount rules` lists them).
-    #[arg(long, value_name = "PRESET")]
-    rules: String,
+    #[command(flatten)]
+    rules: RulesArg,
     /// Seed of the lot, in hexadecimal (up to 64 digits); recorded in the transcript.
     #[arg(long, value_name = "HEX")]
     seed: Option<String>,
@@ -68,48 +70,36 @@ pub struct CountArgs {
     /// default), reserved-places (a count per minimum, then an open count)
     /// or substitution (swap the lowest elected after an unconstrained
     /// count); recorded in the transcript's rules.
-    #[arg(long, value_enum, value_name = "METHOD")]
-    constraint_method: Option<MethodArg>,
+    #[arg(long, value_name = "METHOD", value_parser = constraint_method())]
+    constraint_method: Option<ConstraintMethod>,
 }
 
-/// A constraint method named on the command line.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum MethodArg {
-    /// Grey–Fitzgerald guard/doom during the count.
-    GuardDoom,
-    /// Reserved places filled by separate counts, then an open count.
-    ReservedPlaces,
-    /// Substitution of the lowest elected after an unconstrained count.
-    Substitution,
+/// `--constraint-method`, by the library's own names.
+fn constraint_method() -> impl clap::builder::TypedValueParser<Value = ConstraintMethod> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(ConstraintMethod::NAMES).try_map(|s| s.parse())
 }
 
 /// Arguments of `recount rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// A preset name: print every option of it (as JSON).
+    /// A preset name or a rules file: print every option of it (as JSON,
+    /// the rules file format).
+    #[arg(value_name = "PRESET|FILE")]
     preset: Option<String>,
-}
-
-fn unknown_preset(name: &str) -> Failure {
-    let names: Vec<&str> = count::Rules::presets().iter().map(|p| p.0).collect();
-    Failure::Input(format!(
-        "unknown rules preset {name:?}; the presets are: {}",
-        names.join(", ")
-    ))
+    /// Override one option before printing (repeatable), as for `count`.
+    #[arg(long = "set", value_name = "PATH=VALUE", requires = "preset")]
+    set: Vec<String>,
 }
 
 /// The rules the command line asks for.
 fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
-    let mut rules = count::Rules::preset(&args.rules).ok_or_else(|| unknown_preset(&args.rules))?;
+    let mut rules = args.rules.resolve()?;
     if let Some(seed) = &args.seed {
         rules.ties.seed = Some(seed.clone());
     }
     if let Some(m) = args.constraint_method {
-        rules.constraint_method = match m {
-            MethodArg::GuardDoom => count::rules::ConstraintMethod::GuardDoom,
-            MethodArg::ReservedPlaces => count::rules::ConstraintMethod::ReservedPlaces,
-            MethodArg::Substitution => count::rules::ConstraintMethod::Substitution,
-        };
+        rules.constraint_method = m;
     }
     if let Some(order) = &args.tie_order {
         let names: Vec<String> = order
@@ -132,7 +122,7 @@ fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
     }
     rules
         .validate()
-        .map_err(|m| Failure::Input(format!("--rules {}: {m}", args.rules)))?;
+        .map_err(|m| Failure::Input(format!("--rules {}: {m}", args.rules.rules)))?;
     Ok(rules)
 }
 
@@ -204,7 +194,11 @@ pub fn run_rules(args: &RulesArgs) -> Result<(), Failure> {
             s
         }
         Some(name) => {
-            let rules = count::Rules::preset(name).ok_or_else(|| unknown_preset(name))?;
+            let rules = RulesArg {
+                rules: name.clone(),
+                set: args.set.clone(),
+            }
+            .resolve()?;
             let mut s = serde_json::to_string_pretty(&rules)
                 .map_err(|e| Failure::Input(format!("serialising the rules: {e}")))?;
             s.push('\n');

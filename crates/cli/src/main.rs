@@ -14,6 +14,7 @@ mod generate;
 mod info;
 mod input;
 mod output;
+mod rules_arg;
 
 use std::process::ExitCode;
 

@@ -588,3 +588,160 @@ fn limits_exit_2_naming_the_limit() {
             .stderr(predicate::str::contains(want));
     }
 }
+
+fn stdout_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+/// The transcript without its `rules` object (which carries the name).
+fn without_rules(json: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    for c in v["contests"].as_array_mut().unwrap() {
+        c.as_object_mut().unwrap().remove("rules");
+    }
+    v
+}
+
+#[test]
+fn a_rules_file_printed_by_recount_rules_counts_as_its_preset() {
+    let dir = tempfile::tempdir().unwrap();
+    for preset in ["scottish-stv", "ers97", "meek", "nz-meek"] {
+        let file = dir.path().join(format!("{preset}.json"));
+        std::fs::write(&file, stdout_of(recount().args(["rules", preset]))).unwrap();
+        let count = |rules: &std::ffi::OsStr| {
+            stdout_of(
+                recount()
+                    .arg("count")
+                    .arg(demo())
+                    .arg("--rules")
+                    .arg(rules)
+                    .args(["--format", "json"]),
+            )
+        };
+        // Byte for byte: the file's rules are the preset's, name included.
+        assert_eq!(count(file.as_os_str()), count(preset.as_ref()), "{preset}");
+    }
+}
+
+#[test]
+fn set_overrides_an_option_and_rules_set_prints_the_variant_as_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let printed =
+        stdout_of(recount().args(["rules", "scottish-stv", "--set", "quota.divisor=seats"]));
+    let v: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(v["quota"]["divisor"], "seats");
+    assert_eq!(v["name"], "scottish-stv+quota.divisor=seats");
+    let file = dir.path().join("hare.json");
+    std::fs::write(&file, &printed).unwrap();
+    let by_set = stdout_of(recount().arg("count").arg(demo()).args([
+        "--rules",
+        "scottish-stv",
+        "--set",
+        "quota.divisor=seats",
+        "--format",
+        "json",
+    ]));
+    let by_file = stdout_of(
+        recount()
+            .arg("count")
+            .arg(demo())
+            .arg("--rules")
+            .arg(&file)
+            .args(["--format", "json"]),
+    );
+    assert_eq!(by_set, by_file);
+    // The Hare quota differs from Droop's: the override acted.
+    let droop = stdout_of(recount().arg("count").arg(demo()).args([
+        "--rules",
+        "scottish-stv",
+        "--format",
+        "json",
+    ]));
+    let quota = |t: &str| without_rules(t)["contests"][0]["quota"].clone();
+    assert_ne!(quota(&by_set), quota(&droop));
+}
+
+#[test]
+fn bad_rules_files_and_set_values_exit_2_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = stdout_of(recount().args(["rules", "scottish-stv"]));
+    let misspelt = dir.path().join("misspelt.json");
+    std::fs::write(
+        &misspelt,
+        good.replace("\"zero_surplus\"", "\"zero_surplu\""),
+    )
+    .unwrap();
+    let line = good
+        .lines()
+        .position(|l| l.contains("zero_surplus"))
+        .unwrap()
+        + 1;
+    recount()
+        .arg("count")
+        .arg(demo())
+        .arg("--rules")
+        .arg(&misspelt)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(format!("misspelt.json: line {line}: "))
+                .and(predicate::str::contains(
+                    "method.gregory.surplus.zero_surplu: unknown field `zero_surplu`",
+                ))
+                .and(predicate::str::contains("`zero_surplus`")),
+        );
+    let not_json = dir.path().join("not.json");
+    std::fs::write(&not_json, "{\n  \"name\": \"x\",\n  oops\n}\n").unwrap();
+    recount()
+        .arg("count")
+        .arg(demo())
+        .arg("--rules")
+        .arg(&not_json)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "not.json: line 3, column 3: not JSON",
+        ));
+    for (preset, set, says) in [
+        (
+            "scottish-stv",
+            "quota.divisor=sixty",
+            "quota.divisor: unknown variant `sixty`, expected `seats-plus-one` or `seats`",
+        ),
+        (
+            "scottish-stv",
+            "quota.divisr=seats",
+            "quota.divisr: unknown field `divisr`",
+        ),
+        // An option of the other family.
+        (
+            "meek",
+            "method.gregory.surplus.order=largest",
+            "method has no option \"gregory\"",
+        ),
+        (
+            "wigm",
+            "method.gregory.surplus.transfer_value.rounding.places=6",
+            "method.gregory.surplus.transfer_value.rounding.places is 6 places but the arithmetic holds 4",
+        ),
+        ("meek", "ties.chain=", "unknown variant ``"),
+    ] {
+        recount()
+            .arg("count")
+            .arg(demo())
+            .args(["--rules", preset, "--set", set])
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(says));
+    }
+    recount()
+        .arg("count")
+        .arg(demo())
+        .args(["--rules", "no-such-rules"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "neither a rules preset nor a rules file",
+        ));
+}

@@ -3,7 +3,11 @@
 //! [`count`] recounts every contest of a [`ballot::Election`] under one
 //! [`Rules`] value and returns the [`Transcript`]; [`report`] renders a
 //! transcript as a result sheet (text) or CSV. Rule variants are data
-//! ([`Rules::preset`]); arithmetic is exact (fixed-point decimals or
+//! ([`Rules::preset`], [`Rules::from_json`], [`Rules::with_override`]); a
+//! rule belongs to one method family ([`rules::Method`]), counted by its
+//! strategy (`gregory.rs`: parcels at a transfer value; `meek.rs`: keep
+//! values over a prefix tree) on the shared election test, tie chain and
+//! stage recorder (`election.rs`, `ties.rs`, `record.rs`); arithmetic is exact (fixed-point decimals or
 //! rationals, never floating point; see [`numbers`]); a written figure reads
 //! as an exact [`decimal::Decimal`]. A contest carrying representation constraints ([`ballot::Contest::constraints`]) is counted
 //! to meet them by the method in [`Rules::constraint_method`]
@@ -15,7 +19,7 @@
 //! // RULES.md §11.6 weak-defeat: A is excluded, then B and C tie on 3 and the
 //! // backward tie-break (SSI 2007/42 r.51(2)(a)) excludes B, lower at stage 1.
 //! let blt = b"5 2\n1 1 2 0\n2 2 0\n3 3 0\n4 4 0\n5 5 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"D\"\n\"E\"\n\"t\"\n";
-//! # let Ok(election) = ballot::read(Format::Blt, blt, &ReadOptions::default()) else { return };
+//! let election = ballot::read(Format::Blt, blt, &ReadOptions::default()).expect("a BLT file");
 //! let rules = count::Rules::preset("scottish-stv").unwrap();
 //! let transcript = count::count(&election, &rules).unwrap();
 //! let contest = &transcript.contests[0];
@@ -30,16 +34,21 @@
 
 mod constrained;
 pub mod decimal;
-pub mod engine;
+mod driver;
+mod election;
+mod error;
 mod figures;
-pub mod meek;
+mod gregory;
+mod meek;
 pub mod numbers;
+mod record;
 pub mod report;
 pub mod rules;
 mod ties;
 pub mod transcript;
 
-pub use engine::{CountError, count};
+pub use driver::count;
+pub use error::{CountError, MAX_FIGURES};
 pub use rules::Rules;
 pub use transcript::{
     Action, ConstraintDecision, ContestCount, ExclusionReason, Figures, NameList, Names, Stage,

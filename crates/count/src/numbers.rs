@@ -40,7 +40,7 @@ pub enum RoundMode {
 
 /// How one operation's result is rounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "to", rename_all = "kebab-case")]
+#[serde(tag = "to", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Rounding {
     /// No rounding asked by the rule: exact in rational arithmetic; in
     /// fixed-point arithmetic, truncated at the arithmetic's own places

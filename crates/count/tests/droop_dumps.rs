@@ -121,7 +121,7 @@ fn droop_scotland_sc_vm_12_is_reproduced_with_its_two_departures() {
     // the sheet is Droop's to the digit.
     let Some(data) = shared() else { return };
     let mut droop = Rules::scottish_stv();
-    droop.surplus.zero_surplus = ZeroSurplus::TransferAsStage;
+    droop.gregory_mut().unwrap().surplus.zero_surplus = ZeroSurplus::TransferAsStage;
     droop.ties.chain = vec![TieBreak::Backward, TieBreak::Order];
     droop.ties.order_picks = OrderPicks::EarliestChosen;
     check(&data, "SC-Vm-12", "scotland-fixed-p5-d5", &droop);

@@ -57,7 +57,9 @@ fn check_invariants(e: &Election, rules: &Rules, c: &ContestCount) {
         }
         // Quota rule: whoever is elected on reaching the quota has reached it.
         if !matches!(s.action, Action::ElectRemaining)
-            && rules.election.active_vote_threshold.is_none()
+            && rules
+                .gregory()
+                .is_none_or(|g| g.active_vote_threshold.is_none())
         {
             for name in &s.elected {
                 let (v, q) = (units(&s.totals.text(name).unwrap()), units(&s.quota));

@@ -206,7 +206,7 @@ fn weak_surplus_backward_tie_for_the_largest_surplus_picks_b() {
             .all(|t| t.purpose != TiePurpose::SurplusOrder)
     );
     let mut rules = Rules::scottish_stv();
-    rules.surplus.zero_surplus = ZeroSurplus::TransferAsStage;
+    rules.gregory_mut().unwrap().surplus.zero_surplus = ZeroSurplus::TransferAsStage;
     let c = run(&e, &rules);
     let tie = c
         .stages
@@ -263,7 +263,7 @@ fn pollux_and_helen_tie_under_exact_droop_42() {
     exact.quota.rounding = Rounding::Exact;
     exact.quota.increment = QuotaIncrement::Nothing;
     exact.election.criterion = Criterion::Exceeds;
-    exact.surplus.transfer_value.rounding = Rounding::Exact;
+    exact.gregory_mut().unwrap().surplus.transfer_value.rounding = Rounding::Exact;
     let c = run(&e, &exact);
     assert_eq!(totals(&c, 1, "Pollux Helen"), ["2.00000", "2.00000"]);
     let tie = &c.stages[2].ties[0];

@@ -1,10 +1,12 @@
-//! The count: one engine for every [`Rules`], generic over the [`Number`]
-//! type and instantiated once per arithmetic.
+//! The Gregory strategy: the count of every [`Rules`] of the Gregory
+//! family, generic over the [`Number`] type and instantiated once per
+//! arithmetic.
 //!
 //! Owns the stage loop (first preferences, election test, surplus transfer,
-//! exclusion, last vacancies), the bookkeeping of who holds which papers,
-//! and tie-breaking. Rule variants are read from [`Rules`] fields only;
-//! number formats from `numbers.rs`; the record it produces is the
+//! exclusion, last vacancies) and the bookkeeping of who holds which
+//! papers. Rule variants are read from [`Rules`] and [`Gregory`] fields
+//! only; ties from `ties.rs`, stage records from `record.rs`; number
+//! formats from `numbers.rs`; the record it produces is the
 //! `transcript.rs` contract.
 //!
 //! Papers are never expanded to one per voter. A candidate holds *parcels*:
@@ -17,195 +19,54 @@
 //! The count is a pure function of the election and the rules: no clock, no
 //! I/O, no global state; the lot is a ChaCha20 stream seeded from the rules.
 
-use std::fmt;
 use std::sync::Arc;
 
+use ballot::Contest;
 use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
-use ballot::{CandidateId, Contest, Election};
 
 use crate::constrained::{self, Guard};
-use crate::figures::{Figures, Names};
+use crate::election::{self, DecidesTies, order_of_election};
+use crate::error::{CountError, MAX_FIGURES};
+use crate::figures::Names;
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
+use crate::record::{recorded_entries, stage_figures, tie_order, unique_names};
 use crate::rules::{
-    Arithmetic, ConstraintMethod, Criterion, ExclusionParcels, LastVacancies, LossShown,
-    QuotaDivisor, QuotaIncrement, QuotaRecompute, QuotaVotes, Rules, SurplusMethod, SurplusOrder,
-    Threshold, TvSteps, UnseparatedTie, WhichPapers, WithoutVotes, ZeroSurplus,
+    Arithmetic, ExclusionParcels, Gregory, LastVacancies, LossShown, QuotaRecompute, QuotaVotes,
+    Rules, SurplusMethod, SurplusOrder, Threshold, TvSteps, WhichPapers, WithoutVotes, ZeroSurplus,
 };
 use crate::ties::{History, InTurn, TieBreaker, decision};
 use crate::transcript::{
-    Action, ContestCount, ExclusionReason, FORMAT, Stage, SubstitutionRecord, TieDecision,
-    TieMethod, TiePurpose, Transcript,
+    Action, ContestCount, ExclusionReason, Stage, SubstitutionRecord, TieDecision, TieMethod,
+    TiePurpose,
 };
 
-/// Why a count could not be made.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CountError {
-    /// The rules do not fit together.
-    Rules(String),
-    /// The explicit tie order names a candidate the contest does not have.
-    TieOrder {
-        /// The contest.
-        contest: String,
-        /// The name not found.
-        name: String,
-    },
-    /// The contest's representation constraints were refused before the
-    /// count: they do not fit its candidates, or no result can meet them
-    /// all ([`ConstraintError::Infeasible`] names a smallest set of
-    /// constraints that cannot be met together).
-    Constraints(ConstraintError),
-    /// The count would record more figures (candidates × stages) than
-    /// [`MAX_FIGURES`]: refused rather than exhausting the machine
-    /// (`specs/limits.md`).
-    TooLarge {
-        /// The contest.
-        contest: String,
-        /// Its candidates.
-        candidates: usize,
-        /// The stages recorded when the count stopped.
-        stages: usize,
-    },
-    /// A constrained count reached a state that cannot meet the
-    /// constraints: the engine broke a duty of `specs/constraints.md` §4.
-    /// Never a silent result.
-    ConstraintsBroken(ConstraintError),
-}
+impl<N: Number> DecidesTies for Counter<'_, N> {
+    fn break_tie(&mut self, tied: &[usize], purpose: TiePurpose) -> usize {
+        let (chosen, method) = self.tie_breaker.break_tie(&self.history, tied, purpose);
+        self.record_tie(tied, purpose, method, chosen);
+        chosen
+    }
 
-impl fmt::Display for CountError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CountError::Rules(m) => write!(f, "rules: {m}"),
-            CountError::TieOrder { contest, name } => write!(
-                f,
-                "contest {contest:?}: the tie order names {name:?}, who is not a candidate"
-            ),
-            CountError::Constraints(e) => write!(f, "constraints: {e}"),
-            CountError::TooLarge {
-                contest,
-                candidates,
-                stages,
-            } => write!(
-                f,
-                "contest {contest:?}: the count would record more than {MAX_FIGURES} figures \
-                 ({candidates} candidates × {stages} stages so far), the most recount records \
-                 (specs/limits.md)"
-            ),
-            CountError::ConstraintsBroken(e) => {
-                write!(f, "internal error: the count broke its constraints: {e}")
-            }
-        }
+    fn look_back(&mut self, tied: &[usize], purpose: TiePurpose) -> Option<usize> {
+        let (chosen, method) = self.tie_breaker.look_back(&self.history, tied, purpose)?;
+        self.record_tie(tied, purpose, method, chosen);
+        Some(chosen)
     }
 }
 
-impl std::error::Error for CountError {}
-
-/// The most entries a contest's count may record: the figures it holds
-/// (a total per candidate a stage, the transfers that are not zero) and the
-/// names its tie decisions list, 4 to 16 bytes each, under 1 GB in all. A
-/// real-shaped 10,000-candidate election records under 10^8; one at a
-/// time, 65,535 candidates holding a paper each would need 8 × 10^9.
-pub const MAX_FIGURES: usize = 100_000_000;
-
-/// Counts every contest of `election` under `rules`.
-pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountError> {
-    rules.validate().map_err(CountError::Rules)?;
-    let mut contests = Vec::with_capacity(election.contests().len());
-    for contest in election.contests() {
-        if rules.constraint_method == ConstraintMethod::ReservedPlaces
-            && !contest.constraints().is_empty()
-        {
-            contests.extend(reserved_places(contest, rules)?);
-            continue;
-        }
-        contests.push(count_contest(contest, rules)?);
-    }
-    Ok(Transcript {
-        format: FORMAT.to_owned(),
-        election: election.id.clone(),
-        title: election.title.clone(),
-        contests,
-    })
-}
-
-/// One contest, by the engine.
-fn count_contest(contest: &Contest, rules: &Rules) -> Result<ContestCount, CountError> {
-    if let Some(it) = &rules.iterative {
-        return crate::meek::count_contest(contest, rules, it);
-    }
-    Ok(match rules.arithmetic {
+/// Counts one contest under a Gregory rule.
+pub(crate) fn count_contest(
+    contest: &Contest,
+    rules: &Rules,
+    g: &Gregory,
+) -> Result<ContestCount, CountError> {
+    let (arena, first) = Arena::new(contest);
+    match rules.arithmetic {
         Arithmetic::Fixed { places } => {
-            let (arena, first) = Arena::new(contest);
-            Counter::<Fixed>::new(contest, &arena, rules, FixedCtx { places })?.run(first)?
+            Counter::<Fixed>::new(contest, &arena, rules, g, FixedCtx { places })?.run(first)
         }
-        Arithmetic::Rational => {
-            let (arena, first) = Arena::new(contest);
-            Counter::<Rational>::new(contest, &arena, rules, ())?.run(first)?
-        }
-    })
-}
-
-/// The reserved-places method (`specs/constraints.md` §5a): the counts of
-/// the contest's plan, each a contest count of the same ballots with every
-/// ineligible candidate withdrawn, for the plan's places, without
-/// constraints; after each, the constraints must still be possible.
-fn reserved_places(contest: &Contest, rules: &Rules) -> Result<Vec<ContestCount>, CountError> {
-    let broken = |e| CountError::Constraints(e);
-    let Some(cc) = constrained::checked(contest).map_err(broken)? else {
-        return Ok(vec![count_contest(contest, rules)?]);
-    };
-    let mut plan = cc.reserved_plan();
-    let mut elected: Vec<CandidateId> = Vec::new();
-    let mut records = Vec::new();
-    while let Some(rc) = plan.next_count(&elected).map_err(broken)? {
-        let withdrawn = contest.candidate_ids().filter(|c| !rc.eligible.contains(c));
-        let model = |e: ballot::Error| CountError::Rules(format!("contest {}: {e}", contest.id()));
-        let mut sub = Contest::new(
-            contest.id(),
-            contest.title(),
-            rc.places,
-            contest.candidates().to_vec(),
-            contest.ballots().clone(),
-        )
-        .and_then(|c| c.with_withdrawn(withdrawn))
-        .map_err(model)?
-        .with_import(*contest.policy(), *contest.irregularities());
-        if let Some(order) = contest.tie_order() {
-            sub = sub.with_tie_order(order.to_vec()).map_err(model)?;
-        }
-        let mut record = count_contest(&sub, rules)?;
-        for name in &record.elected {
-            if let Some(i) = record.candidates.iter().position(|n| n == name) {
-                elected.extend(CandidateId::new(i));
-            }
-        }
-        // Two places of one count can together break a maximum that the
-        // count's eligibility could not foresee.
-        let state: Vec<Standing> = contest
-            .candidate_ids()
-            .map(|c| {
-                if elected.contains(&c) {
-                    Standing::Elected
-                } else if contest.withdrawn().contains(&c) {
-                    Standing::Excluded
-                } else {
-                    Standing::Hopeful
-                }
-            })
-            .collect();
-        cc.check(&state).map_err(broken)?;
-        record.purpose = Some(match rc.constraint {
-            Some(id) => cc.constraint(id).to_string(),
-            None => "open".to_owned(),
-        });
-        record.constraints = contest
-            .constraints()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        records.push(record);
+        Arithmetic::Rational => Counter::<Rational>::new(contest, &arena, rules, g, ())?.run(first),
     }
-    Ok(records)
 }
 
 /// One distinct ranking, held at one of its preferences: the span of
@@ -256,6 +117,8 @@ struct Counter<'a, N: Number> {
     contest: &'a Contest,
     arena: &'a Arena,
     rules: Rules,
+    /// The family's own options.
+    g: Gregory,
     ctx: N::Ctx,
     names: Vec<String>,
     /// The names again, shared by every stage's figures.
@@ -303,6 +166,7 @@ impl<'a, N: Number> Counter<'a, N> {
         contest: &'a Contest,
         arena: &'a Arena,
         rules: &Rules,
+        g: &Gregory,
         ctx: N::Ctx,
     ) -> Result<Self, CountError> {
         let n = contest.candidates().len();
@@ -319,6 +183,7 @@ impl<'a, N: Number> Counter<'a, N> {
             contest,
             arena,
             rules: rules.clone(),
+            g: *g,
             ctx,
             figure_names: Names::new(names.clone()),
             names,
@@ -400,7 +265,7 @@ impl<'a, N: Number> Counter<'a, N> {
                 }
                 self.choose_exclusion()
             };
-            if self.rules.completion.last_vacancies == LastVacancies::OnProposedExclusion
+            if self.g.completion.last_vacancies == LastVacancies::OnProposedExclusion
                 && hopeful.len() - set.len() == self.vacancies()
             {
                 let rest: Vec<usize> = hopeful.into_iter().filter(|c| !set.contains(c)).collect();
@@ -560,25 +425,15 @@ impl<'a, N: Number> Counter<'a, N> {
     // ----- quota and election ---------------------------------------------
 
     fn compute_quota(&self) -> N {
-        let q = &self.rules.quota;
-        let base = match q.votes {
+        let base = match self.g.quota.votes {
             QuotaVotes::Valid => self.valid_votes.clone(),
             QuotaVotes::Active => self.valid_votes.sub(&self.exhausted).sub(&self.loss),
         };
-        let divisor = match q.divisor {
-            QuotaDivisor::SeatsPlusOne => self.seats as u64 + 1,
-            QuotaDivisor::Seats => self.seats as u64,
-        };
-        let quotient = N::div_count(&base, divisor, q.rounding, &self.ctx);
-        match q.increment {
-            QuotaIncrement::Nothing => quotient,
-            QuotaIncrement::One => quotient.add(&N::from_count(1, &self.ctx)),
-            QuotaIncrement::Unit { places } => quotient.add(&N::unit(places, &self.ctx)),
-        }
+        election::quota(&self.rules.quota, &base, self.seats, &self.ctx)
     }
 
     fn maybe_recompute_quota(&mut self) {
-        let again = match self.rules.quota.recompute {
+        let again = match self.g.quota.recompute {
             QuotaRecompute::Never => false,
             QuotaRecompute::UntilFirstElection => self.elected.is_empty(),
             QuotaRecompute::EveryStage => true,
@@ -594,10 +449,7 @@ impl<'a, N: Number> Counter<'a, N> {
     }
 
     fn meets(&self, votes: &N, threshold: &N) -> bool {
-        match self.rules.election.criterion {
-            Criterion::AtLeast => votes >= threshold,
-            Criterion::Exceeds => votes > threshold,
-        }
+        election::meets(self.rules.election.criterion, votes, threshold)
     }
 
     /// Deems elected every continuing candidate who has reached the quota
@@ -606,7 +458,7 @@ impl<'a, N: Number> Counter<'a, N> {
         // With the ERS97 active-vote threshold, candidates are "taken in
         // descending order" (5.4.9): the threshold is found again after each
         // election, since electing one changes the active vote and the places left.
-        let one_at_a_time = self.rules.election.active_vote_threshold.is_some();
+        let one_at_a_time = self.g.active_vote_threshold.is_some();
         while self.elect_qualified_once(one_at_a_time) > 0 && one_at_a_time {}
     }
 
@@ -617,7 +469,7 @@ impl<'a, N: Number> Counter<'a, N> {
         }
         let mut threshold = self.quota.clone();
         let mut below_quota_ok = false;
-        if let Some(r) = self.rules.election.active_vote_threshold {
+        if let Some(r) = self.g.active_vote_threshold {
             // ERS97 6.20 / 5.6.1: votes of continuing candidates plus votes awaiting transfer.
             let mut active = N::zero();
             for c in 0..self.names.len() {
@@ -633,7 +485,7 @@ impl<'a, N: Number> Counter<'a, N> {
                 below_quota_ok = true;
             }
         }
-        let mut qualified: Vec<usize> = self
+        let qualified: Vec<usize> = self
             .hopefuls()
             .into_iter()
             .filter(|&c| {
@@ -646,50 +498,11 @@ impl<'a, N: Number> Counter<'a, N> {
         if qualified.is_empty() {
             return 0;
         }
-        qualified.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
-        let mut ordered = Vec::with_capacity(qualified.len());
-        let mut i = 0;
-        while i < qualified.len() {
-            let mut j = i + 1;
-            while j < qualified.len() && self.votes[qualified[j]] == self.votes[qualified[i]] {
-                j += 1;
-            }
-            let mut group: Vec<usize> = qualified[i..j].to_vec();
-            // Order within equal votes matters only for the order of election and
-            // for who takes the last place.
-            let mut blocked = false;
-            while group.len() > 1 && ordered.len() < self.vacancies() {
-                let straddles = group.len() > self.vacancies() - ordered.len();
-                let first = if straddles
-                    && self.rules.election.unseparated_at_last_place == UnseparatedTie::NoneElected
-                {
-                    // ERS97 5.6.2: only the earlier points may separate them;
-                    // otherwise none of them is deemed elected at this stage.
-                    match self
-                        .tie_breaker
-                        .look_back(&self.history, &group, TiePurpose::Election)
-                    {
-                        Some((c, method)) => {
-                            self.record_tie(&group, TiePurpose::Election, method, c);
-                            c
-                        }
-                        None => {
-                            blocked = true;
-                            break;
-                        }
-                    }
-                } else {
-                    self.break_tie(&group, TiePurpose::Election)
-                };
-                ordered.push(first);
-                group.retain(|&c| c != first);
-            }
-            if blocked {
-                break;
-            }
-            ordered.extend(group);
-            i = j;
-        }
+        let votes = std::mem::take(&mut self.votes);
+        let vacancies = self.vacancies();
+        let unseparated = self.rules.election.unseparated_at_last_place;
+        let mut ordered = order_of_election(self, qualified, &votes, vacancies, unseparated);
+        self.votes = votes;
         ordered.truncate(if one_at_a_time { 1 } else { self.vacancies() });
         let mut elected = 0;
         let mut skipped = false;
@@ -740,7 +553,7 @@ impl<'a, N: Number> Counter<'a, N> {
 
     /// The candidate whose surplus is transferred now, if any (and not deferred).
     fn surplus_to_transfer(&mut self) -> Option<usize> {
-        let transfer_zero = self.rules.surplus.zero_surplus == ZeroSurplus::TransferAsStage;
+        let transfer_zero = self.g.surplus.zero_surplus == ZeroSurplus::TransferAsStage;
         // SSI r.48(1): only a candidate whose votes *exceed* the quota has a surplus.
         for c in 0..self.names.len() {
             if self.pending[c] && self.surplus(c).is_zero() && !transfer_zero {
@@ -751,10 +564,10 @@ impl<'a, N: Number> Counter<'a, N> {
         if candidates.is_empty() {
             return None;
         }
-        if self.rules.surplus.deferral != Threshold::Never && self.deferred(&candidates) {
+        if self.g.surplus.deferral != Threshold::Never && self.deferred(&candidates) {
             return None;
         }
-        match self.rules.surplus.order {
+        match self.g.surplus.order {
             SurplusOrder::OrderOfElection => {
                 self.elected.iter().copied().find(|&c| self.pending[c])
             }
@@ -802,7 +615,7 @@ impl<'a, N: Number> Counter<'a, N> {
             return false;
         }
         low.sort_by(|&a, &b| self.votes[a].cmp(&self.votes[b]));
-        let t = self.rules.surplus.deferral;
+        let t = self.g.surplus.deferral;
         // (a) the difference between the two lowest.
         let gap = self.votes[low[1]].sub(&self.votes[low[0]]);
         if self.within(&s, &gap, t) {
@@ -844,7 +657,7 @@ impl<'a, N: Number> Counter<'a, N> {
         let number = self.next_stage_number();
         let arrival = self.history.len();
         let parcels = std::mem::take(&mut self.parcels[c]);
-        let examined: Vec<&Parcel<N>> = match self.rules.surplus.method {
+        let examined: Vec<&Parcel<N>> = match self.g.surplus.method {
             SurplusMethod::LastParcel => {
                 let last = parcels.iter().map(|p| p.arrival).max().unwrap_or(0);
                 parcels.iter().filter(|p| p.arrival == last).collect()
@@ -869,8 +682,8 @@ impl<'a, N: Number> Counter<'a, N> {
                 .collect();
             routed.push((dests, r.exhausted_papers));
         }
-        let tv_rules = self.rules.surplus.transfer_value;
-        let transferable_only = self.rules.surplus.papers == WhichPapers::TransferableOnly;
+        let tv_rules = self.g.surplus.transfer_value;
+        let transferable_only = self.g.surplus.papers == WhichPapers::TransferableOnly;
         // Papers and value over which the surplus is spread.
         let mut papers_all = 0u64;
         let mut papers_transferable = 0u64;
@@ -884,7 +697,7 @@ impl<'a, N: Number> Counter<'a, N> {
         let tvs: Vec<N> = examined
             .iter()
             .map(|p| {
-                let tv = match self.rules.surplus.method {
+                let tv = match self.g.surplus.method {
                     SurplusMethod::WeightedInclusive => {
                         let total = if transferable_only {
                             value_transferable.clone()
@@ -945,7 +758,7 @@ impl<'a, N: Number> Counter<'a, N> {
         }
         let loss = surplus.sub(&moved_value).sub(&exhausted_value);
         self.exhausted = self.exhausted.add(&exhausted_value);
-        match self.rules.surplus.loss {
+        match self.g.surplus.loss {
             LossShown::Separate => self.loss = self.loss.add(&loss),
             LossShown::NonTransferable => self.exhausted = self.exhausted.add(&loss),
         }
@@ -1069,7 +882,7 @@ impl<'a, N: Number> Counter<'a, N> {
         low.sort_by(|&a, &b| self.votes[a].cmp(&self.votes[b]).then(a.cmp(&b)));
         let extra = self.total_pending_surplus();
         let mut set = None;
-        if let Some(mut k) = self.bulk_group(&low, &extra, self.rules.exclusion.bulk) {
+        if let Some(mut k) = self.bulk_group(&low, &extra, self.g.exclusion.bulk) {
             // Duty 5: a batch must leave the constraints possible; shrink it,
             // never splitting equal votes, until it does.
             if let Some(guard) = &self.guard {
@@ -1138,7 +951,7 @@ impl<'a, N: Number> Counter<'a, N> {
                 all.push((c, p));
             }
         }
-        let by_value = self.rules.exclusion.parcels == ExclusionParcels::ByValueDescending;
+        let by_value = self.g.exclusion.parcels == ExclusionParcels::ByValueDescending;
         let batches = if by_value {
             batches_by_value(all, |item| &item.1.value)
         } else {
@@ -1272,12 +1085,6 @@ impl<'a, N: Number> Counter<'a, N> {
 
     /// Chooses one of `tied` (to exclude, or to elect / transfer first) and
     /// records the decision.
-    fn break_tie(&mut self, tied: &[usize], purpose: TiePurpose) -> usize {
-        let (chosen, method) = self.tie_breaker.break_tie(&self.history, tied, purpose);
-        self.record_tie(tied, purpose, method, chosen);
-        chosen
-    }
-
     fn record_tie(
         &mut self,
         tied: &[usize],
@@ -1476,112 +1283,6 @@ fn batches_by_value<T, N: Number>(mut items: Vec<T>, value: impl Fn(&T) -> &N) -
     batches
 }
 
-/// The tie order: the rules' explicit list, else the contest's own (a BLT
-/// `[tie]` line), else ballot-paper order.
-pub(crate) fn tie_order(
-    contest: &Contest,
-    rules: &Rules,
-    names: &[String],
-) -> Result<Vec<usize>, CountError> {
-    let n = contest.candidates().len();
-    Ok(match (&rules.ties.order, contest.tie_order()) {
-        (Some(list), _) => {
-            let mut out = Vec::with_capacity(n);
-            for name in list {
-                let i = names
-                    .iter()
-                    .position(|x| x == name)
-                    .or_else(|| contest.find_by_name(name).map(CandidateId::index))
-                    .ok_or_else(|| CountError::TieOrder {
-                        contest: contest.id().to_owned(),
-                        name: name.clone(),
-                    })?;
-                if !out.contains(&i) {
-                    out.push(i);
-                }
-            }
-            out.extend((0..n).filter(|i| !out.contains(i)).collect::<Vec<_>>());
-            out
-        }
-        (None, Some(order)) => order.iter().map(|c| c.index()).collect(),
-        (None, None) => (0..n).collect(),
-    })
-}
-
-/// What a stage record holds that grows with the candidates: its figures
-/// (keep values included) and the names its tie decisions list.
-pub(crate) fn recorded_entries(stage: &Stage) -> usize {
-    let ties: usize = stage
-        .ties
-        .iter()
-        .map(|t| t.between.len() + t.then.len())
-        .sum();
-    let keep = stage.keep_values.as_ref().map_or(0, Figures::stored);
-    stage.totals.stored() + stage.transfers.stored() + keep + ties
-}
-
-/// A stage's totals (`votes`) and transfers (the change from `before`;
-/// none at the first stage), at the display places.
-pub(crate) fn stage_figures<N: Number>(
-    names: &Arc<Names>,
-    votes: &[N],
-    before: Option<&[N]>,
-    places: u32,
-    ctx: &N::Ctx,
-) -> (Figures, Figures) {
-    let totals = figures(names, votes, places, ctx);
-    let transfers = match before {
-        None => Figures::empty(names.clone(), places),
-        Some(before) => {
-            let change: Vec<N> = votes.iter().zip(before).map(|(v, p)| v.sub(p)).collect();
-            figures(names, &change, places, ctx)
-        }
-    };
-    (totals, transfers)
-}
-
-/// Each value of `values` (one per candidate) at the display places.
-pub(crate) fn figures<N: Number>(
-    names: &Arc<Names>,
-    values: &[N],
-    places: u32,
-    ctx: &N::Ctx,
-) -> Figures {
-    let units: Vec<i128> = values
-        .iter()
-        .map(|v| {
-            // Rules::validate keeps display places within the decimal's
-            // 18, and a vote is at most 2^64 papers of value 1: always in range.
-            v.to_decimal(places, ctx)
-                .expect("a vote within the typed decimal's range")
-                .mantissa()
-        })
-        .collect();
-    Figures::new(names.clone(), places, &units).expect("one figure per candidate")
-}
-
-/// Candidate names made unique within a contest: a shared name becomes
-/// `name #n` with the candidate's 1-based number.
-pub(crate) fn unique_names(contest: &Contest) -> Vec<String> {
-    let cands = contest.candidates();
-    let mut uses: std::collections::HashMap<&str, u32> =
-        std::collections::HashMap::with_capacity(cands.len());
-    for c in cands {
-        *uses.entry(c.name.as_str()).or_default() += 1;
-    }
-    cands
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if uses[c.name.as_str()] > 1 {
-                format!("{} #{}", c.name, i + 1)
-            } else {
-                c.name.clone()
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1658,10 +1359,11 @@ mod tests {
             let ctx = FixedCtx {
                 places: rules.fixed_places().unwrap(),
             };
-            let mut parallel = Counter::<Fixed>::new(&contest, &arena, &rules, ctx).unwrap();
+            let g = rules.gregory().unwrap();
+            let mut parallel = Counter::<Fixed>::new(&contest, &arena, &rules, g, ctx).unwrap();
             parallel.parallel_entries = 1024;
             assert!(first.iter().map(Vec::len).sum::<usize>() > 8 * parallel.parallel_entries);
-            let mut serial = Counter::<Fixed>::new(&contest, &arena, &rules, ctx).unwrap();
+            let mut serial = Counter::<Fixed>::new(&contest, &arena, &rules, g, ctx).unwrap();
             serial.parallel_entries = usize::MAX;
             assert_eq!(parallel.run(first.clone()), serial.run(first.clone()));
         }

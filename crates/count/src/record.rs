@@ -1,0 +1,119 @@
+//! The stage recorder both strategies share: names made unique, the tie
+//! order, a stage's figures at the display places, and what a stage
+//! record counts toward [`MAX_FIGURES`](crate::error::MAX_FIGURES).
+
+use std::sync::Arc;
+
+use ballot::{CandidateId, Contest};
+
+use crate::error::CountError;
+use crate::figures::{Figures, Names};
+use crate::numbers::Number;
+use crate::rules::Rules;
+use crate::transcript::Stage;
+
+/// The tie order: the rules' explicit list, else the contest's own (a BLT
+/// `[tie]` line), else ballot-paper order.
+pub(crate) fn tie_order(
+    contest: &Contest,
+    rules: &Rules,
+    names: &[String],
+) -> Result<Vec<usize>, CountError> {
+    let n = contest.candidates().len();
+    Ok(match (&rules.ties.order, contest.tie_order()) {
+        (Some(list), _) => {
+            let mut out = Vec::with_capacity(n);
+            for name in list {
+                let i = names
+                    .iter()
+                    .position(|x| x == name)
+                    .or_else(|| contest.find_by_name(name).map(CandidateId::index))
+                    .ok_or_else(|| CountError::TieOrder {
+                        contest: contest.id().to_owned(),
+                        name: name.clone(),
+                    })?;
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+            out.extend((0..n).filter(|i| !out.contains(i)).collect::<Vec<_>>());
+            out
+        }
+        (None, Some(order)) => order.iter().map(|c| c.index()).collect(),
+        (None, None) => (0..n).collect(),
+    })
+}
+
+/// What a stage record holds that grows with the candidates: its figures
+/// (keep values included) and the names its tie decisions list.
+pub(crate) fn recorded_entries(stage: &Stage) -> usize {
+    let ties: usize = stage
+        .ties
+        .iter()
+        .map(|t| t.between.len() + t.then.len())
+        .sum();
+    let keep = stage.keep_values.as_ref().map_or(0, Figures::stored);
+    stage.totals.stored() + stage.transfers.stored() + keep + ties
+}
+
+/// A stage's totals (`votes`) and transfers (the change from `before`;
+/// none at the first stage), at the display places.
+pub(crate) fn stage_figures<N: Number>(
+    names: &Arc<Names>,
+    votes: &[N],
+    before: Option<&[N]>,
+    places: u32,
+    ctx: &N::Ctx,
+) -> (Figures, Figures) {
+    let totals = figures(names, votes, places, ctx);
+    let transfers = match before {
+        None => Figures::empty(names.clone(), places),
+        Some(before) => {
+            let change: Vec<N> = votes.iter().zip(before).map(|(v, p)| v.sub(p)).collect();
+            figures(names, &change, places, ctx)
+        }
+    };
+    (totals, transfers)
+}
+
+/// Each value of `values` (one per candidate) at the display places.
+pub(crate) fn figures<N: Number>(
+    names: &Arc<Names>,
+    values: &[N],
+    places: u32,
+    ctx: &N::Ctx,
+) -> Figures {
+    let units: Vec<i128> = values
+        .iter()
+        .map(|v| {
+            // Rules::validate keeps display places within the decimal's
+            // 18, and a vote is at most 2^64 papers of value 1: always in range.
+            v.to_decimal(places, ctx)
+                .expect("a vote within the typed decimal's range")
+                .mantissa()
+        })
+        .collect();
+    Figures::new(names.clone(), places, &units).expect("one figure per candidate")
+}
+
+/// Candidate names made unique within a contest: a shared name becomes
+/// `name #n` with the candidate's 1-based number.
+pub(crate) fn unique_names(contest: &Contest) -> Vec<String> {
+    let cands = contest.candidates();
+    let mut uses: std::collections::HashMap<&str, u32> =
+        std::collections::HashMap::with_capacity(cands.len());
+    for c in cands {
+        *uses.entry(c.name.as_str()).or_default() += 1;
+    }
+    cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if uses[c.name.as_str()] > 1 {
+                format!("{} #{}", c.name, i + 1)
+            } else {
+                c.name.clone()
+            }
+        })
+        .collect()
+}

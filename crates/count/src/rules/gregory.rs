@@ -1,0 +1,230 @@
+//! The options only the Gregory family reads (SSI 2007/42, ERS97, PRF
+//! WIGM, unweighted and exclusive Gregory, IRV): which votes the quota
+//! divides and when it is found again, the ERS97 active-vote threshold,
+//! surplus transfers, exclusions and the last vacancies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::numbers::Rounding;
+
+/// What a Gregory method does that an iterative method does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gregory {
+    /// Which votes the quota divides, and when it is found again.
+    pub quota: GregoryQuota,
+    /// ERS97 5.1.7/5.4.9/6.20: also elect at or above the total active vote ÷
+    /// (places unfilled + 1) when that is lower than the quota, the threshold
+    /// rounded as given (OpenSTV: up to 2 places).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_vote_threshold: Option<Rounding>,
+    /// How surpluses are transferred.
+    pub surplus: Surplus,
+    /// How candidates are excluded and their papers moved.
+    pub exclusion: Exclusion,
+    /// How the last places are filled.
+    pub completion: Completion,
+}
+
+/// The Gregory family's part of the quota.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GregoryQuota {
+    /// Which votes are divided: the valid papers (r.46(1), ERS97 5.1.6) or
+    /// the votes still active (ERS97 5.4.8, IRV majorities).
+    pub votes: QuotaVotes,
+    /// When the quota is computed again.
+    pub recompute: QuotaRecompute,
+}
+
+/// Which votes the quota divides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuotaVotes {
+    /// The total value of the valid papers at the first stage.
+    Valid,
+    /// The valid votes less the non-transferable votes and rounding losses so
+    /// far (ERS97 5.4.8 "ignoring the non-transferable vote").
+    Active,
+}
+
+/// When the quota is recomputed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuotaRecompute {
+    /// Never: "computed once" (SSI 2007/42 r.46).
+    Never,
+    /// After each stage (and sub-stage) until a candidate is first deemed
+    /// elected (ERS97 5.4.8: "before any candidate is deemed elected").
+    UntilFirstElection,
+    /// After every stage (IRV majority of continuing votes).
+    EveryStage,
+}
+
+/// Surplus transfers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Surplus {
+    /// Which papers are examined and how their value is found.
+    pub method: SurplusMethod,
+    /// Whether non-transferable papers count in the transfer value's
+    /// denominator: all (inclusive; SSI r.48(3) B = "the total number of
+    /// votes credited") or transferable only (ERS97 5.3.5–5.3.6).
+    pub papers: WhichPapers,
+    /// The transfer value's computation.
+    pub transfer_value: TransferValue,
+    /// Where the difference between a surplus and what it carries is shown.
+    pub loss: LossShown,
+    /// Which surplus goes first.
+    pub order: SurplusOrder,
+    /// Whether small surpluses may wait.
+    pub deferral: Threshold,
+    /// A candidate elected with exactly the quota: nothing to transfer (SSI
+    /// r.48(1) "exceeds the quota"), or a zero "transfer" stage (PRF WIGM
+    /// B.3 "the largest surplus (possibly zero)").
+    pub zero_surplus: ZeroSurplus,
+}
+
+/// The Gregory family member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SurplusMethod {
+    /// Weighted inclusive Gregory: all papers held, each at
+    /// surplus × (its value) ÷ total (SSI 2007/42 r.48(3)–(4); PRF WIGM B.3).
+    WeightedInclusive,
+    /// Unweighted inclusive Gregory: all papers held, each at
+    /// surplus ÷ number of papers, whatever its value.
+    UnweightedInclusive,
+    /// Exclusive Gregory: the last batch received only ("the last received
+    /// batch which gave rise to the surplus", ERS97 5.3.2), each paper at
+    /// surplus ÷ number of papers; all papers for a first-stage surplus (5.3.1).
+    LastParcel,
+}
+
+/// Which papers a transfer value is spread over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WhichPapers {
+    /// All papers examined (non-transferable ones absorb their share).
+    All,
+    /// Transferable papers only (ERS97 5.3.5–5.3.6).
+    TransferableOnly,
+}
+
+/// The transfer value's arithmetic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferValue {
+    /// Rounding of the value: SSI r.48(3) "to five decimal places (any
+    /// remainder being ignored)"; ERS97 5.3.6 "to two decimal places,
+    /// ignoring the remainder".
+    pub rounding: Rounding,
+    /// One rounding of the exact quotient (SSI r.48(3): A ÷ B with A =
+    /// surplus × value), or a rounding after each × and ÷ (PRF WIGM D.4).
+    pub steps: TvSteps,
+    /// A paper never carries more than its present value (ERS97 5.3.7: "if
+    /// … does not exceed the surplus, each paper keeps its present value").
+    pub cap_at_value: bool,
+}
+
+/// How many roundings a weighted transfer value takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TvSteps {
+    /// `round(surplus × value ÷ total)`.
+    Single,
+    /// `round(round(value × surplus) ÷ total)`.
+    Stepwise,
+}
+
+/// Where the rounding loss of a surplus goes on the sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LossShown {
+    /// A separate "loss by fraction" line (Droop's "residual").
+    Separate,
+    /// Into the non-transferable total (ERS97 6.11 "non-transferable difference").
+    NonTransferable,
+}
+
+/// The order of surplus transfers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SurplusOrder {
+    /// The largest first (SSI r.49(1)(a); ERS97 5.2.2), ties by [`Ties`](super::Ties).
+    Largest,
+    /// In order of election.
+    OrderOfElection,
+}
+
+/// A comparison of a total with a difference of votes (deferral of
+/// surpluses, bulk exclusion).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Threshold {
+    /// Never applies (SSI 2007/42 has no deferral and no bulk exclusion).
+    Never,
+    /// Applies when the total "does not exceed" the difference (ERS97 5.2.2, 5.2.5).
+    NotExceeding,
+    /// Applies when the total is strictly less (Northern Ireland r.49(10),
+    /// r.51(12); PRF WIGM B.2.c).
+    LessThan,
+}
+
+/// Zero surpluses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ZeroSurplus {
+    /// Nothing is transferred.
+    Skip,
+    /// A stage transfers the zero surplus (PRF WIGM B.3).
+    TransferAsStage,
+}
+
+/// Exclusions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// Several lowest candidates at once when their total (plus surpluses
+    /// not yet transferred) compares so with the next candidate's votes
+    /// (ERS97 5.2.5 "does not exceed"), or always one (SSI r.50(1) "the
+    /// candidate with the then lowest number of votes").
+    pub bulk: Threshold,
+    /// Papers moved all at once, each at its value (SSI r.50(4)), or in
+    /// batches by value, highest first, each a sub-stage followed by the
+    /// election test (ERS97 5.4.1–5.4.2, 5.4.9–5.4.11).
+    pub parcels: ExclusionParcels,
+}
+
+/// How an excluded candidate's papers move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExclusionParcels {
+    /// All in one stage.
+    AllAtOnce,
+    /// By value, highest first, one sub-stage each.
+    ByValueDescending,
+}
+
+/// The end of the count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Completion {
+    /// When continuing candidates fill the last places without a transfer.
+    pub last_vacancies: LastVacancies,
+}
+
+/// The last-vacancies rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LastVacancies {
+    /// Checked between stages: when continuing candidates = vacancies, they
+    /// are deemed elected and no further transfer is made (SSI r.52). An
+    /// exclusion that brings this about still transfers its papers (as the
+    /// official 2017 sheets show).
+    BetweenStages,
+    /// Also on a proposed exclusion that would leave exactly as many
+    /// continuing candidates as places: the excluded papers are not moved
+    /// (ERS97 5.5.1).
+    OnProposedExclusion,
+}

@@ -1,0 +1,389 @@
+//! The presets: one table of named [`Rules`] values, each written up with
+//! its clause references in `specs/rules/<name>.md`.
+//!
+//! Every Gregory preset starts from Scottish STV's choices, the plainest
+//! (WIGM, integer Droop quota, one exclusion, backward ties); every
+//! iterative preset starts from the PR Foundation's reference Meek rule.
+
+use super::*;
+
+/// A named preset.
+#[derive(Clone, Copy, Debug)]
+pub struct Preset {
+    /// Its name, as given to `--rules`.
+    pub name: &'static str,
+    /// One line saying what it is.
+    pub description: &'static str,
+    /// Its write-up, relative to the project root.
+    pub spec: &'static str,
+    /// Its rules.
+    pub rules: fn() -> Rules,
+}
+
+/// The presets, in the order `recount rules` lists them.
+pub const PRESETS: [Preset; 10] = [
+    Preset {
+        name: "scottish-stv",
+        description: "Scottish local government STV, SSI 2007/42 Sch. 1 rules 45-52 (WIGM, 5 dp, truncation)",
+        spec: "specs/rules/scottish-stv.md",
+        rules: Rules::scottish_stv,
+    },
+    Preset {
+        name: "ers97",
+        description: "ERS 1997 hand-count rules: 2-dp quota, last batch, deferral, bulk exclusion, sub-stages",
+        spec: "specs/rules/ers97.md",
+        rules: Rules::ers97,
+    },
+    Preset {
+        name: "wigm",
+        description: "PR Foundation reference WIGM (single defeat), 4 dp truncated after every operation",
+        spec: "specs/rules/wigm.md",
+        rules: Rules::wigm,
+    },
+    Preset {
+        name: "uig",
+        description: "Unweighted inclusive Gregory: all papers at surplus / papers, 5 dp truncated",
+        spec: "specs/rules/uig.md",
+        rules: Rules::uig,
+    },
+    Preset {
+        name: "egm",
+        description: "Exclusive Gregory (last parcel, transferable papers), 5 dp, exclusion by value",
+        spec: "specs/rules/egm.md",
+        rules: Rules::egm,
+    },
+    Preset {
+        name: "irv",
+        description: "Instant runoff: elected on a majority of continuing votes, one exclusion a stage",
+        spec: "specs/rules/irv.md",
+        rules: Rules::irv,
+    },
+    Preset {
+        name: "meek",
+        description: "PR Foundation reference Meek (Hill 2006): 9 dp, keep values rounded up, omega 0.000001",
+        spec: "specs/rules/meek.md",
+        rules: Rules::meek,
+    },
+    Preset {
+        name: "nz-meek",
+        description: "New Zealand Meek, Local Electoral Regulations 2001 Sch. 1A (9 dp, text's rounding, AAFD ties)",
+        spec: "specs/rules/nz-meek.md",
+        rules: Rules::nz_meek,
+    },
+    Preset {
+        name: "warren",
+        description: "Warren STV: Meek with keep = min(kf, w), a price; PRF Meek's arithmetic otherwise",
+        spec: "specs/rules/warren.md",
+        rules: Rules::warren,
+    },
+    Preset {
+        name: "meek-exact",
+        description: "Meek in exact rationals (keep values to 18 dp), exact Droop quota, elected on exceeding it, omega 10^-10",
+        spec: "specs/rules/meek-exact.md",
+        rules: Rules::meek_exact,
+    },
+];
+
+/// The preset of this name.
+pub(super) fn by_name(name: &str) -> Option<Rules> {
+    PRESETS.iter().find(|p| p.name == name).map(|p| (p.rules)())
+}
+
+/// Scottish STV's Gregory options (SSI 2007/42 rr.46–52), the base of the
+/// other Gregory presets.
+fn ssi_gregory() -> Gregory {
+    Gregory {
+        // r.46: computed once, from the valid votes.
+        quota: GregoryQuota {
+            votes: QuotaVotes::Valid,
+            recompute: QuotaRecompute::Never,
+        },
+        active_vote_threshold: None,
+        surplus: Surplus {
+            method: SurplusMethod::WeightedInclusive,
+            papers: WhichPapers::All,
+            transfer_value: TransferValue {
+                rounding: Rounding::truncate(5),
+                steps: TvSteps::Single,
+                cap_at_value: false,
+            },
+            loss: LossShown::Separate,
+            order: SurplusOrder::Largest,
+            deferral: Threshold::Never,
+            zero_surplus: ZeroSurplus::Skip,
+        },
+        exclusion: Exclusion {
+            bulk: Threshold::Never,
+            parcels: ExclusionParcels::AllAtOnce,
+        },
+        completion: Completion {
+            last_vacancies: LastVacancies::BetweenStages,
+        },
+    }
+}
+
+/// The tie chain of SSI 2007/42 r.49(2)–(3), r.51(2): backward, then lot.
+fn ssi_ties() -> Ties {
+    Ties {
+        chain: vec![TieBreak::Backward, TieBreak::Lot],
+        multiway: Multiway::Narrow,
+        order: None,
+        order_picks: OrderPicks::StrongestFirst,
+        seed: None,
+    }
+}
+
+/// The options a Gregory variant changes, on the Scottish base.
+fn on_ssi(name: &str, change: impl FnOnce(&mut Rules, &mut Gregory)) -> Rules {
+    let mut rules = Rules::scottish_stv();
+    rules.name = name.into();
+    let mut g = ssi_gregory();
+    change(&mut rules, &mut g);
+    rules.method = Method::Gregory(g);
+    rules
+}
+
+/// The options an iterative variant changes, on the PRF Meek base.
+fn on_meek(name: &str, change: impl FnOnce(&mut Rules, &mut Iterative)) -> Rules {
+    let mut rules = Rules::meek();
+    rules.name = name.into();
+    let Method::Iterative(mut it) = rules.method.clone() else {
+        unreachable!("meek() is iterative")
+    };
+    change(&mut rules, &mut it);
+    rules.method = Method::Iterative(it);
+    rules
+}
+
+impl Rules {
+    /// SSI 2007/42 Sch. 1 rr. 45–52 (= SSI 2011/399 rr. 46–53).
+    pub fn scottish_stv() -> Rules {
+        Rules {
+            name: "scottish-stv".into(),
+            arithmetic: Arithmetic::Fixed { places: 5 },
+            display_places: 5,
+            // r.46(2): ⌊V/(S+1)⌋ "ignoring any decimal places", "increased by one".
+            quota: Quota {
+                divisor: QuotaDivisor::SeatsPlusOne,
+                rounding: Rounding::truncate(0),
+                increment: QuotaIncrement::One,
+            },
+            // r.47(1): "equals or exceeds the quota".
+            election: ElectionTest {
+                criterion: Criterion::AtLeast,
+                unseparated_at_last_place: UnseparatedTie::Chain,
+            },
+            ties: ssi_ties(),
+            constraint_method: ConstraintMethod::GuardDoom,
+            candidates_without_votes: WithoutVotes::Together,
+            method: Method::Gregory(ssi_gregory()),
+        }
+    }
+
+    /// ERS97.
+    pub fn ers97() -> Rules {
+        on_ssi("ers97", |r, g| {
+            r.arithmetic = Arithmetic::Fixed { places: 2 };
+            r.display_places = 2;
+            r.quota = Quota {
+                divisor: QuotaDivisor::SeatsPlusOne,
+                rounding: Rounding::up(2),
+                increment: QuotaIncrement::Nothing,
+            };
+            r.election.unseparated_at_last_place = UnseparatedTie::NoneElected;
+            r.ties.chain = vec![TieBreak::Forward, TieBreak::Lot];
+            *g = Gregory {
+                quota: GregoryQuota {
+                    votes: QuotaVotes::Active,
+                    recompute: QuotaRecompute::UntilFirstElection,
+                },
+                active_vote_threshold: Some(Rounding::up(2)),
+                surplus: Surplus {
+                    method: SurplusMethod::LastParcel,
+                    papers: WhichPapers::TransferableOnly,
+                    transfer_value: TransferValue {
+                        rounding: Rounding::truncate(2),
+                        steps: TvSteps::Single,
+                        cap_at_value: true,
+                    },
+                    loss: LossShown::NonTransferable,
+                    order: SurplusOrder::Largest,
+                    deferral: Threshold::NotExceeding,
+                    zero_surplus: ZeroSurplus::Skip,
+                },
+                exclusion: Exclusion {
+                    bulk: Threshold::NotExceeding,
+                    parcels: ExclusionParcels::ByValueDescending,
+                },
+                completion: Completion {
+                    last_vacancies: LastVacancies::OnProposedExclusion,
+                },
+            };
+        })
+    }
+
+    /// The PR Foundation's reference WIGM (single defeat), as Droop's `wigm-prf`.
+    pub fn wigm() -> Rules {
+        on_ssi("wigm", |r, g| {
+            r.arithmetic = Arithmetic::Fixed { places: 4 };
+            r.display_places = 4;
+            r.quota.rounding = Rounding::truncate(4);
+            r.quota.increment = QuotaIncrement::Unit { places: 4 };
+            r.ties.chain = vec![TieBreak::Order];
+            r.ties.order_picks = OrderPicks::EarliestChosen;
+            g.surplus.transfer_value = TransferValue {
+                rounding: Rounding::truncate(4),
+                steps: TvSteps::Stepwise,
+                cap_at_value: false,
+            };
+            g.surplus.zero_surplus = ZeroSurplus::TransferAsStage;
+        })
+    }
+
+    /// Unweighted inclusive Gregory.
+    pub fn uig() -> Rules {
+        on_ssi("uig", |_, g| {
+            g.surplus.method = SurplusMethod::UnweightedInclusive;
+        })
+    }
+
+    /// Exclusive Gregory, last parcel.
+    pub fn egm() -> Rules {
+        on_ssi("egm", |_, g| {
+            g.surplus.method = SurplusMethod::LastParcel;
+            g.surplus.papers = WhichPapers::TransferableOnly;
+            g.surplus.transfer_value = TransferValue {
+                rounding: Rounding::truncate(5),
+                steps: TvSteps::Single,
+                cap_at_value: true,
+            };
+            g.exclusion.parcels = ExclusionParcels::ByValueDescending;
+        })
+    }
+
+    /// Instant runoff.
+    pub fn irv() -> Rules {
+        on_ssi("irv", |r, g| {
+            r.arithmetic = Arithmetic::Fixed { places: 0 };
+            r.display_places = 0;
+            r.quota = Quota {
+                divisor: QuotaDivisor::SeatsPlusOne,
+                rounding: Rounding::Exact,
+                increment: QuotaIncrement::Nothing,
+            };
+            r.election.criterion = Criterion::Exceeds;
+            g.quota = GregoryQuota {
+                votes: QuotaVotes::Active,
+                recompute: QuotaRecompute::EveryStage,
+            };
+            g.surplus.transfer_value.rounding = Rounding::Exact;
+        })
+    }
+
+    /// The PR Foundation reference Meek rule (Hill 2006), as Droop's `meek-prf`.
+    pub fn meek() -> Rules {
+        Rules {
+            name: "meek".into(),
+            arithmetic: Arithmetic::Fixed { places: 9 },
+            display_places: 9,
+            // B.2.b: q = T(Σ votes ÷ (seats + 1), 9) + 0.000000001, every iteration.
+            quota: Quota {
+                divisor: QuotaDivisor::SeatsPlusOne,
+                rounding: Rounding::truncate(9),
+                increment: QuotaIncrement::Unit { places: 9 },
+            },
+            // B.2.c: v ≥ q.
+            election: ElectionTest {
+                criterion: Criterion::AtLeast,
+                unseparated_at_last_place: UnseparatedTie::Chain,
+            },
+            // T: the earliest in a predetermined random order.
+            ties: Ties {
+                chain: vec![TieBreak::Order],
+                multiway: Multiway::Narrow,
+                order: None,
+                order_picks: OrderPicks::EarliestChosen,
+                seed: None,
+            },
+            constraint_method: ConstraintMethod::GuardDoom,
+            candidates_without_votes: WithoutVotes::Together,
+            method: Method::Iterative(Iterative {
+                kind: IterativeMethod::Meek,
+                quota: IterativeQuota {
+                    votes: IterativeQuotaVotes::CandidateVotes,
+                },
+                keep_rounding: Rounding::up(9),
+                remainder: Remainder::Subtract,
+                keep_value_update: KeepValueUpdate {
+                    rounding: Rounding::up(9),
+                    stepwise: true,
+                },
+                convergence: Convergence {
+                    omega_places: 6,
+                    at_most: false,
+                    stable_state: true,
+                },
+                defeat: Defeat {
+                    ties_within_surplus: true,
+                    batch: DefeatBatch::None,
+                },
+            }),
+        }
+    }
+
+    /// New Zealand Meek: Local Electoral Regulations 2001 Sch. 1A as written
+    /// (see `specs/rules/nz-meek.md` for each reading).
+    pub fn nz_meek() -> Rules {
+        on_meek("nz-meek", |r, it| {
+            // cl.19, 34: ahead at first difference (forward), then lot (the
+            // ChaCha stream standing in for the cl.40–48 generator).
+            r.ties = Ties {
+                chain: vec![TieBreak::Forward, TieBreak::Lot],
+                multiway: Multiway::Narrow,
+                order: None,
+                order_picks: OrderPicks::StrongestFirst,
+                seed: None,
+            };
+            // cl.10: both the kept and the passed-on products rounded up.
+            it.remainder = Remainder::Complement {
+                rounding: Rounding::up(9),
+            };
+            // cl.5: (v − vnt) ÷ (n + 1) + 10^-9, truncated to 9 places.
+            it.quota.votes = IterativeQuotaVotes::ValidLessNonTransferable;
+            // cl.13: total surplus below 0.0001 (the figure OpenSTV cites for cl.13).
+            it.convergence.omega_places = 4;
+            // One exclusion at a time; only equal votes tie.
+            it.defeat = Defeat {
+                ties_within_surplus: false,
+                batch: DefeatBatch::None,
+            };
+        })
+    }
+
+    /// Warren STV with the PRF Meek rule's arithmetic.
+    pub fn warren() -> Rules {
+        on_meek("warren", |_, it| it.kind = IterativeMethod::Warren)
+    }
+
+    /// Meek in exact rationals: quota exactly Σ votes ÷ (seats + 1), elected on
+    /// exceeding it, ω = 10^-10 (Droop's rational default); keep values rounded
+    /// up to 18 places.
+    pub fn meek_exact() -> Rules {
+        on_meek("meek-exact", |r, it| {
+            r.arithmetic = Arithmetic::Rational;
+            r.display_places = 9;
+            r.quota.rounding = Rounding::Exact;
+            r.quota.increment = QuotaIncrement::Nothing;
+            r.election.criterion = Criterion::Exceeds;
+            it.keep_rounding = Rounding::Exact;
+            // Votes and quotas stay exact; the keep values, which only steer
+            // the iteration, are rounded up to 18 places: exact keep values
+            // grow without bound (specs/rules/meek-exact.md).
+            it.keep_value_update = KeepValueUpdate {
+                rounding: Rounding::up(18),
+                stepwise: false,
+            };
+            it.convergence.omega_places = 10;
+        })
+    }
+}
