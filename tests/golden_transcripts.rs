@@ -184,7 +184,7 @@ fn random_election(seed: u64) -> Election {
         let min = women.min(seats).min(2);
         let cs = vec![Constraint::at_least("gender", "w", min)];
         let contest = &mut election.contests_mut()[0];
-        let feasible = ballot::constraints::ContestConstraints::new(contest, cs.clone())
+        let feasible = count::constraints::ContestConstraints::new(contest, cs.clone())
             .and_then(|cc| cc.check_feasible().map(|()| cc))
             .is_ok();
         if feasible {

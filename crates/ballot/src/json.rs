@@ -85,7 +85,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
-use crate::constraints::{Constraint, ContestConstraints};
+use crate::constraints::Constraint;
 use crate::error::describe_found;
 use crate::model::{Candidate, CandidateId, Contest, Election};
 use crate::policy::{
@@ -439,7 +439,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         // Each constraint is checked with those before it, so that the
         // error names the first one the contest refuses.
         for k in 0..constraints.len() {
-            if let Err(e) = ContestConstraints::new(&contest, constraints[..=k].to_vec()) {
+            if let Err(e) = crate::constraints::check(&contest, &constraints[..=k]) {
                 return Err(at(
                     &path(&[Seg::Key("constraints"), Seg::Index(k)]),
                     "a constraint the contest's candidates can be held to",

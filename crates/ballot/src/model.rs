@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::constraints::{Constraint, ContestConstraints};
+use crate::constraints::Constraint;
 use crate::error::{Error, ErrorKind};
 use crate::policy::{ImportPolicy, Irregularities};
 use crate::store::Ballots;
@@ -188,7 +188,7 @@ impl Contest {
 
     /// Sets the contest's representation constraints (`specs/constraints.md`),
     /// replacing any it had. Each is checked against the candidates as
-    /// [`ContestConstraints::new`] checks it (their attributes must already
+    /// [`crate::constraints::check`] checks it (their attributes must already
     /// be set); joint feasibility is left to the count. An empty list
     /// removes them.
     pub fn with_constraints(mut self, constraints: Vec<Constraint>) -> Result<Contest, Error> {
@@ -199,7 +199,7 @@ impl Contest {
     /// [`Contest::with_constraints`] in place, for a contest inside an
     /// [`Election`]. On error the contest is unchanged.
     pub fn set_constraints(&mut self, constraints: Vec<Constraint>) -> Result<(), Error> {
-        ContestConstraints::new(self, constraints.clone())
+        crate::constraints::check(self, &constraints)
             .map_err(|e| Error::new(ErrorKind::Model(e.to_string())))?;
         self.constraints = constraints;
         Ok(())

@@ -174,7 +174,7 @@ fn apply_constraints(args: &CountArgs, election: &mut ballot::Election) -> Resul
             .map_err(|e| input_failure(path, &e))?;
         for (contest, cc) in election.contests_mut().iter_mut().zip(per_contest) {
             contest
-                .set_constraints(cc.constraints().to_vec())
+                .set_constraints(cc)
                 .map_err(|e| input_failure(path, &e))?;
         }
     }

@@ -3,15 +3,18 @@
 //! decisions not yet written into a stage; and applies the substitution
 //! method to a finished unconstrained count.
 //!
-//! The sets themselves are computed by `ballot::constraints` (exactly, from
-//! the candidates' statuses only); this module maps the engine's statuses
-//! onto that module's, remembers which verdicts have already been recorded,
-//! and answers the engine's questions (is this candidate guarded? doomed?
-//! may this batch be excluded?). What the engine does with the answers is
-//! `specs/constraints.md` §4, and lives in `engine.rs`.
+//! The sets themselves are computed by `constraints.rs` (exactly, from the
+//! candidates' standings only); this module remembers which verdicts have
+//! already been recorded, and answers the strategies' questions (is this
+//! candidate guarded? doomed? may this batch be excluded?). What they do
+//! with the answers is `specs/constraints.md` §4, in `gregory.rs` and
+//! `meek.rs`.
 
-use ballot::constraints::{ConstraintError, ContestConstraints, Forced, GuardDoom, Status};
+use ballot::constraints::ConstraintError;
 use ballot::{CandidateId, Contest};
+
+use crate::constraints::{ContestConstraints, Forced, GuardDoom};
+use crate::standing::Standing as Status;
 
 use crate::rules::ConstraintMethod;
 use crate::transcript::{ConstraintDecision, SubstitutionRecord, Verdict};

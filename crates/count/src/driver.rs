@@ -4,7 +4,7 @@
 //! constraint method, driving the separate counts of `specs/constraints.md`
 //! §5a.
 
-use ballot::constraints::Status as Standing;
+use crate::standing::Standing;
 use ballot::{CandidateId, Contest, Election};
 
 use crate::constrained;

@@ -22,7 +22,10 @@
 use std::sync::Arc;
 
 use ballot::Contest;
-use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
+use ballot::constraints::ConstraintError;
+
+use crate::constraints::ContestConstraints;
+use crate::standing::Standing;
 
 use crate::constrained::{self, Guard};
 use crate::election::{self, DecidesTies, order_of_election};
@@ -98,14 +101,6 @@ struct Parcel<N> {
     arrival: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Status {
-    Hopeful,
-    Elected,
-    Excluded,
-    Withdrawn,
-}
-
 /// Where a routed parcel's papers went.
 struct Routed {
     /// Candidates that received papers, in first-touched order.
@@ -124,7 +119,7 @@ struct Counter<'a, N: Number> {
     /// The names again, shared by every stage's figures.
     figure_names: Arc<Names>,
     seats: usize,
-    status: Vec<Status>,
+    status: Vec<Standing>,
     hopeful: Vec<bool>,
     votes: Vec<N>,
     parcels: Vec<Vec<Parcel<N>>>,
@@ -172,11 +167,11 @@ impl<'a, N: Number> Counter<'a, N> {
         let n = contest.candidates().len();
         let names = unique_names(contest);
         let order = tie_order(contest, rules, &names)?;
-        let mut status = vec![Status::Hopeful; n];
+        let mut status = vec![Standing::Hopeful; n];
         for w in contest.withdrawn() {
-            status[w.index()] = Status::Withdrawn;
+            status[w.index()] = Standing::Withdrawn;
         }
-        let hopeful = status.iter().map(|s| *s == Status::Hopeful).collect();
+        let hopeful = status.iter().map(|s| *s == Standing::Hopeful).collect();
         let (guard, substitution) = constrained::setup(contest, rules.constraint_method)
             .map_err(CountError::Constraints)?;
         Ok(Counter {
@@ -289,7 +284,7 @@ impl<'a, N: Number> Counter<'a, N> {
             // most votes first (ballot-paper order between equals), then the
             // excluded, last excluded first.
             let mut left: Vec<usize> = (0..self.names.len())
-                .filter(|&c| self.status[c] == Status::Hopeful)
+                .filter(|&c| self.status[c] == Standing::Hopeful)
                 .collect();
             left.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
             left.extend(self.excluded.iter().rev());
@@ -308,26 +303,15 @@ impl<'a, N: Number> Counter<'a, N> {
         if self.guard.is_none() {
             return;
         }
-        let state = self.standing();
+        let state = &self.status;
         let Some(guard) = self.guard.as_mut() else {
             return;
         };
-        if let Err(e) = guard.update(&state, &self.names)
+        if let Err(e) = guard.update(state, &self.names)
             && self.broken.is_none()
         {
             self.broken = Some(e);
         }
-    }
-
-    fn standing(&self) -> Vec<Standing> {
-        self.status
-            .iter()
-            .map(|s| match s {
-                Status::Hopeful => Standing::Hopeful,
-                Status::Elected => Standing::Elected,
-                Status::Excluded | Status::Withdrawn => Standing::Excluded,
-            })
-            .collect()
     }
 
     fn is_guarded(&self, c: usize) -> bool {
@@ -512,7 +496,7 @@ impl<'a, N: Number> Counter<'a, N> {
                 skipped = true;
                 continue;
             }
-            self.status[c] = Status::Elected;
+            self.status[c] = Standing::Elected;
             self.hopeful[c] = false;
             self.pending[c] = true;
             self.elected.push(c);
@@ -531,14 +515,14 @@ impl<'a, N: Number> Counter<'a, N> {
 
     fn elect_remaining(&mut self, rest: &[usize], excluded: &[usize]) {
         for &c in excluded {
-            self.status[c] = Status::Excluded;
+            self.status[c] = Standing::Excluded;
             self.hopeful[c] = false;
             self.excluded.push(c);
         }
         let mut rest = rest.to_vec();
         rest.sort_by(|&a, &b| self.votes[b].cmp(&self.votes[a]).then(a.cmp(&b)));
         for c in rest {
-            self.status[c] = Status::Elected;
+            self.status[c] = Standing::Elected;
             self.hopeful[c] = false;
             self.elected.push(c);
             self.stage_elected.push(c);
@@ -886,10 +870,10 @@ impl<'a, N: Number> Counter<'a, N> {
             // Duty 5: a batch must leave the constraints possible; shrink it,
             // never splitting equal votes, until it does.
             if let Some(guard) = &self.guard {
-                let state = self.standing();
+                let state = &self.status;
                 while k >= 2
                     && (self.votes[low[k - 1]] == self.votes[low[k]]
-                        || !guard.allows_excluding(&state, &low[..k]))
+                        || !guard.allows_excluding(state, &low[..k]))
                 {
                     k -= 1;
                 }
@@ -939,7 +923,7 @@ impl<'a, N: Number> Counter<'a, N> {
     fn exclude(&mut self, set: &[usize], note: ExclusionNote) {
         let number = self.next_stage_number();
         for &c in set {
-            self.status[c] = Status::Excluded;
+            self.status[c] = Standing::Excluded;
             self.hopeful[c] = false;
             self.excluded.push(c);
         }

@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 mod constrained;
+pub mod constraints;
 pub mod decimal;
 mod driver;
 mod election;
@@ -44,6 +45,7 @@ pub mod numbers;
 mod record;
 pub mod report;
 pub mod rules;
+mod standing;
 mod ties;
 pub mod transcript;
 

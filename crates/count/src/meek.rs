@@ -34,7 +34,10 @@
 use std::sync::Arc;
 
 use ballot::Contest;
-use ballot::constraints::{ConstraintError, ContestConstraints, Status as Standing};
+use ballot::constraints::ConstraintError;
+
+use crate::constraints::ContestConstraints;
+use crate::standing::Standing;
 
 use crate::constrained::{self, Guard};
 use crate::election::{self, DecidesTies, order_of_election};

@@ -253,7 +253,7 @@ fn momentum_from_files() -> (Election, Election) {
     let cons = std::fs::read(dir.join("constraints.csv")).unwrap();
     let per = read_constraints(&cons, &e).unwrap();
     for (c, cc) in e.contests_mut().iter_mut().zip(per) {
-        c.set_constraints(cc.constraints().to_vec()).unwrap();
+        c.set_constraints(cc).unwrap();
     }
     (plain, e)
 }

@@ -90,7 +90,7 @@ pub fn feasible(e: &Election, cs: &[Constraint]) -> Option<Election> {
     let mut e = e.clone();
     let c = &mut e.contests_mut()[0];
     c.set_constraints(cs.to_vec()).ok()?;
-    let cc = ballot::constraints::ContestConstraints::new(c, cs.to_vec()).ok()?;
+    let cc = count::constraints::ContestConstraints::new(c, cs.to_vec()).ok()?;
     cc.check_feasible().ok()?;
     Some(e)
 }

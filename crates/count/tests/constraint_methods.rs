@@ -8,12 +8,21 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ballot::constraints::{
-    Constraint, ConstraintError, ConstraintId, ContestConstraints, GuardDoom, Status,
-    read_attributes, read_constraints,
-};
+use ballot::constraints::{Constraint, ConstraintError, ConstraintId, read_attributes};
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
+use count::constraints::{ContestConstraints, GuardDoom, Standing as Status};
 use proptest::prelude::*;
+
+/// `ballot::constraints::read_constraints`, each contest's list made ready
+/// for the count's methods.
+fn read_constraints(input: &[u8], e: &Election) -> Result<Vec<ContestConstraints>, ballot::Error> {
+    let per_contest = ballot::constraints::read_constraints(input, e)?;
+    Ok(e.contests()
+        .iter()
+        .zip(per_contest)
+        .map(|(c, cs)| ContestConstraints::new(c, cs).expect("checked by the reader"))
+        .collect())
+}
 
 // ---------------------------------------------------------------------------
 // Building contests by hand.
@@ -102,7 +111,7 @@ fn bame(min: u32) -> Constraint {
 type Verdicts = (Vec<(usize, Vec<usize>)>, Vec<(usize, Vec<usize>)>);
 
 fn verdicts(g: &GuardDoom) -> Verdicts {
-    let f = |v: &[ballot::constraints::Forced]| {
+    let f = |v: &[count::constraints::Forced]| {
         v.iter()
             .map(|f| {
                 (
