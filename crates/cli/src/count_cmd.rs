@@ -2,7 +2,7 @@
 //! transcript as text, JSON or CSV) and `recount rules` (list the presets,
 //! or print every option of one).
 //!
-//! The counting is `count::count`; the renderings are `count::report`; this
+//! The counting is `count::count`; the renderings are `render`; this
 //! module only reads the file, builds the `Rules` from the command line and
 //! writes the output atomically.
 //!
@@ -134,8 +134,8 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     let transcript = count::count(&election, &rules)
         .map_err(|e| Failure::Input(format!("{}: {e}", args.input.file.display())))?;
     let body = match args.format {
-        ReportFormat::Text => count::report::text(&transcript),
-        ReportFormat::Csv => count::report::csv(&transcript),
+        ReportFormat::Text => render::text(&transcript),
+        ReportFormat::Csv => render::csv(&transcript),
         ReportFormat::Json => {
             // Streamed: a transcript of many candidates over many stages is
             // far larger written out than held.

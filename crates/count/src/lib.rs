@@ -1,8 +1,8 @@
 //! STV counting for recount: numbers, rules as data, the engine and its transcript.
 //!
 //! [`count`] recounts every contest of a [`ballot::Election`] under one
-//! [`Rules`] value and returns the [`Transcript`]; [`report`] renders a
-//! transcript as a result sheet (text) or CSV. Rule variants are data
+//! [`Rules`] value and returns the [`Transcript`] (rendered for people by
+//! the `recount-render` crate). Rule variants are data
 //! ([`Rules::preset`], [`Rules::from_json`], [`Rules::with_override`]); a
 //! rule belongs to one method family ([`rules::Method`]), counted by its
 //! strategy (`gregory.rs`: parcels at a transfer value; `meek.rs`: keep
@@ -43,7 +43,6 @@ mod gregory;
 mod meek;
 pub mod numbers;
 mod record;
-pub mod report;
 pub mod rules;
 mod standing;
 mod ties;

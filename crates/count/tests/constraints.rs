@@ -106,16 +106,7 @@ fn scottish_stv_worked_by_hand_guard_passes_over_and_doom_excludes() {
     }
     assert_eq!(c.stages[4].action, Action::ElectRemaining);
     assert_eq!(c.stages.len(), 5);
-    let text = count::report::text(&t);
-    assert!(
-        text.contains("Constraints: gender=woman: at least 1"),
-        "{text}"
-    );
-    assert!(text.contains("passing over guarded Cy"), "{text}");
-    assert!(
-        text.contains("  doomed: Al (by gender=woman: at least 1)"),
-        "{text}"
-    );
+    // The sheet of this count: crates/render/tests/sheets.rs.
 }
 
 /// Duty 4: a doomed candidate is never elected, even with a quota. Two

@@ -1,38 +1,13 @@
-//! Rendering a [`Transcript`] for people and spreadsheets: the text result
-//! sheet and CSV. The JSON form is the transcript itself (serde).
-//!
-//! Owns layout only: every figure is the transcript's own string, never
-//! recomputed. Wire formats (also in `specs/report.md`):
-//!
-//! - **text**: per contest a header (election, contest, rules, seats, valid
-//!   and invalid papers, quota), then a table with candidates as rows and
-//!   stages as columns, as on an official result sheet. Stage 1 has one
-//!   column (first preferences); each later stage two, the change (`+/-`)
-//!   and the total. After the candidates come the rows `Non-transferable`,
-//!   `Loss by fraction` and `Total`, then `Quota`; a last column says when
-//!   each candidate was elected or excluded. Under the table, one line per
-//!   stage says what it did and each tie decision. A constrained count
-//!   adds a `Constraints:` header line, says on an exclusion's line when
-//!   the candidates were doomed or guarded candidates were passed over,
-//!   and lists each stage's new `guarded:` / `doomed:` verdicts with the
-//!   constraints that forced them; the substitution method adds a
-//!   `Substitution:` line per swap before the final `Elected:` line, and
-//!   each count of the reserved-places method a `Reserved-places count:`
-//!   header line with its purpose. Iterative methods (Meek, Warren) add
-//!   under each stage's line its number of iterations and the keep values
-//!   strictly between 0 and 1 (those of elected candidates).
-//! - **csv** (RFC 4180, header row): one row per stage × candidate with
-//!   columns `contest,stage,sub_stage,action,subject,transfer_value,candidate,
-//!   transfer,total,status,quota,non_transferable,loss_by_fraction`; `status`
-//!   is `elected` or `excluded` on the stage where that happened, else empty.
+//! The text result sheet (`specs/report.md`): per contest a header, then a
+//! table with candidates as rows and stages as columns, as on an official
+//! result sheet, and a line per stage saying what it did.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use crate::transcript::{
+use count::decimal::Decimal;
+use count::transcript::{
     Action, ContestCount, ExclusionReason, Stage, TieMethod, TiePurpose, Transcript, Verdict,
 };
-
 /// The result sheet as plain text.
 pub fn text(t: &Transcript) -> String {
     let mut out = String::new();
@@ -287,104 +262,10 @@ fn is_one(v: &str) -> bool {
 
 /// `b - a` for two decimal strings of the same places (exact, by integer digits).
 fn diff(a: &str, b: &str) -> String {
-    let places = b.split_once('.').map(|x| x.1.len()).unwrap_or(0);
-    let parse = |s: &str| -> Option<i128> {
-        let neg = s.starts_with('-');
-        let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
-        let v: i128 = digits.parse().ok()?;
-        Some(if neg { -v } else { v })
-    };
-    match (parse(a), parse(b)) {
-        (Some(x), Some(y)) => {
-            let d = y - x;
-            let neg = d < 0;
-            let abs = d.unsigned_abs();
-            let scale = 10u128.pow(places as u32);
-            let mut s = String::new();
-            if neg {
-                s.push('-');
-            }
-            s.push_str(&(abs / scale).to_string());
-            if places > 0 {
-                let _ = write!(s, ".{:0width$}", abs % scale, width = places);
-            }
-            s
-        }
+    // Both are the transcript's own decimals at its display places.
+    match (Decimal::parse(a), Decimal::parse(b)) {
+        (Some(x), Some(y)) => y.checked_sub(&x).map(|d| d.to_string()).unwrap_or_default(),
         _ => String::new(),
-    }
-}
-
-/// The transcript as CSV, one row per stage × candidate.
-pub fn csv(t: &Transcript) -> String {
-    let mut out = String::from(
-        "contest,stage,sub_stage,action,subject,transfer_value,candidate,transfer,total,status,quota,non_transferable,loss_by_fraction\n",
-    );
-    for c in &t.contests {
-        for s in &c.stages {
-            let (kind, subject, tv) = match &s.action {
-                Action::FirstPreferences => ("first-preferences", String::new(), None),
-                Action::Surplus {
-                    candidate,
-                    transfer_value,
-                    ..
-                } => ("surplus", candidate.clone(), transfer_value.clone()),
-                Action::Exclusion {
-                    candidates,
-                    transfer_value,
-                    ..
-                } => ("exclusion", candidates.join("; "), transfer_value.clone()),
-                Action::ElectRemaining => ("elect-remaining", String::new(), None),
-                Action::Round => ("round", String::new(), None),
-            };
-            // Candidates without votes excluded together: their rows say
-            // `excluded`; naming them all on every row would make the sheet
-            // grow with the square of the candidates.
-            let subject = match &s.action {
-                Action::Exclusion {
-                    reason: Some(ExclusionReason::NoVotes),
-                    ..
-                } => "no-votes".to_owned(),
-                _ => subject,
-            };
-            let elected: HashSet<&str> = s.elected.iter().map(String::as_str).collect();
-            let excluded: HashSet<&str> = s.excluded.iter().map(String::as_str).collect();
-            for name in &c.candidates {
-                let status = if elected.contains(name.as_str()) {
-                    "elected"
-                } else if excluded.contains(name.as_str()) {
-                    "excluded"
-                } else {
-                    ""
-                };
-                let fields = [
-                    c.contest.clone(),
-                    s.number.to_string(),
-                    s.sub_stage.map(|k| k.to_string()).unwrap_or_default(),
-                    kind.to_string(),
-                    subject.clone(),
-                    tv.clone().unwrap_or_default(),
-                    name.clone(),
-                    s.transfers.text(name).unwrap_or_default(),
-                    s.totals.text(name).unwrap_or_default(),
-                    status.to_string(),
-                    s.quota.clone(),
-                    s.exhausted.clone(),
-                    s.loss_by_fraction.clone(),
-                ];
-                let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-                out.push_str(&line.join(","));
-                out.push('\n');
-            }
-        }
-    }
-    out
-}
-
-fn csv_field(f: &str) -> String {
-    if f.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
-    } else {
-        f.to_string()
     }
 }
 
@@ -400,18 +281,11 @@ mod tests {
     }
 
     #[test]
-    fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(csv_field("Smith, J"), "\"Smith, J\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("plain"), "plain");
-    }
-
-    #[test]
     fn meek_sheets_show_iterations_and_the_keep_values_of_the_elected() {
         // RULES.md §11.4 (drmaciver 2016): Meek elects C0, C3 and C1.
         let blt = b"4 3\n1 4 1 2 3 0\n2 1 2 3 4 0\n3 4 1 3 2 0\n0\n\"C0\"\n\"C1\"\n\"C2\"\n\"C3\"\n\"maciver\"\n";
         let e = ballot::read(ballot::Format::Blt, blt, &ballot::ReadOptions::default()).unwrap();
-        let t = crate::count(&e, &crate::Rules::preset("meek").unwrap()).unwrap();
+        let t = count::count(&e, &count::Rules::preset("meek").unwrap()).unwrap();
         let sheet = text(&t);
         let c = &t.contests[0];
         let mut shown = 0;
@@ -435,7 +309,7 @@ mod tests {
             "an elected candidate with a surplus keeps less than all:\n{sheet}"
         );
         // Gregory sheets have no such lines.
-        let g = crate::count(&e, &crate::Rules::preset("wigm").unwrap()).unwrap();
+        let g = count::count(&e, &count::Rules::preset("wigm").unwrap()).unwrap();
         assert!(!text(&g).contains("iterations:"));
     }
 }

@@ -1,0 +1,120 @@
+//! The transcript as CSV (RFC 4180 through the `csv` crate): one row per
+//! stage × candidate, columns as `specs/report.md` lists them.
+
+use std::collections::HashSet;
+
+use count::transcript::{Action, ExclusionReason, Transcript};
+
+/// The header row's columns.
+pub const COLUMNS: [&str; 13] = [
+    "contest",
+    "stage",
+    "sub_stage",
+    "action",
+    "subject",
+    "transfer_value",
+    "candidate",
+    "transfer",
+    "total",
+    "status",
+    "quota",
+    "non_transferable",
+    "loss_by_fraction",
+];
+
+/// The transcript as CSV, one row per stage × candidate.
+pub fn csv(t: &Transcript) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail; a record of fixed width cannot either.
+    let mut row = |fields: &[&str]| {
+        w.write_record(fields)
+            .expect("a CSV record written to memory");
+    };
+    row(&COLUMNS);
+    for c in &t.contests {
+        for s in &c.stages {
+            let (kind, subject, tv) = match &s.action {
+                Action::FirstPreferences => ("first-preferences", String::new(), None),
+                Action::Surplus {
+                    candidate,
+                    transfer_value,
+                    ..
+                } => ("surplus", candidate.clone(), transfer_value.clone()),
+                // Candidates without votes excluded together: their rows say
+                // `excluded`; naming them all on every row would make the
+                // sheet grow with the square of the candidates.
+                Action::Exclusion {
+                    reason: Some(ExclusionReason::NoVotes),
+                    transfer_value,
+                    ..
+                } => ("exclusion", "no-votes".to_owned(), transfer_value.clone()),
+                Action::Exclusion {
+                    candidates,
+                    transfer_value,
+                    ..
+                } => ("exclusion", candidates.join("; "), transfer_value.clone()),
+                Action::ElectRemaining => ("elect-remaining", String::new(), None),
+                Action::Round => ("round", String::new(), None),
+            };
+            let elected: HashSet<&str> = s.elected.iter().map(String::as_str).collect();
+            let excluded: HashSet<&str> = s.excluded.iter().map(String::as_str).collect();
+            let (number, sub_stage) = (
+                s.number.to_string(),
+                s.sub_stage.map(|k| k.to_string()).unwrap_or_default(),
+            );
+            for name in &c.candidates {
+                let status = if elected.contains(name.as_str()) {
+                    "elected"
+                } else if excluded.contains(name.as_str()) {
+                    "excluded"
+                } else {
+                    ""
+                };
+                let transfer = s.transfers.text(name).unwrap_or_default();
+                let total = s.totals.text(name).unwrap_or_default();
+                row(&[
+                    &c.contest,
+                    &number,
+                    &sub_stage,
+                    kind,
+                    &subject,
+                    tv.as_deref().unwrap_or_default(),
+                    name,
+                    &transfer,
+                    &total,
+                    status,
+                    &s.quota,
+                    &s.exhausted,
+                    &s.loss_by_fraction,
+                ]);
+            }
+        }
+    }
+    let bytes = w.into_inner().expect("a CSV buffer in memory");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_4180_quotes_a_field_only_when_it_needs_it() {
+        let blt = b"2 1\n3 1 0\n1 2 0\n0\n\"Smith, J\"\n\"Plain\"\n\"t\"\n";
+        let e = ballot::read(ballot::Format::Blt, blt, &ballot::ReadOptions::default()).unwrap();
+        let t = count::count(&e, &count::Rules::preset("wigm").unwrap()).unwrap();
+        let sheet = csv(&t);
+        let mut lines = sheet.lines();
+        assert_eq!(lines.next().unwrap(), COLUMNS.join(","));
+        let rows: Vec<&str> = lines.collect();
+        assert!(rows.iter().any(|r| r.contains(",\"Smith, J\",")), "{sheet}");
+        assert!(rows.iter().any(|r| r.contains(",Plain,")), "{sheet}");
+        // Every row has the header's width, read back by a CSV reader.
+        let mut r = csv::Reader::from_reader(sheet.as_bytes());
+        for rec in r.records() {
+            assert_eq!(rec.unwrap().len(), COLUMNS.len());
+        }
+    }
+}

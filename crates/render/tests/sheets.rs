@@ -1,0 +1,35 @@
+//! The text sheet of counts whose records are pinned elsewhere: what a
+//! person reads must say what the transcript says.
+
+use ballot::constraints::{Constraint, read_attributes};
+use ballot::{Format, ReadOptions};
+
+/// The Grey–Fitzgerald count worked by hand in
+/// `crates/count/tests/constraints.rs` (SSI 2007/42, 2 seats, at least one
+/// woman): Ed is excluded passing over the guarded Cy, and Al is doomed.
+#[test]
+fn a_guard_doom_sheet_names_its_constraint_the_passed_over_and_the_doomed() {
+    let blt = b"5 2\n25 1 0\n24 2 0\n20 5 2 0\n16 3 0\n15 4 0\n0\n\
+                \"Al\"\n\"Bo\"\n\"Cy\"\n\"Di\"\n\"Ed\"\n\"hand\"\n";
+    let mut e = ballot::read(Format::Blt, blt, &ReadOptions::default()).unwrap();
+    read_attributes(
+        b"name,gender\nAl,man\nBo,man\nCy,woman\nDi,woman\nEd,man\n",
+        &mut e,
+    )
+    .unwrap();
+    e.contests_mut()[0]
+        .set_constraints(vec![Constraint::at_least("gender", "woman", 1)])
+        .unwrap();
+    let t = count::count(&e, &count::Rules::scottish_stv()).unwrap();
+    assert_eq!(t.contests[0].elected, ["Bo", "Cy"]);
+    let text = render::text(&t);
+    assert!(
+        text.contains("Constraints: gender=woman: at least 1"),
+        "{text}"
+    );
+    assert!(text.contains("passing over guarded Cy"), "{text}");
+    assert!(
+        text.contains("  doomed: Al (by gender=woman: at least 1)"),
+        "{text}"
+    );
+}
