@@ -33,6 +33,10 @@ pub enum Format {
 }
 
 impl Format {
+    /// The formats [`write`] writes (canonical BLT, CSV with a metadata
+    /// header, recount's lossless JSON); the others are read only.
+    pub const WRITTEN: [Format; 3] = [Format::Blt, Format::Csv, Format::Json];
+
     /// Every format, in the order `recount` lists them.
     pub const ALL: [Format; 6] = [
         Format::Blt,
@@ -147,6 +151,8 @@ pub fn read(format: Format, input: &[u8], opts: &ReadOptions) -> Result<Election
 ///
 /// Errors with [`ErrorKind::Unrepresentable`] when the format cannot hold
 /// the election (for example BLT and CSV hold a single contest).
+///
+/// [`Format::WRITTEN`] lists the formats it writes.
 pub fn write(format: Format, election: &Election, out: &mut dyn io::Write) -> Result<(), Error> {
     match format {
         Format::Blt => crate::blt::write(election, out),

@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod blt;
+pub mod choice;
 pub mod constraints;
 pub mod csvrank;
 pub mod dat;
@@ -36,6 +37,7 @@ pub mod policy;
 pub mod preflib;
 pub mod store;
 
+pub use choice::Choice;
 pub use error::{Error, ErrorKind, Position};
 pub use format::{Format, ReadOptions, read, write};
 pub use model::{Candidate, CandidateId, Contest, Election};

@@ -70,14 +70,8 @@ pub struct CountArgs {
     /// default), reserved-places (a count per minimum, then an open count)
     /// or substitution (swap the lowest elected after an unconstrained
     /// count); recorded in the transcript's rules.
-    #[arg(long, value_name = "METHOD", value_parser = constraint_method())]
+    #[arg(long, value_name = "METHOD", value_parser = crate::choice::parser::<ConstraintMethod>())]
     constraint_method: Option<ConstraintMethod>,
-}
-
-/// `--constraint-method`, by the library's own names.
-fn constraint_method() -> impl clap::builder::TypedValueParser<Value = ConstraintMethod> {
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(ConstraintMethod::NAMES).try_map(|s| s.parse())
 }
 
 /// Arguments of `recount rules`.
@@ -283,10 +277,7 @@ mod tests {
             "out.csv",
         ]);
         assert!(matches!(a.format, ReportFormat::Csv));
-        assert!(matches!(
-            a.input.input_format,
-            Some(crate::input::FormatArg::Blt)
-        ));
+        assert!(matches!(a.input.input_format, Some(ballot::Format::Blt)));
         assert_eq!(a.output.as_deref(), Some(std::path::Path::new("out.csv")));
     }
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use recount_testkit::Spec;
+use generate::Spec;
 
 use crate::Failure;
 use crate::output::{io_failure, write_output};
@@ -51,6 +51,6 @@ pub fn run(args: &GenerateArgs) -> Result<(), Failure> {
         mean_length: f64::from(args.mean_length_tenths.max(10)) / 10.0,
     };
     write_output(args.output.as_deref(), |out| {
-        recount_testkit::write_blt(spec, args.seed, out).map_err(io_failure)
+        generate::write_blt(spec, args.seed, out).map_err(io_failure)
     })
 }

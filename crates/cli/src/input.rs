@@ -5,79 +5,10 @@ use std::path::{Path, PathBuf};
 
 use ballot::policy::{EqualRankings, Overvotes, RepeatedCandidates, SkippedRanks};
 use ballot::{Election, ErrorKind, Format, ImportPolicy, ReadOptions};
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::Failure;
-
-/// A ballot file format named on the command line.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum FormatArg {
-    /// BLT (Hill–Wichmann–Woodall), with the dialects found in the wild.
-    Blt,
-    /// PrefLib strict orders, incomplete.
-    Soi,
-    /// PrefLib orders with ties.
-    Toi,
-    /// Rank-position ballot format.
-    Dat,
-    /// CSV with rank1..rankN columns.
-    Csv,
-    /// recount's JSON election.
-    Json,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Blt => Format::Blt,
-            FormatArg::Soi => Format::PreflibSoi,
-            FormatArg::Toi => Format::PreflibToi,
-            FormatArg::Dat => Format::Dat,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Json => Format::Json,
-        }
-    }
-}
-
-/// How to read irregular papers; every choice is recorded in the model.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum EqualArg {
-    /// Refuse the file (default).
-    Reject,
-    /// The paper ends just before the tied rank (void for uncertainty).
-    EndAtTie,
-}
-
-/// What to do with an empty rank before later ones.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum SkippedArg {
-    /// Refuse the file (default).
-    Reject,
-    /// Later preferences move up.
-    CloseUp,
-    /// The paper ends at the gap.
-    EndAtGap,
-}
-
-/// What to do with a candidate ranked twice.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum RepeatedArg {
-    /// Refuse the file (default).
-    Reject,
-    /// Keep the first (highest) ranking.
-    KeepFirst,
-}
-
-/// What to do with an overvoted rank.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum OvervoteArg {
-    /// Refuse the file (default).
-    Reject,
-    /// The paper ends at the overvote.
-    EndAtOvervote,
-    /// Pass over the overvoted rank.
-    SkipRank,
-}
+use crate::choice;
 
 /// The ballot file and how to read it.
 #[derive(Clone, Debug, Args)]
@@ -85,8 +16,8 @@ pub struct InputArgs {
     /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV or recount JSON).
     pub file: PathBuf,
     /// The ballot file's format; by default recognised from its extension or content.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<FormatArg>,
+    #[arg(long, value_name = "FORMAT", value_parser = choice::parser::<Format>())]
+    pub input_format: Option<Format>,
     /// Seats to fill, for formats that do not record them (PrefLib, plain CSV).
     #[arg(long)]
     pub seats: Option<u32>,
@@ -99,17 +30,17 @@ pub struct InputArgs {
     #[arg(long)]
     pub lenient: bool,
     /// Candidates ranked equal.
-    #[arg(long, value_enum)]
-    pub equal_rankings: Option<EqualArg>,
+    #[arg(long, value_parser = choice::parser::<EqualRankings>())]
+    pub equal_rankings: Option<EqualRankings>,
     /// An empty rank followed by later preferences.
-    #[arg(long, value_enum)]
-    pub skipped_ranks: Option<SkippedArg>,
+    #[arg(long, value_parser = choice::parser::<SkippedRanks>())]
+    pub skipped_ranks: Option<SkippedRanks>,
     /// A candidate ranked more than once.
-    #[arg(long, value_enum)]
-    pub repeated_candidates: Option<RepeatedArg>,
+    #[arg(long, value_parser = choice::parser::<RepeatedCandidates>())]
+    pub repeated_candidates: Option<RepeatedCandidates>,
     /// A rank marked overvoted.
-    #[arg(long, value_enum)]
-    pub overvotes: Option<OvervoteArg>,
+    #[arg(long, value_parser = choice::parser::<Overvotes>())]
+    pub overvotes: Option<Overvotes>,
 }
 
 impl InputArgs {
@@ -121,30 +52,16 @@ impl InputArgs {
             ImportPolicy::default()
         };
         if let Some(e) = self.equal_rankings {
-            p.equal_rankings = match e {
-                EqualArg::Reject => EqualRankings::Reject,
-                EqualArg::EndAtTie => EqualRankings::EndAtTie,
-            };
+            p.equal_rankings = e;
         }
         if let Some(s) = self.skipped_ranks {
-            p.skipped_ranks = match s {
-                SkippedArg::Reject => SkippedRanks::Reject,
-                SkippedArg::CloseUp => SkippedRanks::CloseUp,
-                SkippedArg::EndAtGap => SkippedRanks::EndAtGap,
-            };
+            p.skipped_ranks = s;
         }
         if let Some(r) = self.repeated_candidates {
-            p.repeated_candidates = match r {
-                RepeatedArg::Reject => RepeatedCandidates::Reject,
-                RepeatedArg::KeepFirst => RepeatedCandidates::KeepFirst,
-            };
+            p.repeated_candidates = r;
         }
         if let Some(o) = self.overvotes {
-            p.overvotes = match o {
-                OvervoteArg::Reject => Overvotes::Reject,
-                OvervoteArg::EndAtOvervote => Overvotes::EndAtOvervote,
-                OvervoteArg::SkipRank => Overvotes::SkipRank,
-            };
+            p.overvotes = o;
         }
         p
     }
@@ -159,7 +76,7 @@ impl InputArgs {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let format = match self.input_format {
-            Some(f) => f.into(),
+            Some(f) => f,
             None => Format::detect(&name, &bytes).ok_or_else(|| {
                 Failure::Input(format!(
                     "{}: cannot tell the ballot format from the name or content; pass --input-format",

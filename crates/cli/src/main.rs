@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+mod choice;
 mod convert;
 mod count_cmd;
 mod exit_codes;

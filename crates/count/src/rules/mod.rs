@@ -181,22 +181,24 @@ pub enum ConstraintMethod {
     Substitution,
 }
 
-impl ConstraintMethod {
-    /// Every method by its name in the rules format.
-    pub const NAMES: [&'static str; 3] = ["guard-doom", "reserved-places", "substitution"];
-}
-
-impl std::str::FromStr for ConstraintMethod {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
-            format!(
-                "unknown constraint method {s:?}; expected one of {}",
-                Self::NAMES.join(", ")
-            )
-        })
-    }
+impl ballot::Choice for ConstraintMethod {
+    const CHOICES: &'static [(Self, &'static str, &'static str)] = &[
+        (
+            ConstraintMethod::GuardDoom,
+            "guard-doom",
+            "Grey–Fitzgerald guard/doom during the count",
+        ),
+        (
+            ConstraintMethod::ReservedPlaces,
+            "reserved-places",
+            "Reserved places filled by separate counts, then an open count",
+        ),
+        (
+            ConstraintMethod::Substitution,
+            "substitution",
+            "Substitution of the lowest elected after an unconstrained count",
+        ),
+    ];
 }
 
 /// The arithmetic of a count.
@@ -458,11 +460,12 @@ mod tests {
 
     #[test]
     fn constraint_method_names_are_the_rules_format_names() {
-        for name in ConstraintMethod::NAMES {
-            let m: ConstraintMethod = name.parse().unwrap();
-            assert_eq!(serde_json::to_value(m).unwrap(), name);
+        use ballot::Choice;
+        for (m, name, _) in ConstraintMethod::CHOICES {
+            assert_eq!(ConstraintMethod::from_name(name), Some(*m));
+            assert_eq!(serde_json::to_value(m).unwrap(), *name);
         }
-        assert!("guard".parse::<ConstraintMethod>().is_err());
+        assert_eq!(ConstraintMethod::from_name("guard"), None);
     }
 
     #[test]
