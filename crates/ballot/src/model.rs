@@ -281,6 +281,15 @@ impl Contest {
         self.tie_order.as_deref()
     }
 
+    /// The same contest with new paper counts for its distinct rankings
+    /// ([`Ballots::with_counts`]).
+    pub fn with_counts(&self, counts: &[u64]) -> Result<Contest, crate::RankingError> {
+        Ok(Contest {
+            ballots: self.ballots.with_counts(counts)?,
+            ..self.clone()
+        })
+    }
+
     /// The ballots.
     pub fn ballots(&self) -> &Ballots {
         &self.ballots

@@ -64,6 +64,14 @@ pub enum RankingError {
     TooManyPapers,
     /// More preferences than the arena can address (2³² in all).
     ArenaFull,
+    /// New paper counts for a different number of distinct rankings
+    /// ([`Ballots::with_counts`]).
+    CountsLength {
+        /// The distinct rankings.
+        rankings: usize,
+        /// The counts given.
+        counts: usize,
+    },
 }
 
 impl fmt::Display for RankingError {
@@ -84,6 +92,9 @@ impl fmt::Display for RankingError {
             RankingError::ZeroCount => write!(f, "a count of zero papers"),
             RankingError::TooManyPapers => write!(f, "more than 2^64 papers in all"),
             RankingError::ArenaFull => write!(f, "more than 2^32 preferences in all"),
+            RankingError::CountsLength { rankings, counts } => {
+                write!(f, "{counts} paper counts for {rankings} distinct rankings")
+            }
         }
     }
 }
@@ -161,6 +172,46 @@ impl Ballots {
             ranking: &self.prefs[start..self.ends[i] as usize],
             count: self.counts[i],
         }
+    }
+
+    /// The same distinct rankings with new paper counts (`counts[i]` for
+    /// the `i`-th; the blank papers are kept), as if read from a file that
+    /// had them: a ranking given no papers is left out. For recounts of
+    /// altered counts (margins, what-if) without reading anything again.
+    pub fn with_counts(&self, counts: &[u64]) -> Result<Ballots, RankingError> {
+        if counts.len() != self.len() {
+            return Err(RankingError::CountsLength {
+                rankings: self.len(),
+                counts: counts.len(),
+            });
+        }
+        let mut papers = self.blank.0;
+        for &c in counts {
+            papers = papers.checked_add(c).ok_or(RankingError::TooManyPapers)?;
+        }
+        let kept = counts.iter().filter(|&&c| c > 0).count();
+        let mut out = Ballots {
+            candidates: self.candidates,
+            prefs: Vec::with_capacity(if kept == self.len() {
+                self.prefs.len()
+            } else {
+                0
+            }),
+            ends: Vec::with_capacity(kept),
+            counts: Vec::with_capacity(kept),
+            blank: self.blank,
+            papers: papers - self.blank.0,
+        };
+        for (i, &c) in counts.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            out.prefs.extend_from_slice(self.ballot(i).ranking);
+            // Fewer preferences than the original, which fits in u32.
+            out.ends.push(out.prefs.len() as u32);
+            out.counts.push(PaperCount(c));
+        }
+        Ok(out)
     }
 
     /// The distinct rankings in order of first appearance.

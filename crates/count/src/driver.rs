@@ -9,7 +9,8 @@ use ballot::{CandidateId, Contest, Election};
 
 use crate::constrained;
 use crate::error::CountError;
-use crate::rules::{ConstraintMethod, Method, Rules};
+use crate::prepared::Prepared;
+use crate::rules::Rules;
 use crate::transcript::{ContestCount, FORMAT, Transcript};
 
 /// Counts every contest of `election` under `rules`.
@@ -17,13 +18,7 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
     rules.validate().map_err(CountError::Rules)?;
     let mut contests = Vec::with_capacity(election.contests().len());
     for contest in election.contests() {
-        if rules.constraint_method == ConstraintMethod::ReservedPlaces
-            && !contest.constraints().is_empty()
-        {
-            contests.extend(reserved_places(contest, rules)?);
-            continue;
-        }
-        contests.push(count_contest(contest, rules)?);
+        contests.extend(Prepared::new(contest).count(rules)?);
     }
     Ok(Transcript {
         format: FORMAT.to_owned(),
@@ -33,19 +28,22 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
     })
 }
 
-/// One contest, by its family's strategy.
+/// One contest without constraints (a reserved-places count's), by its
+/// family's strategy: one record.
 fn count_contest(contest: &Contest, rules: &Rules) -> Result<ContestCount, CountError> {
-    match &rules.method {
-        Method::Gregory(g) => crate::gregory::count_contest(contest, rules, g),
-        Method::Iterative(it) => crate::meek::count_contest(contest, rules, it),
-    }
+    debug_assert!(contest.constraints().is_empty());
+    let mut records = Prepared::new(contest).count(rules)?;
+    Ok(records.remove(0))
 }
 
 /// The reserved-places method (`specs/constraints.md` §5a): the counts of
 /// the contest's plan, each a contest count of the same ballots with every
 /// ineligible candidate withdrawn, for the plan's places, without
 /// constraints; after each, the constraints must still be possible.
-fn reserved_places(contest: &Contest, rules: &Rules) -> Result<Vec<ContestCount>, CountError> {
+pub(crate) fn reserved_places(
+    contest: &Contest,
+    rules: &Rules,
+) -> Result<Vec<ContestCount>, CountError> {
     let broken = |e| CountError::Constraints(e);
     let Some(cc) = constrained::checked(contest).map_err(broken)? else {
         return Ok(vec![count_contest(contest, rules)?]);

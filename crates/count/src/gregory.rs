@@ -30,7 +30,7 @@ use crate::standing::Standing;
 use crate::constrained::{self, Guard};
 use crate::election::{self, DecidesTies, order_of_election};
 use crate::error::{CountError, MAX_FIGURES};
-use crate::figures::Names;
+use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
 use crate::record::{recorded_entries, stage_figures, tie_order, unique_names};
 use crate::rules::{
@@ -57,18 +57,86 @@ impl<N: Number> DecidesTies for Counter<'_, N> {
     }
 }
 
+/// A contest's papers laid out for the Gregory strategy: built once, and
+/// counted under any number of Gregory rules (`Prepared`).
+#[derive(Clone, Debug)]
+pub(crate) struct Layout {
+    arena: Arena,
+    first: Vec<Vec<Entry>>,
+}
+
+impl Layout {
+    pub(crate) fn new(contest: &Contest) -> Layout {
+        let (arena, first) = Arena::new(contest);
+        Layout { arena, first }
+    }
+
+    /// The layout of `contest`'s distinct rankings with new paper counts
+    /// (`Ballots::with_counts`): the same arena, the entries reweighted, a
+    /// ranking given no papers left out, exactly as the layout of the
+    /// reweighted contest would be.
+    pub(crate) fn reweighted(&self, contest: &Contest, counts: &[u64]) -> Layout {
+        let n = contest.candidates().len();
+        let mut standing = vec![true; n];
+        for w in contest.withdrawn() {
+            standing[w.index()] = false;
+        }
+        let mut next = vec![0usize; n];
+        let mut first: Vec<Vec<Entry>> = self
+            .first
+            .iter()
+            .map(|f| Vec::with_capacity(f.len()))
+            .collect();
+        let mut invalid = 0;
+        for (b, &papers) in contest.ballots().iter().zip(counts) {
+            match b.ranking.iter().find(|c| standing[c.index()]) {
+                Some(c) => {
+                    let c = c.index();
+                    let entry = self.first[c][next[c]];
+                    next[c] += 1;
+                    if papers > 0 {
+                        first[c].push(Entry { papers, ..entry });
+                    }
+                }
+                None => invalid += papers,
+            }
+        }
+        Layout {
+            arena: Arena {
+                prefs: self.arena.prefs.clone(),
+                invalid,
+            },
+            first,
+        }
+    }
+}
+
+/// How a count runs (`Prepared`): threads, and whether it records figures.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Run {
+    pub(crate) threads: usize,
+    pub(crate) outcome_only: bool,
+}
+
 /// Counts one contest under a Gregory rule.
 pub(crate) fn count_contest(
     contest: &Contest,
+    layout: &Layout,
     rules: &Rules,
     g: &Gregory,
+    run: Run,
 ) -> Result<ContestCount, CountError> {
-    let (arena, first) = Arena::new(contest);
+    let first = layout.first.clone();
+    let arena = &layout.arena;
     match rules.arithmetic {
         Arithmetic::Fixed { places } => {
-            Counter::<Fixed>::new(contest, &arena, rules, g, FixedCtx { places })?.run(first)
+            Counter::<Fixed>::new(contest, arena, rules, g, FixedCtx { places })?
+                .with_run(run)
+                .run(first)
         }
-        Arithmetic::Rational => Counter::<Rational>::new(contest, &arena, rules, g, ())?.run(first),
+        Arithmetic::Rational => Counter::<Rational>::new(contest, arena, rules, g, ())?
+            .with_run(run)
+            .run(first),
     }
 }
 
@@ -140,8 +208,16 @@ struct Counter<'a, N: Number> {
     tie_breaker: TieBreaker,
     dest_entries: Vec<Vec<Entry>>,
     dest_papers: Vec<u64>,
-    /// Parcels with at least this many entries are routed on two threads.
+    /// Scratch counts of entries per destination, zero between routings.
+    dest_counts: Vec<u32>,
+    /// Parcels with at least this many entries are routed in parts at once.
     parallel_entries: usize,
+    /// How many threads a large parcel is routed on (1: never in parallel).
+    threads: usize,
+    /// Stages record no figures (an outcome-only count).
+    outcome_only: bool,
+    /// Emptied entry buffers, reused by routing.
+    spare: Vec<Vec<Entry>>,
     /// Representation constraints, when the contest has any.
     guard: Option<Guard>,
     /// The first failure of a constrained count (a broken duty).
@@ -204,7 +280,11 @@ impl<'a, N: Number> Counter<'a, N> {
             tie_breaker: TieBreaker::new(&rules.ties, &order),
             dest_entries: (0..n).map(|_| Vec::new()).collect(),
             dest_papers: vec![0; n],
+            dest_counts: vec![0; n],
             parallel_entries: PARALLEL_ENTRIES,
+            threads: 2,
+            outcome_only: false,
+            spare: Vec::new(),
             guard,
             broken: None,
             recorded: 0,
@@ -212,6 +292,12 @@ impl<'a, N: Number> Counter<'a, N> {
             substitution,
             substitutions: Vec::new(),
         })
+    }
+
+    fn with_run(mut self, run: Run) -> Self {
+        self.threads = run.threads;
+        self.outcome_only = run.outcome_only;
+        self
     }
 
     fn d(&self, x: &N) -> String {
@@ -659,7 +745,7 @@ impl<'a, N: Number> Counter<'a, N> {
                 .map(|&d| {
                     (
                         d,
-                        std::mem::take(&mut self.dest_entries[d]),
+                        self.take_dest(d),
                         std::mem::replace(&mut self.dest_papers[d], 0),
                     )
                 })
@@ -733,12 +819,17 @@ impl<'a, N: Number> Counter<'a, N> {
                 let credit = tv.mul_count(papers);
                 if tv.is_zero() {
                     // A paper of no value carries nothing further: it is spent.
+                    self.recycle(entries);
                     continue;
                 }
                 moved_value = moved_value.add(&credit);
                 self.votes[d] = self.votes[d].add(&credit);
                 self.receive(d, tv.clone(), papers, entries, arrival);
             }
+        }
+        drop(examined);
+        for p in parcels {
+            self.recycle(p.entries);
         }
         let loss = surplus.sub(&moved_value).sub(&exhausted_value);
         self.exhausted = self.exhausted.add(&exhausted_value);
@@ -767,13 +858,16 @@ impl<'a, N: Number> Counter<'a, N> {
     /// `dest_entries`/`dest_papers`.
     fn route(&mut self, entries: &[Entry]) -> Routed {
         let mut touched = Vec::new();
-        if entries.len() < self.parallel_entries {
+        if entries.len() < self.parallel_entries || self.threads <= 1 {
             let exhausted_papers = route_part(
                 &self.arena.prefs,
                 &self.hopeful,
                 entries,
-                &mut self.dest_entries,
-                &mut self.dest_papers,
+                Dest {
+                    entries: &mut self.dest_entries,
+                    papers: &mut self.dest_papers,
+                    counts: &mut self.dest_counts,
+                },
                 &mut touched,
             );
             return Routed {
@@ -781,49 +875,81 @@ impl<'a, N: Number> Counter<'a, N> {
                 exhausted_papers,
             };
         }
-        // A large parcel is routed in two halves on two threads; the second
-        // half's entries are appended after the first's, so the result is
-        // exactly the serial one.
-        let (first, second) = entries.split_at(entries.len() / 2);
+        // A large parcel is routed in `threads` consecutive parts at once;
+        // each later part's entries are appended after the earlier ones', so
+        // the result is exactly the serial one.
+        let parts = self.threads.clamp(1, entries.len().div_ceil(1024).max(1));
+        let size = entries.len().div_ceil(parts);
+        let mut chunks = entries.chunks(size);
+        let mine = chunks.next().unwrap_or_default();
         let n = self.names.len();
         let (prefs, hopeful) = (&self.arena.prefs, &self.hopeful);
-        let mut other_entries: Vec<Vec<Entry>> = (0..n).map(|_| Vec::new()).collect();
-        let mut other_papers = vec![0u64; n];
-        let mut other_touched = Vec::new();
-        let (exhausted_first, exhausted_second) = std::thread::scope(|scope| {
-            let helper = scope.spawn(|| {
-                route_part(
-                    prefs,
-                    hopeful,
-                    second,
-                    &mut other_entries,
-                    &mut other_papers,
-                    &mut other_touched,
+        type Part = (Vec<Vec<Entry>>, Vec<u64>, Vec<u32>, Vec<usize>, u64);
+        let mut others: Vec<Part> = chunks
+            .clone()
+            .map(|_| {
+                let entries = (0..n).map(|_| Vec::new()).collect();
+                (entries, vec![0u64; n], vec![0u32; n], Vec::new(), 0)
+            })
+            .collect();
+        let exhausted_mine = std::thread::scope(|scope| {
+            let helpers: Vec<_> = chunks
+                .zip(others.iter_mut())
+                .map(
+                    |(part, (d_entries, d_papers, d_counts, d_touched, exhausted))| {
+                        scope.spawn(move || {
+                            let dest = Dest {
+                                entries: d_entries,
+                                papers: d_papers,
+                                counts: d_counts,
+                            };
+                            *exhausted = route_part(prefs, hopeful, part, dest, d_touched);
+                        })
+                    },
                 )
-            });
-            let mine = route_part(
-                prefs,
-                hopeful,
-                first,
-                &mut self.dest_entries,
-                &mut self.dest_papers,
-                &mut touched,
-            );
-            let theirs = helper
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (mine, theirs)
-        });
-        for d in other_touched {
-            if self.dest_papers[d] == 0 {
-                touched.push(d);
+                .collect();
+            let dest = Dest {
+                entries: &mut self.dest_entries,
+                papers: &mut self.dest_papers,
+                counts: &mut self.dest_counts,
+            };
+            let mine = route_part(prefs, hopeful, mine, dest, &mut touched);
+            for h in helpers {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             }
-            self.dest_entries[d].append(&mut other_entries[d]);
-            self.dest_papers[d] += other_papers[d];
+            mine
+        });
+        let mut exhausted_papers = exhausted_mine;
+        for (mut d_entries, d_papers, _, d_touched, exhausted) in others {
+            exhausted_papers += exhausted;
+            for d in d_touched {
+                if self.dest_papers[d] == 0 {
+                    touched.push(d);
+                }
+                self.dest_entries[d].append(&mut d_entries[d]);
+                self.dest_papers[d] += d_papers[d];
+            }
         }
         Routed {
             touched,
-            exhausted_papers: exhausted_first + exhausted_second,
+            exhausted_papers,
+        }
+    }
+
+    /// The entries routed to `d`, leaving it a spare buffer for the next
+    /// routing: a count moves millions of entries, and growing a fresh
+    /// vector for each destination of each transfer was a third of its time.
+    fn take_dest(&mut self, d: usize) -> Vec<Entry> {
+        let spare = self.spare.pop().unwrap_or_default();
+        std::mem::replace(&mut self.dest_entries[d], spare)
+    }
+
+    /// Keeps a consumed parcel's buffer for [`Counter::take_dest`].
+    fn recycle(&mut self, mut entries: Vec<Entry>) {
+        if entries.capacity() > 0 {
+            entries.clear();
+            self.spare.push(entries);
         }
     }
 
@@ -841,6 +967,7 @@ impl<'a, N: Number> Counter<'a, N> {
         {
             last.papers += papers;
             last.entries.append(&mut entries);
+            self.recycle(entries);
             return;
         }
         self.parcels[d].push(Parcel {
@@ -967,7 +1094,7 @@ impl<'a, N: Number> Counter<'a, N> {
                         .exhausted
                         .add(&parcel.value.mul_count(r.exhausted_papers));
                     for d in r.touched {
-                        let entries = std::mem::take(&mut self.dest_entries[d]);
+                        let entries = self.take_dest(d);
                         let papers = std::mem::replace(&mut self.dest_papers[d], 0);
                         let credit = parcel.value.mul_count(papers);
                         self.votes[d] = self.votes[d].add(&credit);
@@ -975,6 +1102,7 @@ impl<'a, N: Number> Counter<'a, N> {
                     }
                     let out = parcel.value.mul_count(parcel.papers);
                     self.votes[owner] = self.votes[owner].sub(&out);
+                    self.recycle(parcel.entries);
                 }
             }
             self.maybe_recompute_quota();
@@ -1026,23 +1154,38 @@ impl<'a, N: Number> Counter<'a, N> {
         excluded: Vec<usize>,
     ) {
         let places = self.rules.display_places;
-        let (totals, transfers) = stage_figures(
-            &self.figure_names,
-            &self.votes,
-            (!self.stages.is_empty()).then_some(&self.prev_totals[..]),
-            places,
-            &self.ctx,
-        );
-        self.prev_totals.clone_from(&self.votes);
+        // An outcome-only count keeps the stages' actions and decisions but
+        // writes no figure (`Prepared::outcome`).
+        let (totals, transfers, quota, exhausted, loss) = if self.outcome_only {
+            let none = || Figures::empty(self.figure_names.clone(), places);
+            (none(), none(), String::new(), String::new(), String::new())
+        } else {
+            let (totals, transfers) = stage_figures(
+                &self.figure_names,
+                &self.votes,
+                (!self.stages.is_empty()).then_some(&self.prev_totals[..]),
+                places,
+                &self.ctx,
+            );
+            self.prev_totals.clone_from(&self.votes);
+            let d = |x: &N| x.decimal(places, &self.ctx);
+            (
+                totals,
+                transfers,
+                d(&self.quota),
+                d(&self.exhausted),
+                d(&self.loss),
+            )
+        };
         let stage = Stage {
             number,
             sub_stage,
             action,
-            quota: self.d(&self.quota),
+            quota,
             totals,
             transfers,
-            exhausted: self.d(&self.exhausted),
-            loss_by_fraction: self.d(&self.loss),
+            exhausted,
+            loss_by_fraction: loss,
             elected: std::mem::take(&mut self.stage_elected)
                 .into_iter()
                 .map(|c| self.names[c].clone())
@@ -1119,10 +1262,12 @@ impl<'a, N: Number> Counter<'a, N> {
 /// memory mostly in order instead of jumping across the whole ballot arena
 /// (on millions of distinct rankings that is most of a count's time). The
 /// grouping is a counting sort: two sequential passes.
+#[derive(Clone, Debug)]
 struct Arena {
     /// Candidate indices (the ballot store holds at most 2^32 preferences,
-    /// so `u32` offsets suffice).
-    prefs: Vec<u16>,
+    /// so `u32` offsets suffice), shared by the layouts of reweighted
+    /// contests.
+    prefs: Arc<Vec<u16>>,
     /// Papers whose rankings name no standing candidate.
     invalid: u64,
 }
@@ -1192,11 +1337,17 @@ impl Arena {
                 papers: b.count.0,
             });
         }
-        (Arena { prefs, invalid }, first)
+        (
+            Arena {
+                prefs: Arc::new(prefs),
+                invalid,
+            },
+            first,
+        )
     }
 }
 
-/// Parcels with at least this many entries are routed on two threads.
+/// Parcels with at least this many entries are routed on several threads.
 const PARALLEL_ENTRIES: usize = 1 << 16;
 
 /// Sends each entry to its next continuing preference, appending it to
@@ -1206,11 +1357,20 @@ fn route_part(
     prefs: &[u16],
     hopeful: &[bool],
     entries: &[Entry],
-    dest_entries: &mut [Vec<Entry>],
-    dest_papers: &mut [u64],
+    dest: Dest<'_>,
     touched: &mut Vec<usize>,
 ) -> u64 {
+    // Two passes: find each entry's next continuing preference and count
+    // the entries each destination gets, then push into vectors reserved
+    // to size: growing them entry by entry cost a third of a count.
+    let Dest {
+        entries: dest_entries,
+        papers: dest_papers,
+        counts,
+    } = dest;
     let mut exhausted_papers = 0u64;
+    let mut hops: Vec<u32> = Vec::with_capacity(entries.len());
+    let first_new = touched.len();
     for e in entries {
         let rest = &prefs[e.start as usize..e.end as usize];
         match rest.iter().position(|&c| hopeful[usize::from(c)]) {
@@ -1219,17 +1379,39 @@ fn route_part(
                 if dest_papers[d] == 0 {
                     touched.push(d);
                 }
-                dest_entries[d].push(Entry {
-                    start: e.start + k as u32 + 1,
-                    end: e.end,
-                    papers: e.papers,
-                });
                 dest_papers[d] += e.papers;
+                counts[d] += 1;
+                hops.push(k as u32 + 1);
             }
-            None => exhausted_papers += e.papers,
+            None => {
+                exhausted_papers += e.papers;
+                hops.push(0);
+            }
+        }
+    }
+    for &d in &touched[first_new..] {
+        dest_entries[d].reserve(counts[d] as usize);
+        counts[d] = 0;
+    }
+    for (e, &h) in entries.iter().zip(&hops) {
+        if h > 0 {
+            let d = usize::from(prefs[(e.start + h - 1) as usize]);
+            dest_entries[d].push(Entry {
+                start: e.start + h,
+                end: e.end,
+                papers: e.papers,
+            });
         }
     }
     exhausted_papers
+}
+
+/// Where a routing puts its entries: per candidate, the entries, their
+/// papers, and a scratch count (zero between routings).
+struct Dest<'a> {
+    entries: &'a mut [Vec<Entry>],
+    papers: &'a mut [u64],
+    counts: &'a mut [u32],
 }
 
 /// The transfer value of papers spread evenly over `papers` papers, each
@@ -1334,9 +1516,9 @@ mod tests {
     }
 
     #[test]
-    fn routing_on_two_threads_gives_exactly_the_serial_count() {
+    fn routing_on_several_threads_gives_exactly_the_serial_count() {
         // A generated Senate-like contest whose larger parcels are routed in
-        // two halves (threshold lowered so that many are).
+        // parts (threshold lowered so that many are).
         let contest = recount_testkit::contest(recount_testkit::Spec::senate(30_000), 7);
         let (arena, first) = Arena::new(&contest);
         for rules in [Rules::wigm(), Rules::ers97()] {
@@ -1344,12 +1526,16 @@ mod tests {
                 places: rules.fixed_places().unwrap(),
             };
             let g = rules.gregory().unwrap();
-            let mut parallel = Counter::<Fixed>::new(&contest, &arena, &rules, g, ctx).unwrap();
-            parallel.parallel_entries = 1024;
-            assert!(first.iter().map(Vec::len).sum::<usize>() > 8 * parallel.parallel_entries);
             let mut serial = Counter::<Fixed>::new(&contest, &arena, &rules, g, ctx).unwrap();
-            serial.parallel_entries = usize::MAX;
-            assert_eq!(parallel.run(first.clone()), serial.run(first.clone()));
+            serial.threads = 1;
+            let serial = serial.run(first.clone());
+            for threads in [2, 3, 5] {
+                let mut parallel = Counter::<Fixed>::new(&contest, &arena, &rules, g, ctx).unwrap();
+                parallel.parallel_entries = 1024;
+                parallel.threads = threads;
+                assert!(first.iter().map(Vec::len).sum::<usize>() > 8 * parallel.parallel_entries);
+                assert_eq!(parallel.run(first.clone()), serial, "{threads} threads");
+            }
         }
     }
 

@@ -42,6 +42,7 @@ mod figures;
 mod gregory;
 mod meek;
 pub mod numbers;
+mod prepared;
 mod record;
 pub mod rules;
 mod standing;
@@ -50,6 +51,7 @@ pub mod transcript;
 
 pub use driver::count;
 pub use error::{CountError, MAX_FIGURES};
+pub use prepared::{Outcome, Prepared};
 pub use rules::Rules;
 pub use transcript::{
     Action, ConstraintDecision, ContestCount, ExclusionReason, Figures, NameList, Names, Stage,

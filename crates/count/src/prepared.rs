@@ -1,0 +1,148 @@
+//! Cheap repeated counts: a contest prepared once ([`Prepared`]) and counted
+//! under many rules, outcome only when the record is not needed, with new
+//! paper counts over the same distinct rankings, on a chosen number of
+//! threads. What comparisons, fuzzing, margins and tie sensitivity run
+//! thousands of times.
+//!
+//! Every result is exactly the one [`count`](crate::count) gives: a
+//! prepared contest only keeps the strategies' layout of its papers (the
+//! Gregory arena) between counts; an outcome-only count makes every
+//! decision a full count makes, and only leaves out the figures.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use ballot::{CandidateId, Contest};
+
+use crate::error::CountError;
+use crate::gregory::{self, Layout, Run};
+use crate::rules::{ConstraintMethod, Method, Rules};
+use crate::transcript::{ContestCount, TieDecision};
+
+/// What a count decides, without its record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The elected, in the order the transcript lists them (for the
+    /// reserved-places method, its counts' in turn).
+    pub elected: Vec<CandidateId>,
+    /// Every tie decision, in order (lots included, with their draws).
+    pub ties: Vec<TieDecision>,
+}
+
+/// A contest prepared for many counts.
+///
+/// ```
+/// use ballot::{Format, ReadOptions};
+/// use count::{Prepared, Rules};
+///
+/// let blt = b"3 1\n4 1 0\n3 2 0\n2 3 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"t\"\n";
+/// let e = ballot::read(Format::Blt, blt, &ReadOptions::default()).expect("a BLT file");
+/// let prepared = Prepared::new(&e.contests()[0]);
+/// let outcome = prepared.outcome(&Rules::preset("wigm").unwrap()).unwrap();
+/// assert_eq!(outcome.elected[0].number(), 1);
+/// // With 1, 3 and 2 papers A goes first and B wins.
+/// let changed = prepared.with_counts(&[1, 3, 2]).unwrap();
+/// let outcome = changed.outcome(&Rules::preset("wigm").unwrap()).unwrap();
+/// assert_eq!(outcome.elected[0].number(), 2);
+/// ```
+#[derive(Debug)]
+pub struct Prepared<'c> {
+    contest: Cow<'c, Contest>,
+    gregory: OnceLock<Layout>,
+    threads: usize,
+}
+
+impl<'c> Prepared<'c> {
+    /// `contest`, to be counted; nothing is laid out until the first count.
+    pub fn new(contest: &'c Contest) -> Prepared<'c> {
+        Prepared {
+            contest: Cow::Borrowed(contest),
+            gregory: OnceLock::new(),
+            threads: 2,
+        }
+    }
+
+    /// Route large transfers on at most `threads` threads (1: never in
+    /// parallel; default 2). An outer search that runs counts on every core
+    /// should ask for 1. The result does not depend on it.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// The contest.
+    pub fn contest(&self) -> &Contest {
+        &self.contest
+    }
+
+    /// The same contest with new paper counts for its distinct rankings
+    /// (`counts[i]` for `contest().ballots().ballot(i)`; 0 leaves a
+    /// ranking out), keeping the layout already built.
+    pub fn with_counts(&self, counts: &[u64]) -> Result<Prepared<'static>, CountError> {
+        let contest = self
+            .contest
+            .with_counts(counts)
+            .map_err(|e| CountError::Contest {
+                contest: self.contest.id().to_owned(),
+                message: e.to_string(),
+            })?;
+        let gregory = OnceLock::new();
+        if let Some(layout) = self.gregory.get() {
+            let _ = gregory.set(layout.reweighted(&self.contest, counts));
+        }
+        Ok(Prepared {
+            contest: Cow::Owned(contest),
+            gregory,
+            threads: self.threads,
+        })
+    }
+
+    /// The full count: the contest's records as [`count`](crate::count)
+    /// writes them (one, or one per count of the reserved-places method).
+    pub fn count(&self, rules: &Rules) -> Result<Vec<ContestCount>, CountError> {
+        self.run(rules, false)
+    }
+
+    /// The elected and the tie decisions, with no figure written.
+    pub fn outcome(&self, rules: &Rules) -> Result<Outcome, CountError> {
+        let records = self.run(rules, true)?;
+        let mut elected = Vec::new();
+        let mut ties = Vec::new();
+        for record in records {
+            for name in &record.elected {
+                // The transcript's names are unique within the contest.
+                if let Some(i) = record.candidates.iter().position(|n| n == name) {
+                    elected.extend(CandidateId::new(i));
+                }
+            }
+            for stage in record.stages {
+                ties.extend(stage.ties);
+            }
+        }
+        Ok(Outcome { elected, ties })
+    }
+
+    fn run(&self, rules: &Rules, outcome_only: bool) -> Result<Vec<ContestCount>, CountError> {
+        rules.validate().map_err(CountError::Rules)?;
+        let contest = self.contest.as_ref();
+        if rules.constraint_method == ConstraintMethod::ReservedPlaces
+            && !contest.constraints().is_empty()
+        {
+            // Each of its counts is of a different contest (the ineligible
+            // withdrawn): nothing to reuse.
+            return crate::driver::reserved_places(contest, rules);
+        }
+        let record = match &rules.method {
+            Method::Gregory(g) => {
+                let layout = self.gregory.get_or_init(|| Layout::new(contest));
+                let run = Run {
+                    threads: self.threads,
+                    outcome_only,
+                };
+                gregory::count_contest(contest, layout, rules, g, run)?
+            }
+            Method::Iterative(it) => crate::meek::count_contest(contest, rules, it)?,
+        };
+        Ok(vec![record])
+    }
+}
