@@ -34,6 +34,7 @@ pub mod engine;
 mod figures;
 pub mod meek;
 pub mod numbers;
+mod prefix_tree;
 pub mod report;
 pub mod rules;
 mod ties;

@@ -45,6 +45,7 @@ use crate::engine::{
 };
 use crate::figures::Names;
 use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
+use crate::prefix_tree::{Tree, Weights};
 use crate::rules::WithoutVotes;
 use crate::rules::{
     Arithmetic, Criterion, ElectionTest, Multiway, OrderPicks, Quota, QuotaDivisor, QuotaIncrement,
@@ -407,8 +408,9 @@ pub fn validate(rules: &Rules, it: &Iterative) -> Result<(), String> {
 }
 
 /// The per-paper arithmetic of a distribution, with a fast path for fixed
-/// point (products of weights ≤ 1 fit machine words).
-pub(crate) trait Weigh: Number {
+/// point (products of weights ≤ 1 fit machine words); shared by the threads
+/// a large distribution is split among.
+pub(crate) trait Weigh: Number<Ctx: Sync> + Send + Sync {
     /// `w × kf`, rounded.
     fn times(w: &Self, kf: &Self, r: Rounding, ctx: &Self::Ctx) -> Self;
     /// Whether the value is above zero.
@@ -454,88 +456,6 @@ impl Weigh for crate::numbers::Rational {
 
     fn positive(&self) -> bool {
         !self.is_zero() && !self.is_negative()
-    }
-}
-
-/// One node of the prefix tree: a candidate at some depth, the papers whose
-/// ranking passes through here, those whose ranking ends here, and the
-/// index just past its subtree.
-#[derive(Clone, Copy, Debug)]
-struct Node {
-    candidate: u16,
-    papers: u64,
-    ending: u64,
-    skip: u32,
-}
-
-/// The distinct rankings (standing candidates only) as a prefix tree in
-/// depth-first order; the roots are the first preferences.
-struct Tree {
-    nodes: Vec<Node>,
-    valid: u64,
-    invalid: u64,
-}
-
-impl Tree {
-    fn new(contest: &Contest) -> Tree {
-        let n = contest.candidates().len();
-        let mut standing = vec![true; n];
-        for w in contest.withdrawn() {
-            standing[w.index()] = false;
-        }
-        let mut rankings: Vec<(Vec<u16>, u64)> = Vec::with_capacity(contest.ballots().len());
-        let mut invalid = contest.ballots().blank().0;
-        let mut valid = 0;
-        for b in contest.ballots().iter() {
-            let r: Vec<u16> = b
-                .ranking
-                .iter()
-                .filter(|c| standing[c.index()])
-                .map(|c| c.index() as u16)
-                .collect();
-            if r.is_empty() {
-                invalid += b.count.0;
-            } else {
-                valid += b.count.0;
-                rankings.push((r, b.count.0));
-            }
-        }
-        rankings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut nodes: Vec<Node> = Vec::new();
-        // The open path: node indices of the previous ranking's prefix.
-        let mut path: Vec<usize> = Vec::new();
-        let mut prev: &[u16] = &[];
-        for (r, papers) in &rankings {
-            let common = r.iter().zip(prev).take_while(|(a, b)| a == b).count();
-            for &open in &path[common..] {
-                nodes[open].skip = nodes.len() as u32;
-            }
-            path.truncate(common);
-            for &i in &path {
-                nodes[i].papers += papers;
-            }
-            for &c in &r[common..] {
-                path.push(nodes.len());
-                nodes.push(Node {
-                    candidate: c,
-                    papers: *papers,
-                    ending: 0,
-                    skip: 0,
-                });
-            }
-            if let Some(&last) = path.last() {
-                nodes[last].ending += papers;
-            }
-            prev = r;
-        }
-        for &open in &path {
-            nodes[open].skip = nodes.len() as u32;
-        }
-        Tree {
-            nodes,
-            valid,
-            invalid,
-        }
     }
 }
 
@@ -818,6 +738,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
     fn defeat(&mut self, c: usize) {
         self.status[c] = Status::Defeated;
         self.kf[c] = N::zero();
+        self.tree.defeated(c);
         self.defeated.push(c);
     }
 
@@ -863,69 +784,17 @@ impl<'a, N: Weigh> Meek<'a, N> {
 
     /// B.2.a: every paper from weight 1 through the tree.
     fn distribute(&mut self) {
-        for v in &mut self.votes {
-            *v = N::zero();
-        }
-        let mut exhausted = N::zero();
-        let mut loss = N::zero();
-        let one = self.one.clone();
-        let len = self.tree.nodes.len();
-        self.visit(0, len, &one, &mut exhausted, &mut loss);
-        self.exhausted = exhausted;
-        self.loss = loss;
-    }
-
-    fn visit(&mut self, start: usize, end: usize, w: &N, exhausted: &mut N, loss: &mut N) {
-        let mut i = start;
-        while i < end {
-            let node = self.tree.nodes[i];
-            let c = usize::from(node.candidate);
-            let next = node.skip as usize;
-            let kf = &self.kf[c];
-            let rest = if !kf.positive() {
-                w.clone()
-            } else if *kf == self.one && self.it.method == IterativeMethod::Meek {
-                // A hopeful candidate keeps the whole weight: the subtree is spent.
-                self.votes[c] = self.votes[c].add(&w.mul_count(node.papers));
-                i = next;
-                continue;
-            } else {
-                let keep = match self.it.method {
-                    IterativeMethod::Meek => N::times(w, kf, self.it.keep_rounding, &self.ctx),
-                    IterativeMethod::Warren => {
-                        if kf < w {
-                            kf.clone()
-                        } else {
-                            w.clone()
-                        }
-                    }
-                };
-                self.votes[c] = self.votes[c].add(&keep.mul_count(node.papers));
-                let rest = match self.it.remainder {
-                    Remainder::Subtract => w.sub(&keep),
-                    Remainder::Complement { rounding } => match self.it.method {
-                        IterativeMethod::Meek => {
-                            let r = N::times(w, &self.one.sub(kf), rounding, &self.ctx);
-                            *loss = loss.add(&w.sub(&keep).sub(&r).mul_count(node.papers));
-                            r
-                        }
-                        IterativeMethod::Warren => w.sub(&keep),
-                    },
-                };
-                if !rest.positive() {
-                    i = next;
-                    continue;
-                }
-                rest
-            };
-            if node.ending > 0 {
-                *exhausted = exhausted.add(&rest.mul_count(node.ending));
-            }
-            if next > i + 1 {
-                self.visit(i + 1, next, &rest, exhausted, loss);
-            }
-            i = next;
-        }
+        let tally = self.tree.distribute(&Weights {
+            kf: &self.kf,
+            one: &self.one,
+            method: self.it.method,
+            keep_rounding: self.it.keep_rounding,
+            remainder: self.it.remainder,
+            ctx: &self.ctx,
+        });
+        self.votes = tally.votes;
+        self.exhausted = tally.exhausted;
+        self.loss = tally.loss;
     }
 
     fn compute_quota(&self) -> N {

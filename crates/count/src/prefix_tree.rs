@@ -1,0 +1,719 @@
+//! The prefix tree an iterative (Meek, Warren) count distributes its papers
+//! through, and the distribution itself.
+//!
+//! Owns the layout of the distinct rankings as a tree of prefixes in
+//! depth-first order, its shrinking as candidates are defeated, and one
+//! pass of every paper through it with given keep values (PRF B.2.a). The
+//! rules — when a candidate is defeated, how keep values change — stay in
+//! [`crate::meek`].
+//!
+//! A defeated candidate keeps nothing for the rest of the count, so its
+//! nodes only pass the weight on. Once enough traversal time has been lost
+//! walking through such nodes, they are spliced out: their children join
+//! the parent's, and siblings that then share a candidate are merged, so
+//! that the tree of a late round is about the size of the rankings among
+//! the candidates still standing. Papers all of whose candidates are gone
+//! end at weight 1, before any node.
+//!
+//! The results do not depend on the tree's shape nor on how the traversal
+//! is split among threads: every node of a merged group carries the same
+//! weight (the path to it differs only by candidates keeping nothing), and
+//! votes are sums of `weight × papers` terms, exact in both arithmetics
+//! (integers in fixed point, normalised fractions in rationals), so neither
+//! merging nodes nor regrouping the sums changes a single digit.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ballot::Contest;
+
+use crate::meek::{IterativeMethod, Remainder, Weigh};
+use crate::numbers::Rounding;
+
+/// One node of the prefix tree: a candidate at some depth, the papers whose
+/// ranking passes through here, those whose ranking ends here, and the
+/// index just past its subtree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Node {
+    pub(crate) candidate: u16,
+    pub(crate) papers: u64,
+    pub(crate) ending: u64,
+    pub(crate) skip: u32,
+}
+
+/// Passing weight through a node of a defeated candidate costs about this
+/// fraction of the cost of copying a node when splicing: a splice is made
+/// once the weight passed through defeated nodes since the last one adds up
+/// to `nodes / SPLICE_RATIO` visits (rent until the rent paid would have
+/// bought it, within a factor of two of the best schedule).
+const SPLICE_RATIO: u64 = 2;
+
+/// Below this many node visits in the last distribution, one thread does
+/// the next: starting a thread costs more than such a pass.
+const PARALLEL_VISITS: u64 = 30_000;
+
+/// The distinct rankings (standing candidates only) as a prefix tree in
+/// depth-first order; the roots are the first preferences. Siblings are in
+/// increasing candidate order.
+pub(crate) struct Tree {
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) valid: u64,
+    pub(crate) invalid: u64,
+    /// Papers whose every candidate has been spliced out.
+    bare: u64,
+    /// Candidates defeated whose nodes are still in the tree.
+    pending: Vec<bool>,
+    /// Whether any candidate is pending.
+    any_pending: bool,
+    /// Visits through defeated candidates' nodes since the last splice.
+    wasted: u64,
+    /// Node visits of the last distribution.
+    last_visits: u64,
+    /// Threads a large distribution is split among.
+    pub(crate) threads: usize,
+}
+
+impl Tree {
+    pub(crate) fn new(contest: &Contest) -> Tree {
+        let n = contest.candidates().len();
+        let mut standing = vec![true; n];
+        for w in contest.withdrawn() {
+            standing[w.index()] = false;
+        }
+        // The rankings less withdrawn candidates, end to end in one buffer:
+        // `(start, end, papers)` of each in `prefs`.
+        let mut prefs: Vec<u16> = Vec::with_capacity(contest.ballots().stored_preferences());
+        let mut rankings: Vec<(u32, u32, u64)> = Vec::with_capacity(contest.ballots().len());
+        let mut invalid = contest.ballots().blank().0;
+        let mut valid = 0;
+        for b in contest.ballots().iter() {
+            let start = prefs.len();
+            prefs.extend(
+                b.ranking
+                    .iter()
+                    .filter(|c| standing[c.index()])
+                    .map(|c| c.index() as u16),
+            );
+            if prefs.len() == start {
+                invalid += b.count.0;
+            } else {
+                valid += b.count.0;
+                rankings.push((start as u32, prefs.len() as u32, b.count.0));
+            }
+        }
+        let slice = |&(s, e, _): &(u32, u32, u64)| &prefs[s as usize..e as usize];
+        rankings.sort_unstable_by(|a, b| slice(a).cmp(slice(b)));
+        // At most one node a preference: reserving that avoids copying a
+        // growing tree (the pages beyond its final size are never touched).
+        let mut nodes: Vec<Node> = Vec::with_capacity(prefs.len());
+        // The open path: node indices of the previous ranking's prefix.
+        let mut path: Vec<usize> = Vec::new();
+        let mut prev: &[u16] = &[];
+        for ranking in &rankings {
+            let (r, papers) = (slice(ranking), ranking.2);
+            let common = r.iter().zip(prev).take_while(|(a, b)| a == b).count();
+            for &open in &path[common..] {
+                nodes[open].skip = nodes.len() as u32;
+            }
+            path.truncate(common);
+            for &i in &path {
+                nodes[i].papers += papers;
+            }
+            for &c in &r[common..] {
+                path.push(nodes.len());
+                nodes.push(Node {
+                    candidate: c,
+                    papers,
+                    ending: 0,
+                    skip: 0,
+                });
+            }
+            if let Some(&last) = path.last() {
+                nodes[last].ending += papers;
+            }
+            prev = r;
+        }
+        for &open in &path {
+            nodes[open].skip = nodes.len() as u32;
+        }
+        nodes.shrink_to_fit();
+        Tree {
+            nodes,
+            valid,
+            invalid,
+            bare: 0,
+            pending: vec![false; n],
+            any_pending: false,
+            wasted: 0,
+            last_visits: 0,
+            threads: 2,
+        }
+    }
+
+    /// Notes that `c` keeps nothing from now on, so that its nodes may be
+    /// spliced out.
+    pub(crate) fn defeated(&mut self, c: usize) {
+        self.pending[c] = true;
+        self.any_pending = true;
+    }
+
+    /// Removes the nodes of every pending candidate, merging the siblings
+    /// that then share a candidate.
+    fn splice(&mut self) {
+        let old = std::mem::take(&mut self.nodes);
+        let mut gone = std::mem::take(&mut self.pending);
+        let kept = old
+            .iter()
+            .filter(|n| !gone[usize::from(n.candidate)])
+            .count();
+        let mut out: Vec<Node> = Vec::with_capacity(kept);
+        // The children lists of the open path, each sorted by candidate and
+        // taken group by group: old node indices.
+        let mut scratch: Vec<u32> = Vec::new();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let mut bare = 0;
+        gather(
+            &old,
+            &gone,
+            (0, old.len()),
+            &mut scratch,
+            &mut ranges,
+            &mut bare,
+        );
+        sort_by_candidate(&old, &mut scratch);
+        struct Frame {
+            node: Option<usize>,
+            base: usize,
+            pos: usize,
+            end: usize,
+        }
+        let mut frames = vec![Frame {
+            node: None,
+            base: 0,
+            pos: 0,
+            end: scratch.len(),
+        }];
+        while let Some(top) = frames.last_mut() {
+            if top.pos == top.end {
+                scratch.truncate(top.base);
+                if let Some(i) = top.node {
+                    out[i].skip = out.len() as u32;
+                }
+                frames.pop();
+                continue;
+            }
+            let start = top.pos;
+            let candidate = old[scratch[start] as usize].candidate;
+            let mut stop = start + 1;
+            while stop < top.end && old[scratch[stop] as usize].candidate == candidate {
+                stop += 1;
+            }
+            top.pos = stop;
+            let (mut papers, mut ending) = (0, 0);
+            let base = scratch.len();
+            for k in start..stop {
+                let s = scratch[k] as usize;
+                papers += old[s].papers;
+                ending += old[s].ending;
+                let children = (s + 1, old[s].skip as usize);
+                gather(
+                    &old,
+                    &gone,
+                    children,
+                    &mut scratch,
+                    &mut ranges,
+                    &mut ending,
+                );
+            }
+            let i = out.len();
+            out.push(Node {
+                candidate,
+                papers,
+                ending,
+                skip: 0,
+            });
+            if scratch.len() > base {
+                sort_by_candidate(&old, &mut scratch[base..]);
+                frames.push(Frame {
+                    node: Some(i),
+                    base,
+                    pos: base,
+                    end: scratch.len(),
+                });
+            } else {
+                out[i].skip = out.len() as u32;
+            }
+        }
+        out.shrink_to_fit();
+        self.nodes = out;
+        self.bare += bare;
+        gone.fill(false);
+        self.pending = gone;
+        self.any_pending = false;
+        self.wasted = 0;
+    }
+
+    /// Every paper from weight 1 through the tree with the keep values of
+    /// `weights`.
+    pub(crate) fn distribute<N: Weigh>(&mut self, weights: &Weights<N>) -> Tally<N> {
+        if self.any_pending && self.wasted.saturating_mul(SPLICE_RATIO) >= self.nodes.len() as u64 {
+            self.splice();
+        }
+        let kernel = Kernel::new(weights);
+        let mut acc = Acc::new(weights.kf.len());
+        if self.bare > 0 {
+            acc.exhausted = weights.one.mul_count(self.bare);
+        }
+        let threads = if self.last_visits < PARALLEL_VISITS {
+            1
+        } else {
+            self.threads.max(1)
+        };
+        let top = (0, self.nodes.len());
+        if threads == 1 {
+            kernel.walk(&self.nodes, top, weights.one, &mut acc);
+        } else {
+            let tasks = kernel.split(&self.nodes, top, weights.one, threads, &mut acc);
+            let next = AtomicUsize::new(0);
+            let work = |acc: &mut Acc<N>| {
+                while let Some((range, w)) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    kernel.walk(&self.nodes, *range, w, acc);
+                }
+            };
+            let parts: Vec<Acc<N>> = std::thread::scope(|s| {
+                let helpers: Vec<_> = (1..threads)
+                    .map(|_| {
+                        s.spawn(|| {
+                            let mut a = Acc::new(weights.kf.len());
+                            work(&mut a);
+                            a
+                        })
+                    })
+                    .collect();
+                work(&mut acc);
+                helpers
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            for part in parts {
+                acc.absorb(part);
+            }
+        }
+        self.last_visits = acc.visits;
+        self.wasted = self.wasted.saturating_add(acc.passed);
+        Tally {
+            votes: acc.votes,
+            exhausted: acc.exhausted,
+            loss: acc.loss,
+        }
+    }
+}
+
+/// Appends to `out` the nodes of the sibling range `range` whose candidate
+/// is not gone, and in place of each gone one its own children (again
+/// looking through gone ones); the papers ending at a gone node are added
+/// to `ending`, since they now end at its parent.
+fn gather(
+    old: &[Node],
+    gone: &[bool],
+    range: (usize, usize),
+    out: &mut Vec<u32>,
+    ranges: &mut Vec<(usize, usize)>,
+    ending: &mut u64,
+) {
+    let (mut j, mut end) = range;
+    loop {
+        while j < end {
+            let n = old[j];
+            let next = n.skip as usize;
+            if gone[usize::from(n.candidate)] {
+                *ending += n.ending;
+                if next > j + 1 {
+                    ranges.push((j + 1, next));
+                }
+            } else {
+                out.push(j as u32);
+            }
+            j = next;
+        }
+        match ranges.pop() {
+            Some(r) => (j, end) = r,
+            None => return,
+        }
+    }
+}
+
+fn sort_by_candidate(old: &[Node], list: &mut [u32]) {
+    if list.len() > 1 {
+        list.sort_unstable_by_key(|&j| old[j as usize].candidate);
+    }
+}
+
+/// The keep values and rules of one distribution.
+pub(crate) struct Weights<'a, N: Weigh> {
+    pub(crate) kf: &'a [N],
+    pub(crate) one: &'a N,
+    pub(crate) method: IterativeMethod,
+    pub(crate) keep_rounding: Rounding,
+    pub(crate) remainder: Remainder,
+    pub(crate) ctx: &'a N::Ctx,
+}
+
+/// What a distribution found.
+pub(crate) struct Tally<N> {
+    pub(crate) votes: Vec<N>,
+    pub(crate) exhausted: N,
+    pub(crate) loss: N,
+}
+
+/// What a candidate's node does with the weight reaching it.
+#[derive(Clone, Copy)]
+enum Role {
+    /// Keeps nothing (defeated): passes it all on.
+    Pass,
+    /// Keeps it all (a hopeful under Meek): the subtree is spent.
+    Spend,
+    /// Keeps part.
+    Share,
+}
+
+struct Kernel<'a, N: Weigh> {
+    roles: Vec<Role>,
+    /// `1 − kf` of each candidate, where the rest is rounded on its own.
+    complements: Vec<N>,
+    weights: &'a Weights<'a, N>,
+}
+
+/// One thread's running sums.
+struct Acc<N> {
+    votes: Vec<N>,
+    exhausted: N,
+    loss: N,
+    visits: u64,
+    passed: u64,
+}
+
+impl<N: Weigh> Acc<N> {
+    fn new(candidates: usize) -> Acc<N> {
+        Acc {
+            votes: vec![N::zero(); candidates],
+            exhausted: N::zero(),
+            loss: N::zero(),
+            visits: 0,
+            passed: 0,
+        }
+    }
+
+    fn absorb(&mut self, other: Acc<N>) {
+        for (v, o) in self.votes.iter_mut().zip(&other.votes) {
+            if !o.is_zero() {
+                *v = v.add(o);
+            }
+        }
+        self.exhausted = self.exhausted.add(&other.exhausted);
+        self.loss = self.loss.add(&other.loss);
+        self.visits += other.visits;
+        self.passed += other.passed;
+    }
+}
+
+impl<'a, N: Weigh> Kernel<'a, N> {
+    fn new(weights: &'a Weights<'a, N>) -> Kernel<'a, N> {
+        let roles = weights
+            .kf
+            .iter()
+            .map(|kf| {
+                if !kf.positive() {
+                    Role::Pass
+                } else if kf == weights.one && weights.method == IterativeMethod::Meek {
+                    Role::Spend
+                } else {
+                    Role::Share
+                }
+            })
+            .collect();
+        let complements = match (weights.remainder, weights.method) {
+            (Remainder::Complement { .. }, IterativeMethod::Meek) => {
+                weights.kf.iter().map(|kf| weights.one.sub(kf)).collect()
+            }
+            _ => Vec::new(),
+        };
+        Kernel {
+            roles,
+            complements,
+            weights,
+        }
+    }
+
+    /// Counts `node` at weight `w`; the weight its children get, if any is
+    /// left.
+    #[inline]
+    fn step(&self, node: &Node, w: &N, acc: &mut Acc<N>) -> Option<N> {
+        let c = usize::from(node.candidate);
+        let wt = self.weights;
+        acc.visits += 1;
+        let rest = match self.roles[c] {
+            Role::Pass => {
+                acc.passed += 1;
+                w.clone()
+            }
+            Role::Spend => {
+                acc.votes[c] = acc.votes[c].add(&w.mul_count(node.papers));
+                return None;
+            }
+            Role::Share => {
+                let kf = &wt.kf[c];
+                let keep = match wt.method {
+                    IterativeMethod::Meek => N::times(w, kf, wt.keep_rounding, wt.ctx),
+                    IterativeMethod::Warren => {
+                        if kf < w {
+                            kf.clone()
+                        } else {
+                            w.clone()
+                        }
+                    }
+                };
+                acc.votes[c] = acc.votes[c].add(&keep.mul_count(node.papers));
+                let rest = match (wt.remainder, self.complements.get(c)) {
+                    (Remainder::Complement { rounding }, Some(one_less)) => {
+                        let r = N::times(w, one_less, rounding, wt.ctx);
+                        acc.loss = acc.loss.add(&w.sub(&keep).sub(&r).mul_count(node.papers));
+                        r
+                    }
+                    _ => w.sub(&keep),
+                };
+                if !rest.positive() {
+                    return None;
+                }
+                rest
+            }
+        };
+        if node.ending > 0 {
+            acc.exhausted = acc.exhausted.add(&rest.mul_count(node.ending));
+        }
+        Some(rest)
+    }
+
+    /// The sibling range `range` and everything below it, reached with
+    /// weight `w`. Iterative: a ranking may be as deep as there are
+    /// candidates, more than a thread's stack would hold as recursion.
+    fn walk(&self, nodes: &[Node], range: (usize, usize), w: &N, acc: &mut Acc<N>) {
+        let (mut i, mut end) = range;
+        let mut w = w.clone();
+        let mut open: Vec<(usize, N)> = Vec::new();
+        loop {
+            if i >= end {
+                match open.pop() {
+                    Some((e, pw)) => {
+                        (end, w) = (e, pw);
+                        continue;
+                    }
+                    None => return,
+                }
+            }
+            let node = &nodes[i];
+            let next = node.skip as usize;
+            match self.step(node, &w, acc) {
+                Some(rest) if next > i + 1 => {
+                    open.push((end, std::mem::replace(&mut w, rest)));
+                    end = next;
+                    i += 1;
+                }
+                _ => i = next,
+            }
+        }
+    }
+
+    /// Counts the top levels of `range` here and returns the subtrees below
+    /// them as tasks for `threads` threads, largest first: deep enough that
+    /// no task is a large share of the whole.
+    fn split(
+        &self,
+        nodes: &[Node],
+        range: (usize, usize),
+        w: &N,
+        threads: usize,
+        acc: &mut Acc<N>,
+    ) -> Vec<((usize, usize), N)> {
+        let mut tasks = vec![(range, w.clone())];
+        let total = range.1 - range.0;
+        // A task above this many nodes is opened up into its children.
+        let most = total / (8 * threads);
+        for _ in 0..3 {
+            if tasks.iter().all(|(r, _)| r.1 - r.0 <= most) {
+                break;
+            }
+            let mut deeper = Vec::with_capacity(tasks.len());
+            for (r, w) in tasks {
+                if r.1 - r.0 <= most {
+                    deeper.push((r, w));
+                    continue;
+                }
+                let mut i = r.0;
+                while i < r.1 {
+                    let node = &nodes[i];
+                    let next = node.skip as usize;
+                    if let Some(rest) = self.step(node, &w, acc)
+                        && next > i + 1
+                    {
+                        deeper.push(((i + 1, next), rest));
+                    }
+                    i = next;
+                }
+            }
+            tasks = deeper;
+        }
+        tasks.sort_by_key(|(r, _)| std::cmp::Reverse(r.1 - r.0));
+        tasks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::numbers::{Fixed, FixedCtx, Number, Rational};
+    use ballot::{BallotsBuilder, Candidate, CandidateId};
+    use proptest::prelude::*;
+
+    const CANDIDATES: usize = 6;
+
+    fn contest(rankings: &[(Vec<usize>, u64)], withdrawn: &[usize]) -> Contest {
+        let id = |i: usize| CandidateId::new(i).expect("a small index");
+        let mut b = BallotsBuilder::new(CANDIDATES);
+        for (r, n) in rankings {
+            let r: Vec<CandidateId> = r.iter().map(|&i| id(i)).collect();
+            b.push(&r, *n).expect("a ranking");
+        }
+        let cands = (1..=CANDIDATES)
+            .map(|i| Candidate::named(i, format!("c{i}")))
+            .collect();
+        Contest::new("x", "x", 1, cands, b.build())
+            .expect("a contest")
+            .with_withdrawn(withdrawn.iter().map(|&i| id(i)))
+            .expect("withdrawn")
+    }
+
+    /// Up to 40 strict rankings of the six candidates, with their papers.
+    fn rankings() -> impl Strategy<Value = Vec<(Vec<usize>, u64)>> {
+        let ranking = (
+            Just((0..CANDIDATES).collect::<Vec<_>>()).prop_shuffle(),
+            1..=CANDIDATES,
+            1..4u64,
+        )
+            .prop_map(|(mut r, len, n)| {
+                r.truncate(len);
+                (r, n)
+            });
+        proptest::collection::vec(ranking, 0..40)
+    }
+
+    /// Keep values in units of 10^-9, mostly the special 0 and 1.
+    fn keeps() -> impl Strategy<Value = Vec<i128>> {
+        let kf = prop_oneof![Just(0i128), Just(1_000_000_000i128), 1..=1_000_000_000i128,];
+        proptest::collection::vec(kf, CANDIDATES)
+    }
+
+    fn rules() -> impl Strategy<Value = (IterativeMethod, Remainder)> {
+        (
+            prop_oneof![Just(IterativeMethod::Meek), Just(IterativeMethod::Warren)],
+            prop_oneof![
+                Just(Remainder::Subtract),
+                Just(Remainder::Complement {
+                    rounding: Rounding::up(9)
+                }),
+            ],
+        )
+    }
+
+    /// The tally of `tree` with everything of keep value 0 defeated and
+    /// spliced out, on `threads` threads even for a tiny tree.
+    fn tally<N: Weigh>(
+        tree: &mut Tree,
+        weights: &Weights<N>,
+        splice: bool,
+        threads: usize,
+    ) -> (Vec<N>, N, N) {
+        if splice {
+            for (c, kf) in weights.kf.iter().enumerate() {
+                if kf.is_zero() {
+                    tree.defeated(c);
+                }
+            }
+            tree.splice();
+        }
+        tree.threads = threads;
+        tree.last_visits = u64::MAX;
+        let t = tree.distribute(weights);
+        (t.votes, t.exhausted, t.loss)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn splicing_out_candidates_leaves_the_tree_built_without_them(
+            rankings in rankings(),
+            gone in proptest::collection::vec(any::<bool>(), CANDIDATES),
+        ) {
+            let out: Vec<usize> = (0..CANDIDATES).filter(|&c| gone[c]).collect();
+            let mut tree = Tree::new(&contest(&rankings, &[]));
+            for &c in &out {
+                tree.defeated(c);
+            }
+            tree.splice();
+            let without = Tree::new(&contest(&rankings, &out));
+            prop_assert_eq!(&tree.nodes, &without.nodes);
+            // Papers left with nobody are exhausted at once, still valid.
+            prop_assert_eq!(tree.bare, without.invalid - tree.invalid);
+            prop_assert_eq!(tree.valid, without.valid + tree.bare);
+        }
+
+        #[test]
+        fn neither_splicing_nor_threads_change_a_fixed_point_tally(
+            rankings in rankings(),
+            kf in keeps(),
+            (method, remainder) in rules(),
+        ) {
+            let ctx = FixedCtx { places: 9 };
+            let kf: Vec<Fixed> = kf.into_iter().map(Fixed).collect();
+            let one = Fixed::from_count(1, &ctx);
+            let weights = Weights {
+                kf: &kf,
+                one: &one,
+                method,
+                keep_rounding: Rounding::up(9),
+                remainder,
+                ctx: &ctx,
+            };
+            let c = contest(&rankings, &[]);
+            let plain = tally(&mut Tree::new(&c), &weights, false, 1);
+            prop_assert_eq!(&tally(&mut Tree::new(&c), &weights, false, 2), &plain);
+            prop_assert_eq!(&tally(&mut Tree::new(&c), &weights, true, 2), &plain);
+        }
+
+        #[test]
+        fn neither_splicing_nor_threads_change_an_exact_tally(
+            rankings in rankings(),
+            kf in keeps(),
+            (method, remainder) in rules(),
+        ) {
+            let kf: Vec<Rational> = kf
+                .into_iter()
+                .map(|k| Rational::div_count(&Rational::from_count(k as u64, &()), 1_000_000_000, Rounding::Exact, &()))
+                .collect();
+            let one = Rational::from_count(1, &());
+            let weights = Weights {
+                kf: &kf,
+                one: &one,
+                method,
+                keep_rounding: Rounding::Exact,
+                remainder,
+                ctx: &(),
+            };
+            let c = contest(&rankings, &[]);
+            let plain = tally(&mut Tree::new(&c), &weights, false, 1);
+            prop_assert_eq!(&tally(&mut Tree::new(&c), &weights, false, 2), &plain);
+            prop_assert_eq!(&tally(&mut Tree::new(&c), &weights, true, 2), &plain);
+        }
+    }
+}
