@@ -47,9 +47,18 @@ pub(crate) struct Node {
 /// bought it, within a factor of two of the best schedule).
 const SPLICE_RATIO: u64 = 2;
 
+/// The threads a large tree is built, spliced and distributed on.
+const THREADS: usize = 2;
+
 /// Below this many node visits in the last distribution, one thread does
 /// the next: starting a thread costs more than such a pass.
 const PARALLEL_VISITS: u64 = 30_000;
+
+/// Below this many distinct rankings, one thread builds the tree.
+const PARALLEL_RANKINGS: usize = 20_000;
+
+/// Below this many nodes, one thread splices the tree.
+const PARALLEL_NODES: usize = 100_000;
 
 /// The distinct rankings (standing candidates only) as a prefix tree in
 /// depth-first order; the roots are the first preferences. Siblings are in
@@ -74,6 +83,10 @@ pub(crate) struct Tree {
 
 impl Tree {
     pub(crate) fn new(contest: &Contest) -> Tree {
+        Tree::on_threads(contest, THREADS)
+    }
+
+    fn on_threads(contest: &Contest, threads: usize) -> Tree {
         let n = contest.candidates().len();
         let mut standing = vec![true; n];
         for w in contest.withdrawn() {
@@ -100,42 +113,54 @@ impl Tree {
                 rankings.push((start as u32, prefs.len() as u32, b.count.0));
             }
         }
-        let slice = |&(s, e, _): &(u32, u32, u64)| &prefs[s as usize..e as usize];
-        rankings.sort_unstable_by(|a, b| slice(a).cmp(slice(b)));
-        // At most one node a preference: reserving that avoids copying a
-        // growing tree (the pages beyond its final size are never touched).
-        let mut nodes: Vec<Node> = Vec::with_capacity(prefs.len());
-        // The open path: node indices of the previous ranking's prefix.
-        let mut path: Vec<usize> = Vec::new();
-        let mut prev: &[u16] = &[];
-        for ranking in &rankings {
-            let (r, papers) = (slice(ranking), ranking.2);
-            let common = r.iter().zip(prev).take_while(|(a, b)| a == b).count();
-            for &open in &path[common..] {
-                nodes[open].skip = nodes.len() as u32;
-            }
-            path.truncate(common);
-            for &i in &path {
-                nodes[i].papers += papers;
-            }
-            for &c in &r[common..] {
-                path.push(nodes.len());
-                nodes.push(Node {
-                    candidate: c,
-                    papers,
-                    ending: 0,
-                    skip: 0,
-                });
-            }
-            if let Some(&last) = path.last() {
-                nodes[last].ending += papers;
-            }
-            prev = r;
+        // Bucketed by first preference, each bucket is sorted and built into
+        // its root's subtrees on its own, so that the buckets can be shared
+        // among threads.
+        let mut starts = vec![0usize; n + 1];
+        for &(start, _, _) in &rankings {
+            starts[usize::from(prefs[start as usize]) + 1] += 1;
         }
-        for &open in &path {
-            nodes[open].skip = nodes.len() as u32;
+        for c in 0..n {
+            starts[c + 1] += starts[c];
         }
-        nodes.shrink_to_fit();
+        let mut sorted = vec![(0, 0, 0); rankings.len()];
+        let mut cursor = starts.clone();
+        for r in rankings {
+            let c = usize::from(prefs[r.0 as usize]);
+            sorted[cursor[c]] = r;
+            cursor[c] += 1;
+        }
+        let threads = if sorted.len() < PARALLEL_RANKINGS {
+            1
+        } else {
+            threads.max(1)
+        };
+        let sizes: Vec<u64> = (0..n)
+            .map(|c| {
+                let bucket = &sorted[starts[c]..starts[c + 1]];
+                bucket.iter().map(|&(s, e, _)| u64::from(e - s)).sum()
+            })
+            .collect();
+        let mut parts = Vec::with_capacity(threads);
+        let mut rest: &mut [(u32, u32, u64)] = &mut sorted;
+        for (first, last) in balance(&sizes, threads) {
+            let (part, tail) = rest.split_at_mut(starts[last] - starts[first]);
+            let bounds: Vec<usize> = starts[first..=last]
+                .iter()
+                .map(|&b| b - starts[first])
+                .collect();
+            parts.push((part, bounds));
+            rest = tail;
+        }
+        let prefs = &prefs;
+        let built = apart(parts, |(part, bounds)| {
+            let slice = |&(s, e, _): &(u32, u32, u64)| &prefs[s as usize..e as usize];
+            for b in bounds.windows(2) {
+                part[b[0]..b[1]].sort_unstable_by(|x, y| slice(x).cmp(slice(y)));
+            }
+            build(prefs, part)
+        });
+        let nodes = joined(built);
         Tree {
             nodes,
             valid,
@@ -145,7 +170,7 @@ impl Tree {
             any_pending: false,
             wasted: 0,
             last_visits: 0,
-            threads: 2,
+            threads,
         }
     }
 
@@ -161,90 +186,51 @@ impl Tree {
     fn splice(&mut self) {
         let old = std::mem::take(&mut self.nodes);
         let mut gone = std::mem::take(&mut self.pending);
-        let kept = old
-            .iter()
-            .filter(|n| !gone[usize::from(n.candidate)])
-            .count();
-        let mut out: Vec<Node> = Vec::with_capacity(kept);
-        // The children lists of the open path, each sorted by candidate and
-        // taken group by group: old node indices.
-        let mut scratch: Vec<u32> = Vec::new();
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let mut roots: Vec<u32> = Vec::new();
+        let mut ranges = Vec::new();
         let mut bare = 0;
         gather(
             &old,
             &gone,
             (0, old.len()),
-            &mut scratch,
+            &mut roots,
             &mut ranges,
             &mut bare,
         );
-        sort_by_candidate(&old, &mut scratch);
-        struct Frame {
-            node: Option<usize>,
-            base: usize,
-            pos: usize,
-            end: usize,
-        }
-        let mut frames = vec![Frame {
-            node: None,
-            base: 0,
-            pos: 0,
-            end: scratch.len(),
-        }];
-        while let Some(top) = frames.last_mut() {
-            if top.pos == top.end {
-                scratch.truncate(top.base);
-                if let Some(i) = top.node {
-                    out[i].skip = out.len() as u32;
-                }
-                frames.pop();
-                continue;
-            }
-            let start = top.pos;
-            let candidate = old[scratch[start] as usize].candidate;
-            let mut stop = start + 1;
-            while stop < top.end && old[scratch[stop] as usize].candidate == candidate {
-                stop += 1;
-            }
-            top.pos = stop;
-            let (mut papers, mut ending) = (0, 0);
-            let base = scratch.len();
-            for k in start..stop {
-                let s = scratch[k] as usize;
-                papers += old[s].papers;
-                ending += old[s].ending;
-                let children = (s + 1, old[s].skip as usize);
-                gather(
-                    &old,
-                    &gone,
-                    children,
-                    &mut scratch,
-                    &mut ranges,
-                    &mut ending,
-                );
-            }
-            let i = out.len();
-            out.push(Node {
-                candidate,
-                papers,
-                ending,
-                skip: 0,
-            });
-            if scratch.len() > base {
-                sort_by_candidate(&old, &mut scratch[base..]);
-                frames.push(Frame {
-                    node: Some(i),
-                    base,
-                    pos: base,
-                    end: scratch.len(),
-                });
-            } else {
-                out[i].skip = out.len() as u32;
+        sort_by_candidate(&old, &mut roots);
+        // The new roots' subtrees are independent: shared among threads by
+        // the nodes they are made from.
+        let mut groups: Vec<usize> = vec![0];
+        for k in 1..roots.len() {
+            if old[roots[k] as usize].candidate != old[roots[k - 1] as usize].candidate {
+                groups.push(k);
             }
         }
-        out.shrink_to_fit();
-        self.nodes = out;
+        groups.push(roots.len());
+        let sizes: Vec<u64> = groups
+            .windows(2)
+            .map(|g| {
+                roots[g[0]..g[1]]
+                    .iter()
+                    .map(|&r| u64::from(old[r as usize].skip - r))
+                    .sum()
+            })
+            .collect();
+        let threads = if old.len() < PARALLEL_NODES {
+            1
+        } else {
+            self.threads.max(1)
+        };
+        let parts: Vec<&[u32]> = balance(&sizes, threads)
+            .into_iter()
+            .map(|(first, last)| &roots[groups[first]..groups[last]])
+            .collect();
+        let built = apart(parts, |top| merged(&old, &gone, top));
+        // Freed before the parts are joined, the old tree and the new are
+        // never held twice.
+        drop(roots);
+        drop(old);
+        self.nodes = joined(built);
         self.bare += bare;
         gone.fill(false);
         self.pending = gone;
@@ -341,6 +327,166 @@ fn gather(
             None => return,
         }
     }
+}
+
+/// The tree of `rankings`, sorted, in depth-first order.
+fn build(prefs: &[u16], rankings: &[(u32, u32, u64)]) -> Vec<Node> {
+    let slice = |&(s, e, _): &(u32, u32, u64)| &prefs[s as usize..e as usize];
+    // At most one node a preference: reserving that avoids copying a
+    // growing tree (the pages beyond its final size are never touched).
+    let most = rankings.iter().map(|&(s, e, _)| (e - s) as usize).sum();
+    let mut nodes: Vec<Node> = Vec::with_capacity(most);
+    // The open path: node indices of the previous ranking's prefix.
+    let mut path: Vec<usize> = Vec::new();
+    let mut prev: &[u16] = &[];
+    for ranking in rankings {
+        let (r, papers) = (slice(ranking), ranking.2);
+        let common = r.iter().zip(prev).take_while(|(a, b)| a == b).count();
+        for &open in &path[common..] {
+            nodes[open].skip = nodes.len() as u32;
+        }
+        path.truncate(common);
+        for &i in &path {
+            nodes[i].papers += papers;
+        }
+        for &c in &r[common..] {
+            path.push(nodes.len());
+            nodes.push(Node {
+                candidate: c,
+                papers,
+                ending: 0,
+                skip: 0,
+            });
+        }
+        if let Some(&last) = path.last() {
+            nodes[last].ending += papers;
+        }
+        prev = r;
+    }
+    for &open in &path {
+        nodes[open].skip = nodes.len() as u32;
+    }
+    nodes.shrink_to_fit();
+    nodes
+}
+
+/// The subtrees of the sorted sibling list `top` of `old` (old node
+/// indices, a candidate's nodes together), without the gone candidates'
+/// nodes, nodes of the same candidate under the same parent merged.
+fn merged(old: &[Node], gone: &[bool], top: &[u32]) -> Vec<Node> {
+    let mut out: Vec<Node> = Vec::new();
+    // The children lists of the open path, each sorted by candidate and
+    // taken group by group: old node indices.
+    let mut scratch: Vec<u32> = top.to_vec();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    struct Frame {
+        node: Option<usize>,
+        base: usize,
+        pos: usize,
+        end: usize,
+    }
+    let mut frames = vec![Frame {
+        node: None,
+        base: 0,
+        pos: 0,
+        end: scratch.len(),
+    }];
+    while let Some(top) = frames.last_mut() {
+        if top.pos == top.end {
+            scratch.truncate(top.base);
+            if let Some(i) = top.node {
+                out[i].skip = out.len() as u32;
+            }
+            frames.pop();
+            continue;
+        }
+        let start = top.pos;
+        let candidate = old[scratch[start] as usize].candidate;
+        let mut stop = start + 1;
+        while stop < top.end && old[scratch[stop] as usize].candidate == candidate {
+            stop += 1;
+        }
+        top.pos = stop;
+        let (mut papers, mut ending) = (0, 0);
+        let base = scratch.len();
+        for k in start..stop {
+            let s = scratch[k] as usize;
+            papers += old[s].papers;
+            ending += old[s].ending;
+            let children = (s + 1, old[s].skip as usize);
+            gather(old, gone, children, &mut scratch, &mut ranges, &mut ending);
+        }
+        let i = out.len();
+        out.push(Node {
+            candidate,
+            papers,
+            ending,
+            skip: 0,
+        });
+        if scratch.len() > base {
+            sort_by_candidate(old, &mut scratch[base..]);
+            frames.push(Frame {
+                node: Some(i),
+                base,
+                pos: base,
+                end: scratch.len(),
+            });
+        } else {
+            out[i].skip = out.len() as u32;
+        }
+    }
+    out.shrink_to_fit();
+    out
+}
+
+/// Builds each part on a thread of its own (the first on this one).
+fn apart<T: Send>(parts: Vec<T>, work: impl Fn(T) -> Vec<Node> + Sync) -> Vec<Vec<Node>> {
+    let mut parts = parts.into_iter();
+    let Some(first) = parts.next() else {
+        return Vec::new();
+    };
+    let work = &work;
+    std::thread::scope(|s| {
+        let helpers: Vec<_> = parts.map(|p| s.spawn(move || work(p))).collect();
+        let mut built = vec![work(first)];
+        for h in helpers {
+            built.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        built
+    })
+}
+
+/// The trees `apart` built, end to end, each one's `skip`s moved past the
+/// nodes before it.
+fn joined(built: Vec<Vec<Node>>) -> Vec<Node> {
+    let mut built = built.into_iter();
+    let mut nodes = built.next().unwrap_or_default();
+    for part in built {
+        let offset = nodes.len() as u32;
+        nodes.extend(part.into_iter().map(|n| Node {
+            skip: n.skip + offset,
+            ..n
+        }));
+    }
+    nodes
+}
+
+/// `weights` cut into `parts` runs (some maybe empty) of about equal sums,
+/// as `(first, end)` index pairs.
+fn balance(weights: &[u64], parts: usize) -> Vec<(usize, usize)> {
+    let total: u128 = weights.iter().map(|&w| u128::from(w)).sum();
+    let mut out = Vec::with_capacity(parts);
+    let (mut first, mut sum) = (0, 0u128);
+    for (i, &w) in weights.iter().enumerate() {
+        sum += u128::from(w);
+        let cut = out.len() + 1;
+        if cut < parts && sum * parts as u128 >= total * cut as u128 {
+            out.push((first, i + 1));
+            first = i + 1;
+        }
+    }
+    out.push((first, weights.len()));
+    out
 }
 
 fn sort_by_candidate(old: &[Node], list: &mut [u32]) {
@@ -645,6 +791,37 @@ mod tests {
         tree.last_visits = u64::MAX;
         let t = tree.distribute(weights);
         (t.votes, t.exhausted, t.loss)
+    }
+
+    #[test]
+    fn trees_built_and_spliced_on_two_threads_are_those_built_on_one() {
+        let spec = recount_testkit::Spec {
+            candidates: 12,
+            seats: 3,
+            papers: 40_000,
+            mean_length: 8.0,
+        };
+        let c = recount_testkit::contest(spec, 7);
+        let mut one = Tree::on_threads(&c, 1);
+        let mut two = Tree::on_threads(&c, 2);
+        // Large enough for both to be shared among threads.
+        assert!(c.ballots().len() >= PARALLEL_RANKINGS);
+        assert!(two.nodes.len() >= PARALLEL_NODES);
+        assert_eq!(one.nodes, two.nodes);
+        for gone in [3, 7, 0] {
+            one.defeated(gone);
+            two.defeated(gone);
+        }
+        one.splice();
+        two.splice();
+        assert_eq!(one.nodes, two.nodes);
+        assert_eq!(one.bare, two.bare);
+        let without = Tree::on_threads(
+            &c.with_withdrawn([3, 7, 0].map(|i| CandidateId::new(i).expect("an index")))
+                .expect("withdrawn"),
+            1,
+        );
+        assert_eq!(one.nodes, without.nodes);
     }
 
     proptest! {
