@@ -15,12 +15,14 @@
 //! the candidates still standing. Papers all of whose candidates are gone
 //! end at weight 1, before any node.
 //!
-//! The results do not depend on the tree's shape nor on how the traversal
-//! is split among threads: every node of a merged group carries the same
-//! weight (the path to it differs only by candidates keeping nothing), and
-//! votes are sums of `weight × papers` terms, exact in both arithmetics
-//! (integers in fixed point, normalised fractions in rationals), so neither
-//! merging nodes nor regrouping the sums changes a single digit.
+//! A large tree is built, spliced and distributed on [`Tree::threads`]
+//! threads, each taking whole subtrees. The results do not depend on the
+//! tree's shape nor on how the work is split: every node of a merged group
+//! carries the same weight (the path to it differs only by candidates
+//! keeping nothing), and votes are sums of `weight × papers` terms, exact
+//! in both arithmetics (integers in fixed point, normalised fractions in
+//! rationals), so neither merging nodes nor regrouping the sums changes a
+//! single digit.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -42,10 +44,10 @@ pub(crate) struct Node {
 
 /// A splice is made once the visits through defeated candidates' nodes
 /// since the last one reach `nodes / SPLICE_RATIO`: rent until the rent
-/// paid would have bought it, which is never worse than twice the best
-/// schedule. A visit, scattered through a large tree, costs a few times
-/// what a node costs to splice in order; 3 to 8 measured about equally on
-/// the long-ranking file, 1 and 2 worse.
+/// paid would have bought it (the ski-rental rule), where a visit,
+/// scattered through a large tree, costs a few times what a node costs to
+/// splice in order. 3 to 8 measured about equally on the long-ranking
+/// file, 1 and 2 worse.
 const SPLICE_RATIO: u64 = 4;
 
 /// The threads a large tree is built, spliced and distributed on.
@@ -78,7 +80,8 @@ pub(crate) struct Tree {
     wasted: u64,
     /// Node visits of the last distribution.
     last_visits: u64,
-    /// Threads a large distribution is split among.
+    /// Threads a large tree is spliced and distributed on (a small one
+    /// takes one, whatever this says).
     pub(crate) threads: usize,
 }
 
@@ -131,7 +134,7 @@ impl Tree {
             sorted[cursor[c]] = r;
             cursor[c] += 1;
         }
-        let threads = if sorted.len() < PARALLEL_RANKINGS {
+        let shared = if sorted.len() < PARALLEL_RANKINGS {
             1
         } else {
             threads.max(1)
@@ -142,9 +145,9 @@ impl Tree {
                 bucket.iter().map(|&(s, e, _)| u64::from(e - s)).sum()
             })
             .collect();
-        let mut parts = Vec::with_capacity(threads);
+        let mut parts = Vec::with_capacity(shared);
         let mut rest: &mut [(u32, u32, u64)] = &mut sorted;
-        for (first, last) in balance(&sizes, threads) {
+        for (first, last) in balance(&sizes, shared) {
             let (part, tail) = rest.split_at_mut(starts[last] - starts[first]);
             let bounds: Vec<usize> = starts[first..=last]
                 .iter()
