@@ -50,7 +50,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
-use crate::numbers::RoundMode;
+/// Which way a division's remainder goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoundMode {
+    /// Toward zero: "any remainder being ignored" (SSI 2007/42 r.48(3)).
+    Truncate,
+    /// To nearest, a half going away from zero.
+    HalfUp,
+    /// Away from zero: "drop the remainder and add 0.01" (ERS97 5.1.6).
+    Up,
+}
 
 /// The most decimal places a [`Decimal`] may have.
 pub const MAX_PLACES: u32 = 18;

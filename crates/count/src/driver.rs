@@ -1,17 +1,14 @@
 //! The entry point: [`count`] recounts every contest of an election under
-//! one [`Rules`] value, handing each contest to its method family's
-//! strategy (`gregory.rs`, `meek.rs`), or, under the reserved-places
-//! constraint method, driving the separate counts of `specs/constraints.md`
-//! §5a.
+//! one [`Rules`] value, each contest prepared (`prepared.rs`) and handed to
+//! its method family's strategy, or under the reserved-places constraint
+//! method to the driver of its separate counts (`reserved.rs`).
 
-use crate::standing::Standing;
-use ballot::{CandidateId, Contest, Election};
+use ballot::Election;
 
-use crate::constrained;
 use crate::error::CountError;
 use crate::prepared::Prepared;
 use crate::rules::Rules;
-use crate::transcript::{ContestCount, FORMAT, Transcript};
+use crate::transcript::{FORMAT, Transcript};
 
 /// Counts every contest of `election` under `rules`.
 pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountError> {
@@ -26,81 +23,4 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
         title: election.title.clone(),
         contests,
     })
-}
-
-/// One contest without constraints (a reserved-places count's), by its
-/// family's strategy: one record.
-fn count_contest(contest: &Contest, rules: &Rules) -> Result<ContestCount, CountError> {
-    debug_assert!(contest.constraints().is_empty());
-    let mut records = Prepared::new(contest).count(rules)?;
-    Ok(records.remove(0))
-}
-
-/// The reserved-places method (`specs/constraints.md` §5a): the counts of
-/// the contest's plan, each a contest count of the same ballots with every
-/// ineligible candidate withdrawn, for the plan's places, without
-/// constraints; after each, the constraints must still be possible.
-pub(crate) fn reserved_places(
-    contest: &Contest,
-    rules: &Rules,
-) -> Result<Vec<ContestCount>, CountError> {
-    let broken = |e| CountError::Constraints(e);
-    let Some(cc) = constrained::checked(contest).map_err(broken)? else {
-        return Ok(vec![count_contest(contest, rules)?]);
-    };
-    let mut plan = cc.reserved_plan();
-    let mut elected: Vec<CandidateId> = Vec::new();
-    let mut records = Vec::new();
-    while let Some(rc) = plan.next_count(&elected).map_err(broken)? {
-        let withdrawn = contest.candidate_ids().filter(|c| !rc.eligible.contains(c));
-        let model = |e: ballot::Error| CountError::Contest {
-            contest: contest.id().to_owned(),
-            message: e.to_string(),
-        };
-        let mut sub = Contest::new(
-            contest.id(),
-            contest.title(),
-            rc.places,
-            contest.candidates().to_vec(),
-            contest.ballots().clone(),
-        )
-        .and_then(|c| c.with_withdrawn(withdrawn))
-        .map_err(model)?
-        .with_import(*contest.policy(), *contest.irregularities());
-        if let Some(order) = contest.tie_order() {
-            sub = sub.with_tie_order(order.to_vec()).map_err(model)?;
-        }
-        let mut record = count_contest(&sub, rules)?;
-        for name in &record.elected {
-            if let Some(i) = record.candidates.iter().position(|n| n == name) {
-                elected.extend(CandidateId::new(i));
-            }
-        }
-        // Two places of one count can together break a maximum that the
-        // count's eligibility could not foresee.
-        let state: Vec<Standing> = contest
-            .candidate_ids()
-            .map(|c| {
-                if elected.contains(&c) {
-                    Standing::Elected
-                } else if contest.withdrawn().contains(&c) {
-                    Standing::Excluded
-                } else {
-                    Standing::Hopeful
-                }
-            })
-            .collect();
-        cc.check(&state).map_err(broken)?;
-        record.purpose = Some(match rc.constraint {
-            Some(id) => cc.constraint(id).to_string(),
-            None => "open".to_owned(),
-        });
-        record.constraints = contest
-            .constraints()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        records.push(record);
-    }
-    Ok(records)
 }

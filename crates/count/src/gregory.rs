@@ -32,7 +32,7 @@ use crate::election::{self, DecidesTies, order_of_election};
 use crate::error::{CountError, MAX_FIGURES};
 use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
-use crate::record::{recorded_entries, stage_figures, tie_order, unique_names};
+use crate::record::{Run, recorded_entries, stage_figures, tie_order, unique_names};
 use crate::rules::{
     Arithmetic, ExclusionParcels, Gregory, LastVacancies, LossShown, QuotaRecompute, QuotaVotes,
     Rules, SurplusMethod, SurplusOrder, Threshold, TvSteps, WhichPapers, WithoutVotes, ZeroSurplus,
@@ -109,13 +109,6 @@ impl Layout {
             first,
         }
     }
-}
-
-/// How a count runs (`Prepared`): threads, and whether it records figures.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Run {
-    pub(crate) threads: usize,
-    pub(crate) outcome_only: bool,
 }
 
 /// Counts one contest under a Gregory rule.

@@ -42,13 +42,11 @@ use crate::standing::Standing;
 use crate::constrained::{self, Guard};
 use crate::election::{self, DecidesTies, order_of_election};
 use crate::error::{CountError, MAX_FIGURES};
-use crate::figures::Names;
-use crate::numbers::{Fixed, FixedCtx, Number, RoundMode, Rounding};
-use crate::record::{figures, recorded_entries, stage_figures, tie_order, unique_names};
-use crate::rules::{
-    Arithmetic, DefeatBatch, Iterative, IterativeMethod, IterativeQuotaVotes, Remainder, Rules,
-    WithoutVotes,
-};
+use crate::figures::{Figures, Names};
+use crate::numbers::{Fixed, FixedCtx, Number};
+use crate::prefix_tree::{Tree, Weigh, Weights};
+use crate::record::{Run, figures, recorded_entries, stage_figures, tie_order, unique_names};
+use crate::rules::{Arithmetic, DefeatBatch, Iterative, IterativeQuotaVotes, Rules, WithoutVotes};
 use crate::ties::{History, InTurn, TieBreaker, decision};
 use crate::transcript::{Action, ContestCount, ExclusionReason, Stage, TieDecision, TiePurpose};
 
@@ -73,165 +71,43 @@ impl<N: Weigh> DecidesTies for Meek<'_, N> {
 }
 
 /// Counts one contest under an iterative rule.
+///
+/// `tree` is the contest's prefix tree (`Tree::new`), which the count
+/// splices as candidates fall.
 pub(crate) fn count_contest(
     contest: &Contest,
+    mut tree: Tree,
     rules: &Rules,
     it: &Iterative,
+    run: Run,
 ) -> Result<ContestCount, CountError> {
     // Constraints are checked feasible before stage 1 (specs/constraints.md
     // §4 duty 1), as the Gregory engine does.
     let (guard, substitution) =
         constrained::setup(contest, rules.constraint_method).map_err(CountError::Constraints)?;
+    tree.threads = run.threads.max(1);
+    let setup = Setup {
+        tree,
+        guard,
+        substitution,
+        outcome_only: run.outcome_only,
+    };
     match rules.arithmetic {
         Arithmetic::Fixed { places } => {
-            Meek::<Fixed>::new(contest, rules, it, FixedCtx { places }, guard, substitution)?.run()
+            Meek::<Fixed>::new(contest, rules, it, FixedCtx { places }, setup)?.run()
         }
         Arithmetic::Rational => {
-            Meek::<crate::numbers::Rational>::new(contest, rules, it, (), guard, substitution)?
-                .run()
+            Meek::<crate::numbers::Rational>::new(contest, rules, it, (), setup)?.run()
         }
     }
 }
 
-/// The per-paper arithmetic of a distribution, with a fast path for fixed
-/// point (products of weights ≤ 1 fit machine words).
-pub(crate) trait Weigh: Number {
-    /// `w × kf`, rounded.
-    fn times(w: &Self, kf: &Self, r: Rounding, ctx: &Self::Ctx) -> Self;
-    /// Whether the value is above zero.
-    fn positive(&self) -> bool;
-}
-
-impl Weigh for Fixed {
-    fn times(w: &Fixed, kf: &Fixed, r: Rounding, ctx: &FixedCtx) -> Fixed {
-        let (places, mode) = match r {
-            Rounding::Exact => (ctx.places, RoundMode::Truncate),
-            Rounding::Places { places, mode } => (places, mode),
-        };
-        // Both factors lie in [0, 1], so the product of their units is at
-        // most 10^(2 × places): a u64 up to 9 places.
-        if places == ctx.places && ctx.places <= 9 && w.0 >= 0 && kf.0 >= 0 {
-            let scale = 10u64.pow(ctx.places);
-            if let (Ok(a), Ok(b)) = (u64::try_from(w.0), u64::try_from(kf.0))
-                && a <= scale
-                && b <= scale
-            {
-                let p = a * b;
-                let (q, rem) = (p / scale, p % scale);
-                let q = match mode {
-                    RoundMode::Truncate => q,
-                    RoundMode::Up => q + u64::from(rem > 0),
-                    RoundMode::HalfUp => q + u64::from(2 * rem >= scale),
-                };
-                return Fixed(i128::from(q));
-            }
-        }
-        Fixed::mul(w, kf, r, ctx)
-    }
-
-    fn positive(&self) -> bool {
-        self.0 > 0
-    }
-}
-
-impl Weigh for crate::numbers::Rational {
-    fn times(w: &Self, kf: &Self, r: Rounding, ctx: &()) -> Self {
-        Self::mul(w, kf, r, ctx)
-    }
-
-    fn positive(&self) -> bool {
-        !self.is_zero() && !self.is_negative()
-    }
-}
-
-/// One node of the prefix tree: a candidate at some depth, the papers whose
-/// ranking passes through here, those whose ranking ends here, and the
-/// index just past its subtree.
-#[derive(Clone, Copy, Debug)]
-struct Node {
-    candidate: u16,
-    papers: u64,
-    ending: u64,
-    skip: u32,
-}
-
-/// The distinct rankings (standing candidates only) as a prefix tree in
-/// depth-first order; the roots are the first preferences.
-struct Tree {
-    nodes: Vec<Node>,
-    valid: u64,
-    invalid: u64,
-}
-
-impl Tree {
-    fn new(contest: &Contest) -> Tree {
-        let n = contest.candidates().len();
-        let mut standing = vec![true; n];
-        for w in contest.withdrawn() {
-            standing[w.index()] = false;
-        }
-        let mut rankings: Vec<(Vec<u16>, u64)> = Vec::with_capacity(contest.ballots().len());
-        let mut invalid = contest.ballots().blank().0;
-        let mut valid = 0;
-        for b in contest.ballots().iter() {
-            let r: Vec<u16> = b
-                .ranking
-                .iter()
-                .filter(|c| standing[c.index()])
-                .map(|c| c.index() as u16)
-                .collect();
-            if r.is_empty() {
-                invalid += b.count.0;
-            } else {
-                valid += b.count.0;
-                rankings.push((r, b.count.0));
-            }
-        }
-        rankings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut nodes: Vec<Node> = Vec::new();
-        // The open path: node indices of the previous ranking's prefix.
-        let mut path: Vec<usize> = Vec::new();
-        let mut prev: &[u16] = &[];
-        for (r, papers) in &rankings {
-            let common = r.iter().zip(prev).take_while(|(a, b)| a == b).count();
-            for &open in &path[common..] {
-                nodes[open].skip = nodes.len() as u32;
-            }
-            path.truncate(common);
-            for &i in &path {
-                nodes[i].papers += papers;
-            }
-            for &c in &r[common..] {
-                path.push(nodes.len());
-                nodes.push(Node {
-                    candidate: c,
-                    papers: *papers,
-                    ending: 0,
-                    skip: 0,
-                });
-            }
-            if let Some(&last) = path.last() {
-                nodes[last].ending += papers;
-            }
-            prev = r;
-        }
-        for &open in &path {
-            nodes[open].skip = nodes.len() as u32;
-        }
-        Tree {
-            nodes,
-            valid,
-            invalid,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Status {
-    Hopeful,
-    Elected,
-    Defeated,
-    Withdrawn,
+/// What a count starts from besides the contest and its rules.
+struct Setup {
+    tree: Tree,
+    guard: Option<Guard>,
+    substitution: Option<ContestConstraints>,
+    outcome_only: bool,
 }
 
 /// Why an iteration ended.
@@ -248,11 +124,13 @@ struct Meek<'a, N: Weigh> {
     it: Iterative,
     ctx: N::Ctx,
     tree: Tree,
+    /// Stages record no figures (an outcome-only count).
+    outcome_only: bool,
     names: Vec<String>,
     /// The names again, shared by every stage's figures.
     figure_names: Arc<Names>,
     seats: usize,
-    status: Vec<Status>,
+    status: Vec<Standing>,
     kf: Vec<N>,
     votes: Vec<N>,
     exhausted: N,
@@ -288,21 +166,26 @@ impl<'a, N: Weigh> Meek<'a, N> {
         rules: &Rules,
         it: &Iterative,
         ctx: N::Ctx,
-        guard: Option<Guard>,
-        substitution: Option<ContestConstraints>,
+        setup: Setup,
     ) -> Result<Self, CountError> {
+        let Setup {
+            tree,
+            guard,
+            substitution,
+            outcome_only,
+        } = setup;
         let n = contest.candidates().len();
         let names = unique_names(contest);
         let order = tie_order(contest, rules, &names)?;
-        let mut status = vec![Status::Hopeful; n];
+        let mut status = vec![Standing::Hopeful; n];
         for w in contest.withdrawn() {
-            status[w.index()] = Status::Withdrawn;
+            status[w.index()] = Standing::Withdrawn;
         }
         let one = N::from_count(1, &ctx);
         let kf = status
             .iter()
             .map(|s| {
-                if *s == Status::Hopeful {
+                if *s == Standing::Hopeful {
                     one.clone()
                 } else {
                     N::zero()
@@ -314,7 +197,8 @@ impl<'a, N: Weigh> Meek<'a, N> {
             contest,
             rules: rules.clone(),
             it: *it,
-            tree: Tree::new(contest),
+            tree,
+            outcome_only,
             figure_names: Names::new(names.clone()),
             names,
             seats: contest.seats() as usize,
@@ -346,7 +230,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
 
     fn hopefuls(&self) -> Vec<usize> {
         (0..self.names.len())
-            .filter(|&c| self.status[c] == Status::Hopeful)
+            .filter(|&c| self.status[c] == Standing::Hopeful)
             .collect()
     }
 
@@ -427,7 +311,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
             let (mut won, mut lost) = (Vec::new(), Vec::new());
             for c in rest {
                 if self.elected.len() < self.seats {
-                    self.status[c] = Status::Elected;
+                    self.status[c] = Standing::Elected;
                     self.elected.push(c);
                     won.push(c);
                 } else {
@@ -461,27 +345,14 @@ impl<'a, N: Weigh> Meek<'a, N> {
     /// verdicts for the next stage record; a state that cannot be completed
     /// stops the count.
     fn constraints_changed(&mut self) {
-        let state = self.standing();
         let Some(guard) = self.guard.as_mut() else {
             return;
         };
-        if let Err(e) = guard.update(&state, &self.names)
+        if let Err(e) = guard.update(&self.status, &self.names)
             && self.broken.is_none()
         {
             self.broken = Some(e);
         }
-    }
-
-    /// The statuses as `ballot::constraints` reads them.
-    fn standing(&self) -> Vec<Standing> {
-        self.status
-            .iter()
-            .map(|s| match s {
-                Status::Hopeful => Standing::Hopeful,
-                Status::Elected => Standing::Elected,
-                Status::Defeated | Status::Withdrawn => Standing::Excluded,
-            })
-            .collect()
     }
 
     fn is_guarded(&self, c: usize) -> bool {
@@ -498,13 +369,13 @@ impl<'a, N: Weigh> Meek<'a, N> {
         let Some(guard) = &self.guard else {
             return true;
         };
-        let state = self.standing();
-        !set.iter().any(|&c| guard.is_guarded(c)) && guard.allows_excluding(&state, set)
+        !set.iter().any(|&c| guard.is_guarded(c)) && guard.allows_excluding(&self.status, set)
     }
 
     fn defeat(&mut self, c: usize) {
-        self.status[c] = Status::Defeated;
+        self.status[c] = Standing::Excluded;
         self.kf[c] = N::zero();
+        self.tree.defeated(c);
         self.defeated.push(c);
     }
 
@@ -550,69 +421,17 @@ impl<'a, N: Weigh> Meek<'a, N> {
 
     /// B.2.a: every paper from weight 1 through the tree.
     fn distribute(&mut self) {
-        for v in &mut self.votes {
-            *v = N::zero();
-        }
-        let mut exhausted = N::zero();
-        let mut loss = N::zero();
-        let one = self.one.clone();
-        let len = self.tree.nodes.len();
-        self.visit(0, len, &one, &mut exhausted, &mut loss);
-        self.exhausted = exhausted;
-        self.loss = loss;
-    }
-
-    fn visit(&mut self, start: usize, end: usize, w: &N, exhausted: &mut N, loss: &mut N) {
-        let mut i = start;
-        while i < end {
-            let node = self.tree.nodes[i];
-            let c = usize::from(node.candidate);
-            let next = node.skip as usize;
-            let kf = &self.kf[c];
-            let rest = if !kf.positive() {
-                w.clone()
-            } else if *kf == self.one && self.it.kind == IterativeMethod::Meek {
-                // A hopeful candidate keeps the whole weight: the subtree is spent.
-                self.votes[c] = self.votes[c].add(&w.mul_count(node.papers));
-                i = next;
-                continue;
-            } else {
-                let keep = match self.it.kind {
-                    IterativeMethod::Meek => N::times(w, kf, self.it.keep_rounding, &self.ctx),
-                    IterativeMethod::Warren => {
-                        if kf < w {
-                            kf.clone()
-                        } else {
-                            w.clone()
-                        }
-                    }
-                };
-                self.votes[c] = self.votes[c].add(&keep.mul_count(node.papers));
-                let rest = match self.it.remainder {
-                    Remainder::Subtract => w.sub(&keep),
-                    Remainder::Complement { rounding } => match self.it.kind {
-                        IterativeMethod::Meek => {
-                            let r = N::times(w, &self.one.sub(kf), rounding, &self.ctx);
-                            *loss = loss.add(&w.sub(&keep).sub(&r).mul_count(node.papers));
-                            r
-                        }
-                        IterativeMethod::Warren => w.sub(&keep),
-                    },
-                };
-                if !rest.positive() {
-                    i = next;
-                    continue;
-                }
-                rest
-            };
-            if node.ending > 0 {
-                *exhausted = exhausted.add(&rest.mul_count(node.ending));
-            }
-            if next > i + 1 {
-                self.visit(i + 1, next, &rest, exhausted, loss);
-            }
-            i = next;
-        }
+        let tally = self.tree.distribute(&Weights {
+            kf: &self.kf,
+            one: &self.one,
+            method: self.it.kind,
+            keep_rounding: self.it.keep_rounding,
+            remainder: self.it.remainder,
+            ctx: &self.ctx,
+        });
+        self.votes = tally.votes;
+        self.exhausted = tally.exhausted;
+        self.loss = tally.loss;
     }
 
     fn compute_quota(&self) -> N {
@@ -661,7 +480,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
             if self.is_doomed(c) {
                 continue;
             }
-            self.status[c] = Status::Elected;
+            self.status[c] = Standing::Elected;
             self.elected.push(c);
             won.push(c);
             self.constraints_changed();
@@ -816,6 +635,32 @@ impl<'a, N: Weigh> Meek<'a, N> {
     ) {
         let number = self.stages.len() as u32 + 1;
         let places = self.rules.display_places;
+        if self.outcome_only {
+            // Every decision as in a full count; no figure written.
+            self.history.record(number, true, &self.votes);
+            let none = || Figures::empty(self.figure_names.clone(), places);
+            self.stages.push(Stage {
+                number,
+                sub_stage: None,
+                action,
+                quota: String::new(),
+                totals: none(),
+                transfers: none(),
+                exhausted: String::new(),
+                loss_by_fraction: String::new(),
+                elected: elected.iter().map(|&c| self.names[c].clone()).collect(),
+                excluded: defeated.iter().map(|&c| self.names[c].clone()).collect(),
+                ties: std::mem::take(&mut self.ties),
+                keep_values: None,
+                iterations: Some(iterations),
+                constraints: self
+                    .guard
+                    .as_mut()
+                    .map(Guard::take_decisions)
+                    .unwrap_or_default(),
+            });
+            return;
+        }
         let (totals, transfers) = stage_figures(
             &self.figure_names,
             &self.votes,
@@ -834,11 +679,8 @@ impl<'a, N: Weigh> Meek<'a, N> {
         let loss = if matches!(self.rules.arithmetic, Arithmetic::Rational) {
             // The truncation residue of the displayed figures, so that the
             // sheet adds up to the valid votes (the exact loss is 0 here).
-            let units = |s: &str| -> i128 {
-                let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
-                let v: i128 = digits.parse().unwrap_or(0);
-                if s.starts_with('-') { -v } else { v }
-            };
+            let units =
+                |s: &str| -> i128 { crate::decimal::Decimal::parse(s).map_or(0, |d| d.mantissa()) };
             let valid = units(&self.d(&N::from_count(self.tree.valid, &self.ctx)));
             let shown: i128 =
                 totals.values().map(|v| v.mantissa()).sum::<i128>() + units(&exhausted);
@@ -932,6 +774,7 @@ fn units_decimal(units: i128, places: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::numbers::Rounding;
     use ballot::{BallotsBuilder, Candidate, CandidateId};
 
     const P9: FixedCtx = FixedCtx { places: 9 };

@@ -26,17 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::{self, Decimal};
 
-/// Which way a division's remainder goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RoundMode {
-    /// Toward zero: "any remainder being ignored" (SSI 2007/42 r.48(3)).
-    Truncate,
-    /// To nearest, a half going away from zero.
-    HalfUp,
-    /// Away from zero: "drop the remainder and add 0.01" (ERS97 5.1.6).
-    Up,
-}
+pub use crate::decimal::RoundMode;
 
 /// How one operation's result is rounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 //!
 //! Every result is exactly the one [`count`](crate::count) gives: a
 //! prepared contest only keeps the strategies' layout of its papers (the
-//! Gregory arena) between counts; an outcome-only count makes every
+//! Gregory arena, the iterative prefix tree) between counts; an outcome-only count makes every
 //! decision a full count makes, and only leaves out the figures.
 
 use std::borrow::Cow;
@@ -15,7 +15,9 @@ use std::sync::OnceLock;
 use ballot::{CandidateId, Contest};
 
 use crate::error::CountError;
-use crate::gregory::{self, Layout, Run};
+use crate::gregory::{self, Layout};
+use crate::prefix_tree::Tree;
+use crate::record::Run;
 use crate::rules::{ConstraintMethod, Method, Rules};
 use crate::transcript::{ContestCount, TieDecision};
 
@@ -49,6 +51,7 @@ pub struct Outcome {
 pub struct Prepared<'c> {
     contest: Cow<'c, Contest>,
     gregory: OnceLock<Layout>,
+    tree: OnceLock<Tree>,
     threads: usize,
 }
 
@@ -58,6 +61,7 @@ impl<'c> Prepared<'c> {
         Prepared {
             contest: Cow::Borrowed(contest),
             gregory: OnceLock::new(),
+            tree: OnceLock::new(),
             threads: 2,
         }
     }
@@ -90,9 +94,11 @@ impl<'c> Prepared<'c> {
         if let Some(layout) = self.gregory.get() {
             let _ = gregory.set(layout.reweighted(&self.contest, counts));
         }
+        // The prefix tree sums papers along shared prefixes: built again.
         Ok(Prepared {
             contest: Cow::Owned(contest),
             gregory,
+            tree: OnceLock::new(),
             threads: self.threads,
         })
     }
@@ -130,18 +136,26 @@ impl<'c> Prepared<'c> {
         {
             // Each of its counts is of a different contest (the ineligible
             // withdrawn): nothing to reuse.
-            return crate::driver::reserved_places(contest, rules);
+            return crate::reserved::reserved_places(contest, |sub| {
+                let mut records = Prepared::new(sub).threads(self.threads).count(rules)?;
+                Ok(records.remove(0))
+            });
         }
+        let run = Run {
+            threads: self.threads,
+            outcome_only,
+        };
         let record = match &rules.method {
             Method::Gregory(g) => {
                 let layout = self.gregory.get_or_init(|| Layout::new(contest));
-                let run = Run {
-                    threads: self.threads,
-                    outcome_only,
-                };
                 gregory::count_contest(contest, layout, rules, g, run)?
             }
-            Method::Iterative(it) => crate::meek::count_contest(contest, rules, it)?,
+            Method::Iterative(it) => {
+                // The count splices its tree as candidates fall: each count
+                // takes a copy of the one built.
+                let tree = self.tree.get_or_init(|| Tree::new(contest)).clone();
+                crate::meek::count_contest(contest, tree, rules, it, run)?
+            }
         };
         Ok(vec![record])
     }

@@ -12,6 +12,23 @@ use crate::numbers::Number;
 use crate::rules::Rules;
 use crate::transcript::Stage;
 
+/// How a count runs (`Prepared`): on how many threads its large transfers
+/// or distributions go, and whether its stages record their figures.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Run {
+    pub(crate) threads: usize,
+    pub(crate) outcome_only: bool,
+}
+
+impl Default for Run {
+    fn default() -> Run {
+        Run {
+            threads: 2,
+            outcome_only: false,
+        }
+    }
+}
+
 /// The tie order: the rules' explicit list, else the contest's own (a BLT
 /// `[tie]` line), else ballot-paper order.
 pub(crate) fn tie_order(
