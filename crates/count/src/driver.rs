@@ -15,7 +15,7 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
     rules.validate().map_err(CountError::Rules)?;
     let mut contests = Vec::with_capacity(election.contests().len());
     for contest in election.contests() {
-        contests.extend(Prepared::new(contest).count(rules)?);
+        contests.extend(Prepared::new(contest).count_once(rules)?);
     }
     Ok(Transcript {
         format: FORMAT.to_owned(),

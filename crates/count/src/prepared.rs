@@ -106,12 +106,18 @@ impl<'c> Prepared<'c> {
     /// The full count: the contest's records as [`count`](crate::count)
     /// writes them (one, or one per count of the reserved-places method).
     pub fn count(&self, rules: &Rules) -> Result<Vec<ContestCount>, CountError> {
-        self.run(rules, false)
+        self.run(rules, false, true)
+    }
+
+    /// [`Prepared::count`] once: the layout is built for this count and
+    /// given to it, not kept (what [`count`](crate::count) does).
+    pub(crate) fn count_once(self, rules: &Rules) -> Result<Vec<ContestCount>, CountError> {
+        self.run(rules, false, false)
     }
 
     /// The elected and the tie decisions, with no figure written.
     pub fn outcome(&self, rules: &Rules) -> Result<Outcome, CountError> {
-        let records = self.run(rules, true)?;
+        let records = self.run(rules, true, true)?;
         let mut elected = Vec::new();
         let mut ties = Vec::new();
         for record in records {
@@ -128,7 +134,14 @@ impl<'c> Prepared<'c> {
         Ok(Outcome { elected, ties })
     }
 
-    fn run(&self, rules: &Rules, outcome_only: bool) -> Result<Vec<ContestCount>, CountError> {
+    /// `keep`: the layout is kept for later counts (else built, or taken,
+    /// for this one).
+    fn run(
+        &self,
+        rules: &Rules,
+        outcome_only: bool,
+        keep: bool,
+    ) -> Result<Vec<ContestCount>, CountError> {
         rules.validate().map_err(CountError::Rules)?;
         let contest = self.contest.as_ref();
         if rules.constraint_method == ConstraintMethod::ReservedPlaces
@@ -137,7 +150,7 @@ impl<'c> Prepared<'c> {
             // Each of its counts is of a different contest (the ineligible
             // withdrawn): nothing to reuse.
             return crate::reserved::reserved_places(contest, |sub| {
-                let mut records = Prepared::new(sub).threads(self.threads).count(rules)?;
+                let mut records = Prepared::new(sub).threads(self.threads).count_once(rules)?;
                 Ok(records.remove(0))
             });
         }
@@ -147,13 +160,21 @@ impl<'c> Prepared<'c> {
         };
         let record = match &rules.method {
             Method::Gregory(g) => {
-                let layout = self.gregory.get_or_init(|| Layout::new(contest));
+                let layout = if keep {
+                    Cow::Borrowed(self.gregory.get_or_init(|| Layout::new(contest)))
+                } else {
+                    Cow::Owned(Layout::new(contest))
+                };
                 gregory::count_contest(contest, layout, rules, g, run)?
             }
             Method::Iterative(it) => {
-                // The count splices its tree as candidates fall: each count
-                // takes a copy of the one built.
-                let tree = self.tree.get_or_init(|| Tree::new(contest)).clone();
+                // The count splices its tree as candidates fall: a count to
+                // be repeated takes a copy of the one kept.
+                let tree = if keep {
+                    self.tree.get_or_init(|| Tree::new(contest)).clone()
+                } else {
+                    Tree::new(contest)
+                };
                 crate::meek::count_contest(contest, tree, rules, it, run)?
             }
         };
