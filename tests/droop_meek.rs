@@ -174,7 +174,7 @@ fn compare(stem: &str, ours: &ContestCount, dump: &Path, places: usize, toleranc
             .unwrap_or_else(|| panic!("{stem} {}: no stage {}", ours.rules.name, k + 1));
         let keep = stage.keep_values.as_ref().expect("keep values");
         assert!(
-            close(&stage.quota, &row.quota),
+            close(&stage.quota.to_string(), &row.quota),
             "{stem} {} stage {}: quota {} vs Droop {}",
             ours.rules.name,
             k + 1,
@@ -331,8 +331,8 @@ fn outcome(file: &Path, preset: &str) -> (Vec<String>, String, String) {
         .find(|s| !matches!(s.action, count::Action::ElectRemaining))
         .expect("a stage")
         .quota
-        .clone();
-    (c.elected, c.quota, last)
+        .to_string();
+    (c.elected, c.quota.to_string(), last)
 }
 
 fn names(list: &[&str]) -> Vec<String> {

@@ -121,6 +121,33 @@ impl Guard {
     }
 }
 
+/// Recomputes guard/doom after a change of status (duty 2), if the count
+/// has constraints; the first state that cannot be completed is kept in
+/// `broken` and stops the count.
+pub(crate) fn changed(
+    guard: &mut Option<Guard>,
+    state: &[Status],
+    names: &[String],
+    broken: &mut Option<ConstraintError>,
+) {
+    if let Some(guard) = guard
+        && let Err(e) = guard.update(state, names)
+        && broken.is_none()
+    {
+        *broken = Some(e);
+    }
+}
+
+/// Whether the candidate is guarded (never excluded).
+pub(crate) fn guarded(guard: Option<&Guard>, c: usize) -> bool {
+    guard.is_some_and(|g| g.is_guarded(c))
+}
+
+/// Whether the candidate is doomed (never elected).
+pub(crate) fn doomed(guard: Option<&Guard>, c: usize) -> bool {
+    guard.is_some_and(|g| g.is_doomed(c))
+}
+
 /// What one count needs for its contest's constraints under `method`: a
 /// [`Guard`] for guard/doom, the checked constraints for substitution (applied
 /// after a plain count), nothing for reserved places (whose counts each run

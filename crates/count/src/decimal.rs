@@ -243,6 +243,23 @@ impl Decimal {
     }
 }
 
+/// A decimal equals the text it is written as (`"6.00000"` is not `"6"`):
+/// what a transcript's reader compares on the wire.
+impl PartialEq<str> for Decimal {
+    fn eq(&self, other: &str) -> bool {
+        // Text is canonical (`Display`), so equal text is equal mantissa
+        // at equal places.
+        Decimal::parse(other)
+            .is_some_and(|d| d.mantissa() == self.mantissa() && d.places() == self.places())
+    }
+}
+
+impl PartialEq<&str> for Decimal {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
 impl Neg for Decimal {
     type Output = Decimal;
 

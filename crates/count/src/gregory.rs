@@ -29,11 +29,14 @@ use crate::constraints::ContestConstraints;
 use crate::standing::Standing;
 
 use crate::constrained::{self, Guard};
+use crate::decimal::Decimal;
 use crate::election::{self, DecidesTies, order_of_election};
 use crate::error::{CountError, MAX_FIGURES};
 use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
-use crate::record::{Run, recorded_entries, stage_figures, tie_order, unique_names};
+use crate::record::{
+    Finished, Run, decimal, finish, recorded_entries, stage_figures, tie_order, unique_names,
+};
 use crate::rules::{
     Arithmetic, ExclusionParcels, Gregory, LastVacancies, LossShown, QuotaRecompute, QuotaVotes,
     Rules, SurplusMethod, SurplusOrder, Threshold, TvSteps, WhichPapers, WithoutVotes, ZeroSurplus,
@@ -381,26 +384,15 @@ impl<'a, N: Number> Counter<'a, N> {
     /// verdicts for the stage record; a state that cannot be completed
     /// stops the count.
     fn constraints_changed(&mut self) {
-        if self.guard.is_none() {
-            return;
-        }
-        let state = &self.status;
-        let Some(guard) = self.guard.as_mut() else {
-            return;
-        };
-        if let Err(e) = guard.update(state, &self.names)
-            && self.broken.is_none()
-        {
-            self.broken = Some(e);
-        }
+        constrained::changed(&mut self.guard, &self.status, &self.names, &mut self.broken);
     }
 
     fn is_guarded(&self, c: usize) -> bool {
-        self.guard.as_ref().is_some_and(|g| g.is_guarded(c))
+        constrained::guarded(self.guard.as_ref(), c)
     }
 
     fn is_doomed(&self, c: usize) -> bool {
-        self.guard.as_ref().is_some_and(|g| g.is_doomed(c))
+        constrained::doomed(self.guard.as_ref(), c)
     }
 
     /// The hopefuls the exclusion step may choose from: all but the
@@ -440,51 +432,20 @@ impl<'a, N: Number> Counter<'a, N> {
     }
 
     fn finish(self) -> ContestCount {
-        let mut rules = self.rules.clone();
-        if self.tie_breaker.draws() > 0 && rules.ties.seed.is_none() {
-            rules.ties.seed = Some("0".into());
-        }
-        let first_quota = self
-            .stages
-            .first()
-            .map(|s| s.quota.clone())
-            .unwrap_or_default();
-        ContestCount {
-            contest: self.contest.id().to_owned(),
-            title: self.contest.title().to_owned(),
-            seats: self.contest.seats(),
-            candidates: self.names.clone(),
-            withdrawn: self
-                .contest
-                .withdrawn()
-                .iter()
-                .map(|c| self.names[c.index()].clone())
-                .collect(),
-            rules,
+        let valid_votes = decimal(&self.valid_votes, self.rules.display_places, &self.ctx);
+        finish(Finished {
+            contest: self.contest,
+            rules: &self.rules,
+            lot_drawn: self.tie_breaker.draws() > 0,
             valid_papers: self.valid_papers,
             invalid_papers: self.invalid_papers,
-            valid_votes: self.d(&self.valid_votes),
-            quota: first_quota,
-            elected: self
-                .elected
-                .iter()
-                .map(|&c| self.names[c].clone())
-                .collect(),
-            excluded: self
-                .excluded
-                .iter()
-                .map(|&c| self.names[c].clone())
-                .collect(),
-            constraints: self
-                .contest
-                .constraints()
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            valid_votes,
+            elected: &self.elected,
+            excluded: &self.excluded,
             substitutions: self.substitutions,
-            purpose: None,
             stages: self.stages,
-        }
+            names: self.names,
+        })
     }
 
     // ----- quota and election ---------------------------------------------
@@ -1135,7 +1096,8 @@ impl<'a, N: Number> Counter<'a, N> {
         // writes no figure (`Prepared::outcome`).
         let (totals, transfers, quota, exhausted, loss) = if self.outcome_only {
             let none = || Figures::empty(self.figure_names.clone(), places);
-            (none(), none(), String::new(), String::new(), String::new())
+            let zero = || Decimal::from_integer(0);
+            (none(), none(), zero(), zero(), zero())
         } else {
             let (totals, transfers) = stage_figures(
                 &self.figure_names,
@@ -1145,7 +1107,7 @@ impl<'a, N: Number> Counter<'a, N> {
                 &self.ctx,
             );
             self.prev_totals.clone_from(&self.votes);
-            let d = |x: &N| x.decimal(places, &self.ctx);
+            let d = |x: &N| decimal(x, places, &self.ctx);
             (
                 totals,
                 transfers,

@@ -40,12 +40,16 @@ use crate::constraints::ContestConstraints;
 use crate::standing::Standing;
 
 use crate::constrained::{self, Guard};
+use crate::decimal::Decimal;
 use crate::election::{self, DecidesTies, order_of_election};
 use crate::error::{CountError, MAX_FIGURES};
 use crate::figures::{Figures, Names};
-use crate::numbers::{Fixed, FixedCtx, Number};
+use crate::numbers::{Fixed, FixedCtx};
 use crate::prefix_tree::{Tree, Weigh, Weights};
-use crate::record::{Run, figures, recorded_entries, stage_figures, tie_order, unique_names};
+use crate::record::{
+    Finished, Run, decimal, figures, finish, recorded_entries, stage_figures, tie_order,
+    unique_names,
+};
 use crate::rules::{Arithmetic, DefeatBatch, Iterative, IterativeQuotaVotes, Rules, WithoutVotes};
 use crate::ties::{History, InTurn, TieBreaker, decision};
 use crate::transcript::{Action, ContestCount, ExclusionReason, Stage, TieDecision, TiePurpose};
@@ -345,22 +349,15 @@ impl<'a, N: Weigh> Meek<'a, N> {
     /// verdicts for the next stage record; a state that cannot be completed
     /// stops the count.
     fn constraints_changed(&mut self) {
-        let Some(guard) = self.guard.as_mut() else {
-            return;
-        };
-        if let Err(e) = guard.update(&self.status, &self.names)
-            && self.broken.is_none()
-        {
-            self.broken = Some(e);
-        }
+        constrained::changed(&mut self.guard, &self.status, &self.names, &mut self.broken);
     }
 
     fn is_guarded(&self, c: usize) -> bool {
-        self.guard.as_ref().is_some_and(|g| g.is_guarded(c))
+        constrained::guarded(self.guard.as_ref(), c)
     }
 
     fn is_doomed(&self, c: usize) -> bool {
-        self.guard.as_ref().is_some_and(|g| g.is_doomed(c))
+        constrained::doomed(self.guard.as_ref(), c)
     }
 
     /// True when defeating all of `set` at once leaves the constraints
@@ -622,8 +619,8 @@ impl<'a, N: Weigh> Meek<'a, N> {
 
     // ----- records ----------------------------------------------------------
 
-    fn d(&self, x: &N) -> String {
-        x.decimal(self.rules.display_places, &self.ctx)
+    fn dec(&self, x: &N) -> Decimal {
+        decimal(x, self.rules.display_places, &self.ctx)
     }
 
     fn push_stage(
@@ -643,11 +640,11 @@ impl<'a, N: Weigh> Meek<'a, N> {
                 number,
                 sub_stage: None,
                 action,
-                quota: String::new(),
+                quota: Decimal::from_integer(0),
                 totals: none(),
                 transfers: none(),
-                exhausted: String::new(),
-                loss_by_fraction: String::new(),
+                exhausted: Decimal::from_integer(0),
+                loss_by_fraction: Decimal::from_integer(0),
                 elected: elected.iter().map(|&c| self.names[c].clone()).collect(),
                 excluded: defeated.iter().map(|&c| self.names[c].clone()).collect(),
                 ties: std::mem::take(&mut self.ties),
@@ -675,18 +672,18 @@ impl<'a, N: Weigh> Meek<'a, N> {
             kept[c] = self.one.clone();
         }
         let keep = figures(&self.figure_names, &kept, places, &self.ctx);
-        let exhausted = self.d(&self.exhausted);
+        let exhausted = self.dec(&self.exhausted);
         let loss = if matches!(self.rules.arithmetic, Arithmetic::Rational) {
             // The truncation residue of the displayed figures, so that the
             // sheet adds up to the valid votes (the exact loss is 0 here).
-            let units =
-                |s: &str| -> i128 { crate::decimal::Decimal::parse(s).map_or(0, |d| d.mantissa()) };
-            let valid = units(&self.d(&N::from_count(self.tree.valid, &self.ctx)));
+            let valid = self
+                .dec(&N::from_count(self.tree.valid, &self.ctx))
+                .mantissa();
             let shown: i128 =
-                totals.values().map(|v| v.mantissa()).sum::<i128>() + units(&exhausted);
-            units_decimal(valid - shown, self.rules.display_places)
+                totals.values().map(|v| v.mantissa()).sum::<i128>() + exhausted.mantissa();
+            Decimal::new(valid - shown, places).expect("a residue below the valid votes")
         } else {
-            self.d(&self.loss)
+            self.dec(&self.loss)
         };
         self.prev_totals.clone_from(&self.votes);
         self.history.record(number, true, &self.votes);
@@ -694,7 +691,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
             number,
             sub_stage: None,
             action,
-            quota: self.d(&self.quota),
+            quota: self.dec(&self.quota),
             totals,
             transfers,
             exhausted,
@@ -717,64 +714,27 @@ impl<'a, N: Weigh> Meek<'a, N> {
     }
 
     fn finish(self) -> ContestCount {
-        let mut rules = self.rules.clone();
-        if self.tie_breaker.draws() > 0 && rules.ties.seed.is_none() {
-            rules.ties.seed = Some("0".into());
-        }
-        let quota = self
-            .stages
-            .first()
-            .map(|s| s.quota.clone())
-            .unwrap_or_default();
-        ContestCount {
-            contest: self.contest.id().to_owned(),
-            title: self.contest.title().to_owned(),
-            seats: self.contest.seats(),
-            candidates: self.names.clone(),
-            withdrawn: self
-                .contest
-                .withdrawn()
-                .iter()
-                .map(|c| self.names[c.index()].clone())
-                .collect(),
-            rules,
+        let valid_votes = self.dec(&N::from_count(self.tree.valid, &self.ctx));
+        finish(Finished {
+            contest: self.contest,
+            rules: &self.rules,
+            lot_drawn: self.tie_breaker.draws() > 0,
             valid_papers: self.tree.valid,
             invalid_papers: self.tree.invalid,
-            valid_votes: self.d(&N::from_count(self.tree.valid, &self.ctx)),
-            quota,
-            elected: self
-                .elected
-                .iter()
-                .map(|&c| self.names[c].clone())
-                .collect(),
-            excluded: self
-                .defeated
-                .iter()
-                .map(|&c| self.names[c].clone())
-                .collect(),
-            constraints: self
-                .contest
-                .constraints()
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-            purpose: None,
+            valid_votes,
+            elected: &self.elected,
+            excluded: &self.defeated,
             substitutions: self.substitutions,
             stages: self.stages,
-        }
+            names: self.names,
+        })
     }
-}
-
-/// `units × 10^-places` written as a decimal.
-fn units_decimal(units: i128, places: u32) -> String {
-    let ctx = FixedCtx { places };
-    Fixed(units).decimal(places, &ctx)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::numbers::Rounding;
+    use crate::numbers::{Number, Rounding};
     use ballot::{BallotsBuilder, Candidate, CandidateId};
 
     const P9: FixedCtx = FixedCtx { places: 9 };

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use ballot::{CandidateId, Contest};
 
+use crate::decimal::Decimal;
 use crate::error::CountError;
 use crate::figures::{Figures, Names};
 use crate::numbers::Number;
 use crate::rules::Rules;
-use crate::transcript::Stage;
+use crate::transcript::{ContestCount, Stage, SubstitutionRecord};
 
 /// How a count runs (`Prepared`): on how many threads its large transfers
 /// or distributions go, and whether its stages record their figures.
@@ -93,6 +94,15 @@ pub(crate) fn stage_figures<N: Number>(
     (totals, transfers)
 }
 
+/// One value at the display places.
+pub(crate) fn decimal<N: Number>(value: &N, places: u32, ctx: &N::Ctx) -> Decimal {
+    // Rules::validate keeps display places within the decimal's 18, and a
+    // vote is at most 2^64 papers of value 1: always in range.
+    value
+        .to_decimal(places, ctx)
+        .expect("a vote within the typed decimal's range")
+}
+
 /// Each value of `values` (one per candidate) at the display places.
 pub(crate) fn figures<N: Number>(
     names: &Arc<Names>,
@@ -133,4 +143,62 @@ pub(crate) fn unique_names(contest: &Contest) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// What a finished count hands the recorder.
+pub(crate) struct Finished<'a> {
+    pub(crate) contest: &'a Contest,
+    /// The unique names (`unique_names`).
+    pub(crate) names: Vec<String>,
+    pub(crate) rules: &'a Rules,
+    /// Whether any lot was drawn (a lot with no seed drew from seed 0).
+    pub(crate) lot_drawn: bool,
+    pub(crate) valid_papers: u64,
+    pub(crate) invalid_papers: u64,
+    pub(crate) valid_votes: Decimal,
+    pub(crate) elected: &'a [usize],
+    pub(crate) excluded: &'a [usize],
+    pub(crate) substitutions: Vec<SubstitutionRecord>,
+    pub(crate) stages: Vec<Stage>,
+}
+
+/// The contest's record, as both strategies end it.
+pub(crate) fn finish(f: Finished<'_>) -> ContestCount {
+    let mut rules = f.rules.clone();
+    // specs/transcript.md: a lot drawn without a seed records seed 0.
+    if f.lot_drawn && rules.ties.seed.is_none() {
+        rules.ties.seed = Some("0".into());
+    }
+    let name = |c: &usize| f.names[*c].clone();
+    ContestCount {
+        contest: f.contest.id().to_owned(),
+        title: f.contest.title().to_owned(),
+        seats: f.contest.seats(),
+        withdrawn: f
+            .contest
+            .withdrawn()
+            .iter()
+            .map(|c| name(&c.index()))
+            .collect(),
+        rules,
+        valid_papers: f.valid_papers,
+        invalid_papers: f.invalid_papers,
+        valid_votes: f.valid_votes,
+        quota: f
+            .stages
+            .first()
+            .map_or_else(|| Decimal::from_integer(0), |s| s.quota),
+        elected: f.elected.iter().map(name).collect(),
+        excluded: f.excluded.iter().map(name).collect(),
+        constraints: f
+            .contest
+            .constraints()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        purpose: None,
+        substitutions: f.substitutions,
+        stages: f.stages,
+        candidates: f.names,
+    }
 }

@@ -19,6 +19,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::Decimal;
+
 pub use crate::figures::{Figures, NameList, Names};
 
 use crate::rules::Rules;
@@ -60,9 +62,9 @@ pub struct ContestCount {
     /// Papers that gave no valid preference (blank, or only withdrawn candidates).
     pub invalid_papers: u64,
     /// Total value of the valid papers at the first stage.
-    pub valid_votes: String,
+    pub valid_votes: Decimal,
     /// The quota at the first stage (later changes appear per stage).
-    pub quota: String,
+    pub quota: Decimal,
     /// Elected candidates in order of election.
     pub elected: Vec<String>,
     /// Excluded candidates in order of exclusion.
@@ -97,16 +99,16 @@ pub struct Stage {
     /// What the stage did.
     pub action: Action,
     /// The quota in force at the end of the stage.
-    pub quota: String,
+    pub quota: Decimal,
     /// Every candidate's votes at the end of the stage.
     pub totals: Figures,
     /// Every candidate's change during the stage (signed; the transferor's
     /// loss is negative). Empty for the first stage.
     pub transfers: Figures,
     /// Value of non-transferable (exhausted) papers at the end of the stage, cumulative.
-    pub exhausted: String,
+    pub exhausted: Decimal,
     /// Value lost to rounding (fractions) at the end of the stage, cumulative.
-    pub loss_by_fraction: String,
+    pub loss_by_fraction: Decimal,
     /// Candidates deemed elected during this stage, in order.
     pub elected: Vec<String>,
     /// Candidates excluded during this stage.

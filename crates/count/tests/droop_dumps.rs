@@ -69,7 +69,8 @@ fn check(data: &Path, election: &str, tag: &str, rules: &Rules) {
     assert_eq!(stages.len(), rounds.len(), "{election} {tag}: stages");
     for (round, stage) in rounds.iter().zip(&stages) {
         assert_eq!(
-            stage.quota, round.quota,
+            stage.quota.to_string(),
+            round.quota,
             "{election} {tag} stage {}",
             stage.number
         );

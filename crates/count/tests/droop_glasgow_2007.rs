@@ -87,8 +87,8 @@ fn scottish_stv_glasgow_2007_agrees_with_droop_at_every_stage_including_nt_and_r
         for (block, stage) in blocks.iter().zip(&stages) {
             for (name, droop) in block {
                 let ours = match name.as_str() {
-                    "#NT" => Some(stage.exhausted.clone()),
-                    "#RES" => Some(stage.loss_by_fraction.clone()),
+                    "#NT" => Some(stage.exhausted.to_string()),
+                    "#RES" => Some(stage.loss_by_fraction.to_string()),
                     _ => stage
                         .totals
                         .iter()

@@ -23,7 +23,7 @@ fn units(s: &str) -> i128 {
 fn check(e: &Election, rules: &Rules, c: &ContestCount) {
     let contest = &e.contests()[0];
     let one = 10i128.pow(rules.display_places);
-    let valid = units(&c.valid_votes);
+    let valid = units(&c.valid_votes.to_string());
     let withdrawn: Vec<String> = c.withdrawn.clone();
     let mut defeated: Vec<String> = Vec::new();
     let mut elected: Vec<String> = Vec::new();
@@ -35,8 +35,8 @@ fn check(e: &Election, rules: &Rules, c: &ContestCount) {
             .values()
             .map(|v| units(&v.to_string()))
             .sum::<i128>()
-            + units(&s.exhausted)
-            + units(&s.loss_by_fraction);
+            + units(&s.exhausted.to_string())
+            + units(&s.loss_by_fraction.to_string());
         assert_eq!(sum, valid, "{name}: stage {}", s.number);
         let keep = s.keep_values.as_ref().expect("keep values every stage");
         assert_eq!(keep.len(), c.candidates.len(), "{name}");
@@ -64,7 +64,12 @@ fn check(e: &Election, rules: &Rules, c: &ContestCount) {
         if rules.name == "meek" || rules.name == "warren" {
             let total: i128 = s.totals.values().map(|v| units(&v.to_string())).sum();
             let q = total / (i128::from(contest.seats()) + 1) + 1;
-            assert_eq!(units(&s.quota), q, "{name}: stage {} quota", s.number);
+            assert_eq!(
+                units(&s.quota.to_string()),
+                q,
+                "{name}: stage {} quota",
+                s.number
+            );
         }
         elected.extend(s.elected.iter().cloned());
         defeated.extend(s.excluded.iter().cloned());

@@ -33,7 +33,7 @@ fn presets() -> Vec<Rules> {
 
 fn check_invariants(e: &Election, rules: &Rules, c: &ContestCount) {
     let contest = &e.contests()[0];
-    let valid = units(&c.valid_votes);
+    let valid = units(&c.valid_votes.to_string());
     assert_eq!(
         c.valid_papers + c.invalid_papers,
         contest.ballots().total_papers()
@@ -45,8 +45,8 @@ fn check_invariants(e: &Election, rules: &Rules, c: &ContestCount) {
             .values()
             .map(|v| units(&v.to_string()))
             .sum::<i128>()
-            + units(&s.exhausted)
-            + units(&s.loss_by_fraction);
+            + units(&s.exhausted.to_string())
+            + units(&s.loss_by_fraction.to_string());
         assert_eq!(
             sum, valid,
             "{}: stage {} {:?}",
@@ -62,7 +62,10 @@ fn check_invariants(e: &Election, rules: &Rules, c: &ContestCount) {
                 .is_none_or(|g| g.active_vote_threshold.is_none())
         {
             for name in &s.elected {
-                let (v, q) = (units(&s.totals.text(name).unwrap()), units(&s.quota));
+                let (v, q) = (
+                    units(&s.totals.text(name).unwrap()),
+                    units(&s.quota.to_string()),
+                );
                 match rules.election.criterion {
                     Criterion::AtLeast => assert!(v >= q, "{}: {name} {v} < {q}", rules.name),
                     Criterion::Exceeds => assert!(v > q, "{}: {name} {v} <= {q}", rules.name),

@@ -290,7 +290,10 @@ fn scottish_stv_glasgow_2007_linn_first_transfer() {
         &read_blt(&data.join("droop/blt/scotland/Linn-2007.blt")),
         &Rules::scottish_stv(),
     );
-    assert_eq!((c.valid_papers, c.quota.as_str()), (9567, "1914.00000"));
+    assert_eq!(
+        (c.valid_papers, c.quota.to_string()),
+        (9567, "1914.00000".into())
+    );
     let s = &c.stages[1];
     assert_eq!(
         s.action,
@@ -366,7 +369,10 @@ fn ers97_model_election_first_surplus() {
         &read_blt(&data.join("nzstv-ocaml/ers97.blt")),
         &Rules::ers97(),
     );
-    assert_eq!((c.valid_papers, c.quota.as_str()), (753, "107.58"));
+    assert_eq!(
+        (c.valid_papers, c.quota.to_string()),
+        (753, "107.58".into())
+    );
     let s = &c.stages[1];
     assert_eq!(
         s.action,

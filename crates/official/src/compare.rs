@@ -195,12 +195,11 @@ pub fn compare(
         }
     }
     if let Some(cell) = sheet.quota {
-        let agrees =
-            Decimal::parse(&ours.quota).is_some_and(|q| shortening.agrees(&cell.value, &q));
+        let agrees = shortening.agrees(&cell.value, &ours.quota);
         if !agrees {
             differences.push(Difference::QuotaDiffers {
                 official: cell.text(),
-                ours: ours.quota.clone(),
+                ours: ours.quota.to_string(),
                 at: cell.pos,
             });
         }
@@ -217,13 +216,12 @@ pub fn compare(
     let (mut cells, mut blank) = (0u64, 0u64);
     for (official, mine) in sheet.stages.iter().zip(&our_stages) {
         if let Some(cell) = official.non_transferable {
-            let agrees =
-                Decimal::parse(&mine.exhausted).is_some_and(|e| shortening.agrees(&cell.value, &e));
+            let agrees = shortening.agrees(&cell.value, &mine.exhausted);
             if !agrees {
                 differences.push(Difference::NonTransferableDiffers {
                     stage: official.number,
                     official: cell.text(),
-                    ours: mine.exhausted.clone(),
+                    ours: mine.exhausted.to_string(),
                     at: cell.pos,
                 });
             }
@@ -325,20 +323,24 @@ mod tests {
 
     /// A 1-seat count of 9 papers, quota 5: Ann 4, Bo 3, Cy 2; Cy is
     /// excluded and his two papers go one to Ann, one nowhere.
+    fn d(text: &str) -> Decimal {
+        Decimal::parse(text).expect("a decimal")
+    }
+
     fn ours() -> ContestCount {
         let stage =
             |number: u32, action: Action, totals: [&str; 3], elected: &[&str]| count::Stage {
                 number,
                 sub_stage: None,
                 action,
-                quota: "5.00000".into(),
+                quota: d("5.00000"),
                 totals: figures(&NAMES, &totals),
                 transfers: count::Figures::empty(
                     count::Names::new(NAMES.iter().map(|s| s.to_string()).collect()),
                     5,
                 ),
-                exhausted: if number == 1 { "0.00000" } else { "1.00000" }.into(),
-                loss_by_fraction: "0.00000".into(),
+                exhausted: d(if number == 1 { "0.00000" } else { "1.00000" }),
+                loss_by_fraction: d("0.00000"),
                 elected: elected.iter().map(|s| s.to_string()).collect(),
                 excluded: Vec::new(),
                 ties: Vec::new(),
@@ -355,8 +357,8 @@ mod tests {
             rules: count::Rules::preset("scottish-stv").expect("the scottish-stv preset"),
             valid_papers: 9,
             invalid_papers: 0,
-            valid_votes: "9.00000".into(),
-            quota: "5".into(),
+            valid_votes: d("9.00000"),
+            quota: d("5"),
             elected: vec![NAMES[0].into()],
             excluded: vec![NAMES[2].into()],
             constraints: Vec::new(),

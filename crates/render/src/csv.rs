@@ -60,6 +60,11 @@ pub fn csv(t: &Transcript) -> String {
             };
             let elected: HashSet<&str> = s.elected.iter().map(String::as_str).collect();
             let excluded: HashSet<&str> = s.excluded.iter().map(String::as_str).collect();
+            let (quota, exhausted, loss) = (
+                s.quota.to_string(),
+                s.exhausted.to_string(),
+                s.loss_by_fraction.to_string(),
+            );
             let (number, sub_stage) = (
                 s.number.to_string(),
                 s.sub_stage.map(|k| k.to_string()).unwrap_or_default(),
@@ -85,9 +90,9 @@ pub fn csv(t: &Transcript) -> String {
                     &transfer,
                     &total,
                     status,
-                    &s.quota,
-                    &s.exhausted,
-                    &s.loss_by_fraction,
+                    &quota,
+                    &exhausted,
+                    &loss,
                 ]);
             }
         }

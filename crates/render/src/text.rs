@@ -141,9 +141,9 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
             loss.push(diff(&p.loss_by_fraction, &s.loss_by_fraction));
             quota.push(String::new());
         }
-        nt.push(s.exhausted.clone());
-        loss.push(s.loss_by_fraction.clone());
-        quota.push(s.quota.clone());
+        nt.push(s.exhausted.to_string());
+        loss.push(s.loss_by_fraction.to_string());
+        quota.push(s.quota.to_string());
         prev = Some(s);
     }
     nt.push(String::new());
@@ -261,12 +261,9 @@ fn is_one(v: &str) -> bool {
 }
 
 /// `b - a` for two decimal strings of the same places (exact, by integer digits).
-fn diff(a: &str, b: &str) -> String {
-    // Both are the transcript's own decimals at its display places.
-    match (Decimal::parse(a), Decimal::parse(b)) {
-        (Some(x), Some(y)) => y.checked_sub(&x).map(|d| d.to_string()).unwrap_or_default(),
-        _ => String::new(),
-    }
+fn diff(a: &Decimal, b: &Decimal) -> String {
+    // Both are the transcript's decimals at its display places.
+    b.checked_sub(a).map(|d| d.to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -275,9 +272,10 @@ mod tests {
 
     #[test]
     fn differences_are_exact_on_decimal_strings() {
-        assert_eq!(diff("36.17922", "40.00000"), "3.82078");
-        assert_eq!(diff("1.00", "0.41"), "-0.59");
-        assert_eq!(diff("3", "5"), "2");
+        let d = |a: &str, b: &str| diff(&Decimal::parse(a).unwrap(), &Decimal::parse(b).unwrap());
+        assert_eq!(d("36.17922", "40.00000"), "3.82078");
+        assert_eq!(d("1.00", "0.41"), "-0.59");
+        assert_eq!(d("3", "5"), "2");
     }
 
     #[test]
