@@ -298,8 +298,8 @@ impl<'a, N: Number> Counter<'a, N> {
         self
     }
 
-    fn d(&self, x: &N) -> String {
-        x.decimal(self.rules.display_places, &self.ctx)
+    fn d(&self, x: &N) -> Decimal {
+        decimal(x, self.rules.display_places, &self.ctx)
     }
 
     fn vacancies(&self) -> usize {

@@ -632,66 +632,49 @@ impl<'a, N: Weigh> Meek<'a, N> {
     ) {
         let number = self.stages.len() as u32 + 1;
         let places = self.rules.display_places;
-        if self.outcome_only {
+        let (quota, totals, transfers, exhausted, loss, keep) = if self.outcome_only {
             // Every decision as in a full count; no figure written.
-            self.history.record(number, true, &self.votes);
             let none = || Figures::empty(self.figure_names.clone(), places);
-            self.stages.push(Stage {
-                number,
-                sub_stage: None,
-                action,
-                quota: Decimal::from_integer(0),
-                totals: none(),
-                transfers: none(),
-                exhausted: Decimal::from_integer(0),
-                loss_by_fraction: Decimal::from_integer(0),
-                elected: elected.iter().map(|&c| self.names[c].clone()).collect(),
-                excluded: defeated.iter().map(|&c| self.names[c].clone()).collect(),
-                ties: std::mem::take(&mut self.ties),
-                keep_values: None,
-                iterations: Some(iterations),
-                constraints: self
-                    .guard
-                    .as_mut()
-                    .map(Guard::take_decisions)
-                    .unwrap_or_default(),
-            });
-            return;
-        }
-        let (totals, transfers) = stage_figures(
-            &self.figure_names,
-            &self.votes,
-            (!self.stages.is_empty()).then_some(&self.prev_totals[..]),
-            places,
-            &self.ctx,
-        );
-        // Defeated candidates' keep values are shown as they were during the
-        // stage (the defeat zeroes them for the next one).
-        let mut kept = self.kf.clone();
-        for &c in &defeated {
-            kept[c] = self.one.clone();
-        }
-        let keep = figures(&self.figure_names, &kept, places, &self.ctx);
-        let exhausted = self.dec(&self.exhausted);
-        let loss = if matches!(self.rules.arithmetic, Arithmetic::Rational) {
-            // The truncation residue of the displayed figures, so that the
-            // sheet adds up to the valid votes (the exact loss is 0 here).
-            let valid = self
-                .dec(&N::from_count(self.tree.valid, &self.ctx))
-                .mantissa();
-            let shown: i128 =
-                totals.values().map(|v| v.mantissa()).sum::<i128>() + exhausted.mantissa();
-            Decimal::new(valid - shown, places).expect("a residue below the valid votes")
+            let zero = || Decimal::from_integer(0);
+            (zero(), none(), none(), zero(), zero(), None)
         } else {
-            self.dec(&self.loss)
+            let (totals, transfers) = stage_figures(
+                &self.figure_names,
+                &self.votes,
+                (!self.stages.is_empty()).then_some(&self.prev_totals[..]),
+                places,
+                &self.ctx,
+            );
+            // Defeated candidates' keep values are shown as they were during
+            // the stage (the defeat zeroes them for the next one).
+            let mut kept = self.kf.clone();
+            for &c in &defeated {
+                kept[c] = self.one.clone();
+            }
+            let keep = figures(&self.figure_names, &kept, places, &self.ctx);
+            let exhausted = self.dec(&self.exhausted);
+            let loss = if matches!(self.rules.arithmetic, Arithmetic::Rational) {
+                // The truncation residue of the displayed figures, so that
+                // the sheet adds up to the valid votes (the exact loss is 0).
+                let valid = self
+                    .dec(&N::from_count(self.tree.valid, &self.ctx))
+                    .mantissa();
+                let shown: i128 =
+                    totals.values().map(|v| v.mantissa()).sum::<i128>() + exhausted.mantissa();
+                Decimal::new(valid - shown, places).expect("a residue below the valid votes")
+            } else {
+                self.dec(&self.loss)
+            };
+            self.prev_totals.clone_from(&self.votes);
+            let quota = self.dec(&self.quota);
+            (quota, totals, transfers, exhausted, loss, Some(keep))
         };
-        self.prev_totals.clone_from(&self.votes);
         self.history.record(number, true, &self.votes);
         self.stages.push(Stage {
             number,
             sub_stage: None,
             action,
-            quota: self.dec(&self.quota),
+            quota,
             totals,
             transfers,
             exhausted,
@@ -699,7 +682,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
             elected: elected.iter().map(|&c| self.names[c].clone()).collect(),
             excluded: defeated.iter().map(|&c| self.names[c].clone()).collect(),
             ties: std::mem::take(&mut self.ties),
-            keep_values: Some(keep),
+            keep_values: keep,
             iterations: Some(iterations),
             constraints: self
                 .guard

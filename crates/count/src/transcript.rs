@@ -191,11 +191,11 @@ pub enum Action {
         /// Whose surplus.
         candidate: String,
         /// The surplus transferred (votes above the quota).
-        surplus: String,
+        surplus: Decimal,
         /// The transfer value, where one value applies to all the papers
         /// (rules with per-paper values leave it out).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        transfer_value: Option<String>,
+        transfer_value: Option<Decimal>,
     },
     /// Excluding one or more candidates and transferring their papers (or,
     /// in a sub-stage, the batch of their papers at one transfer value).
@@ -204,7 +204,7 @@ pub enum Action {
         candidates: Vec<String>,
         /// The value of the papers moved in this sub-stage, if divided by value.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        transfer_value: Option<String>,
+        transfer_value: Option<Decimal>,
         /// Constrained counts: why, when not for having the fewest votes.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<ExclusionReason>,

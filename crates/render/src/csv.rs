@@ -41,7 +41,7 @@ pub fn csv(t: &Transcript) -> String {
                     candidate,
                     transfer_value,
                     ..
-                } => ("surplus", candidate.clone(), transfer_value.clone()),
+                } => ("surplus", candidate.clone(), *transfer_value),
                 // Candidates without votes excluded together: their rows say
                 // `excluded`; naming them all on every row would make the
                 // sheet grow with the square of the candidates.
@@ -49,17 +49,18 @@ pub fn csv(t: &Transcript) -> String {
                     reason: Some(ExclusionReason::NoVotes),
                     transfer_value,
                     ..
-                } => ("exclusion", "no-votes".to_owned(), transfer_value.clone()),
+                } => ("exclusion", "no-votes".to_owned(), *transfer_value),
                 Action::Exclusion {
                     candidates,
                     transfer_value,
                     ..
-                } => ("exclusion", candidates.join("; "), transfer_value.clone()),
+                } => ("exclusion", candidates.join("; "), *transfer_value),
                 Action::ElectRemaining => ("elect-remaining", String::new(), None),
                 Action::Round => ("round", String::new(), None),
             };
             let elected: HashSet<&str> = s.elected.iter().map(String::as_str).collect();
             let excluded: HashSet<&str> = s.excluded.iter().map(String::as_str).collect();
+            let tv = tv.map(|d| d.to_string()).unwrap_or_default();
             let (quota, exhausted, loss) = (
                 s.quota.to_string(),
                 s.exhausted.to_string(),
@@ -80,19 +81,8 @@ pub fn csv(t: &Transcript) -> String {
                 let transfer = s.transfers.text(name).unwrap_or_default();
                 let total = s.totals.text(name).unwrap_or_default();
                 row(&[
-                    &c.contest,
-                    &number,
-                    &sub_stage,
-                    kind,
-                    &subject,
-                    tv.as_deref().unwrap_or_default(),
-                    name,
-                    &transfer,
-                    &total,
-                    status,
-                    &quota,
-                    &exhausted,
-                    &loss,
+                    &c.contest, &number, &sub_stage, kind, &subject, &tv, name, &transfer, &total,
+                    status, &quota, &exhausted, &loss,
                 ]);
             }
         }
