@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::Failure;
 use crate::input::InputArgs;
-use crate::output::write_output;
+use crate::output::{refuse_inputs, write_output};
 
 /// Arguments of `recount convert`.
 #[derive(Debug, Args)]
@@ -25,9 +25,11 @@ pub struct ConvertArgs {
 
 /// Runs `recount convert`.
 pub fn run(args: &ConvertArgs) -> Result<(), Failure> {
+    let inputs = [args.input.file.as_path()];
+    refuse_inputs(args.output.as_deref(), &inputs)?;
     let (_, election) = args.input.load()?;
     let format = args.to;
-    write_output(args.output.as_deref(), |out| {
+    write_output(args.output.as_deref(), &inputs, |out| {
         ballot::write(format, &election, out).map_err(|e| match e.kind() {
             ballot::ErrorKind::Io(err) => Failure::Io(format!("writing {format}: {err}")),
             _ => Failure::Input(e.to_string()),

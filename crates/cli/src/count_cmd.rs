@@ -23,7 +23,7 @@ use count::rules::ConstraintMethod;
 
 use crate::Failure;
 use crate::input::{InputArgs, input_failure};
-use crate::output::{io_failure, write_output};
+use crate::output::{io_failure, refuse_inputs, write_output};
 use crate::rules_arg::RulesArg;
 
 /// The rendering of a transcript.
@@ -122,6 +122,15 @@ fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
 
 /// Runs `recount count`.
 pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
+    // Every file read; the output may be none of them.
+    let rules_file = Path::new(&args.rules.rules);
+    let mut inputs: Vec<&Path> = vec![args.input.file.as_path()];
+    inputs.extend(args.attributes.as_deref());
+    inputs.extend(args.constraints.as_deref());
+    if count::Rules::preset(&args.rules.rules).is_none() {
+        inputs.push(rules_file);
+    }
+    refuse_inputs(args.output.as_deref(), &inputs)?;
     let rules = rules_from(args)?;
     let (_, mut election) = args.input.load()?;
     apply_constraints(args, &mut election)?;
@@ -133,7 +142,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         ReportFormat::Json => {
             // Streamed: a transcript of many candidates over many stages is
             // far larger written out than held.
-            return write_output(args.output.as_deref(), |out| {
+            return write_output(args.output.as_deref(), &inputs, |out| {
                 serde_json::to_writer_pretty(&mut *out, &transcript).map_err(|e| {
                     if e.is_io() {
                         io_failure(e.into())
@@ -145,7 +154,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
             });
         }
     };
-    write_output(args.output.as_deref(), |out| {
+    write_output(args.output.as_deref(), &inputs, |out| {
         out.write_all(body.as_bytes()).map_err(io_failure)
     })
 }
@@ -199,7 +208,7 @@ pub fn run_rules(args: &RulesArgs) -> Result<(), Failure> {
             s
         }
     };
-    write_output(None, |out| {
+    write_output(None, &[], |out| {
         out.write_all(body.as_bytes()).map_err(io_failure)
     })
 }

@@ -50,7 +50,7 @@ pub fn run(args: &GenerateArgs) -> Result<(), Failure> {
         papers: args.papers,
         mean_length: f64::from(args.mean_length_tenths.max(10)) / 10.0,
     };
-    write_output(args.output.as_deref(), |out| {
+    write_output(args.output.as_deref(), &[], |out| {
         generate::write_blt(spec, args.seed, out).map_err(io_failure)
     })
 }

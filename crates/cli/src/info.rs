@@ -23,7 +23,7 @@ pub struct InfoArgs {
 /// Runs `recount info`.
 pub fn run(args: &InfoArgs) -> Result<(), Failure> {
     let (format, election) = args.input.load()?;
-    write_output(None, |out| {
+    write_output(None, &[], |out| {
         if args.json {
             let v = to_json(format, &election);
             serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| Failure::Io(e.to_string()))?;

@@ -745,3 +745,166 @@ fn bad_rules_files_and_set_values_exit_2_naming_the_key() {
             "neither a rules preset nor a rules file",
         ));
 }
+
+/// Issue 9 bug 3: `-o` onto an input used to replace the ballot file with
+/// the result, exit 0.
+#[test]
+fn issue_9_bug_3_an_output_onto_an_input_is_refused_and_the_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let ballots = dir.path().join("ward.blt");
+    std::fs::copy(demo(), &ballots).unwrap();
+    let before = std::fs::read(&ballots).unwrap();
+    let link = dir.path().join("link.blt");
+    std::os::unix::fs::symlink(&ballots, &link).unwrap();
+    for out in [&ballots, &link] {
+        recount()
+            .arg("count")
+            .arg(&ballots)
+            .args(["--rules", "scottish-stv", "-o"])
+            .arg(out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("refusing to overwrite"));
+        recount()
+            .arg("convert")
+            .arg(&ballots)
+            .args(["--to", "json", "-o"])
+            .arg(out)
+            .assert()
+            .code(2);
+    }
+    // A rules file is an input too.
+    let rules = dir.path().join("rules.json");
+    std::fs::write(&rules, stdout_of(recount().args(["rules", "wigm"]))).unwrap();
+    let rules_before = std::fs::read(&rules).unwrap();
+    recount()
+        .arg("count")
+        .arg(&ballots)
+        .arg("--rules")
+        .arg(&rules)
+        .arg("-o")
+        .arg(&rules)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(&ballots).unwrap(), before);
+    assert_eq!(std::fs::read(&rules).unwrap(), rules_before);
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 3, "nothing else written");
+}
+
+/// Issue 9 bug 4: outputs were 0600 whatever the umask, lost an existing
+/// file's mode, and replaced a symbolic link by a plain file.
+#[test]
+fn issue_9_bug_4_outputs_follow_the_umask_keep_modes_and_write_through_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("recount");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (umask, want) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
+        let out = dir.path().join(format!("new-{umask}.txt"));
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask}; exec \"$0\" count \"$1\" --rules wigm -o \"$2\""
+            ))
+            .arg(&bin)
+            .arg(demo())
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(mode(&out), want, "umask {umask}");
+    }
+    let existing = dir.path().join("existing.txt");
+    std::fs::write(&existing, "old").unwrap();
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o640)).unwrap();
+    recount()
+        .arg("count")
+        .arg(demo())
+        .args(["--rules", "wigm", "-o"])
+        .arg(&existing)
+        .assert()
+        .success();
+    assert_eq!(mode(&existing), 0o640);
+    assert!(
+        std::fs::read_to_string(&existing)
+            .unwrap()
+            .contains("Quota")
+    );
+    // Written through the link: the link stays, its target gets the sheet.
+    let target = dir.path().join("target.txt");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.txt");
+    std::os::unix::fs::symlink("target.txt", &link).unwrap();
+    recount()
+        .arg("count")
+        .arg(demo())
+        .args(["--rules", "wigm", "-o"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(std::fs::read_to_string(&target).unwrap().contains("Quota"));
+    // A missing folder is named, not a temporary file.
+    recount()
+        .arg("count")
+        .arg(demo())
+        .args(["--rules", "wigm", "-o"])
+        .arg(dir.path().join("no-such-folder/out.txt"))
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("no such folder")
+                .and(predicate::str::contains("no-such-folder"))
+                .and(predicate::str::contains(".recount-").not()),
+        );
+    // `-o -` is standard output.
+    recount()
+        .arg("count")
+        .arg(demo())
+        .args(["--rules", "wigm", "-o", "-"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Quota"));
+    assert!(!Path::new("-").exists());
+}
+
+/// Issue 9 bug 6: `convert` and `generate` exited 3 on a closed pipe while
+/// `count` and `info` exited 0. Every command now ends quietly with 0.
+#[test]
+fn issue_9_bug_6_a_closed_pipe_ends_every_command_with_exit_0() {
+    let bin = assert_cmd::cargo::cargo_bin("recount");
+    let demo = demo();
+    let demo = demo.to_str().unwrap();
+    for args in [
+        format!("count {demo} --rules wigm --format json"),
+        format!("info {demo}"),
+        format!("convert {demo} --to json"),
+        "generate --papers 200000 --seed 1".to_string(),
+    ] {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; \"$0\" {args} | head -c 1 > /dev/null"
+            ))
+            .arg(&bin)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{args}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
