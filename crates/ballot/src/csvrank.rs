@@ -129,9 +129,9 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         (Some((file, _)), _) => file,
         (None, Some(given)) => given,
         (None, None) => {
-            return Err(Error::new(ErrorKind::Model(
-                "this CSV file does not record seats (no \"# seats:\" line); pass --seats N".into(),
-            )));
+            return Err(Error::new(ErrorKind::SeatsNotRecorded {
+                format: Format::Csv,
+            }));
         }
     };
 

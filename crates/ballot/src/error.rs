@@ -83,6 +83,13 @@ pub enum ErrorKind {
     Model(String),
     /// The input's format could not be recognised.
     UnknownFormat(String),
+    /// The file does not record how many seats are to be filled and
+    /// [`crate::ReadOptions::seats`] was not given (PrefLib, CSV without a
+    /// `# seats:` line).
+    SeatsNotRecorded {
+        /// Which format was being read.
+        format: Format,
+    },
     /// A writer cannot express this election in its format.
     Unrepresentable {
         /// The format being written.
@@ -192,6 +199,15 @@ impl fmt::Display for Error {
             }
             ErrorKind::Model(msg) => write!(f, "invalid election: {msg}"),
             ErrorKind::UnknownFormat(msg) => write!(f, "unrecognised ballot file: {msg}"),
+            ErrorKind::SeatsNotRecorded {
+                format: Format::Csv,
+            } => write!(
+                f,
+                "this CSV file does not record seats (no \"# seats:\" line); pass --seats N"
+            ),
+            ErrorKind::SeatsNotRecorded { .. } => {
+                write!(f, "PrefLib files do not record seats; pass --seats N")
+            }
             ErrorKind::Unrepresentable { format, what } => {
                 write!(f, "cannot write this election as {format}: {what}")
             }

@@ -62,9 +62,7 @@ pub fn read(input: &[u8], format: Format, opts: &ReadOptions) -> Result<Election
     };
     let text = Text::new(input, format)?;
     let Some(seats) = opts.seats else {
-        return Err(Error::new(ErrorKind::Model(
-            "PrefLib files do not record seats; pass --seats N".into(),
-        )));
+        return Err(Error::new(ErrorKind::SeatsNotRecorded { format }));
     };
     let mut header = Header::default();
     let mut lines = text.lines().peekable();

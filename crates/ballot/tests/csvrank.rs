@@ -309,7 +309,7 @@ fn csv_without_seats_says_to_pass_them() {
     let err = ballot::read(Format::Csv, b"rank1\nA\n", &opts(None)).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid election: this CSV file does not record seats (no \"# seats:\" line); pass --seats N"
+        "this CSV file does not record seats (no \"# seats:\" line); pass --seats N"
     );
 }
 

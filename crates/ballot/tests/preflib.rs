@@ -257,7 +257,7 @@ fn preflib_without_seats_says_to_pass_them() {
     let err = ballot::read(Format::PreflibSoi, input.as_bytes(), &opts(None)).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid election: PrefLib files do not record seats; pass --seats N"
+        "PrefLib files do not record seats; pass --seats N"
     );
 }
 

@@ -22,10 +22,21 @@ pub struct InfoArgs {
 
 /// Runs `recount info`.
 pub fn run(args: &InfoArgs) -> Result<(), Failure> {
-    let (format, election) = args.input.load()?;
+    // A file that records no seats is still described (issue 9 bug 10):
+    // read as if for one seat, and shown as "not recorded".
+    let (mut format, mut read) = args.input.read(args.input.seats)?;
+    let mut seats_recorded = true;
+    if let Err(e) = &read
+        && matches!(e.kind(), ballot::ErrorKind::SeatsNotRecorded { .. })
+        && args.input.seats.is_none()
+    {
+        (format, read) = args.input.read(Some(1))?;
+        seats_recorded = false;
+    }
+    let election = read.map_err(|e| crate::input::input_failure(&args.input.file, &e))?;
     write_output(None, &[], |out| {
         if args.json {
-            let v = to_json(format, &election);
+            let v = to_json(format, &election, seats_recorded);
             serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| Failure::Io(e.to_string()))?;
             writeln!(out).map_err(io_failure)
         } else {
@@ -34,6 +45,7 @@ pub fn run(args: &InfoArgs) -> Result<(), Failure> {
                 &args.input.file.display().to_string(),
                 format,
                 &election,
+                seats_recorded,
             )
             .map_err(io_failure)
         }
@@ -57,6 +69,7 @@ fn write_text(
     file: &str,
     format: Format,
     e: &Election,
+    seats_recorded: bool,
 ) -> std::io::Result<()> {
     writeln!(out, "file:      {file}")?;
     writeln!(out, "format:    {format}")?;
@@ -66,7 +79,14 @@ fn write_text(
         let b = c.ballots();
         writeln!(out)?;
         writeln!(out, "contest {}: {}", c.id(), c.title())?;
-        writeln!(out, "  seats:             {}", c.seats())?;
+        if seats_recorded {
+            writeln!(out, "  seats:             {}", c.seats())?;
+        } else {
+            writeln!(
+                out,
+                "  seats:             not recorded in the file (pass --seats N to count)"
+            )?;
+        }
         writeln!(
             out,
             "  candidates:        {} ({} withdrawn)",
@@ -125,7 +145,7 @@ fn display_name(c: &ballot::Candidate) -> String {
     }
 }
 
-fn to_json(format: Format, e: &Election) -> serde_json::Value {
+fn to_json(format: Format, e: &Election, seats_recorded: bool) -> serde_json::Value {
     let contests: Vec<_> = e
         .contests()
         .iter()
@@ -135,7 +155,8 @@ fn to_json(format: Format, e: &Election) -> serde_json::Value {
             json!({
                 "id": c.id(),
                 "title": c.title(),
-                "seats": c.seats(),
+                // null: the file does not record them.
+                "seats": seats_recorded.then_some(c.seats()),
                 "candidates": c.candidate_ids().zip(c.candidates()).map(|(id, k)| json!({
                     "number": id.number(),
                     "id": k.id,

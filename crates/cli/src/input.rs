@@ -68,6 +68,17 @@ impl InputArgs {
 
     /// Reads the file, giving its format and the election.
     pub fn load(&self) -> Result<(Format, Election), Failure> {
+        let (format, read) = self.read(self.seats)?;
+        let election = read.map_err(|e| input_failure(&self.file, &e))?;
+        Ok((format, election))
+    }
+
+    /// Reads the file with `seats` for formats that do not record them,
+    /// giving its format and what the reader said.
+    pub fn read(
+        &self,
+        seats: Option<u32>,
+    ) -> Result<(Format, Result<Election, ballot::Error>), Failure> {
         let path = &self.file;
         let bytes = std::fs::read(path)
             .map_err(|e| Failure::Io(format!("{}: cannot read: {e}", path.display())))?;
@@ -86,12 +97,11 @@ impl InputArgs {
         };
         let opts = ReadOptions {
             policy: self.policy(),
-            seats: self.seats,
+            seats,
             id: stem(path),
             weight_column: self.weight_column.clone(),
         };
-        let election = ballot::read(format, &bytes, &opts).map_err(|e| input_failure(path, &e))?;
-        Ok((format, election))
+        Ok((format, ballot::read(format, &bytes, &opts)))
     }
 }
 

@@ -908,3 +908,38 @@ fn issue_9_bug_6_a_closed_pipe_ends_every_command_with_exit_0() {
         );
     }
 }
+
+/// Issue 9 bug 10: `info` on a PrefLib file refused without `--seats`; it
+/// describes the file and says the seats are not recorded.
+#[test]
+fn issue_9_bug_10_info_describes_a_file_that_records_no_seats() {
+    let dir = tempfile::tempdir().unwrap();
+    let soi = dir.path().join("no-seats.soi");
+    std::fs::write(
+        &soi,
+        "# NUMBER ALTERNATIVES: 2\n# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: B\n3: 1,2\n2: 2\n",
+    )
+    .unwrap();
+    recount().arg("info").arg(&soi).assert().success().stdout(
+        predicate::str::contains("seats:             not recorded in the file")
+            .and(predicate::str::contains("papers:            5")),
+    );
+    let json = stdout_of(recount().arg("info").arg(&soi).arg("--json"));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v["contests"][0]["seats"].is_null(), "{json}");
+    // Given, they are shown; counting still needs them.
+    recount()
+        .arg("info")
+        .arg(&soi)
+        .args(["--seats", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("seats:             1"));
+    recount()
+        .arg("count")
+        .arg(&soi)
+        .args(["--rules", "wigm"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass --seats N"));
+}

@@ -35,4 +35,4 @@ mod csv;
 mod text;
 
 pub use csv::csv;
-pub use text::{action_text, text};
+pub use text::{action_text, stage_text, text};

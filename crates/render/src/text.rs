@@ -28,6 +28,23 @@ fn stage_label(s: &Stage) -> String {
 }
 
 /// A short description of what a stage did.
+/// What a stage did, in words: its action, and for the closing stage
+/// whether it filled places or only excluded the rest (issue 9 bug 10: a
+/// Meek count that filled every place used to say the remaining candidates
+/// "fill the remaining places").
+pub fn stage_text(s: &Stage) -> String {
+    match (&s.action, s.elected.is_empty(), s.excluded.is_empty()) {
+        (Action::ElectRemaining, true, false) => {
+            "Every place is filled: the remaining candidates are excluded".into()
+        }
+        (Action::ElectRemaining, false, false) => {
+            "Remaining candidates fill the remaining places; the others are excluded".into()
+        }
+        (action, _, _) => action_text(action),
+    }
+}
+
+/// What an action did, in words.
 pub fn action_text(a: &Action) -> String {
     match a {
         Action::FirstPreferences => "First preferences".into(),
@@ -179,7 +196,7 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
     }
     out.push('\n');
     for s in &c.stages {
-        let _ = write!(out, "Stage {}: {}", stage_label(s), action_text(&s.action));
+        let _ = write!(out, "Stage {}: {}", stage_label(s), stage_text(s));
         if !s.elected.is_empty() {
             let _ = write!(out, "; elected {}", s.elected.join(", "));
         }

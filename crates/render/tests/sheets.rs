@@ -33,3 +33,23 @@ fn a_guard_doom_sheet_names_its_constraint_the_passed_over_and_the_doomed() {
         "{text}"
     );
 }
+
+/// Issue 9 bug 10: a Meek count whose rounds filled every place closes by
+/// excluding the rest, and its sheet said they "fill the remaining places".
+#[test]
+fn issue_9_bug_10_a_closing_stage_that_only_excludes_says_so() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../audit-data/demo-ward.blt");
+    let bytes = std::fs::read(path).unwrap();
+    let e = ballot::read(Format::Blt, &bytes, &ReadOptions::default()).unwrap();
+    let t = count::count(&e, &count::Rules::meek()).unwrap();
+    let last = t.contests[0].stages.last().unwrap();
+    assert_eq!(last.action, count::Action::ElectRemaining);
+    assert!(last.elected.is_empty() && !last.excluded.is_empty());
+    let text = render::text(&t);
+    assert!(
+        text.contains("Every place is filled: the remaining candidates are excluded"),
+        "{text}"
+    );
+    assert!(!text.contains("fill the remaining places"), "{text}");
+}
