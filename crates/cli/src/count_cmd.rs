@@ -134,6 +134,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     let rules = rules_from(args)?;
     let (_, mut election) = args.input.load()?;
     apply_constraints(args, &mut election)?;
+    check_seats(&args.rules.rules, &election)?;
     let transcript = count::count(&election, &rules)
         .map_err(|e| Failure::Input(format!("{}: {e}", args.input.file.display())))?;
     let body = match args.format {
@@ -157,6 +158,38 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     write_output(args.output.as_deref(), &inputs, |out| {
         out.write_all(body.as_bytes()).map_err(io_failure)
     })
+}
+
+/// Issue 9 bug 7: a single-winner preset on a several-seat contest is
+/// refused, naming the presets that fit; more seats than standing
+/// candidates is counted, with a warning.
+fn check_seats(rules: &str, election: &ballot::Election) -> Result<(), Failure> {
+    let preset = count::rules::PRESETS.iter().find(|p| p.name == rules);
+    for c in election.contests() {
+        if preset.is_some_and(|p| p.single_winner) && c.seats() > 1 {
+            let fit: Vec<&str> = count::rules::PRESETS
+                .iter()
+                .filter(|p| !p.single_winner)
+                .map(|p| p.name)
+                .collect();
+            return Err(Failure::Input(format!(
+                "contest {}: {} seats, but --rules {rules} elects one; for several seats use one of: {}",
+                c.id(),
+                c.seats(),
+                fit.join(", ")
+            )));
+        }
+        let standing = c.candidates().len() - c.withdrawn().len();
+        if c.seats() as usize > standing {
+            eprintln!(
+                "recount: warning: contest {}: {} seats but {standing} standing candidates; every one is elected and {} seats stay empty",
+                c.id(),
+                c.seats(),
+                c.seats() as usize - standing
+            );
+        }
+    }
+    Ok(())
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {

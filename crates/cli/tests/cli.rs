@@ -943,3 +943,50 @@ fn issue_9_bug_10_info_describes_a_file_that_records_no_seats() {
         .code(2)
         .stderr(predicate::str::contains("pass --seats N"));
 }
+
+/// Issue 9 bug 7: `--rules irv` on a several-seat contest gave a
+/// meaningless count (a whole surplus "lost to rounding").
+#[test]
+fn issue_9_bug_7_a_single_winner_preset_is_refused_on_several_seats() {
+    recount()
+        .arg("count")
+        .arg(demo())
+        .args(["--rules", "irv", "-o", "/dev/null"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("3 seats, but --rules irv elects one")
+                .and(predicate::str::contains("scottish-stv, ers97, wigm"))
+                .and(predicate::str::contains(", irv").not()),
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.blt");
+    std::fs::write(
+        &one,
+        "3 1\n4 1 0\n3 2 0\n2 3 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"t\"\n",
+    )
+    .unwrap();
+    recount()
+        .arg("count")
+        .arg(&one)
+        .args(["--rules", "irv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Elected: A"));
+    // More seats than standing candidates: counted, with a warning.
+    let short = dir.path().join("short.blt");
+    std::fs::write(
+        &short,
+        "3 3\n-3\n3 1 2 0\n2 2 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"t\"\n",
+    )
+    .unwrap();
+    recount()
+        .arg("count")
+        .arg(&short)
+        .args(["--rules", "wigm"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: contest short: 3 seats but 2 standing candidates",
+        ));
+}

@@ -18,6 +18,9 @@ pub struct Preset {
     pub spec: &'static str,
     /// Its rules.
     pub rules: fn() -> Rules,
+    /// Whether it is a rule for one seat only (IRV): on several seats its
+    /// count means nothing, and tools refuse it there.
+    pub single_winner: bool,
 }
 
 /// The presets, in the order `recount rules` lists them.
@@ -27,60 +30,70 @@ pub const PRESETS: [Preset; 10] = [
         description: "Scottish local government STV, SSI 2007/42 Sch. 1 rules 45-52 (WIGM, 5 dp, truncation)",
         spec: "specs/rules/scottish-stv.md",
         rules: Rules::scottish_stv,
+        single_winner: false,
     },
     Preset {
         name: "ers97",
         description: "ERS 1997 hand-count rules: 2-dp quota, last batch, deferral, bulk exclusion, sub-stages",
         spec: "specs/rules/ers97.md",
         rules: Rules::ers97,
+        single_winner: false,
     },
     Preset {
         name: "wigm",
         description: "PR Foundation reference WIGM (single defeat), 4 dp truncated after every operation",
         spec: "specs/rules/wigm.md",
         rules: Rules::wigm,
+        single_winner: false,
     },
     Preset {
         name: "uig",
         description: "Unweighted inclusive Gregory: all papers at surplus / papers, 5 dp truncated",
         spec: "specs/rules/uig.md",
         rules: Rules::uig,
+        single_winner: false,
     },
     Preset {
         name: "egm",
         description: "Exclusive Gregory (last parcel, transferable papers), 5 dp, exclusion by value",
         spec: "specs/rules/egm.md",
         rules: Rules::egm,
+        single_winner: false,
     },
     Preset {
         name: "irv",
         description: "Instant runoff: elected on a majority of continuing votes, one exclusion a stage",
         spec: "specs/rules/irv.md",
         rules: Rules::irv,
+        single_winner: true,
     },
     Preset {
         name: "meek",
         description: "PR Foundation reference Meek (Hill 2006): 9 dp, keep values rounded up, omega 0.000001",
         spec: "specs/rules/meek.md",
         rules: Rules::meek,
+        single_winner: false,
     },
     Preset {
         name: "nz-meek",
         description: "New Zealand Meek, Local Electoral Regulations 2001 Sch. 1A (9 dp, text's rounding, AAFD ties)",
         spec: "specs/rules/nz-meek.md",
         rules: Rules::nz_meek,
+        single_winner: false,
     },
     Preset {
         name: "warren",
         description: "Warren STV: Meek with keep = min(kf, w), a price; PRF Meek's arithmetic otherwise",
         spec: "specs/rules/warren.md",
         rules: Rules::warren,
+        single_winner: false,
     },
     Preset {
         name: "meek-exact",
         description: "Meek in exact rationals (keep values to 18 dp), exact Droop quota, elected on exceeding it, omega 10^-10",
         spec: "specs/rules/meek-exact.md",
         rules: Rules::meek_exact,
+        single_winner: false,
     },
 ];
 
