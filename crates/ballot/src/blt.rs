@@ -37,10 +37,11 @@
 //! * **CSV-wrapped lines.** Some Scottish files went through a spreadsheet:
 //!   `"""Robert BARR"" ""Independent"""` is one quoted string whose content is
 //!   `"Robert BARR" "Independent"`; when such content itself starts with a
-//!   quote it is read again as a name (or title) line, once. Content that
-//!   does not, such as `"Grn ""Richie BRIAN"""`, is kept as it is
-//!   (`Grn "Richie BRIAN"`): no party is guessed. Such names hold a quote,
-//!   so [`write()`] cannot write them back.
+//!   quote it is read again as a name (or title) line, once. A name line
+//!   whose content is `PARTY "NAME"`, as `"Grn ""Richie BRIAN"""` in 298
+//!   Scottish 2022 files, is the party then the name: `Richie BRIAN` of
+//!   `Grn`. Other content with quotes, `"Bob ""the Builder"" Smith"`, is a
+//!   name holding quotes. An empty second string, `"Name" ""`, is no party.
 //! * **PrefLib name comments.** The Glasgow 2007 files give names only as
 //!   `# ALTERNATIVE NAME 3: Stephen Dornan (Lab)` comments followed by a
 //!   one-line title. When such comments name every candidate before the first
@@ -101,14 +102,16 @@
 //! if a tie order is set, `[undeclared ...]` if any candidate has the
 //! `undeclared=true` attribute, one line per distinct ranking in stored order
 //! (`count c1 c2 ... 0`), blank papers as `count 0`, the end marker `0`, the
-//! names quoted one per line (`"Name" "Party"` when there is an affiliation)
-//! and the contest's quoted title. BLT carries names, affiliations, seats,
+//! names quoted one per line (`"Name" "Party"` when there is an affiliation;
+//! `"Name" ""` for a name that would otherwise read as a dialect above),
+//! quotes doubled, and the contest's quoted title. BLT carries names, affiliations, seats,
 //! withdrawn candidates, tie order, ballots and title only: candidate ids
 //! (read back as the candidate numbers), other attributes, the import policy
 //! and its irregularity counts, the contest id and the election's own id and
-//! title are **not written**. A name, party or title holding `"` or a
-//! control character other than tab (U+0000–U+001F, U+007F: line breaks
-//! included), and elections of more than one contest, are
+//! title are **not written**. Every name and party the reader accepts is
+//! written back as it was read. A name, party or title holding a control
+//! character other than tab (U+0000–U+001F, U+007F: line breaks included),
+//! a title starting with `"`, and elections of more than one contest, are
 //! [`ErrorKind::Unrepresentable`]; the reader refuses the same control
 //! characters in names and titles.
 
@@ -1151,7 +1154,9 @@ impl<'a> Reader<'a> {
             let strings = self.text_line(line, 2)?;
             let mut strings = strings.into_iter();
             let name = strings.next().unwrap_or_default();
-            names.push((name, strings.next()));
+            // `"Name" ""` is a name with no party (what the writer gives a
+            // name that would otherwise read as another dialect).
+            names.push((name, strings.next().filter(|p| !p.is_empty())));
         };
         let strings = self.text_line(title_line, 3)?;
         let mut extras = strings.len().saturating_sub(1);
@@ -1283,6 +1288,13 @@ impl<'a> Reader<'a> {
             let inner = out.remove(0);
             return self.inner_text_line(line, &inner, max);
         }
+        if csv_escaped && out.len() == 1 && max == 2 {
+            // The Scottish 2022 dialect: `"Grn ""Richie BRIAN"""` is the
+            // party, then the candidate's name quoted.
+            if let Some((name, party)) = party_then_name(&out[0]) {
+                return Ok(vec![name, party]);
+            }
+        }
         Ok(out)
     }
 
@@ -1312,6 +1324,23 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// `s` as a BLT quoted string, its quotes doubled.
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// `PARTY "NAME"` (spaces after it allowed): the name and the party of the
+/// Scottish 2022 name lines, `Grn "Richie BRIAN"`. Neither may be empty or
+/// hold a quote.
+fn party_then_name(content: &str) -> Option<(String, String)> {
+    let (party, rest) = content.split_once('"')?;
+    let (name, tail) = rest.split_once('"')?;
+    let party = party.trim();
+    let name = name.trim();
+    (!party.is_empty() && !name.is_empty() && tail.trim().is_empty() && !tail.contains('"'))
+        .then(|| (name.to_string(), party.to_string()))
+}
+
 /// Writes an election of one contest as canonical BLT (see the module
 /// documentation for what BLT can and cannot carry).
 pub fn write(e: &Election, out: &mut dyn io::Write) -> Result<(), Error> {
@@ -1327,10 +1356,13 @@ pub fn write(e: &Election, out: &mut dyn io::Write) -> Result<(), Error> {
             e.contests().len()
         )));
     };
+    // Quotes are written doubled (`""`, as the reader reads them); only
+    // control characters, which no reader here accepts, and a title that
+    // starts with a quote cannot be written.
     let check = |what: &str, s: &str| {
-        if s.contains('"') || s.chars().any(|c| (c < ' ' && c != '\t') || c == '\u{7f}') {
+        if s.chars().any(|c| (c < ' ' && c != '\t') || c == '\u{7f}') {
             Err(unrepresentable(format!(
-                "{what} {s:?} holds a double quote or a control character"
+                "{what} {s:?} holds a control character"
             )))
         } else {
             Ok(())
@@ -1343,6 +1375,12 @@ pub fn write(e: &Election, out: &mut dyn io::Write) -> Result<(), Error> {
         }
     }
     check("the title", contest.title())?;
+    if contest.title().starts_with('"') {
+        return Err(unrepresentable(format!(
+            "the title {:?} starts with a double quote",
+            contest.title()
+        )));
+    }
 
     let mut w = io::BufWriter::with_capacity(1 << 16, out);
     let mut line = Vec::with_capacity(256);
@@ -1390,12 +1428,19 @@ pub fn write(e: &Election, out: &mut dyn io::Write) -> Result<(), Error> {
     }
     writeln!(w, "0")?;
     for c in contest.candidates() {
-        match &c.affiliation {
-            Some(a) => writeln!(w, "\"{}\" \"{}\"", c.name, a)?,
-            None => writeln!(w, "\"{}\"", c.name)?,
+        let name = quoted(&c.name);
+        match c.affiliation.as_deref().filter(|a| !a.is_empty()) {
+            Some(a) => writeln!(w, "{name} {}", quoted(a))?,
+            // A lone quoted string whose content starts with a quote, or is
+            // `PARTY "NAME"`, reads as a spreadsheet's dialect: an empty
+            // party string keeps it a plain name.
+            None if c.name.starts_with('"') || party_then_name(&c.name).is_some() => {
+                writeln!(w, "{name} \"\"")?
+            }
+            None => writeln!(w, "{name}")?,
         }
     }
-    writeln!(w, "\"{}\"", contest.title())?;
+    writeln!(w, "{}", quoted(contest.title()))?;
     w.flush()?;
     Ok(())
 }

@@ -103,7 +103,10 @@ fn dialects_parse_to_the_model() {
         ("unquoted names and title", b"3 2\n12 1 0\n88 1 3 2 0\n0\nCand A (Party A)\n  Cand B (Party B)  \nCand C\nWardy McWard Town\n", strict(), "seats=2 names=[Cand A (Party A); Cand B (Party B); Cand C] ballots=[12:1 88:1,3,2] blank=0 withdrawn=[] tie=[] title=Wardy McWard Town"),
         ("name and party", b"2 1\n1 2 0\n0\n\"James ADAMS\" \"Scottish Conservative and Unionist\"\n\"Roy HILL\"\n\"Ward 1\"\n", strict(), "seats=1 names=[James ADAMS/Scottish Conservative and Unionist; Roy HILL] ballots=[1:2] blank=0 withdrawn=[] tie=[] title=Ward 1"),
         ("csv-wrapped name and party", b"2 1\n1 2 0\n0\n\"\"\"Robert BARR\"\" \"\"Independent\"\"\"\n\"\"\"John BELL\"\" \"\"Scottish Labour Party\"\"\"\n\"\"\"Ward 02 - Garnock Valley\"\"\"\n", strict(), "seats=1 names=[Robert BARR/Independent; John BELL/Scottish Labour Party] ballots=[1:2] blank=0 withdrawn=[] tie=[] title=Ward 02 - Garnock Valley"),
-        ("csv-escaped quotes kept", b"2 1\n1 1 0\n0\n\"Grn \"\"Richie BRIAN\"\"\"\n\"Lab \"\"JEAN MORRISON\"\" \"\nWard 8\n", strict(), "seats=1 names=[Grn \"Richie BRIAN\"; Lab \"JEAN MORRISON\" ] ballots=[1:1] blank=0 withdrawn=[] tie=[] title=Ward 8"),
+        // Issue 9 bug 5: the Scottish 2022 `"PARTY ""NAME"""` lines.
+        ("csv-escaped party then name", b"2 1\n1 1 0\n0\n\"Grn \"\"Richie BRIAN\"\"\"\n\"Lab \"\"JEAN MORRISON\"\" \"\nWard 8\n", strict(), "seats=1 names=[Richie BRIAN/Grn; JEAN MORRISON/Lab] ballots=[1:1] blank=0 withdrawn=[] tie=[] title=Ward 8"),
+        ("csv-escaped quotes in a name kept", b"1 1\n1 1 0\n0\n\"Bob \"\"the Builder\"\" Smith\"\nT\n", strict(), "seats=1 names=[Bob \"the Builder\" Smith] ballots=[1:1] blank=0 withdrawn=[] tie=[] title=T"),
+        ("an empty party string is no party", b"1 1\n1 1 0\n0\n\"Ann\" \"\"\nT\n", strict(), "seats=1 names=[Ann] ballots=[1:1] blank=0 withdrawn=[] tie=[] title=T"),
         ("leading comment and comments", b"# Source: somewhere\n\n2 1 # header\n# a comment line\n3 1 2 0 # trailing\n0\n# before names\n\"A\"\n\"B\"\n\"T\"\n", strict(), "seats=1 names=[A; B] ballots=[3:1,2] blank=0 withdrawn=[] tie=[] title=T"),
         ("weight with no preferences", b"2 1\n3378  0\n4 1 0\n1 1 2 0\n0\n\"A\"\n\"B\"\n\"T\"\n", strict(), "seats=1 names=[A; B] ballots=[4:1 1:1,2] blank=3378 withdrawn=[] tie=[] title=T"),
         ("repeated lines merge", b"2 1\n1 1 2 0\n1 2 0\n1 1 2 0\n5 1 2 0\n0\n\"A\"\n\"B\"\n\"T\"\n", strict(), "seats=1 names=[A; B] ballots=[7:1,2 1:2] blank=0 withdrawn=[] tie=[] title=T"),
@@ -130,7 +133,7 @@ fn dialects_parse_to_the_model() {
         ("notes after source and comment", b"1 1\n1 1 0\n0\n\"A\"\n\"T\"\n\"S\"\n\"C\"\nFirst Prefs\n  0119 32\n", strict(), "seats=1 names=[A] ballots=[1:1] blank=0 withdrawn=[] tie=[] title=T"),
         ("notes after a blank line", b"2 1\n1 1 0\n0\n\"A\"\n\"B\"\n\"T\" \n\nA:  123 votes\nAB: 52 votes\n", strict(), "seats=1 names=[A; B] ballots=[1:1] blank=0 withdrawn=[] tie=[] title=T"),
         ("preflib name comments", b"2 1\n1 2 0\n0\n# ALTERNATIVE NAME 1: Shaukat Butt (Lab)\n# ALTERNATIVE NAME 2: Michael Cobley (LD)\ngovan", strict(), "seats=1 names=[Shaukat Butt (Lab); Michael Cobley (LD)] ballots=[1:2] blank=0 withdrawn=[] tie=[] title=govan"),
-        ("empty quoted strings", b"2 1\n1 1 0\n0\n\"\"\n\"B\" \"\"\n\"\"\n", strict(), "seats=1 names=[; B/] ballots=[1:1] blank=0 withdrawn=[] tie=[] title="),
+        ("empty quoted strings", b"2 1\n1 1 0\n0\n\"\"\n\"B\" \"\"\n\"\"\n", strict(), "seats=1 names=[; B] ballots=[1:1] blank=0 withdrawn=[] tie=[] title="),
         ("big weight", b"1 1\n18446744073709551615 1 0\n0\nA\nT\n", strict(), "seats=1 names=[A] ballots=[18446744073709551615:1] blank=0 withdrawn=[] tie=[] title=T"),
     ];
     for (what, input, opts, want) in cases {
@@ -326,12 +329,16 @@ fn the_writer_writes_canonical_blt() {
 fn the_writer_refuses_what_blt_cannot_hold() {
     let cases: Vec<(Election, &str)> = vec![
         (
-            Election::single(tiny(&["Jo \"JJ\" Smith"], "T")),
-            "cannot write this election as BLT: the name \"Jo \\\"JJ\\\" Smith\" holds a double quote or a control character",
+            Election::single(tiny(&["Jo\tJJ\u{7}"], "T")),
+            "cannot write this election as BLT: the name \"Jo\\tJJ\\u{7}\" holds a control character",
         ),
         (
             Election::single(tiny(&["A"], "two\nlines")),
-            "cannot write this election as BLT: the title \"two\\nlines\" holds a double quote or a control character",
+            "cannot write this election as BLT: the title \"two\\nlines\" holds a control character",
+        ),
+        (
+            Election::single(tiny(&["A"], "\"Quoted\" title")),
+            "cannot write this election as BLT: the title \"\\\"Quoted\\\" title\" starts with a double quote",
         ),
         (
             Election::new(
@@ -351,9 +358,37 @@ fn the_writer_refuses_what_blt_cannot_hold() {
         assert!(matches!(err.kind(), ErrorKind::Unrepresentable { .. }));
         assert_eq!(err.to_string(), want);
     }
-    let mut party = tiny(&["A"], "T");
-    party.candidates_mut()[0].affiliation = Some("\"Q\"".into());
-    assert!(blt::write(&Election::single(party), &mut Vec::new()).is_err());
+}
+
+/// Issue 9 bug 5: names the reader accepts with quotes in them, anywhere,
+/// and parties with quotes, are written back as they were read.
+#[test]
+fn issue_9_bug_5_every_name_the_reader_accepts_is_written_back() {
+    let names = [
+        "Jo \"JJ\" Smith",
+        "\"Lead",
+        "Trail\"",
+        "Grn \"Richie BRIAN\"",
+        "Con \"Brian DAVIDSON\" ",
+        "\"A\" \"B\"",
+        "a\"\"b",
+        " spaced ",
+    ];
+    for party in [None, Some("Lab \"x\""), Some("\"Q\"")] {
+        let mut c = tiny(&names, "Ward \"8\"");
+        for cand in c.candidates_mut() {
+            cand.affiliation = party.map(str::to_string);
+        }
+        let e = Election::single(c);
+        let mut out = Vec::new();
+        blt::write(&e, &mut out).unwrap();
+        let opts = ReadOptions {
+            id: e.id.clone(),
+            ..strict()
+        };
+        let back = blt::read(&out, &opts).unwrap();
+        assert_eq!(back, e, "{}", String::from_utf8_lossy(&out));
+    }
 }
 
 proptest! {
