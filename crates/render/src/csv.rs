@@ -86,6 +86,28 @@ pub fn csv(t: &Transcript) -> String {
                 ]);
             }
         }
+        // Issue 9 bug 1: the substitution method's swaps, after the stages:
+        // a row for the candidate who takes the seat (`elected`) and one
+        // for the one who loses it (`replaced`), the constraint as subject.
+        for swap in &c.substitutions {
+            for (name, status) in [(&swap.incoming, "elected"), (&swap.out, "replaced")] {
+                row(&[
+                    &c.contest,
+                    "",
+                    "",
+                    "substitution",
+                    &swap.constraint,
+                    "",
+                    name,
+                    "",
+                    "",
+                    status,
+                    "",
+                    "",
+                    "",
+                ]);
+            }
+        }
     }
     let bytes = w.into_inner().expect("a CSV buffer in memory");
     String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")

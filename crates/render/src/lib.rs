@@ -26,7 +26,9 @@
 //! - **csv** (RFC 4180, header row): one row per stage × candidate with
 //!   columns `contest,stage,sub_stage,action,subject,transfer_value,candidate,
 //!   transfer,total,status,quota,non_transferable,loss_by_fraction`; `status`
-//!   is `elected` or `excluded` on the stage where that happened, else empty.
+//!   is `elected` or `excluded` on the stage where that happened, else empty;
+//!   each swap of the substitution method adds an `elected` and a `replaced`
+//!   row after the stages.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

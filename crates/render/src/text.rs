@@ -136,6 +136,25 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
             .entry(n.as_str())
             .or_insert_with(|| "withdrawn".into());
     }
+    // Issue 9 bug 1: the substitution method's swaps decide the winners;
+    // the column shows the final result and who replaced whom.
+    for swap in &c.substitutions {
+        let was = results.remove(swap.out.as_str()).unwrap_or_default();
+        results.insert(
+            swap.out.as_str(),
+            format!("{was}, replaced by {} ({})", swap.incoming, swap.constraint),
+        );
+        let was = results.remove(swap.incoming.as_str()).unwrap_or_default();
+        let elected = format!("elected in place of {} ({})", swap.out, swap.constraint);
+        results.insert(
+            swap.incoming.as_str(),
+            if was.is_empty() {
+                elected
+            } else {
+                format!("{was}; {elected}")
+            },
+        );
+    }
     let status = |name: &str| -> String { results.get(name).cloned().unwrap_or_default() };
     for name in &c.candidates {
         let mut row = vec![name.clone()];
