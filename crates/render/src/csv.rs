@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use count::transcript::{Action, ExclusionReason, Transcript};
 
 /// The header row's columns.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 14] = [
     "contest",
+    "count",
     "stage",
     "sub_stage",
     "action",
@@ -33,7 +34,9 @@ pub fn csv(t: &Transcript) -> String {
             .expect("a CSV record written to memory");
     };
     row(&COLUMNS);
-    for c in &t.contests {
+    for (i, c) in t.contests.iter().enumerate() {
+        // The reserved-places method's counts, told apart by their purpose.
+        let count = c.purpose.as_deref().unwrap_or_default();
         for s in &c.stages {
             let (kind, subject, tv) = match &s.action {
                 Action::FirstPreferences => ("first-preferences", String::new(), None),
@@ -81,8 +84,24 @@ pub fn csv(t: &Transcript) -> String {
                 let transfer = s.transfers.text(name).unwrap_or_default();
                 let total = s.totals.text(name).unwrap_or_default();
                 row(&[
-                    &c.contest, &number, &sub_stage, kind, &subject, &tv, name, &transfer, &total,
-                    status, &quota, &exhausted, &loss,
+                    &c.contest, count, &number, &sub_stage, kind, &subject, &tv, name, &transfer,
+                    &total, status, &quota, &exhausted, &loss,
+                ]);
+            }
+        }
+        // Issue 9 bug 2: after a contest's reserved-places counts, its one
+        // result: a `result` row for each candidate elected, in order.
+        let last_of_contest = t.contests.get(i + 1).is_none_or(|n| n.contest != c.contest);
+        if c.purpose.is_some() && last_of_contest {
+            let elected = t
+                .contests
+                .iter()
+                .filter(|k| k.contest == c.contest && k.purpose.is_some())
+                .flat_map(|k| k.elected.iter());
+            for name in elected {
+                row(&[
+                    &c.contest, "combined", "", "", "result", "", "", name, "", "", "elected", "",
+                    "", "",
                 ]);
             }
         }
@@ -93,6 +112,7 @@ pub fn csv(t: &Transcript) -> String {
             for (name, status) in [(&swap.incoming, "elected"), (&swap.out, "replaced")] {
                 row(&[
                     &c.contest,
+                    count,
                     "",
                     "",
                     "substitution",

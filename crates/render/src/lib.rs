@@ -24,7 +24,7 @@
 //!   under each stage's line its number of iterations and the keep values
 //!   strictly between 0 and 1 (those of elected candidates).
 //! - **csv** (RFC 4180, header row): one row per stage × candidate with
-//!   columns `contest,stage,sub_stage,action,subject,transfer_value,candidate,
+//!   columns `contest,count,stage,sub_stage,action,subject,transfer_value,candidate,
 //!   transfer,total,status,quota,non_transferable,loss_by_fraction`; `status`
 //!   is `elected` or `excluded` on the stage where that happened, else empty;
 //!   each swap of the substitution method adds an `elected` and a `replaced`

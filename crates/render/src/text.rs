@@ -16,6 +16,27 @@ pub fn text(t: &Transcript) -> String {
             out.push('\n');
         }
         contest_text(t, c, &mut out);
+        // Issue 9 bug 2: the counts of the reserved-places method end with
+        // the contest's one result.
+        let last_of_contest = t.contests.get(i + 1).is_none_or(|n| n.contest != c.contest);
+        if c.purpose.is_some() && last_of_contest {
+            let counts: Vec<&ContestCount> = t
+                .contests
+                .iter()
+                .filter(|k| k.contest == c.contest && k.purpose.is_some())
+                .collect();
+            let elected: Vec<&str> = counts
+                .iter()
+                .flat_map(|k| k.elected.iter().map(String::as_str))
+                .collect();
+            let _ = writeln!(
+                out,
+                "\nResult of {} ({} reserved-places counts): elected {}",
+                c.contest,
+                counts.len(),
+                elected.join(", ")
+            );
+        }
     }
     out
 }
@@ -87,13 +108,27 @@ pub fn action_text(a: &Action) -> String {
 
 fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
     let _ = writeln!(out, "{} — {}", t.title, c.title);
+    // A reserved-places count is among its eligible candidates only: the
+    // others are not "withdrawn", and papers for none of the eligible are
+    // not "invalid".
+    let reserved = c.purpose.is_some();
+    let (places, invalid) = if reserved {
+        ("Places", "Papers for no eligible candidate")
+    } else {
+        ("Seats", "Invalid papers")
+    };
     let _ = writeln!(
         out,
-        "Rules: {}   Seats: {}   Valid papers: {}   Invalid papers: {}   Valid votes: {}   Quota: {}",
+        "Rules: {}   {places}: {}   Valid papers: {}   {invalid}: {}   Valid votes: {}   Quota: {}",
         c.rules.name, c.seats, c.valid_papers, c.invalid_papers, c.valid_votes, c.quota
     );
     if !c.withdrawn.is_empty() {
-        let _ = writeln!(out, "Withdrawn: {}", c.withdrawn.join(", "));
+        let label = if reserved {
+            "Not eligible for this reserved count"
+        } else {
+            "Withdrawn"
+        };
+        let _ = writeln!(out, "{label}: {}", c.withdrawn.join(", "));
     }
     if !c.constraints.is_empty() {
         let _ = writeln!(out, "Constraints: {}", c.constraints.join("; "));
@@ -132,9 +167,13 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
         }
     }
     for n in &c.withdrawn {
-        results
-            .entry(n.as_str())
-            .or_insert_with(|| "withdrawn".into());
+        results.entry(n.as_str()).or_insert_with(|| {
+            if reserved {
+                "not eligible for this reserved count".into()
+            } else {
+                "withdrawn".into()
+            }
+        });
     }
     // Issue 9 bug 1: the substitution method's swaps decide the winners;
     // the column shows the final result and who replaced whom.

@@ -110,3 +110,66 @@ fn issue_9_bug_1_substitution_sheets_show_the_final_winners_and_each_swap() {
         "{csv}"
     );
 }
+
+/// Issue 9 bug 2: the reserved-places method's counts were not told apart
+/// in the CSV, the candidates outside a reserved count were "withdrawn" and
+/// their papers "invalid", and no line gave the contest's one result.
+#[test]
+fn issue_9_bug_2_reserved_places_counts_are_told_apart_and_combined() {
+    let blt = b"5 2\n25 1 0\n24 2 0\n20 5 2 0\n16 3 0\n15 4 0\n0\n\
+                \"Al\"\n\"Bo\"\n\"Cy\"\n\"Di\"\n\"Ed\"\n\"hand\"\n";
+    let mut e = ballot::read(Format::Blt, blt, &ReadOptions::default()).unwrap();
+    read_attributes(
+        b"name,gender\nAl,man\nBo,man\nCy,woman\nDi,woman\nEd,man\n",
+        &mut e,
+    )
+    .unwrap();
+    e.contests_mut()[0]
+        .set_constraints(vec![Constraint::at_least("gender", "woman", 1)])
+        .unwrap();
+    let mut rules = count::Rules::scottish_stv();
+    rules.constraint_method = count::rules::ConstraintMethod::ReservedPlaces;
+    let t = count::count(&e, &rules).unwrap();
+    assert_eq!(t.contests.len(), 2);
+    let elected: Vec<&str> = t
+        .contests
+        .iter()
+        .flat_map(|c| c.elected.iter().map(String::as_str))
+        .collect();
+    let text = render::text(&t);
+    assert!(
+        text.contains("Reserved-places count: gender=woman: at least 1"),
+        "{text}"
+    );
+    assert!(text.contains("Reserved-places count: open"), "{text}");
+    assert!(
+        text.contains("Not eligible for this reserved count: Al, Bo, Ed"),
+        "{text}"
+    );
+    assert!(text.contains("Papers for no eligible candidate"), "{text}");
+    assert!(!text.contains("withdrawn"), "{text}");
+    assert!(!text.contains("Invalid papers"), "{text}");
+    let combined = format!(
+        "Result of {} (2 reserved-places counts): elected {}",
+        t.contests[0].contest,
+        elected.join(", ")
+    );
+    assert!(text.contains(&combined), "{text}");
+    let csv = render::csv(&t);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    // Every row says which count it belongs to.
+    let counts: std::collections::BTreeSet<&str> = rows.iter().map(|r| &r[1]).collect();
+    assert_eq!(
+        counts,
+        ["combined", "gender=woman: at least 1", "open"]
+            .into_iter()
+            .collect()
+    );
+    let result: Vec<&str> = rows
+        .iter()
+        .filter(|r| &r[1] == "combined")
+        .map(|r| &r[7])
+        .collect();
+    assert_eq!(result, elected);
+}
