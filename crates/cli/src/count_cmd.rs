@@ -48,9 +48,18 @@ pub struct CountArgs {
     /// Seed of the lot, in hexadecimal (up to 64 digits); recorded in the transcript.
     #[arg(long, value_name = "HEX")]
     seed: Option<String>,
-    /// Explicit tie-breaking order, strongest first: candidate names separated by commas.
-    #[arg(long, value_name = "NAMES")]
-    tie_order: Option<String>,
+    /// Explicit tie-breaking order, strongest first, one candidate name per
+    /// use (repeat it: `--tie-order "Smith, J" --tie-order Brown`), for a
+    /// file of one contest. Candidates left out rank after those listed, in
+    /// ballot-paper order; recorded in the transcript's rules.
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    tie_order: Vec<String>,
+    /// One candidate of one contest's tie-breaking order, as
+    /// `CONTEST=NAME` (split at the first `=`), strongest first: repeat it
+    /// for each name and each contest (`--tie-order-of "ward1=Smith, J"
+    /// --tie-order-of ward1=Brown --tie-order-of ward2=Ng`).
+    #[arg(long, value_name = "CONTEST=NAME", allow_hyphen_values = true)]
+    tie_order_of: Vec<String>,
     /// Output: text (result sheet), json (transcript) or csv.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
@@ -95,13 +104,28 @@ fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
     if let Some(m) = args.constraint_method {
         rules.constraint_method = m;
     }
-    if let Some(order) = &args.tie_order {
-        let names: Vec<String> = order
-            .split(',')
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty())
-            .collect();
-        rules.ties.order = Some(names);
+    if !args.tie_order.is_empty() {
+        rules.ties.order = Some(args.tie_order.clone());
+    }
+    for given in &args.tie_order_of {
+        let Some((contest, name)) = given.split_once('=') else {
+            return Err(Failure::Input(format!(
+                "--tie-order-of {given:?}: expected CONTEST=NAME"
+            )));
+        };
+        let order = rules
+            .ties
+            .order_by_contest
+            .entry(contest.to_owned())
+            .or_default();
+        if order.iter().any(|n| n == name) {
+            return Err(Failure::Input(format!(
+                "--tie-order-of {given:?}: {name:?} is already in contest {contest:?}'s order"
+            )));
+        }
+        order.push(name.to_owned());
+    }
+    if !args.tie_order.is_empty() || !args.tie_order_of.is_empty() {
         // An explicit order given on the command line is meant to be used:
         // it goes before the lot, after any look at earlier stages.
         if !rules.ties.chain.contains(&count::rules::TieBreak::Order) {
@@ -135,6 +159,13 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     let (_, mut election) = args.input.load()?;
     apply_constraints(args, &mut election)?;
     check_seats(&args.rules.rules, &election)?;
+    if !args.tie_order.is_empty() && election.contests().len() > 1 {
+        return Err(Failure::Input(format!(
+            "{}: {} contests; give each its order with --tie-order-of CONTEST NAME…",
+            args.input.file.display(),
+            election.contests().len()
+        )));
+    }
     let transcript = count::count(&election, &rules)
         .map_err(|e| Failure::Input(format!("{}: {e}", args.input.file.display())))?;
     let body = match args.format {
@@ -273,17 +304,41 @@ mod tests {
             "--seed",
             "c0ffee",
             "--tie-order",
-            "Ann, Bo ,Cy",
+            "Ann",
+            "--tie-order",
+            "Bo, Jr",
+            "--tie-order",
+            "Cy",
         ]);
         let r = rules_from(&a).unwrap();
         assert_eq!(r.ties.seed.as_deref(), Some("c0ffee"));
         assert_eq!(
             r.ties.order,
-            Some(vec!["Ann".into(), "Bo".into(), "Cy".into()])
+            Some(vec!["Ann".into(), "Bo, Jr".into(), "Cy".into()])
         );
         use count::rules::TieBreak::*;
         // The order is tried after the backward look and before the lot.
         assert_eq!(r.ties.chain, vec![Backward, Order, Lot]);
+        // Per contest: each list is one contest's, names never split.
+        let a = parse(&[
+            "f.blt",
+            "--rules",
+            "ers97",
+            "--tie-order-of",
+            "w1=Smith, J",
+            "--tie-order-of",
+            "w2=Ng",
+            "--tie-order-of",
+            "w1=-Dash=x",
+        ]);
+        let r = rules_from(&a).unwrap();
+        assert_eq!(r.ties.order, None);
+        assert_eq!(
+            r.ties.order_by_contest["w1"],
+            vec!["Smith, J".to_string(), "-Dash=x".to_string()]
+        );
+        assert_eq!(r.ties.order_by_contest["w2"], vec!["Ng".to_string()]);
+        assert_eq!(r.ties.chain, vec![Forward, Order, Lot]);
         // wigm already decides by order: nothing is added.
         let a = parse(&["f.blt", "--rules", "wigm", "--tie-order", "Ann"]);
         assert_eq!(rules_from(&a).unwrap().ties.chain, vec![Order]);

@@ -990,3 +990,71 @@ fn issue_9_bug_7_a_single_winner_preset_is_refused_on_several_seats() {
             "warning: contest short: 3 seats but 2 standing candidates",
         ));
 }
+
+/// Issue 9 bug 8: `--tie-order` split names on commas and applied one
+/// order to every contest.
+#[test]
+fn issue_9_bug_8_tie_orders_take_whole_names_and_are_given_per_contest() {
+    let dir = tempfile::tempdir().unwrap();
+    let tied = dir.path().join("tied.blt");
+    // Two candidates, one paper each, one seat: the exclusion is a tie
+    // that no earlier stage separates; the order decides (the weakest,
+    // last listed, goes).
+    std::fs::write(
+        &tied,
+        "2 1\n1 1 0\n1 2 0\n0\n\"Smith, J\"\n\"Brown\"\n\"t\"\n",
+    )
+    .unwrap();
+    let elected = |order: &[&str]| {
+        let mut cmd = recount();
+        cmd.arg("count")
+            .arg(&tied)
+            .args(["--rules", "scottish-stv"]);
+        for name in order {
+            cmd.args(["--tie-order", name]);
+        }
+        let out = stdout_of(&mut cmd);
+        out.lines()
+            .find_map(|l| l.strip_prefix("Elected: ").map(str::to_string))
+            .unwrap()
+    };
+    assert_eq!(elected(&["Smith, J", "Brown"]), "Smith, J");
+    assert_eq!(elected(&["Brown", "Smith, J"]), "Brown");
+    // Per contest, by id.
+    let mut cmd = recount();
+    cmd.arg("count")
+        .arg(&tied)
+        .args(["--rules", "scottish-stv", "--tie-order-of", "tied=Brown"]);
+    let out = stdout_of(&mut cmd);
+    assert!(out.contains("Elected: Brown"), "{out}");
+    // A name that is not a candidate, a contest the file does not have,
+    // and one order for several contests are refused.
+    recount()
+        .arg("count")
+        .arg(&tied)
+        .args(["--rules", "scottish-stv", "--tie-order", "Smith"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "\"Smith\", who is not a candidate",
+        ));
+    recount()
+        .arg("count")
+        .arg(&tied)
+        .args(["--rules", "scottish-stv", "--tie-order-of", "ward9=Brown"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "\"ward9\", which the election does not have",
+        ));
+    let momentum = workspace().join("audit-data/momentum-2022/election.json");
+    recount()
+        .arg("count")
+        .arg(&momentum)
+        .args(["--rules", "ers97", "--tie-order", "Anyone"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "give each its order with --tie-order-of",
+        ));
+}

@@ -13,6 +13,18 @@ use crate::transcript::{FORMAT, Transcript};
 /// Counts every contest of `election` under `rules`.
 pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountError> {
     rules.validate().map_err(CountError::Rules)?;
+    for id in rules.ties.order_by_contest.keys() {
+        if !election.contests().iter().any(|c| c.id() == id) {
+            return Err(CountError::TieOrderContest {
+                contest: id.clone(),
+                contests: election
+                    .contests()
+                    .iter()
+                    .map(|c| c.id().to_owned())
+                    .collect(),
+            });
+        }
+    }
     let mut contests = Vec::with_capacity(election.contests().len());
     for contest in election.contests() {
         contests.extend(Prepared::new(contest).count_once(rules)?);

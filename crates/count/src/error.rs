@@ -19,6 +19,13 @@ pub enum CountError {
         /// The name not found.
         name: String,
     },
+    /// `ties.order_by_contest` names a contest the election does not have.
+    TieOrderContest {
+        /// The contest named.
+        contest: String,
+        /// The election's contests.
+        contests: Vec<String>,
+    },
     /// The contest's representation constraints were refused before the
     /// count: they do not fit its candidates, or no result can meet them
     /// all ([`ConstraintError::Infeasible`] names a smallest set of
@@ -56,6 +63,11 @@ impl fmt::Display for CountError {
             CountError::TieOrder { contest, name } => write!(
                 f,
                 "contest {contest:?}: the tie order names {name:?}, who is not a candidate"
+            ),
+            CountError::TieOrderContest { contest, contests } => write!(
+                f,
+                "a tie order is given for contest {contest:?}, which the election does not have (its contests: {})",
+                contests.join(", ")
             ),
             CountError::Constraints(e) => write!(f, "constraints: {e}"),
             CountError::TooLarge {

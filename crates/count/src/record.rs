@@ -38,7 +38,12 @@ pub(crate) fn tie_order(
     names: &[String],
 ) -> Result<Vec<usize>, CountError> {
     let n = contest.candidates().len();
-    Ok(match (&rules.ties.order, contest.tie_order()) {
+    let explicit = rules
+        .ties
+        .order_by_contest
+        .get(contest.id())
+        .or(rules.ties.order.as_ref());
+    Ok(match (explicit, contest.tie_order()) {
         (Some(list), _) => {
             let mut out = Vec::with_capacity(n);
             for name in list {

@@ -299,10 +299,15 @@ pub struct Ties {
     pub chain: Vec<TieBreak>,
     /// How ties of three or more use earlier stages.
     pub multiway: Multiway,
-    /// An explicit order, strongest first, by candidate name; when absent,
-    /// the contest's own order (a BLT `[tie]` line), else ballot-paper order.
+    /// An explicit order, strongest first, by candidate name, for every
+    /// contest that has no order of its own below; when absent, the
+    /// contest's own order (a BLT `[tie]` line), else ballot-paper order.
+    /// Candidates left out rank after those listed, in ballot-paper order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Vec<String>>,
+    /// Explicit orders for named contests (by contest id), as `order`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub order_by_contest: std::collections::BTreeMap<String, Vec<String>>,
     /// What the explicit order picks.
     pub order_picks: OrderPicks,
     /// The seed of the lot (hex, up to 64 digits), recorded so that a lot

@@ -141,6 +141,7 @@ fn ssi_ties() -> Ties {
         chain: vec![TieBreak::Backward, TieBreak::Lot],
         multiway: Multiway::Narrow,
         order: None,
+        order_by_contest: Default::default(),
         order_picks: OrderPicks::StrongestFirst,
         seed: None,
     }
@@ -315,6 +316,7 @@ impl Rules {
                 chain: vec![TieBreak::Order],
                 multiway: Multiway::Narrow,
                 order: None,
+                order_by_contest: Default::default(),
                 order_picks: OrderPicks::EarliestChosen,
                 seed: None,
             },
@@ -354,6 +356,7 @@ impl Rules {
                 chain: vec![TieBreak::Forward, TieBreak::Lot],
                 multiway: Multiway::Narrow,
                 order: None,
+                order_by_contest: Default::default(),
                 order_picks: OrderPicks::StrongestFirst,
                 seed: None,
             };
