@@ -147,13 +147,10 @@ fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
 /// Runs `recount count`.
 pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     // Every file read; the output may be none of them.
-    let rules_file = Path::new(&args.rules.rules);
     let mut inputs: Vec<&Path> = vec![args.input.file.as_path()];
     inputs.extend(args.attributes.as_deref());
     inputs.extend(args.constraints.as_deref());
-    if count::Rules::preset(&args.rules.rules).is_none() {
-        inputs.push(rules_file);
-    }
+    inputs.extend(args.rules.file());
     refuse_inputs(args.output.as_deref(), &inputs)?;
     let rules = rules_from(args)?;
     let (_, mut election) = args.input.load()?;

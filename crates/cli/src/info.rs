@@ -24,13 +24,14 @@ pub struct InfoArgs {
 pub fn run(args: &InfoArgs) -> Result<(), Failure> {
     // A file that records no seats is still described (issue 9 bug 10):
     // read as if for one seat, and shown as "not recorded".
-    let (mut format, mut read) = args.input.read(args.input.seats)?;
+    let (bytes, format) = args.input.read()?;
+    let mut read = args.input.parse(&bytes, format, args.input.seats);
     let mut seats_recorded = true;
     if let Err(e) = &read
         && matches!(e.kind(), ballot::ErrorKind::SeatsNotRecorded { .. })
         && args.input.seats.is_none()
     {
-        (format, read) = args.input.read(Some(1))?;
+        read = args.input.parse(&bytes, format, Some(1));
         seats_recorded = false;
     }
     let election = read.map_err(|e| crate::input::input_failure(&args.input.file, &e))?;

@@ -68,17 +68,15 @@ impl InputArgs {
 
     /// Reads the file, giving its format and the election.
     pub fn load(&self) -> Result<(Format, Election), Failure> {
-        let (format, read) = self.read(self.seats)?;
-        let election = read.map_err(|e| input_failure(&self.file, &e))?;
+        let (bytes, format) = self.read()?;
+        let election = self
+            .parse(&bytes, format, self.seats)
+            .map_err(|e| input_failure(&self.file, &e))?;
         Ok((format, election))
     }
 
-    /// Reads the file with `seats` for formats that do not record them,
-    /// giving its format and what the reader said.
-    pub fn read(
-        &self,
-        seats: Option<u32>,
-    ) -> Result<(Format, Result<Election, ballot::Error>), Failure> {
+    /// The file's bytes and its format (given, else recognised).
+    pub fn read(&self) -> Result<(Vec<u8>, Format), Failure> {
         let path = &self.file;
         let bytes = std::fs::read(path)
             .map_err(|e| Failure::Io(format!("{}: cannot read: {e}", path.display())))?;
@@ -95,13 +93,24 @@ impl InputArgs {
                 ))
             })?,
         };
+        Ok((bytes, format))
+    }
+
+    /// The election in `bytes`, with `seats` for formats that do not
+    /// record them.
+    pub fn parse(
+        &self,
+        bytes: &[u8],
+        format: Format,
+        seats: Option<u32>,
+    ) -> Result<Election, ballot::Error> {
         let opts = ReadOptions {
             policy: self.policy(),
             seats,
-            id: stem(path),
+            id: stem(&self.file),
             weight_column: self.weight_column.clone(),
         };
-        Ok((format, ballot::read(format, &bytes, &opts)))
+        ballot::read(format, bytes, &opts)
     }
 }
 

@@ -27,6 +27,14 @@ pub struct RulesArg {
 }
 
 impl RulesArg {
+    /// The rules file read, if `--rules` names one rather than a preset.
+    pub fn file(&self) -> Option<&Path> {
+        count::rules::PRESETS
+            .iter()
+            .all(|p| p.name != self.rules)
+            .then(|| Path::new(&self.rules))
+    }
+
     /// The rules asked for, overrides applied and checked.
     pub fn resolve(&self) -> Result<count::Rules, Failure> {
         let mut rules = load(&self.rules)?;
@@ -44,6 +52,7 @@ pub fn load(name_or_path: &str) -> Result<count::Rules, Failure> {
     if let Some(rules) = count::Rules::preset(name_or_path) {
         return Ok(rules);
     }
+    // Not a preset: a rules file (`RulesArg::file`).
     let path = Path::new(name_or_path);
     let text = match std::fs::read(path) {
         Ok(bytes) => bytes,

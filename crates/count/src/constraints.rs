@@ -261,15 +261,7 @@ impl ContestConstraints {
     /// every constraint? If not, the error names a smallest set of
     /// constraints that cannot be met together.
     pub fn check_feasible(&self) -> Result<(), ConstraintError> {
-        let state: Vec<Standing> = self
-            .candidate_type
-            .iter()
-            .map(|t| match t {
-                Some(_) => Standing::Hopeful,
-                None => Standing::Excluded,
-            })
-            .collect();
-        self.check(&state)
+        self.check(&self.state_of(&[])?)
     }
 
     /// During the count: can the hopefuls still complete a conformant

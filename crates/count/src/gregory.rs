@@ -35,7 +35,8 @@ use crate::error::{CountError, MAX_FIGURES};
 use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
 use crate::record::{
-    Finished, Run, decimal, finish, recorded_entries, stage_figures, tie_order, unique_names,
+    DEFAULT_THREADS, Finished, Run, decimal, finish, recorded_entries, stage_figures, tie_order,
+    unique_names,
 };
 use crate::rules::{
     Arithmetic, ExclusionParcels, Gregory, LastVacancies, LossShown, QuotaRecompute, QuotaVotes,
@@ -209,8 +210,6 @@ struct Counter<'a, N: Number> {
     tie_breaker: TieBreaker,
     dest_entries: Vec<Vec<Entry>>,
     dest_papers: Vec<u64>,
-    /// Scratch counts of entries per destination, zero between routings.
-    dest_counts: Vec<u32>,
     /// Parcels with at least this many entries are routed in parts at once.
     parallel_entries: usize,
     /// How many threads a large parcel is routed on (1: never in parallel).
@@ -279,9 +278,8 @@ impl<'a, N: Number> Counter<'a, N> {
             tie_breaker: TieBreaker::new(&rules.ties, &order),
             dest_entries: (0..n).map(|_| Vec::new()).collect(),
             dest_papers: vec![0; n],
-            dest_counts: vec![0; n],
             parallel_entries: PARALLEL_ENTRIES,
-            threads: 2,
+            threads: DEFAULT_THREADS,
             outcome_only: false,
             guard,
             broken: None,
@@ -701,7 +699,7 @@ impl<'a, N: Number> Counter<'a, N> {
                 .map(|&d| {
                     (
                         d,
-                        self.take_dest(d),
+                        std::mem::take(&mut self.dest_entries[d]),
                         std::mem::replace(&mut self.dest_papers[d], 0),
                     )
                 })
@@ -814,11 +812,8 @@ impl<'a, N: Number> Counter<'a, N> {
                 &self.arena.prefs,
                 &self.hopeful,
                 entries,
-                Dest {
-                    entries: &mut self.dest_entries,
-                    papers: &mut self.dest_papers,
-                    counts: &mut self.dest_counts,
-                },
+                &mut self.dest_entries,
+                &mut self.dest_papers,
                 &mut touched,
             );
             return Routed {
@@ -835,36 +830,36 @@ impl<'a, N: Number> Counter<'a, N> {
         let mine = chunks.next().unwrap_or_default();
         let n = self.names.len();
         let (prefs, hopeful) = (&self.arena.prefs, &self.hopeful);
-        type Part = (Vec<Vec<Entry>>, Vec<u64>, Vec<u32>, Vec<usize>, u64);
+        type Part = (Vec<Vec<Entry>>, Vec<u64>, Vec<usize>, u64);
         let mut others: Vec<Part> = chunks
             .clone()
             .map(|_| {
-                let entries = (0..n).map(|_| Vec::new()).collect();
-                (entries, vec![0u64; n], vec![0u32; n], Vec::new(), 0)
+                (
+                    (0..n).map(|_| Vec::new()).collect(),
+                    vec![0u64; n],
+                    Vec::new(),
+                    0,
+                )
             })
             .collect();
         let exhausted_mine = std::thread::scope(|scope| {
             let helpers: Vec<_> = chunks
                 .zip(others.iter_mut())
-                .map(
-                    |(part, (d_entries, d_papers, d_counts, d_touched, exhausted))| {
-                        scope.spawn(move || {
-                            let dest = Dest {
-                                entries: d_entries,
-                                papers: d_papers,
-                                counts: d_counts,
-                            };
-                            *exhausted = route_part(prefs, hopeful, part, dest, d_touched);
-                        })
-                    },
-                )
+                .map(|(part, (d_entries, d_papers, d_touched, exhausted))| {
+                    scope.spawn(move || {
+                        *exhausted =
+                            route_part(prefs, hopeful, part, d_entries, d_papers, d_touched);
+                    })
+                })
                 .collect();
-            let dest = Dest {
-                entries: &mut self.dest_entries,
-                papers: &mut self.dest_papers,
-                counts: &mut self.dest_counts,
-            };
-            let mine = route_part(prefs, hopeful, mine, dest, &mut touched);
+            let mine = route_part(
+                prefs,
+                hopeful,
+                mine,
+                &mut self.dest_entries,
+                &mut self.dest_papers,
+                &mut touched,
+            );
             for h in helpers {
                 h.join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -872,7 +867,7 @@ impl<'a, N: Number> Counter<'a, N> {
             mine
         });
         let mut exhausted_papers = exhausted_mine;
-        for (mut d_entries, d_papers, _, d_touched, exhausted) in others {
+        for (mut d_entries, d_papers, d_touched, exhausted) in others {
             exhausted_papers += exhausted;
             for d in d_touched {
                 if self.dest_papers[d] == 0 {
@@ -886,11 +881,6 @@ impl<'a, N: Number> Counter<'a, N> {
             touched,
             exhausted_papers,
         }
-    }
-
-    /// The entries routed to `d`.
-    fn take_dest(&mut self, d: usize) -> Vec<Entry> {
-        std::mem::take(&mut self.dest_entries[d])
     }
 
     fn receive(
@@ -1033,7 +1023,7 @@ impl<'a, N: Number> Counter<'a, N> {
                         .exhausted
                         .add(&parcel.value.mul_count(r.exhausted_papers));
                     for d in r.touched {
-                        let entries = self.take_dest(d);
+                        let entries = std::mem::take(&mut self.dest_entries[d]);
                         let papers = std::mem::replace(&mut self.dest_papers[d], 0);
                         let credit = parcel.value.mul_count(papers);
                         self.votes[d] = self.votes[d].add(&credit);
@@ -1296,20 +1286,11 @@ fn route_part(
     prefs: &[u16],
     hopeful: &[bool],
     entries: &[Entry],
-    dest: Dest<'_>,
+    dest_entries: &mut [Vec<Entry>],
+    dest_papers: &mut [u64],
     touched: &mut Vec<usize>,
 ) -> u64 {
-    // Two passes: find each entry's next continuing preference and count
-    // the entries each destination gets, then push into vectors reserved
-    // to size rather than grown entry by entry.
-    let Dest {
-        entries: dest_entries,
-        papers: dest_papers,
-        counts,
-    } = dest;
     let mut exhausted_papers = 0u64;
-    let mut hops: Vec<u32> = Vec::with_capacity(entries.len());
-    let first_new = touched.len();
     for e in entries {
         let rest = &prefs[e.start as usize..e.end as usize];
         match rest.iter().position(|&c| hopeful[usize::from(c)]) {
@@ -1318,39 +1299,17 @@ fn route_part(
                 if dest_papers[d] == 0 {
                     touched.push(d);
                 }
+                dest_entries[d].push(Entry {
+                    start: e.start + k as u32 + 1,
+                    end: e.end,
+                    papers: e.papers,
+                });
                 dest_papers[d] += e.papers;
-                counts[d] += 1;
-                hops.push(k as u32 + 1);
             }
-            None => {
-                exhausted_papers += e.papers;
-                hops.push(0);
-            }
-        }
-    }
-    for &d in &touched[first_new..] {
-        dest_entries[d].reserve(counts[d] as usize);
-        counts[d] = 0;
-    }
-    for (e, &h) in entries.iter().zip(&hops) {
-        if h > 0 {
-            let d = usize::from(prefs[(e.start + h - 1) as usize]);
-            dest_entries[d].push(Entry {
-                start: e.start + h,
-                end: e.end,
-                papers: e.papers,
-            });
+            None => exhausted_papers += e.papers,
         }
     }
     exhausted_papers
-}
-
-/// Where a routing puts its entries: per candidate, the entries, their
-/// papers, and a scratch count (zero between routings).
-struct Dest<'a> {
-    entries: &'a mut [Vec<Entry>],
-    papers: &'a mut [u64],
-    counts: &'a mut [u32],
 }
 
 /// The transfer value of papers spread evenly over `papers` papers, each

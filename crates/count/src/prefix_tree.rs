@@ -102,9 +102,6 @@ pub(crate) struct Node {
 /// file, 1 and 2 worse.
 const SPLICE_RATIO: u64 = 4;
 
-/// The threads a large tree is built, spliced and distributed on.
-const THREADS: usize = 2;
-
 /// Below this many node visits in the last distribution, one thread does
 /// the next: starting a thread costs more than such a pass.
 const PARALLEL_VISITS: u64 = 30_000;
@@ -140,7 +137,7 @@ pub(crate) struct Tree {
 
 impl Tree {
     pub(crate) fn new(contest: &Contest) -> Tree {
-        Tree::on_threads(contest, THREADS)
+        Tree::on_threads(contest, crate::record::DEFAULT_THREADS)
     }
 
     fn on_threads(contest: &Contest, threads: usize) -> Tree {

@@ -17,7 +17,7 @@ use ballot::{CandidateId, Contest};
 use crate::error::CountError;
 use crate::gregory::{self, Layout};
 use crate::prefix_tree::Tree;
-use crate::record::Run;
+use crate::record::{DEFAULT_THREADS, Run};
 use crate::rules::{ConstraintMethod, Method, Rules};
 use crate::transcript::{ContestCount, TieDecision};
 
@@ -62,7 +62,7 @@ impl<'c> Prepared<'c> {
             contest: Cow::Borrowed(contest),
             gregory: OnceLock::new(),
             tree: OnceLock::new(),
-            threads: 2,
+            threads: DEFAULT_THREADS,
         }
     }
 

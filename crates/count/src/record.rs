@@ -21,14 +21,9 @@ pub(crate) struct Run {
     pub(crate) outcome_only: bool,
 }
 
-impl Default for Run {
-    fn default() -> Run {
-        Run {
-            threads: 2,
-            outcome_only: false,
-        }
-    }
-}
+/// Threads a count uses for its large transfers and distributions unless
+/// told otherwise (`Prepared::threads`).
+pub(crate) const DEFAULT_THREADS: usize = 2;
 
 /// The tie order: the rules' explicit list, else the contest's own (a BLT
 /// `[tie]` line), else ballot-paper order.

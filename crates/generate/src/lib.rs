@@ -65,14 +65,7 @@ impl PaperSource {
             let j = rng.random_range(0..=i);
             weights.swap(i, j);
         }
-        let mut acc = 0;
-        let cumulative = weights
-            .iter()
-            .map(|w| {
-                acc += w;
-                acc
-            })
-            .collect();
+        let cumulative = cumulative(&weights);
         PaperSource {
             rng,
             cumulative,
@@ -112,6 +105,17 @@ impl PaperSource {
     }
 }
 
+/// The running totals of `weights`, for drawing a candidate in proportion.
+fn cumulative(weights: &[u64]) -> Vec<u64> {
+    weights
+        .iter()
+        .scan(0, |acc, w| {
+            *acc += w;
+            Some(*acc)
+        })
+        .collect()
+}
+
 impl PaperSource {
     /// A source of papers whose candidates have these popularity weights
     /// (in candidate order, each at least 1) instead of a shuffled Zipf law:
@@ -119,14 +123,7 @@ impl PaperSource {
     pub fn with_weights(weights: &[u64], mean_length: f64, papers: u64, seed: u64) -> PaperSource {
         assert!(!weights.is_empty() && weights.len() <= CandidateId::MAX_CANDIDATES);
         assert!(weights.iter().all(|&w| w >= 1), "every weight at least 1");
-        let mut acc = 0;
-        let cumulative = weights
-            .iter()
-            .map(|w| {
-                acc += w;
-                acc
-            })
-            .collect();
+        let cumulative = cumulative(weights);
         PaperSource {
             rng: ChaCha8Rng::seed_from_u64(seed),
             cumulative,
