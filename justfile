@@ -13,6 +13,10 @@ lint:
 bench:
     cargo bench --workspace
 
+# Full count against outcome-only recount (issue 8), interleaved, fastest of RUNS each.
+bench-repeated runs="300":
+    cargo run --release -p recount-count --example repeated_min {{runs}}
+
 # Generate the 5-million-paper Senate-like BLT used for end-to-end timings (about 250 MB).
 bench-data:
     mkdir -p target/bench

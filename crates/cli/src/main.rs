@@ -21,6 +21,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// A count makes and frees many short vectors (the parcels a transfer
+/// builds); mimalloc does that about a quarter faster than glibc's malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Recount, verify and compare single-transferable-vote elections.
 ///
 /// Exit status: 0 success; 1 a check failed; 2 bad usage or bad input

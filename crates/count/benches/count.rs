@@ -4,6 +4,10 @@
 //! sizes, comma-separated). The 5-million-paper figure in the issue is
 //! measured end to end with the CLI; see `specs/numbers.md`.
 
+/// The allocator the `recount` binary links, so the figures are what users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use recount_testkit::{Spec, contest};
 

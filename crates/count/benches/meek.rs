@@ -15,6 +15,10 @@
 //! the shared data (`RECOUNT_SHARED`, else `../shared` beside the
 //! workspace); a missing file is skipped with a notice.
 
+/// The allocator the `recount` binary links, so the figures are what users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -6,6 +6,10 @@
 //!
 //! `cargo bench -p recount-count --bench repeated`.
 
+/// The allocator the `recount` binary links, so the figures are what users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
