@@ -63,6 +63,10 @@ pub struct CountArgs {
     /// Output: text (result sheet), json (transcript) or csv.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
+    /// Columns the text sheet's stage table may take (wider tables split
+    /// into blocks of stages); default: the terminal's width, else 100.
+    #[arg(long, value_name = "N")]
+    width: Option<usize>,
     /// Write to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
@@ -81,6 +85,15 @@ pub struct CountArgs {
     /// count); recorded in the transcript's rules.
     #[arg(long, value_name = "METHOD", value_parser = crate::choice::parser::<ConstraintMethod>())]
     constraint_method: Option<ConstraintMethod>,
+    /// Count even when a lot drawn from the default seed (none given)
+    /// decides the winners; without it that is an error (exit 2).
+    #[arg(long)]
+    allow_default_seed: bool,
+    /// Recounts tried per contest to find whether another draw of a lot
+    /// would change the winners (default: about 20 million distinct
+    /// rankings' worth, between 1 and 1,000).
+    #[arg(long, value_name = "N")]
+    lot_recounts: Option<u64>,
 }
 
 /// Arguments of `recount rules`.
@@ -153,7 +166,11 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     inputs.extend(args.rules.file());
     refuse_inputs(args.output.as_deref(), &inputs)?;
     let rules = rules_from(args)?;
-    let (_, mut election) = args.input.load()?;
+    let (bytes, format) = args.input.read()?;
+    let mut election = args
+        .input
+        .parse(&bytes, format, args.input.seats)
+        .map_err(|e| input_failure(&args.input.file, &e))?;
     apply_constraints(args, &mut election)?;
     check_seats(&args.rules.rules, &election)?;
     if !args.tie_order.is_empty() && election.contests().len() > 1 {
@@ -163,10 +180,19 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
             election.contests().len()
         )));
     }
-    let transcript = count::count(&election, &rules)
+    let mut transcript = count::count(&election, &rules)
         .map_err(|e| Failure::Input(format!("{}: {e}", args.input.file.display())))?;
+    provenance(&mut transcript, &args.input.file, &bytes, format, &election);
+    transcript.lots = crate::lots::sensitivity(&election, &rules, &transcript, args.lot_recounts)?;
+    crate::lots::report(&transcript.lots, args.allow_default_seed)?;
     let body = match args.format {
-        ReportFormat::Text => render::text(&transcript),
+        ReportFormat::Text => render::text_with(
+            &transcript,
+            &render::TextOptions {
+                width: sheet_width(args.width, args.output.as_deref()),
+                made_by: Some(made_by()),
+            },
+        ),
         ReportFormat::Csv => render::csv(&transcript),
         ReportFormat::Json => {
             // Streamed: a transcript of many candidates over many stages is
@@ -186,6 +212,75 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     write_output(args.output.as_deref(), &inputs, |out| {
         out.write_all(body.as_bytes()).map_err(io_failure)
     })
+}
+
+/// The text sheet's width: `--width`, else the terminal's when the sheet
+/// goes to one (its size, else `$COLUMNS`), else 100.
+fn sheet_width(given: Option<usize>, output: Option<&Path>) -> usize {
+    use std::io::IsTerminal;
+    if let Some(w) = given {
+        return w.max(20);
+    }
+    let to_terminal = output.is_none_or(|p| p == Path::new("-")) && std::io::stdout().is_terminal();
+    if !to_terminal {
+        return 100;
+    }
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .unwrap_or(100)
+}
+
+/// The program and the command line, for the sheet's header.
+fn made_by() -> String {
+    let args: Vec<String> = std::env::args()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@".contains(c))
+            {
+                a
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect();
+    format!("recount {}: {}", env!("CARGO_PKG_VERSION"), args.join(" "))
+}
+
+/// Records what the count was made from: the file's name, size and
+/// SHA-256, its format, and each contest's import policy with the papers
+/// it changed.
+fn provenance(
+    transcript: &mut count::Transcript,
+    file: &Path,
+    bytes: &[u8],
+    format: ballot::Format,
+    election: &ballot::Election,
+) {
+    use sha2::{Digest, Sha256};
+    let sha256 = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    transcript.input = Some(count::transcript::Input {
+        file: file.display().to_string(),
+        bytes: bytes.len() as u64,
+        sha256,
+        format: format.name().to_owned(),
+    });
+    for record in &mut transcript.contests {
+        if let Some(c) = election
+            .contests()
+            .iter()
+            .find(|c| c.id() == record.contest)
+        {
+            record.import = Some(count::transcript::Import {
+                policy: *c.policy(),
+                changed: *c.irregularities(),
+            });
+        }
+    }
 }
 
 /// Issue 9 bug 7: a single-winner preset on a several-seat contest is

@@ -14,6 +14,7 @@ mod exit_codes;
 mod generate;
 mod info;
 mod input;
+mod lots;
 mod output;
 mod rules_arg;
 

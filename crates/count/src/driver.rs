@@ -33,6 +33,8 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
         format: FORMAT.to_owned(),
         election: election.id.clone(),
         title: election.title.clone(),
+        input: None,
         contests,
+        lots: Vec::new(),
     })
 }

@@ -35,8 +35,8 @@ use crate::error::{CountError, MAX_FIGURES};
 use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
 use crate::record::{
-    DEFAULT_THREADS, Finished, Run, decimal, finish, recorded_entries, stage_figures, tie_order,
-    unique_names,
+    Counted, DEFAULT_THREADS, Finished, Run, decimal, finish, recorded_entries, stage_figures,
+    tie_order, unique_names,
 };
 use crate::rules::{
     Arithmetic, ExclusionParcels, Gregory, LastVacancies, LossShown, QuotaRecompute, QuotaVotes,
@@ -44,8 +44,7 @@ use crate::rules::{
 };
 use crate::ties::{History, InTurn, TieBreaker, decision};
 use crate::transcript::{
-    Action, ContestCount, ExclusionReason, Stage, SubstitutionRecord, TieDecision, TieMethod,
-    TiePurpose,
+    Action, ExclusionReason, Stage, SubstitutionRecord, TieDecision, TieMethod, TiePurpose,
 };
 
 impl<N: Number> DecidesTies for Counter<'_, N> {
@@ -124,7 +123,7 @@ pub(crate) fn count_contest(
     rules: &Rules,
     g: &Gregory,
     run: Run,
-) -> Result<ContestCount, CountError> {
+) -> Result<Counted, CountError> {
     let (arena, first) = match layout {
         Cow::Borrowed(l) => (Cow::Borrowed(&l.arena), l.first.clone()),
         Cow::Owned(l) => (Cow::Owned(l.arena), l.first),
@@ -297,6 +296,7 @@ impl<'a, N: Number> Counter<'a, N> {
     fn with_run(mut self, run: Run) -> Self {
         self.threads = run.threads;
         self.outcome_only = run.outcome_only;
+        self.tie_breaker = self.tie_breaker.forcing(run.forced);
         self
     }
 
@@ -314,7 +314,7 @@ impl<'a, N: Number> Counter<'a, N> {
 
     // ----- the stage loop -------------------------------------------------
 
-    fn run(mut self, first: Vec<Vec<Entry>>) -> Result<ContestCount, CountError> {
+    fn run(mut self, first: Vec<Vec<Entry>>) -> Result<Counted, CountError> {
         // Verdicts before any paper is sorted are recorded at stage 1.
         self.constraints_changed();
         self.first_stage(first);
@@ -433,9 +433,9 @@ impl<'a, N: Number> Counter<'a, N> {
         self.push_stage(1, None, Action::FirstPreferences, Vec::new());
     }
 
-    fn finish(self) -> ContestCount {
+    fn finish(self) -> Counted {
         let valid_votes = decimal(&self.valid_votes, self.rules.display_places, &self.ctx);
-        finish(Finished {
+        let record = finish(Finished {
             contest: self.contest,
             rules: &self.rules,
             lot_drawn: self.tie_breaker.draws() > 0,
@@ -447,7 +447,11 @@ impl<'a, N: Number> Counter<'a, N> {
             substitutions: self.substitutions,
             stages: self.stages,
             names: self.names,
-        })
+        });
+        Counted {
+            record,
+            drawn: self.tie_breaker.into_drawn(),
+        }
     }
 
     // ----- quota and election ---------------------------------------------

@@ -40,6 +40,7 @@ mod election;
 mod error;
 mod figures;
 mod gregory;
+mod lots;
 mod meek;
 pub mod numbers;
 mod prefix_tree;

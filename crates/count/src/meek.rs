@@ -47,12 +47,12 @@ use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx};
 use crate::prefix_tree::{Tree, Weigh, Weights};
 use crate::record::{
-    Finished, Run, decimal, figures, finish, recorded_entries, stage_figures, tie_order,
+    Counted, Finished, Run, decimal, figures, finish, recorded_entries, stage_figures, tie_order,
     unique_names,
 };
 use crate::rules::{Arithmetic, DefeatBatch, Iterative, IterativeQuotaVotes, Rules, WithoutVotes};
-use crate::ties::{History, InTurn, TieBreaker, decision};
-use crate::transcript::{Action, ContestCount, ExclusionReason, Stage, TieDecision, TiePurpose};
+use crate::ties::{ForcedDraw, History, InTurn, TieBreaker, decision};
+use crate::transcript::{Action, ExclusionReason, Stage, TieDecision, TiePurpose};
 
 /// Iterations allowed in one round before it is treated as stable (a
 /// guard: with the stable-state test a round ends long before).
@@ -84,7 +84,7 @@ pub(crate) fn count_contest(
     rules: &Rules,
     it: &Iterative,
     run: Run,
-) -> Result<ContestCount, CountError> {
+) -> Result<Counted, CountError> {
     // Constraints are checked feasible before stage 1 (specs/constraints.md
     // §4 duty 1), as the Gregory engine does.
     let (guard, substitution) =
@@ -95,6 +95,7 @@ pub(crate) fn count_contest(
         guard,
         substitution,
         outcome_only: run.outcome_only,
+        forced: run.forced,
     };
     match rules.arithmetic {
         Arithmetic::Fixed { places } => {
@@ -112,6 +113,7 @@ struct Setup {
     guard: Option<Guard>,
     substitution: Option<ContestConstraints>,
     outcome_only: bool,
+    forced: Option<ForcedDraw>,
 }
 
 /// Why an iteration ended.
@@ -177,6 +179,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
             guard,
             substitution,
             outcome_only,
+            forced,
         } = setup;
         let n = contest.candidates().len();
         let names = unique_names(contest);
@@ -221,7 +224,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
             prev_totals: vec![N::zero(); n],
             history: History::new(n),
             ties: Vec::new(),
-            tie_breaker: TieBreaker::new(&rules.ties, &order),
+            tie_breaker: TieBreaker::new(&rules.ties, &order).forcing(forced),
             ctx,
             guard,
             broken: None,
@@ -242,7 +245,7 @@ impl<'a, N: Weigh> Meek<'a, N> {
         self.seats.saturating_sub(self.elected.len())
     }
 
-    fn run(mut self) -> Result<ContestCount, CountError> {
+    fn run(mut self) -> Result<Counted, CountError> {
         // Round 0 (reported only): the first preferences, every kf 1.
         // Verdicts before any paper is counted are recorded at stage 1.
         self.constraints_changed();
@@ -696,9 +699,9 @@ impl<'a, N: Weigh> Meek<'a, N> {
         }
     }
 
-    fn finish(self) -> ContestCount {
+    fn finish(self) -> Counted {
         let valid_votes = self.dec(&N::from_count(self.tree.valid, &self.ctx));
-        finish(Finished {
+        let record = finish(Finished {
             contest: self.contest,
             rules: &self.rules,
             lot_drawn: self.tie_breaker.draws() > 0,
@@ -710,7 +713,11 @@ impl<'a, N: Weigh> Meek<'a, N> {
             substitutions: self.substitutions,
             stages: self.stages,
             names: self.names,
-        })
+        });
+        Counted {
+            record,
+            drawn: self.tie_breaker.into_drawn(),
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 //! decision a full count makes, and only leaves out the figures.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use ballot::{CandidateId, Contest};
@@ -17,8 +18,9 @@ use ballot::{CandidateId, Contest};
 use crate::error::CountError;
 use crate::gregory::{self, Layout};
 use crate::prefix_tree::Tree;
-use crate::record::{DEFAULT_THREADS, Run};
+use crate::record::{Counted, DEFAULT_THREADS, Run};
 use crate::rules::{ConstraintMethod, Method, Rules};
+use crate::ties::ForcedDraw;
 use crate::transcript::{ContestCount, TieDecision};
 
 /// What a count decides, without its record.
@@ -142,30 +144,60 @@ impl<'c> Prepared<'c> {
         outcome_only: bool,
         keep: bool,
     ) -> Result<Vec<ContestCount>, CountError> {
+        let counted = self.counted(rules, outcome_only, keep, None)?;
+        Ok(counted.into_iter().map(|c| c.record).collect())
+    }
+
+    /// The contest's counts with the draws of their lots; `forced` gives
+    /// one draw of one count (its index among the contest's counts) its
+    /// result.
+    pub(crate) fn counted(
+        &self,
+        rules: &Rules,
+        outcome_only: bool,
+        keep: bool,
+        forced: Option<(usize, ForcedDraw)>,
+    ) -> Result<Vec<Counted>, CountError> {
         rules.validate().map_err(CountError::Rules)?;
         let contest = self.contest.as_ref();
+        let run = |index: usize| Run {
+            threads: self.threads,
+            outcome_only,
+            forced: forced.and_then(|(i, f)| (i == index).then_some(f)),
+        };
         if rules.constraint_method == ConstraintMethod::ReservedPlaces
             && !contest.constraints().is_empty()
         {
             // Each of its counts is of a different contest (the ineligible
             // withdrawn): nothing to reuse.
-            return crate::reserved::reserved_places(contest, |sub| {
-                let mut records = Prepared::new(sub).threads(self.threads).count_once(rules)?;
-                Ok(records.remove(0))
-            });
+            let drawn = RefCell::new(Vec::new());
+            let records = crate::reserved::reserved_places(contest, |sub| {
+                let index = drawn.borrow().len();
+                let sub = Prepared::new(sub).threads(self.threads);
+                let counted = sub.count_one(rules, run(index), false)?;
+                drawn.borrow_mut().push(counted.drawn);
+                Ok(counted.record)
+            })?;
+            return Ok(records
+                .into_iter()
+                .zip(drawn.into_inner())
+                .map(|(record, drawn)| Counted { record, drawn })
+                .collect());
         }
-        let run = Run {
-            threads: self.threads,
-            outcome_only,
-        };
-        let record = match &rules.method {
+        Ok(vec![self.count_one(rules, run(0), keep)?])
+    }
+
+    /// One count of the contest by its family's strategy.
+    fn count_one(&self, rules: &Rules, run: Run, keep: bool) -> Result<Counted, CountError> {
+        let contest = self.contest.as_ref();
+        match &rules.method {
             Method::Gregory(g) => {
                 let layout = if keep {
                     Cow::Borrowed(self.gregory.get_or_init(|| Layout::new(contest)))
                 } else {
                     Cow::Owned(Layout::new(contest))
                 };
-                gregory::count_contest(contest, layout, rules, g, run)?
+                gregory::count_contest(contest, layout, rules, g, run)
             }
             Method::Iterative(it) => {
                 // The count splices its tree as candidates fall: a count to
@@ -175,9 +207,8 @@ impl<'c> Prepared<'c> {
                 } else {
                     Tree::new(contest)
                 };
-                crate::meek::count_contest(contest, tree, rules, it, run)?
+                crate::meek::count_contest(contest, tree, rules, it, run)
             }
-        };
-        Ok(vec![record])
+        }
     }
 }

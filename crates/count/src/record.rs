@@ -11,6 +11,7 @@ use crate::error::CountError;
 use crate::figures::{Figures, Names};
 use crate::numbers::Number;
 use crate::rules::Rules;
+use crate::ties::{Drawn, ForcedDraw};
 use crate::transcript::{ContestCount, Stage, SubstitutionRecord};
 
 /// How a count runs (`Prepared`): on how many threads its large transfers
@@ -19,6 +20,15 @@ use crate::transcript::{ContestCount, Stage, SubstitutionRecord};
 pub(crate) struct Run {
     pub(crate) threads: usize,
     pub(crate) outcome_only: bool,
+    /// One draw of the lot given its result (`lots.rs`).
+    pub(crate) forced: Option<ForcedDraw>,
+}
+
+/// A contest's record and the draws of the lot made for it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Counted {
+    pub(crate) record: ContestCount,
+    pub(crate) drawn: Vec<Drawn>,
 }
 
 /// Threads a count uses for its large transfers and distributions unless
@@ -198,7 +208,14 @@ pub(crate) fn finish(f: Finished<'_>) -> ContestCount {
             .collect(),
         purpose: None,
         substitutions: f.substitutions,
+        import: None,
         stages: f.stages,
+        affiliations: f
+            .contest
+            .candidates()
+            .iter()
+            .map(|c| c.affiliation.clone().unwrap_or_default())
+            .collect(),
         candidates: f.names,
     }
 }

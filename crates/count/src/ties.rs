@@ -180,6 +180,30 @@ pub(crate) struct TieBreaker {
     seed: Option<String>,
     lot: Option<ChaCha20Rng>,
     draws: u64,
+    /// A draw whose result is given, not drawn (tie sensitivity).
+    forced: Option<ForcedDraw>,
+    /// Every draw so far: how many outcomes it had and which it gave.
+    drawn: Vec<Drawn>,
+}
+
+/// One draw of the lot: its result `value` in `0..options`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Drawn {
+    pub(crate) options: u64,
+    pub(crate) value: u64,
+}
+
+/// The lot's draw number `draw` (from 0, in the count's stream) gives
+/// `value` instead of what the stream gives, when that is one of its
+/// outcomes. The stream is still read, so every later draw gives what it
+/// would have given: "another result of this draw, the rest as the seed
+/// makes them".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ForcedDraw {
+    /// The draw's number in its count's stream.
+    pub draw: u64,
+    /// Its result, a position among the draw's outcomes.
+    pub value: u64,
 }
 
 impl TieBreaker {
@@ -198,7 +222,20 @@ impl TieBreaker {
             seed: ties.seed.clone(),
             lot: None,
             draws: 0,
+            forced: None,
+            drawn: Vec::new(),
         }
+    }
+
+    /// The same tie rules with one draw's result given.
+    pub(crate) fn forcing(mut self, forced: Option<ForcedDraw>) -> TieBreaker {
+        self.forced = forced;
+        self
+    }
+
+    /// Every draw made, in order.
+    pub(crate) fn into_drawn(self) -> Vec<Drawn> {
+        self.drawn
     }
 
     /// Lots drawn so far.
@@ -362,8 +399,17 @@ impl TieBreaker {
 
     /// A uniform draw in `0..n` from the seeded stream.
     fn draw(&mut self, n: u64) -> u64 {
+        let index = self.draws;
         self.draws += 1;
-        lot_draw(&mut self.lot, self.seed.as_deref(), n)
+        let mut value = lot_draw(&mut self.lot, self.seed.as_deref(), n);
+        if let Some(f) = self.forced
+            && f.draw == index
+            && f.value < n
+        {
+            value = f.value;
+        }
+        self.drawn.push(Drawn { options: n, value });
+        value
     }
 }
 

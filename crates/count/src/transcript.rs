@@ -37,8 +37,57 @@ pub struct Transcript {
     pub election: String,
     /// The election's title.
     pub title: String,
+    /// Where the ballots were read from (`recount count` records it; the
+    /// library's [`count`](crate::count) does not know).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Input>,
     /// One record per contest, in the election's order.
     pub contests: Vec<ContestCount>,
+    /// Per contest where the lot was drawn, every draw and whether another
+    /// result would change the winners (`recount count` records it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<Lots>,
+}
+
+fn no_affiliations(a: &[String]) -> bool {
+    a.iter().all(String::is_empty)
+}
+
+/// The ballot file a count read: what identifies its bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Input {
+    /// The file's name as given (`-` for standard input).
+    pub file: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// The SHA-256 of its bytes, 64 lowercase hex digits.
+    pub sha256: String,
+    /// The format it was read as (`blt`, `preflib`, …).
+    pub format: String,
+}
+
+/// One contest's lots: the seed they came from and what each draw decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lots {
+    /// The contest's id.
+    pub contest: String,
+    /// The seed of the draws, in hexadecimal.
+    pub seed: String,
+    /// True when no seed was given, so the draws came from seed 0.
+    pub default_seed: bool,
+    /// The draws and the other results tried.
+    #[serde(flatten)]
+    pub sensitivity: LotSensitivity,
+}
+
+/// The import policy a contest's papers were read with, and how many
+/// papers each of its choices changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Import {
+    /// The policy.
+    pub policy: ballot::ImportPolicy,
+    /// Papers changed, per irregularity.
+    pub changed: ballot::policy::Irregularities,
 }
 
 /// The count of one contest.
@@ -52,6 +101,11 @@ pub struct ContestCount {
     pub seats: u32,
     /// Every candidate, in ballot-paper order (unique names, see the module docs).
     pub candidates: Vec<String>,
+    /// Each candidate's party or affiliation, as the ballot file gives it,
+    /// in the same order (empty where none); absent when no candidate has
+    /// one.
+    #[serde(default, skip_serializing_if = "no_affiliations")]
+    pub affiliations: Vec<String>,
     /// Candidates withdrawn before the count.
     pub withdrawn: Vec<String>,
     /// The rules counted under, whole (not only the preset's name), including
@@ -82,6 +136,10 @@ pub struct ContestCount {
     /// stages, in order; `elected` is the result after them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub substitutions: Vec<SubstitutionRecord>,
+    /// The import policy and the papers it changed (`recount count`
+    /// records it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<Import>,
     /// The stages, in order.
     pub stages: Vec<Stage>,
 }
@@ -273,4 +331,59 @@ pub struct TieDecision {
     /// stream). Empty for a single decision.
     #[serde(default, skip_serializing_if = "NameList::is_empty")]
     pub then: NameList,
+}
+
+/// The lots of one contest's count and what other draws would elect
+/// ([`Prepared::lot_sensitivity`](crate::Prepared::lot_sensitivity)).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotSensitivity {
+    /// Who the count elects, in order.
+    pub elected: Vec<String>,
+    /// Every draw of the lot, in the order made.
+    pub draws: Vec<LotDraw>,
+    /// Other results not tried because the budget ran out (0: every
+    /// other result of every draw was tried).
+    pub untried: u64,
+}
+
+/// One draw of the lot and the other results tried.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotDraw {
+    /// Which of the contest's counts made it (0; under the reserved-places
+    /// method, the position of its count).
+    pub count: usize,
+    /// Its number in that count's stream of draws, from 0.
+    pub draw: u64,
+    /// The stage whose tie it decided.
+    pub stage: u32,
+    /// What the tie was for.
+    pub purpose: TiePurpose,
+    /// The candidates tied.
+    pub between: Vec<String>,
+    /// How many results the draw could have (the tied still in it).
+    pub options: u64,
+    /// The candidate it chose.
+    pub chosen: String,
+    /// Whether some other result tried elects a different set of
+    /// candidates (the order of election aside).
+    pub changes_winners: bool,
+    /// Each other result tried: whom it chooses and who is then elected.
+    pub others: Vec<OtherDraw>,
+}
+
+/// Another result of a draw and its count's winners.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherDraw {
+    /// The candidate that result chooses.
+    pub chosen: String,
+    /// Who is then elected, in order.
+    pub elected: Vec<String>,
+}
+
+impl LotSensitivity {
+    /// True when some other result of some draw tried elects a different
+    /// set of candidates (the order of election aside).
+    pub fn changes_winners(&self) -> bool {
+        self.draws.iter().any(|d| d.changes_winners)
+    }
 }

@@ -364,6 +364,8 @@ mod tests {
             constraints: Vec::new(),
             substitutions: Vec::new(),
             purpose: None,
+            import: None,
+            affiliations: Vec::new(),
             stages: vec![
                 stage(
                     1,

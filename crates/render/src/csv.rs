@@ -129,6 +129,50 @@ pub fn csv(t: &Transcript) -> String {
             }
         }
     }
+    // Issue 9 bug 9: a `lot` row per draw of the lot, after the contests:
+    // the chosen as candidate, the seed, draw and tied as subject, and as
+    // status whether another result changes the winners
+    // (`changes-winners`, `same-winners`, or `same-winners-of-those-tried`).
+    for lots in &t.lots {
+        let seed = if lots.default_seed {
+            format!("seed={} (default)", lots.seed)
+        } else {
+            format!("seed={}", lots.seed)
+        };
+        for d in &lots.sensitivity.draws {
+            let subject = format!("{seed}; draw={}; between={}", d.draw, d.between.join("; "));
+            let untried = d.options.saturating_sub(1) > d.others.len() as u64;
+            let status = match (d.changes_winners, untried) {
+                (true, _) => "changes-winners",
+                (false, false) => "same-winners",
+                (false, true) => "same-winners-of-those-tried",
+            };
+            let count = t
+                .contests
+                .iter()
+                .filter(|c| c.contest == lots.contest)
+                .nth(d.count)
+                .and_then(|c| c.purpose.as_deref())
+                .unwrap_or_default();
+            let stage = d.stage.to_string();
+            row(&[
+                &lots.contest,
+                count,
+                &stage,
+                "",
+                "lot",
+                &subject,
+                "",
+                &d.chosen,
+                "",
+                "",
+                status,
+                "",
+                "",
+                "",
+            ]);
+        }
+    }
     let bytes = w.into_inner().expect("a CSV buffer in memory");
     String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
 }

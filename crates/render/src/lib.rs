@@ -34,7 +34,8 @@
 #![deny(missing_docs)]
 
 mod csv;
+pub mod sheet;
 mod text;
 
 pub use csv::csv;
-pub use text::{action_text, stage_text, text};
+pub use text::{TextOptions, action_text, lot_text, stage_text, text, text_with};

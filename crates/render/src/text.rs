@@ -4,18 +4,44 @@
 
 use std::fmt::Write as _;
 
-use count::decimal::Decimal;
 use count::transcript::{
-    Action, ContestCount, ExclusionReason, Stage, TieMethod, TiePurpose, Transcript, Verdict,
+    Action, ContestCount, ExclusionReason, LotDraw, Lots, Stage, TieMethod, TiePurpose, Transcript,
+    Verdict,
 };
-/// The result sheet as plain text.
+/// How a text sheet is laid out, and what the program that wrote it says
+/// of itself.
+#[derive(Clone, Debug)]
+pub struct TextOptions {
+    /// Columns the stage table may take: wider tables are split into
+    /// blocks of stages.
+    pub width: usize,
+    /// The program and command line that made the sheet (`recount 0.1.0:
+    /// recount count …`), for its header; not part of the transcript.
+    pub made_by: Option<String>,
+}
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        TextOptions {
+            width: 100,
+            made_by: None,
+        }
+    }
+}
+
+/// The result sheet as plain text, 100 columns wide.
 pub fn text(t: &Transcript) -> String {
+    text_with(t, &TextOptions::default())
+}
+
+/// The result sheet as plain text, laid out as `opts` says.
+pub fn text_with(t: &Transcript, opts: &TextOptions) -> String {
     let mut out = String::new();
     for (i, c) in t.contests.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        contest_text(t, c, &mut out);
+        contest_text(t, c, opts, &mut out);
         // Issue 9 bug 2: the counts of the reserved-places method end with
         // the contest's one result.
         let last_of_contest = t.contests.get(i + 1).is_none_or(|n| n.contest != c.contest);
@@ -41,10 +67,55 @@ pub fn text(t: &Transcript) -> String {
     out
 }
 
-fn stage_label(s: &Stage) -> String {
-    match s.sub_stage {
-        Some(k) => format!("{}.{}", s.number, k),
-        None => s.number.to_string(),
+use crate::sheet::stage_label;
+
+/// The header lines saying what the count was made from: the ballot file
+/// (name, size, format, SHA-256), the import policy with the papers each
+/// choice changed, the seed of any lot, and the program that wrote it.
+fn provenance(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut String) {
+    if let Some(i) = &t.input {
+        let _ = writeln!(
+            out,
+            "Ballots: {} ({} bytes, {}, SHA-256 {})",
+            i.file, i.bytes, i.format, i.sha256
+        );
+    }
+    if let Some(import) = &c.import {
+        use ballot::Choice;
+        let (p, n) = (&import.policy, &import.changed);
+        let parts: Vec<String> = [
+            ("equal-rankings", p.equal_rankings.name(), n.equal_rankings),
+            ("skipped-ranks", p.skipped_ranks.name(), n.skipped_ranks),
+            (
+                "repeated-candidates",
+                p.repeated_candidates.name(),
+                n.repeated_candidates,
+            ),
+            ("overvotes", p.overvotes.name(), n.overvotes),
+        ]
+        .into_iter()
+        .map(|(k, v, papers)| match papers {
+            0 => format!("{k}={v}"),
+            1 => format!("{k}={v}: 1 paper"),
+            _ => format!("{k}={v}: {papers} papers"),
+        })
+        .collect();
+        let _ = writeln!(out, "Import: {}", parts.join(", "));
+    }
+    if let Some(seed) = &c.rules.ties.seed {
+        let default = t
+            .lots
+            .iter()
+            .any(|l| l.contest == c.contest && l.default_seed);
+        let note = if default {
+            " (the default: no seed given)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "Seed: {seed}{note}");
+    }
+    if let Some(by) = &opts.made_by {
+        let _ = writeln!(out, "Made by: {by}");
     }
 }
 
@@ -106,8 +177,13 @@ pub fn action_text(a: &Action) -> String {
     }
 }
 
-fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
-    let _ = writeln!(out, "{} — {}", t.title, c.title);
+fn contest_text(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut String) {
+    // One title when the contest's is the election's (a one-ward file).
+    if t.title == c.title || t.title.is_empty() {
+        let _ = writeln!(out, "{}", c.title);
+    } else {
+        let _ = writeln!(out, "{} — {}", t.title, c.title);
+    }
     // A reserved-places count is among its eligible candidates only: the
     // others are not "withdrawn", and papers for none of the eligible are
     // not "invalid".
@@ -136,121 +212,10 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
     if let Some(p) = &c.purpose {
         let _ = writeln!(out, "Reserved-places count: {p}");
     }
+    provenance(t, c, opts, out);
     out.push('\n');
-    // Build the table as rows of cells, then pad columns.
-    let mut header = vec!["Stage".to_string()];
-    let mut sub = vec!["".to_string()];
-    for (i, s) in c.stages.iter().enumerate() {
-        if i > 0 {
-            header.push(String::new());
-            sub.push("+/-".into());
-        }
-        header.push(stage_label(s));
-        sub.push("total".into());
-    }
-    header.push("Result".into());
-    sub.push(String::new());
-    let mut rows = vec![header, sub];
-    // Each candidate's result, found in one pass over the stages (a sheet
-    // may have tens of thousands of candidates and stages).
-    let mut results: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
-    for s in &c.stages {
-        for n in &s.elected {
-            results
-                .entry(n.as_str())
-                .or_insert_with(|| format!("elected at {}", stage_label(s)));
-        }
-        for n in &s.excluded {
-            results
-                .entry(n.as_str())
-                .or_insert_with(|| format!("excluded at {}", stage_label(s)));
-        }
-    }
-    for n in &c.withdrawn {
-        results.entry(n.as_str()).or_insert_with(|| {
-            if reserved {
-                "not eligible for this reserved count".into()
-            } else {
-                "withdrawn".into()
-            }
-        });
-    }
-    // Issue 9 bug 1: the substitution method's swaps decide the winners;
-    // the column shows the final result and who replaced whom.
-    for swap in &c.substitutions {
-        let was = results.remove(swap.out.as_str()).unwrap_or_default();
-        results.insert(
-            swap.out.as_str(),
-            format!("{was}, replaced by {} ({})", swap.incoming, swap.constraint),
-        );
-        let was = results.remove(swap.incoming.as_str()).unwrap_or_default();
-        let elected = format!("elected in place of {} ({})", swap.out, swap.constraint);
-        results.insert(
-            swap.incoming.as_str(),
-            if was.is_empty() {
-                elected
-            } else {
-                format!("{was}; {elected}")
-            },
-        );
-    }
-    let status = |name: &str| -> String { results.get(name).cloned().unwrap_or_default() };
-    for name in &c.candidates {
-        let mut row = vec![name.clone()];
-        for (i, s) in c.stages.iter().enumerate() {
-            if i > 0 {
-                row.push(s.transfers.text(name).unwrap_or_default());
-            }
-            row.push(s.totals.text(name).unwrap_or_default());
-        }
-        row.push(status(name));
-        rows.push(row);
-    }
-    let mut nt = vec!["Non-transferable".to_string()];
-    let mut loss = vec!["Loss by fraction".to_string()];
-    let mut quota = vec!["Quota".to_string()];
-    let mut prev: Option<&Stage> = None;
-    for s in &c.stages {
-        if let Some(p) = prev {
-            nt.push(diff(&p.exhausted, &s.exhausted));
-            loss.push(diff(&p.loss_by_fraction, &s.loss_by_fraction));
-            quota.push(String::new());
-        }
-        nt.push(s.exhausted.to_string());
-        loss.push(s.loss_by_fraction.to_string());
-        quota.push(s.quota.to_string());
-        prev = Some(s);
-    }
-    nt.push(String::new());
-    loss.push(String::new());
-    quota.push(String::new());
-    rows.push(nt);
-    rows.push(loss);
-    rows.push(quota);
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|j| {
-            rows.iter()
-                .map(|r| r.get(j).map(|x| x.chars().count()).unwrap_or(0))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for r in &rows {
-        let mut line = String::new();
-        for (j, cell) in r.iter().enumerate() {
-            let w = widths[j];
-            let pad = w - cell.chars().count();
-            if j == 0 || j + 1 == r.len() {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad));
-            } else {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            }
-            line.push_str("  ");
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
+    for line in crate::sheet::table(c).lines(opts.width) {
+        let _ = writeln!(out, "{line}");
     }
     out.push('\n');
     for s in &c.stages {
@@ -324,6 +289,72 @@ fn contest_text(t: &Transcript, c: &ContestCount, out: &mut String) {
         );
     }
     let _ = writeln!(out, "Elected: {}", c.elected.join(", "));
+    // Issue 9 bug 9: every lot drawn, and whether another draw would have
+    // changed the winners (after the contest's last count).
+    let last_of_contest = t
+        .contests
+        .iter()
+        .rposition(|k| k.contest == c.contest)
+        .is_some_and(|i| std::ptr::eq(&t.contests[i], c));
+    if last_of_contest && let Some(lots) = t.lots.iter().find(|l| l.contest == c.contest) {
+        for draw in &lots.sensitivity.draws {
+            let _ = writeln!(out, "Lot: {}", lot_text(lots, draw));
+        }
+    }
+}
+
+/// One draw of the lot in words: what it chose, from which seed, and
+/// whether another result would have changed the winners.
+pub fn lot_text(lots: &Lots, draw: &LotDraw) -> String {
+    let seed = if lots.default_seed {
+        format!("seed {} (the default: no seed given)", lots.seed)
+    } else {
+        format!("seed {}", lots.seed)
+    };
+    let purpose = match draw.purpose {
+        TiePurpose::SurplusOrder => "surplus order",
+        TiePurpose::Exclusion => "exclusion",
+        TiePurpose::Election => "election",
+    };
+    let mut line = format!(
+        "stage {}, draw {} of {seed}: {} chosen for {purpose} among {}",
+        draw.stage,
+        draw.draw,
+        draw.chosen,
+        draw.between.join(", "),
+    );
+    let mut base = lots.sensitivity.elected.clone();
+    base.sort_unstable();
+    let changes: Vec<String> = draw
+        .others
+        .iter()
+        .filter(|o| {
+            let mut e = o.elected.clone();
+            e.sort_unstable();
+            e != base
+        })
+        .map(|o| format!("{} chosen elects {}", o.chosen, o.elected.join(", ")))
+        .collect();
+    let untried = draw.options.saturating_sub(1) - draw.others.len() as u64;
+    if !changes.is_empty() {
+        let _ = write!(
+            line,
+            "; another draw changes the winners ({})",
+            changes.join("; ")
+        );
+    } else if untried == 0 {
+        line.push_str("; no other draw changes the winners");
+    } else {
+        line.push_str("; no other draw tried changes the winners");
+    }
+    if untried > 0 {
+        let _ = write!(
+            line,
+            " ({untried} of {} other results not tried)",
+            draw.options - 1
+        );
+    }
+    line
 }
 
 fn is_zero(v: &str) -> bool {
@@ -335,23 +366,9 @@ fn is_one(v: &str) -> bool {
     int == "1" && frac.chars().all(|ch| ch == '0')
 }
 
-/// `b - a` for two decimal strings of the same places (exact, by integer digits).
-fn diff(a: &Decimal, b: &Decimal) -> String {
-    // Both are the transcript's decimals at its display places.
-    b.checked_sub(a).map(|d| d.to_string()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn differences_are_exact_on_decimal_strings() {
-        let d = |a: &str, b: &str| diff(&Decimal::parse(a).unwrap(), &Decimal::parse(b).unwrap());
-        assert_eq!(d("36.17922", "40.00000"), "3.82078");
-        assert_eq!(d("1.00", "0.41"), "-0.59");
-        assert_eq!(d("3", "5"), "2");
-    }
 
     #[test]
     fn meek_sheets_show_iterations_and_the_keep_values_of_the_elected() {

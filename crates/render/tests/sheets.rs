@@ -80,11 +80,12 @@ fn issue_9_bug_1_substitution_sheets_show_the_final_winners_and_each_swap() {
     assert!(c.elected.iter().any(|n| n == incoming));
     assert!(!c.elected.iter().any(|n| n == out));
     let text = render::text(&t);
+    // The candidate's rows in every block of stages (the Result column
+    // closes the last).
     let row = |name: &str| {
-        text.lines()
-            .find(|l| l.starts_with(name))
-            .unwrap_or_else(|| panic!("{name} in\n{text}"))
-            .to_string()
+        let rows: Vec<&str> = text.lines().filter(|l| l.starts_with(name)).collect();
+        assert!(!rows.is_empty(), "{name} in\n{text}");
+        rows.join("\n")
     };
     assert!(
         row(out).contains(&format!(
@@ -172,4 +173,188 @@ fn issue_9_bug_2_reserved_places_counts_are_told_apart_and_combined() {
         .map(|r| &r[7])
         .collect();
     assert_eq!(result, elected);
+}
+
+fn demo() -> ballot::Election {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../audit-data/demo-ward.blt");
+    let bytes = std::fs::read(path).expect("the demo ward");
+    ballot::read(Format::Blt, &bytes, &ReadOptions::default()).unwrap()
+}
+
+/// Every value cell of a table line, with the row's label.
+fn cells(line: &str) -> (String, Vec<String>) {
+    let mut parts = line.split(" | ");
+    let label = parts.next().unwrap_or_default().trim().to_string();
+    (
+        label,
+        parts
+            .flat_map(|p| p.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .collect(),
+    )
+}
+
+#[test]
+fn issue_9_sheets_fit_the_width_in_blocks_with_stage_headings_and_a_total_row() {
+    let t = count::count(&demo(), &count::Rules::scottish_stv()).unwrap();
+    let c = &t.contests[0];
+    for width in [60, 100, 200] {
+        let opts = render::TextOptions {
+            width,
+            made_by: None,
+        };
+        let text = render::text_with(&t, &opts);
+        let table: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains(" | ") || l.starts_with("---"))
+            .collect();
+        // Every line of the table's stage blocks fits (at 60 columns the
+        // Result column is a block of its own, as wide as its words).
+        let result_only = |l: &str| l.matches(" | ").count() == 1 && !l.contains("Stage");
+        for l in table
+            .iter()
+            .filter(|l| !result_only(l) && !l.starts_with("---"))
+        {
+            assert!(l.chars().count() <= width, "{width}: {l:?}");
+        }
+        if width == 60 {
+            assert!(
+                table
+                    .iter()
+                    .any(|l| result_only(l) && l.contains("elected at"))
+            );
+        }
+        // Each stage is headed once by what it did, in some block.
+        for s in &c.stages[1..] {
+            let heading = render::sheet::stage_heading(s);
+            assert_eq!(
+                text.lines()
+                    .filter(|l| l.contains(&format!("| {heading}")))
+                    .count(),
+                1,
+                "{heading} in\n{text}"
+            );
+        }
+        // The Total row is the valid votes at every stage: the candidates,
+        // the non-transferable and the loss together (an invariant of the
+        // count, read back from the printed figures).
+        let totals: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("Total "))
+            .flat_map(|l| cells(l).1)
+            .collect();
+        let valid = c.valid_votes.to_string();
+        let stage_totals: Vec<&String> = totals
+            .iter()
+            .filter(|x| **x != "0.00000" && count::decimal::Decimal::parse(x).is_some())
+            .collect();
+        assert_eq!(stage_totals.len(), c.stages.len(), "{totals:?}");
+        assert!(stage_totals.iter().all(|x| **x == valid), "{totals:?}");
+    }
+}
+
+#[test]
+fn issue_9_an_excluded_candidates_cells_are_blank_after_the_exclusion() {
+    let t = count::count(&demo(), &count::Rules::scottish_stv()).unwrap();
+    let c = &t.contests[0];
+    let text = render::text_with(
+        &t,
+        &render::TextOptions {
+            width: 1000,
+            made_by: None,
+        },
+    );
+    for name in &c.excluded {
+        let at = c
+            .stages
+            .iter()
+            .position(|s| s.excluded.contains(name))
+            .unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap();
+        // Stage 1 has one cell, every later stage two: the cells up to the
+        // exclusion's, then the Result words only.
+        let (_, cells) = cells(line);
+        let figures: Vec<&String> = cells
+            .iter()
+            .take_while(|x| count::decimal::Decimal::parse(x).is_some())
+            .collect();
+        assert_eq!(figures.len(), 1 + 2 * at, "{name}: {line}");
+        assert_eq!(figures.last().unwrap().as_str(), "0.00000", "{line}");
+        assert!(line.contains(&format!("excluded at {}", at + 1)), "{line}");
+    }
+}
+
+#[test]
+fn issue_9_results_give_the_reason_with_the_figures_and_the_clause() {
+    let t = count::count(&demo(), &count::Rules::scottish_stv()).unwrap();
+    let c = &t.contests[0];
+    let results = render::sheet::results(c);
+    for name in &c.elected {
+        let s = c.stages.iter().find(|s| s.elected.contains(name)).unwrap();
+        let votes = s.totals.get(name).unwrap();
+        assert!(votes.cmp_value(&s.quota).is_ge());
+        assert_eq!(
+            results[name.as_str()],
+            format!(
+                "elected at {} ({votes} ≥ {}, SSI 2007/42 r.47)",
+                s.number, s.quota
+            )
+        );
+    }
+    // Last vacancies (r.52): two places, three candidates, nobody reaches
+    // the quota after the one exclusion.
+    let blt = b"3 2\n4 1 0\n3 2 0\n2 3 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"t\"\n";
+    let e = ballot::read(Format::Blt, blt, &ReadOptions::default()).unwrap();
+    let t = count::count(&e, &count::Rules::scottish_stv()).unwrap();
+    let c = &t.contests[0];
+    let results = render::sheet::results(c);
+    assert_eq!(c.elected.len(), 2);
+    let last = c.stages.last().unwrap();
+    let label = render::sheet::stage_label(last);
+    for name in &last.elected {
+        let s = last.totals.get(name).unwrap();
+        assert!(s.cmp_value(&last.quota).is_lt(), "{name} below the quota");
+        assert_eq!(
+            results[name.as_str()],
+            format!("elected at {label} (last vacancies, r.52)")
+        );
+    }
+}
+
+#[test]
+fn issue_9_the_party_stands_beside_the_name_and_one_title_serves_a_one_ward_file() {
+    let blt = b"3 1\n4 1 0\n3 2 0\n2 3 1 0\n0\n\"Ann Lee\" \"Green\"\n\"Bo Ng\" \"Labour\"\n\"Cy Ox\"\n\"Ward 7\"\n";
+    let e = ballot::read(Format::Blt, blt, &ReadOptions::default()).unwrap();
+    let t = count::count(&e, &count::Rules::scottish_stv()).unwrap();
+    let text = render::text(&t);
+    assert!(
+        text.lines().any(|l| l.starts_with("Ann Lee (Green) ")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("Bo Ng (Labour) ")),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l.starts_with("Cy Ox ")), "{text}");
+    assert_eq!(text.lines().next(), Some(c_title(&t)));
+    fn c_title(t: &count::Transcript) -> &str {
+        &t.contests[0].title
+    }
+}
+
+#[test]
+fn issue_9_a_bulk_exclusion_is_summarised_in_its_heading() {
+    // Nobody reaches the quota (2.5001 of 5); the four candidates without
+    // a vote go together (candidates_without_votes).
+    let blt =
+        b"7 1\n2 1 0\n2 2 0\n1 3 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"D\"\n\"E\"\n\"F\"\n\"G\"\n\"t\"\n";
+    let e = ballot::read(Format::Blt, blt, &ReadOptions::default()).unwrap();
+    let t = count::count(&e, &count::Rules::preset("wigm").unwrap()).unwrap();
+    let text = render::text(&t);
+    assert!(text.contains("| Exclusion of 4 without votes"), "{text}");
+    // The stage line under the table still names them all.
+    assert!(text.contains("Exclusion of D, E, F, G"), "{text}");
 }
