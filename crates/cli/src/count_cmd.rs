@@ -36,6 +36,10 @@ pub enum ReportFormat {
     Json,
     /// One row per stage and candidate.
     Csv,
+    /// Candidates × stages, as councils and RCTab publish results.
+    CsvWide,
+    /// A self-contained HTML result sheet (no network, no scripts), with a chart.
+    Html,
 }
 
 /// Arguments of `recount count`.
@@ -60,7 +64,7 @@ pub struct CountArgs {
     /// --tie-order-of ward1=Brown --tie-order-of ward2=Ng`).
     #[arg(long, value_name = "CONTEST=NAME", allow_hyphen_values = true)]
     tie_order_of: Vec<String>,
-    /// Output: text (result sheet), json (transcript) or csv.
+    /// Output: text (result sheet), json (transcript), csv (long), csv-wide or html.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
     /// Columns the text sheet's stage table may take (wider tables split
@@ -194,6 +198,14 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
             },
         ),
         ReportFormat::Csv => render::csv(&transcript),
+        ReportFormat::CsvWide => render::csv_wide(&transcript),
+        ReportFormat::Html => render::html(
+            &transcript,
+            &render::TextOptions {
+                width: 0,
+                made_by: Some(made_by()),
+            },
+        ),
         ReportFormat::Json => {
             // Streamed: a transcript of many candidates over many stages is
             // far larger written out than held.
@@ -233,7 +245,9 @@ fn sheet_width(given: Option<usize>, output: Option<&Path>) -> usize {
 
 /// The program and the command line, for the sheet's header.
 fn made_by() -> String {
-    let args: Vec<String> = std::env::args()
+    // The program by its name, not the path it was run from.
+    let args: Vec<String> = std::iter::once("recount".to_string())
+        .chain(std::env::args().skip(1))
         .map(|a| {
             if !a.is_empty()
                 && a.chars()

@@ -358,3 +358,68 @@ fn issue_9_a_bulk_exclusion_is_summarised_in_its_heading() {
     // The stage line under the table still names them all.
     assert!(text.contains("Exclusion of D, E, F, G"), "{text}");
 }
+
+#[test]
+fn issue_9_the_wide_csv_is_candidates_by_stages_with_the_text_sheets_cells() {
+    let t = count::count(&demo(), &count::Rules::scottish_stv()).unwrap();
+    let c = &t.contests[0];
+    let wide = render::csv_wide(&t);
+    let mut r = csv::Reader::from_reader(wide.as_bytes());
+    let header = r.headers().unwrap().clone();
+    // contest, row, party, result, then 1 + 2 × (stages − 1) figures.
+    assert_eq!(header.len(), 4 + 1 + 2 * (c.stages.len() - 1));
+    assert_eq!(&header[4], "stage_1_total");
+    assert_eq!(&header[5], "stage_2_transfer");
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    // The action row, each candidate, then the four summary rows.
+    assert_eq!(rows.len(), 1 + c.candidates.len() + 4);
+    assert_eq!(&rows[0][1], "(action)");
+    assert_eq!(&rows[0][4], "First preferences");
+    for (i, name) in c.candidates.iter().enumerate() {
+        let row = &rows[1 + i];
+        assert_eq!(&row[1], name.as_str());
+        // Every stage's total is the transcript's, blank after exclusion.
+        let out = c.stages.iter().position(|s| s.excluded.contains(name));
+        for (k, s) in c.stages.iter().enumerate() {
+            let col = if k == 0 { 4 } else { 4 + 2 * k };
+            let want = match out {
+                Some(o) if k > o => String::new(),
+                _ => s.totals.text(name).unwrap_or_default(),
+            };
+            assert_eq!(&row[col], want.as_str(), "{name} stage {}", k + 1);
+        }
+    }
+    let total = rows.iter().find(|r| &r[1] == "Total").unwrap();
+    assert_eq!(&total[4], c.valid_votes.to_string().as_str());
+}
+
+#[test]
+fn issue_9_the_html_sheet_is_self_contained_and_escapes_names() {
+    let blt = b"3 1\n4 1 0\n3 2 0\n2 3 1 0\n0\n\"<b>Ann</b> & Co\" \"Green\"\n\"Bo\"\n\"Cy\"\n\"Ward <7>\"\n";
+    let e = ballot::read(Format::Blt, blt, &ReadOptions::default()).unwrap();
+    let t = count::count(&e, &count::Rules::scottish_stv()).unwrap();
+    let html = render::html(&t, &render::TextOptions::default());
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"), "no scripts");
+    assert!(!html.contains("<link"), "no external style sheets or fonts");
+    assert!(!html.contains("src="), "no external images");
+    for url in ["http://", "https://"] {
+        let uses: Vec<&str> = html.matches(url).collect();
+        // Only the SVG namespace, which is a name, not a fetch.
+        assert!(
+            uses.len() <= 1
+                && (uses.is_empty() || html.contains("xmlns=\"http://www.w3.org/2000/svg\"")),
+            "{url}"
+        );
+    }
+    assert!(
+        html.contains("&lt;b&gt;Ann&lt;/b&gt; &amp; Co (Green)"),
+        "escaped with the party"
+    );
+    assert!(!html.contains("<b>Ann</b>"));
+    assert!(html.contains("<svg class=\"chart\""));
+    assert!(html.contains(&format!("<dt>Quota</dt><dd>{}</dd>", t.contests[0].quota)));
+    for name in &t.contests[0].elected {
+        assert!(html.contains(&format!("<strong>{}</strong>", render::escape(name))));
+    }
+}
