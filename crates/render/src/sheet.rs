@@ -65,6 +65,10 @@ fn clauses(rules_name: &str) -> (Option<&'static str>, Option<&'static str>) {
 pub fn results(c: &ContestCount) -> HashMap<&str, String> {
     let (quota_clause, last_clause) = clauses(&c.rules.name);
     let at_least = c.rules.election.criterion == Criterion::AtLeast;
+    let threshold = c
+        .rules
+        .gregory()
+        .is_some_and(|g| g.active_vote_threshold.is_some());
     let mut results: HashMap<&str, String> = HashMap::new();
     let mut verdicts: HashMap<&str, String> = HashMap::new();
     for s in &c.stages {
@@ -92,8 +96,9 @@ pub fn results(c: &ContestCount) -> HashMap<&str, String> {
                 });
                 let cite =
                     |clause: Option<&str>| clause.map(|k| format!(", {k}")).unwrap_or_default();
+                let closing = matches!(s.action, Action::ElectRemaining);
                 match votes {
-                    Some(v) if reached && !matches!(s.action, Action::ElectRemaining) => {
+                    Some(v) if reached && !closing => {
                         let op = if at_least { "≥" } else { ">" };
                         format!(
                             "elected at {label} ({v} {op} {}{})",
@@ -101,6 +106,12 @@ pub fn results(c: &ContestCount) -> HashMap<&str, String> {
                             cite(quota_clause)
                         )
                     }
+                    // ERS97 5.1.7: below the quota, but at the share of the
+                    // active vote a place needs.
+                    Some(v) if threshold && !closing => format!(
+                        "elected at {label} ({v}, at the active-vote threshold{})",
+                        cite(quota_clause)
+                    ),
                     _ => format!("elected at {label} (last vacancies{})", cite(last_clause)),
                 }
             });
