@@ -21,8 +21,8 @@ fn main() {
         .unwrap_or(200);
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../audit-data/demo-ward.blt");
     let bytes = std::fs::read(&path).expect("the demo ward");
-    let demo = ballot::read(ballot::Format::Blt, &bytes, &ballot::ReadOptions::default())
-        .expect("a ward");
+    let demo =
+        ballot::read(ballot::Format::Blt, &bytes, &ballot::ReadOptions::default()).expect("a ward");
     let senate = ballot::Election::single(contest(Spec::senate(100_000), 1));
     for (name, election) in [("demo-ward", &demo), ("senate-100k", &senate)] {
         for preset in ["wigm", "scottish-stv"] {
