@@ -192,7 +192,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
 /// refused, naming the presets that fit; more seats than standing
 /// candidates is counted, with a warning.
 fn check_seats(rules: &str, election: &ballot::Election) -> Result<(), Failure> {
-    let preset = count::rules::PRESETS.iter().find(|p| p.name == rules);
+    let preset = count::rules::Preset::find(rules);
     for c in election.contests() {
         if preset.is_some_and(|p| p.single_winner) && c.seats() > 1 {
             let fit: Vec<&str> = count::rules::PRESETS
