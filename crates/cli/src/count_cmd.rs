@@ -155,16 +155,17 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     let rules = rules_from(args)?;
     let (_, mut election) = args.input.load()?;
     apply_constraints(args, &mut election)?;
+    let election = args.input.select(election)?;
     check_seats(&args.rules.rules, &election)?;
     if !args.tie_order.is_empty() && election.contests().len() > 1 {
         return Err(Failure::Input(format!(
             "{}: {} contests; give each its order with --tie-order-of CONTEST NAME…",
-            args.input.file.display(),
+            crate::input::display(&args.input.file),
             election.contests().len()
         )));
     }
     let transcript = count::count(&election, &rules)
-        .map_err(|e| Failure::Input(format!("{}: {e}", args.input.file.display())))?;
+        .map_err(|e| Failure::Input(format!("{}: {e}", crate::input::display(&args.input.file))))?;
     let body = match args.format {
         ReportFormat::Text => render::text(&transcript),
         ReportFormat::Csv => render::csv(&transcript),

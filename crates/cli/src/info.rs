@@ -35,6 +35,7 @@ pub fn run(args: &InfoArgs) -> Result<(), Failure> {
         seats_recorded = false;
     }
     let election = read.map_err(|e| crate::input::input_failure(&args.input.file, &e))?;
+    let election = args.input.select(election)?;
     write_output(None, &[], |out| {
         if args.json {
             let v = to_json(format, &election, seats_recorded);
@@ -43,7 +44,7 @@ pub fn run(args: &InfoArgs) -> Result<(), Failure> {
         } else {
             write_text(
                 out,
-                &args.input.file.display().to_string(),
+                &crate::input::display(&args.input.file),
                 format,
                 &election,
                 seats_recorded,
