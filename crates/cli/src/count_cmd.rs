@@ -81,6 +81,10 @@ pub struct CountArgs {
     /// count); recorded in the transcript's rules.
     #[arg(long, value_name = "METHOD", value_parser = crate::choice::parser::<ConstraintMethod>())]
     constraint_method: Option<ConstraintMethod>,
+    /// No progress line (shown on a terminal once a count runs over a
+    /// second). Warnings are still printed.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 /// Arguments of `recount rules`.
@@ -164,7 +168,8 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
             election.contests().len()
         )));
     }
-    let transcript = count::count(&election, &rules)
+    crate::progress::warn_if_costly(&rules, &election);
+    let transcript = crate::progress::count(&election, &rules, !args.quiet)
         .map_err(|e| Failure::Input(format!("{}: {e}", crate::input::display(&args.input.file))))?;
     let body = match args.format {
         ReportFormat::Text => render::text(&transcript),

@@ -35,7 +35,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
         "Constraints",
         &["attributes", "constraints", "constraint_method"],
     ),
-    ("Output", &["format", "to", "output", "json"]),
+    ("Output", &["format", "to", "output", "json", "quiet"]),
 ];
 
 /// The command line of `recount`, with its options grouped.

@@ -17,6 +17,7 @@ mod help;
 mod info;
 mod input;
 mod output;
+mod progress;
 mod rules_arg;
 
 use std::process::ExitCode;

@@ -361,3 +361,178 @@ fn an_unknown_contest_exits_2_listing_the_ids() {
         ));
     }
 }
+
+// ----- 6. generate does not flood a terminal --------------------------------
+
+/// Runs `recount ARGS` with a pseudo-terminal as its standard output and
+/// error (util-linux `script`), giving what the terminal showed and the
+/// exit code; `None` (with a loud notice) where `script` is missing.
+fn on_a_terminal(args: &str) -> Option<(String, i32)> {
+    let bin = assert_cmd::cargo::cargo_bin("recount");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("typescript");
+    let run = std::process::Command::new("script")
+        .arg("-qec")
+        .arg(format!("{} {args}", bin.display()))
+        .arg(&log)
+        .stdin(std::process::Stdio::null())
+        .output();
+    let Ok(out) = run else {
+        eprintln!("NOTICE: util-linux `script` is not installed: terminal test skipped");
+        return None;
+    };
+    let shown = std::fs::read_to_string(&log).unwrap_or_default();
+    Some((shown, out.status.code().unwrap_or(-1)))
+}
+
+#[test]
+fn generate_refuses_a_large_election_to_a_terminal_but_not_to_a_pipe_or_file() {
+    // Standard output a pipe: written whatever the size.
+    let out = recount()
+        .args([
+            "generate",
+            "--papers",
+            "20000",
+            "--candidates",
+            "5",
+            "--seats",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.len() > 100_000);
+    if let Some((shown, code)) = on_a_terminal("generate --papers 20000") {
+        assert_eq!(code, 2, "{shown}");
+        assert!(
+            shown.contains("recount: refusing to write 20000 papers to the terminal (more than 10000); give -o FILE, or pipe the output"),
+            "{shown}"
+        );
+    }
+    if let Some((shown, code)) = on_a_terminal("generate --papers 50 --candidates 4 --seats 2") {
+        assert_eq!(code, 0, "{shown}");
+        assert!(shown.contains("\"Candidate 4\""), "{shown}");
+    }
+}
+
+// ----- 7. the progress line --------------------------------------------------
+
+/// A count that takes about three seconds in a test build (exact Meek on
+/// 4,374 distinct rankings, five seats: under the warning's thresholds).
+fn slow_election(dir: &Path) -> PathBuf {
+    let file = dir.join("slow.blt");
+    recount()
+        .args([
+            "generate",
+            "--candidates",
+            "30",
+            "--seats",
+            "5",
+            "--papers",
+            "5000",
+            "-o",
+        ])
+        .arg(&file)
+        .assert()
+        .success();
+    file
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only_and_not_with_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = slow_election(dir.path());
+    // Standard error a pipe: nothing on it, quiet or not; the sheet alike.
+    let quiet = recount()
+        .arg("count")
+        .arg(&file)
+        .args(["--rules", "meek-exact", "--quiet"])
+        .output()
+        .unwrap();
+    let plain = recount()
+        .arg("count")
+        .arg(&file)
+        .args(["--rules", "meek-exact"])
+        .output()
+        .unwrap();
+    assert!(quiet.status.success() && plain.status.success());
+    assert_eq!(String::from_utf8_lossy(&plain.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    assert_eq!(plain.stdout, quiet.stdout);
+    // On a terminal: the line, after a second, naming stage and continuing.
+    let out = dir.path().join("sheet.txt");
+    let args = format!(
+        "count {} --rules meek-exact -o {}",
+        file.display(),
+        out.display()
+    );
+    if let Some((shown, code)) = on_a_terminal(&args) {
+        assert_eq!(code, 0, "{shown}");
+        assert!(shown.contains("counting slow: stage "), "{shown}");
+        assert!(shown.contains("continuing for"), "{shown}");
+        assert_eq!(std::fs::read(&out).unwrap(), plain.stdout);
+    }
+    if let Some((shown, code)) = on_a_terminal(&format!("{args} --quiet")) {
+        assert_eq!(code, 0, "{shown}");
+        assert!(!shown.contains("counting"), "{shown}");
+    }
+}
+
+#[test]
+fn count_help_says_quiet_silences_progress_only() {
+    let help = stdout_of(recount().args(["count", "--help"]));
+    assert!(help.contains("-q, --quiet"), "{help}");
+    assert!(help.contains("Warnings are still printed"), "{help}");
+}
+
+// ----- 8. exact Meek warns where its cost explodes ---------------------------
+
+#[test]
+fn exact_meek_warns_before_counting_a_large_contest() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide.blt");
+    // 1,051 distinct rankings for 6 seats: past the many-seats threshold,
+    // yet quick to count.
+    recount()
+        .args([
+            "generate",
+            "--candidates",
+            "7",
+            "--seats",
+            "6",
+            "--papers",
+            "1500",
+            "-o",
+        ])
+        .arg(&file)
+        .assert()
+        .success();
+    recount()
+        .arg("count")
+        .arg(&file)
+        .args(["--rules", "meek-exact", "--quiet"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stderr(
+            "recount: warning: contest wide: 1051 distinct rankings for 6 seats; exact rational Meek \
+             (--rules meek-exact) may take very long here (its cost grows fast with rankings and \
+             seats: minutes or more); --rules meek counts the same rule in 9-decimal arithmetic \
+             in well under a second\n",
+        );
+    // Not for meek, nor for exact Meek on the demo ward (1,282 rankings, 3 seats).
+    recount()
+        .arg("count")
+        .arg(&file)
+        .args(["--rules", "meek"])
+        .assert()
+        .success()
+        .stderr("");
+    recount()
+        .arg("count")
+        .arg(demo())
+        .args(["--rules", "meek-exact"])
+        .assert()
+        .success()
+        .stderr("");
+}

@@ -17,6 +17,7 @@ use ballot::{CandidateId, Contest};
 use crate::error::CountError;
 use crate::gregory::{self, Layout};
 use crate::prefix_tree::Tree;
+use crate::progress::Observer;
 use crate::record::{DEFAULT_THREADS, Run};
 use crate::rules::{ConstraintMethod, Method, Rules};
 use crate::transcript::{ContestCount, TieDecision};
@@ -53,6 +54,7 @@ pub struct Prepared<'c> {
     gregory: OnceLock<Layout>,
     tree: OnceLock<Tree>,
     threads: usize,
+    observer: Observer<'c>,
 }
 
 impl<'c> Prepared<'c> {
@@ -63,6 +65,7 @@ impl<'c> Prepared<'c> {
             gregory: OnceLock::new(),
             tree: OnceLock::new(),
             threads: DEFAULT_THREADS,
+            observer: Observer::default(),
         }
     }
 
@@ -71,6 +74,12 @@ impl<'c> Prepared<'c> {
     /// should ask for 1. The result does not depend on it.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
+        self
+    }
+
+    /// Counts tell `observer` after each stage (`count_observed`).
+    pub(crate) fn observer(mut self, observer: Observer<'c>) -> Self {
+        self.observer = observer;
         self
     }
 
@@ -100,6 +109,7 @@ impl<'c> Prepared<'c> {
             gregory,
             tree: OnceLock::new(),
             threads: self.threads,
+            observer: Observer::default(),
         })
     }
 
@@ -150,7 +160,10 @@ impl<'c> Prepared<'c> {
             // Each of its counts is of a different contest (the ineligible
             // withdrawn): nothing to reuse.
             return crate::reserved::reserved_places(contest, |sub| {
-                let mut records = Prepared::new(sub).threads(self.threads).count_once(rules)?;
+                let mut records = Prepared::new(sub)
+                    .threads(self.threads)
+                    .observer(self.observer)
+                    .count_once(rules)?;
                 Ok(records.remove(0))
             });
         }
@@ -165,7 +178,7 @@ impl<'c> Prepared<'c> {
                 } else {
                     Cow::Owned(Layout::new(contest))
                 };
-                gregory::count_contest(contest, layout, rules, g, run)?
+                gregory::count_contest(contest, layout, rules, g, run, self.observer)?
             }
             Method::Iterative(it) => {
                 // The count splices its tree as candidates fall: a count to
@@ -175,7 +188,7 @@ impl<'c> Prepared<'c> {
                 } else {
                     Tree::new(contest)
                 };
-                crate::meek::count_contest(contest, tree, rules, it, run)?
+                crate::meek::count_contest(contest, tree, rules, it, run, self.observer)?
             }
         };
         Ok(vec![record])
