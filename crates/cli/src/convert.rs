@@ -28,6 +28,7 @@ pub fn run(args: &ConvertArgs) -> Result<(), Failure> {
     let inputs = [args.input.file.as_path()];
     refuse_inputs(args.output.as_deref(), &inputs)?;
     let (_, election) = args.input.load()?;
+    let election = args.input.select(election)?;
     let format = args.to;
     write_output(args.output.as_deref(), &inputs, |out| {
         ballot::write(format, &election, out).map_err(|e| match e.kind() {

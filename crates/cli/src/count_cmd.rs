@@ -98,6 +98,10 @@ pub struct CountArgs {
     /// rankings' worth, between 1 and 1,000).
     #[arg(long, value_name = "N")]
     lot_recounts: Option<u64>,
+    /// No progress line (shown on a terminal once a count runs over a
+    /// second). Warnings are still printed.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 /// Arguments of `recount rules`.
@@ -176,17 +180,25 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         .parse(&bytes, format, args.input.seats)
         .map_err(|e| input_failure(&args.input.file, &e))?;
     apply_constraints(args, &mut election)?;
+    let election = args.input.select(election)?;
     check_seats(&args.rules.rules, &election)?;
     if !args.tie_order.is_empty() && election.contests().len() > 1 {
         return Err(Failure::Input(format!(
             "{}: {} contests; give each its order with --tie-order-of CONTEST NAME…",
-            args.input.file.display(),
+            crate::input::display(&args.input.file),
             election.contests().len()
         )));
     }
-    let mut transcript = count::count(&election, &rules)
-        .map_err(|e| Failure::Input(format!("{}: {e}", args.input.file.display())))?;
-    provenance(&mut transcript, &args.input.file, &bytes, format, &election);
+    crate::progress::warn_if_costly(&rules, &election);
+    let mut transcript = crate::progress::count(&election, &rules, !args.quiet)
+        .map_err(|e| Failure::Input(format!("{}: {e}", crate::input::display(&args.input.file))))?;
+    provenance(
+        &mut transcript,
+        &crate::input::display(&args.input.file),
+        &bytes,
+        format,
+        &election,
+    );
     transcript.lots = crate::lots::sensitivity(&election, &rules, &transcript, args.lot_recounts)?;
     crate::lots::report(&transcript.lots, args.allow_default_seed)?;
     let body = match args.format {
@@ -267,18 +279,14 @@ fn made_by() -> String {
 /// it changed.
 fn provenance(
     transcript: &mut count::Transcript,
-    file: &Path,
+    file: &str,
     bytes: &[u8],
     format: ballot::Format,
     election: &ballot::Election,
 ) {
-    use sha2::{Digest, Sha256};
-    let sha256 = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = crate::input::sha256_hex(bytes);
     transcript.input = Some(count::transcript::Input {
-        file: file.display().to_string(),
+        file: file.to_owned(),
         bytes: bytes.len() as u64,
         sha256,
         format: format.name().to_owned(),
@@ -301,7 +309,7 @@ fn provenance(
 /// refused, naming the presets that fit; more seats than standing
 /// candidates is counted, with a warning.
 fn check_seats(rules: &str, election: &ballot::Election) -> Result<(), Failure> {
-    let preset = count::rules::PRESETS.iter().find(|p| p.name == rules);
+    let preset = count::rules::Preset::find(rules);
     for c in election.contests() {
         if preset.is_some_and(|p| p.single_winner) && c.seats() > 1 {
             let fit: Vec<&str> = count::rules::PRESETS

@@ -1,6 +1,14 @@
 //! `recount generate`: a seeded synthetic election, for demos and benchmarks.
+//!
+//! A large election (more than [`TERMINAL_PAPERS`] papers, about a megabyte
+//! of BLT at the default mean length) is not written to a terminal: without
+//! `-o` and with standard output a terminal, the command stops with exit 2
+//! and asks for `-o FILE` or a pipe. `-o -` asks for standard output
+//! explicitly and is obeyed. The decision is [`check_destination`]; a
+//! terminal cannot be faked in the integration tests, so it is unit-tested.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use generate::Spec;
@@ -26,7 +34,8 @@ pub struct GenerateArgs {
     /// Seed of the ChaCha stream; the same seed gives the same file.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Where to write the BLT file (default: standard output).
+    /// Where to write the BLT file (default: standard output, which must not
+    /// be a terminal for more than 10,000 papers; `-o -` insists).
     #[arg(short, long)]
     output: Option<PathBuf>,
 }
@@ -44,6 +53,11 @@ pub fn run(args: &GenerateArgs) -> Result<(), Failure> {
             "--seats must be from 1 to the number of candidates".into(),
         ));
     }
+    check_destination(
+        args.papers,
+        args.output.as_deref(),
+        std::io::stdout().is_terminal(),
+    )?;
     let spec = Spec {
         candidates: args.candidates,
         seats: args.seats,
@@ -53,4 +67,52 @@ pub fn run(args: &GenerateArgs) -> Result<(), Failure> {
     write_output(args.output.as_deref(), &[], |out| {
         generate::write_blt(spec, args.seed, out).map_err(io_failure)
     })
+}
+
+/// The most papers `generate` writes to a terminal unasked: about 30 bytes
+/// a paper at the default mean length, so 10,000 papers is about 300 KB and
+/// the default million papers about 30 MB, more than any terminal should
+/// scroll through.
+pub const TERMINAL_PAPERS: u64 = 10_000;
+
+/// Refuses to write more than [`TERMINAL_PAPERS`] papers to a terminal
+/// when no `-o` was given (bad usage, exit 2, nothing written).
+fn check_destination(
+    papers: u64,
+    output: Option<&Path>,
+    stdout_is_terminal: bool,
+) -> Result<(), Failure> {
+    if output.is_none() && stdout_is_terminal && papers > TERMINAL_PAPERS {
+        return Err(Failure::Input(format!(
+            "refusing to write {papers} papers to the terminal (more than {TERMINAL_PAPERS}); \
+             give -o FILE, or pipe the output (recount generate … | gzip > election.blt.gz)"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_election_goes_to_a_terminal_only_when_asked() {
+        // To a terminal, no -o: only up to the limit.
+        assert!(check_destination(TERMINAL_PAPERS, None, true).is_ok());
+        match check_destination(TERMINAL_PAPERS + 1, None, true) {
+            Err(Failure::Input(m)) => {
+                assert!(
+                    m.contains("refusing to write 10001 papers to the terminal"),
+                    "{m}"
+                );
+                assert!(m.contains("-o FILE"), "{m}");
+                assert!(m.contains("pipe"), "{m}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A file, `-o -`, or a pipe or file as standard output: any size.
+        assert!(check_destination(1_000_000, Some(Path::new("e.blt")), true).is_ok());
+        assert!(check_destination(1_000_000, Some(Path::new("-")), true).is_ok());
+        assert!(check_destination(1_000_000, None, false).is_ok());
+    }
 }

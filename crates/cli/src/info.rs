@@ -35,20 +35,22 @@ pub fn run(args: &InfoArgs) -> Result<(), Failure> {
         seats_recorded = false;
     }
     let election = read.map_err(|e| crate::input::input_failure(&args.input.file, &e))?;
+    let election = args.input.select(election)?;
     write_output(None, &[], |out| {
         if args.json {
-            let v = to_json(format, &election, seats_recorded);
+            let mut v = to_json(format, &election, seats_recorded);
+            v["bytes"] = json!(bytes.len());
+            v["sha256"] = json!(crate::input::sha256_hex(&bytes));
             serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| Failure::Io(e.to_string()))?;
             writeln!(out).map_err(io_failure)
         } else {
-            write_text(
-                out,
-                &args.input.file.display().to_string(),
-                format,
-                &election,
-                seats_recorded,
-            )
-            .map_err(io_failure)
+            let file = format!(
+                "{} ({} bytes, SHA-256 {})",
+                crate::input::display(&args.input.file),
+                bytes.len(),
+                crate::input::sha256_hex(&bytes)
+            );
+            write_text(out, &file, format, &election, seats_recorded).map_err(io_failure)
         }
     })
 }

@@ -8,31 +8,47 @@
 #![forbid(unsafe_code)]
 
 mod choice;
+mod completions;
 mod convert;
 mod count_cmd;
 mod exit_codes;
 mod generate;
+mod help;
 mod info;
 mod input;
 mod lots;
 mod output;
+mod progress;
 mod rules_arg;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 /// A count makes and frees many short vectors (the parcels a transfer
 /// builds); mimalloc does that about a quarter faster than glibc's malloc.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The exit codes as `recount --help` and the man page show them
+/// (`exit_codes.rs` defines them).
+const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0  success
+  1  a check failed
+  2  bad usage or bad input; nothing written
+  3  a file could not be read or written";
+
 /// Recount, verify and compare single-transferable-vote elections.
-///
-/// Exit status: 0 success; 1 a check failed; 2 bad usage or bad input
-/// (nothing written); 3 a file could not be read or written.
 #[derive(Debug, Parser)]
-#[command(name = "recount", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "recount",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = EXIT_STATUS_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,6 +66,10 @@ enum Command {
     Rules(count_cmd::RulesArgs),
     /// Generate a seeded synthetic election (for demos and benchmarks).
     Generate(generate::GenerateArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `recount man > recount.1`.
+    Man,
 }
 
 /// Why a command failed; [`Failure::exit_code`] is the one place exit codes are chosen.
@@ -80,7 +100,10 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = help::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -98,6 +121,8 @@ fn main() -> ExitCode {
         Command::Count(args) => count_cmd::run_count(args),
         Command::Rules(args) => count_cmd::run_rules(args),
         Command::Generate(args) => generate::run(args),
+        Command::Completions(args) => completions::completions(args, help::command()),
+        Command::Man => completions::man(help::command()),
     };
     match result {
         Ok(()) => ExitCode::from(exit_codes::OK),

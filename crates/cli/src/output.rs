@@ -67,17 +67,32 @@ pub fn write_output(
 }
 
 /// Refuses an output that is the same file as one of `inputs` (through
-/// any link), exit 2: a command never replaces what it read.
+/// any link), exit 2: a command never replaces what it read. An input `-`
+/// is standard input: the output is refused when it is the file standard
+/// input was redirected from (`< ballots.blt -o ballots.blt`), never
+/// compared with a file that happens to be named `-`.
 pub fn refuse_inputs(path: Option<&Path>, inputs: &[&Path]) -> Result<(), Failure> {
     let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
         return Ok(());
     };
     for input in inputs {
-        if same_file::is_same_file(path, input).unwrap_or(false) {
+        let same = if crate::input::is_stdin(input) {
+            // A pipe or terminal is no file the output could be.
+            match (
+                same_file::Handle::stdin(),
+                same_file::Handle::from_path(path),
+            ) {
+                (Ok(stdin), Ok(out)) => stdin == out,
+                _ => false,
+            }
+        } else {
+            same_file::is_same_file(path, input).unwrap_or(false)
+        };
+        if same {
             return Err(Failure::Input(format!(
                 "{}: is the input {}; refusing to overwrite it (nothing written)",
                 path.display(),
-                input.display()
+                crate::input::display(input)
             )));
         }
     }

@@ -2,7 +2,9 @@
 //! that counts (and by `recount rules`, which prints the result).
 //!
 //! A preset name wins over a file of the same name (write `./meek` for the
-//! file). A rules file is the JSON `recount rules PRESET` prints; its errors
+//! file); it is matched in any letter case (`SCOTTISH-STV`), and the rules
+//! record its canonical lowercase name. A name that is neither a preset nor
+//! a file is refused with the nearest preset names ("did you mean"), exit 2. A rules file is the JSON `recount rules PRESET` prints; its errors
 //! are `FILE: line N: key.path: message`, exit 2. Each `--set` applies in
 //! order; `specs/rules/README.md` lists the keys.
 
@@ -29,9 +31,8 @@ pub struct RulesArg {
 impl RulesArg {
     /// The rules file read, if `--rules` names one rather than a preset.
     pub fn file(&self) -> Option<&Path> {
-        count::rules::PRESETS
-            .iter()
-            .all(|p| p.name != self.rules)
+        count::rules::Preset::find(&self.rules)
+            .is_none()
             .then(|| Path::new(&self.rules))
     }
 
@@ -73,11 +74,20 @@ pub fn load(name_or_path: &str) -> Result<count::Rules, Failure> {
     count::Rules::from_json(text).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
 }
 
-/// An argument that is neither a preset nor a file.
+/// An argument that is neither a preset nor a file: a near preset name is
+/// taken for a misspelling and suggested.
 pub fn unknown(name: &str) -> Failure {
     let names: Vec<&str> = count::Rules::presets().iter().map(|p| p.0).collect();
+    let near = count::rules::Preset::closest(name);
+    if near.is_empty() {
+        return Failure::Input(format!(
+            "--rules {name:?} is neither a rules preset nor a rules file; the presets are: {}",
+            names.join(", ")
+        ));
+    }
     Failure::Input(format!(
-        "--rules {name:?} is neither a rules preset nor a rules file; the presets are: {}",
+        "unknown rule preset {name:?}; did you mean {}? (presets: {})",
+        near.join(" or "),
         names.join(", ")
     ))
 }

@@ -172,6 +172,9 @@ fn convert_round_trips_through_json_csv_and_blt() {
             .clone();
         let mut v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         v["format"] = serde_json::Value::Null;
+        // The bytes differ by format; what they describe must not.
+        v["bytes"] = serde_json::Value::Null;
+        v["sha256"] = serde_json::Value::Null;
         v["election"]["id"] = serde_json::Value::Null;
         v["contests"][0]["id"] = serde_json::Value::Null;
         v

@@ -211,3 +211,40 @@ fn issue_9_provenance_the_transcript_records_the_file_its_hash_and_the_import_po
     a["input"]["file"] = input["file"].clone();
     assert_eq!(a, t);
 }
+
+#[test]
+fn issue_9_provenance_info_prints_the_files_sha256() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "3 1\n4 1 0\n3 2 0\n2 3 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"t\"\n";
+    let file = write(dir.path(), "ward.blt", body);
+    let text = recount()
+        .arg("info")
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    let first = text.lines().next().unwrap();
+    let out = recount()
+        .args(["info", "--json"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let hex = v["sha256"].as_str().unwrap().to_owned();
+    assert_eq!(hex.len(), 64);
+    assert_eq!(v["bytes"], body.len());
+    assert!(
+        first.ends_with(&format!("({} bytes, SHA-256 {hex})", body.len())),
+        "{first}"
+    );
+    if let Ok(o) = std::process::Command::new("sha256sum").arg(&file).output() {
+        let want = String::from_utf8(o.stdout).unwrap();
+        assert_eq!(hex, want.split_whitespace().next().unwrap());
+    }
+}

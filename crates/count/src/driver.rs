@@ -7,11 +7,21 @@ use ballot::Election;
 
 use crate::error::CountError;
 use crate::prepared::Prepared;
+use crate::progress::Observer;
 use crate::rules::Rules;
 use crate::transcript::{FORMAT, Transcript};
 
 /// Counts every contest of `election` under `rules`.
 pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountError> {
+    count_with(election, rules, Observer::default())
+}
+
+/// [`count`], telling `observer` after each stage (`progress.rs`).
+pub(crate) fn count_with(
+    election: &Election,
+    rules: &Rules,
+    observer: Observer<'_>,
+) -> Result<Transcript, CountError> {
     rules.validate().map_err(CountError::Rules)?;
     for id in rules.ties.order_by_contest.keys() {
         if !election.contests().iter().any(|c| c.id() == id) {
@@ -27,7 +37,11 @@ pub fn count(election: &Election, rules: &Rules) -> Result<Transcript, CountErro
     }
     let mut contests = Vec::with_capacity(election.contests().len());
     for contest in election.contests() {
-        contests.extend(Prepared::new(contest).count_once(rules)?);
+        contests.extend(
+            Prepared::new(contest)
+                .observer(observer)
+                .count_once(rules)?,
+        );
     }
     Ok(Transcript {
         format: FORMAT.to_owned(),

@@ -34,6 +34,7 @@ use crate::election::{self, DecidesTies, order_of_election};
 use crate::error::{CountError, MAX_FIGURES};
 use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx, Number, Rational};
+use crate::progress::Observer;
 use crate::record::{
     Counted, DEFAULT_THREADS, Finished, Run, decimal, finish, recorded_entries, stage_figures,
     tie_order, unique_names,
@@ -123,6 +124,7 @@ pub(crate) fn count_contest(
     rules: &Rules,
     g: &Gregory,
     run: Run,
+    observer: Observer<'_>,
 ) -> Result<Counted, CountError> {
     let (arena, first) = match layout {
         Cow::Borrowed(l) => (Cow::Borrowed(&l.arena), l.first.clone()),
@@ -132,11 +134,11 @@ pub(crate) fn count_contest(
     match rules.arithmetic {
         Arithmetic::Fixed { places } => {
             Counter::<Fixed>::new(contest, arena, rules, g, FixedCtx { places })?
-                .with_run(run)
+                .with_run(run, observer)
                 .run(first)
         }
         Arithmetic::Rational => Counter::<Rational>::new(contest, arena, rules, g, ())?
-            .with_run(run)
+            .with_run(run, observer)
             .run(first),
     }
 }
@@ -226,6 +228,8 @@ struct Counter<'a, N: Number> {
     substitution: Option<ContestConstraints>,
     /// The swaps it made.
     substitutions: Vec<SubstitutionRecord>,
+    /// Told after each stage (`progress.rs`).
+    observer: Observer<'a>,
 }
 
 impl<'a, N: Number> Counter<'a, N> {
@@ -290,13 +294,15 @@ impl<'a, N: Number> Counter<'a, N> {
             too_large: false,
             substitution,
             substitutions: Vec::new(),
+            observer: Observer::default(),
         })
     }
 
-    fn with_run(mut self, run: Run) -> Self {
+    fn with_run(mut self, run: Run, observer: Observer<'a>) -> Self {
         self.threads = run.threads;
         self.outcome_only = run.outcome_only;
         self.tie_breaker = self.tie_breaker.forcing(run.forced);
+        self.observer = observer;
         self
     }
 
@@ -323,6 +329,9 @@ impl<'a, N: Number> Counter<'a, N> {
                 break;
             }
             let hopeful = self.hopefuls();
+            let stage = self.stages.last().map_or(0, |s| s.number);
+            let (id, vacancies) = (self.contest.id(), self.vacancies());
+            self.observer.report(id, stage, hopeful.len(), vacancies);
             if hopeful.len() <= self.vacancies() {
                 // SSI r.52 / ERS97 5.5.1: the continuing candidates fill the places.
                 if !hopeful.is_empty() {

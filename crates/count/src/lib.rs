@@ -45,6 +45,7 @@ mod meek;
 pub mod numbers;
 mod prefix_tree;
 mod prepared;
+mod progress;
 mod record;
 mod reserved;
 pub mod rules;
@@ -55,6 +56,7 @@ pub mod transcript;
 pub use driver::count;
 pub use error::{CountError, MAX_FIGURES};
 pub use prepared::{Outcome, Prepared};
+pub use progress::{Progress, ProgressEvent, count_observed};
 pub use rules::Rules;
 pub use transcript::{
     Action, ConstraintDecision, ContestCount, ExclusionReason, Figures, NameList, Names, Stage,

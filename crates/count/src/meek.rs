@@ -46,6 +46,7 @@ use crate::error::{CountError, MAX_FIGURES};
 use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx};
 use crate::prefix_tree::{Tree, Weigh, Weights};
+use crate::progress::Observer;
 use crate::record::{
     Counted, Finished, Run, decimal, figures, finish, recorded_entries, stage_figures, tie_order,
     unique_names,
@@ -84,6 +85,7 @@ pub(crate) fn count_contest(
     rules: &Rules,
     it: &Iterative,
     run: Run,
+    observer: Observer<'_>,
 ) -> Result<Counted, CountError> {
     // Constraints are checked feasible before stage 1 (specs/constraints.md
     // §4 duty 1), as the Gregory engine does.
@@ -99,10 +101,14 @@ pub(crate) fn count_contest(
     };
     match rules.arithmetic {
         Arithmetic::Fixed { places } => {
-            Meek::<Fixed>::new(contest, rules, it, FixedCtx { places }, setup)?.run()
+            Meek::<Fixed>::new(contest, rules, it, FixedCtx { places }, setup)?
+                .observed(observer)
+                .run()
         }
         Arithmetic::Rational => {
-            Meek::<crate::numbers::Rational>::new(contest, rules, it, (), setup)?.run()
+            Meek::<crate::numbers::Rational>::new(contest, rules, it, (), setup)?
+                .observed(observer)
+                .run()
         }
     }
 }
@@ -164,6 +170,8 @@ struct Meek<'a, N: Weigh> {
     /// The substitution method's constraints, when it applies.
     substitution: Option<ContestConstraints>,
     substitutions: Vec<crate::transcript::SubstitutionRecord>,
+    /// Told after each round (`progress.rs`).
+    observer: Observer<'a>,
 }
 
 impl<'a, N: Weigh> Meek<'a, N> {
@@ -232,7 +240,13 @@ impl<'a, N: Weigh> Meek<'a, N> {
             too_large: false,
             substitution,
             substitutions: Vec::new(),
+            observer: Observer::default(),
         })
+    }
+
+    fn observed(mut self, observer: Observer<'a>) -> Self {
+        self.observer = observer;
+        self
     }
 
     fn hopefuls(&self) -> Vec<usize> {
@@ -258,6 +272,10 @@ impl<'a, N: Weigh> Meek<'a, N> {
             && self.broken.is_none()
             && !self.too_large
         {
+            let stage = self.stages.last().map_or(0, |s| s.number);
+            let (id, vacancies) = (self.contest.id(), self.vacancies());
+            self.observer
+                .report(id, stage, self.hopefuls().len(), vacancies);
             // specs/constraints.md §4 duties 3 and 7: the doomed are
             // defeated together at the next opportunity, before any
             // iteration, in a stage of their own (no paper moves until the

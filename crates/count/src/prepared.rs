@@ -18,6 +18,7 @@ use ballot::{CandidateId, Contest};
 use crate::error::CountError;
 use crate::gregory::{self, Layout};
 use crate::prefix_tree::Tree;
+use crate::progress::Observer;
 use crate::record::{Counted, DEFAULT_THREADS, Run};
 use crate::rules::{ConstraintMethod, Method, Rules};
 use crate::ties::ForcedDraw;
@@ -55,6 +56,7 @@ pub struct Prepared<'c> {
     gregory: OnceLock<Layout>,
     tree: OnceLock<Tree>,
     threads: usize,
+    observer: Observer<'c>,
 }
 
 impl<'c> Prepared<'c> {
@@ -65,6 +67,7 @@ impl<'c> Prepared<'c> {
             gregory: OnceLock::new(),
             tree: OnceLock::new(),
             threads: DEFAULT_THREADS,
+            observer: Observer::default(),
         }
     }
 
@@ -73,6 +76,12 @@ impl<'c> Prepared<'c> {
     /// should ask for 1. The result does not depend on it.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
+        self
+    }
+
+    /// Counts tell `observer` after each stage (`count_observed`).
+    pub(crate) fn observer(mut self, observer: Observer<'c>) -> Self {
+        self.observer = observer;
         self
     }
 
@@ -102,6 +111,7 @@ impl<'c> Prepared<'c> {
             gregory,
             tree: OnceLock::new(),
             threads: self.threads,
+            observer: Observer::default(),
         })
     }
 
@@ -173,7 +183,9 @@ impl<'c> Prepared<'c> {
             let drawn = RefCell::new(Vec::new());
             let records = crate::reserved::reserved_places(contest, |sub| {
                 let index = drawn.borrow().len();
-                let sub = Prepared::new(sub).threads(self.threads);
+                let sub = Prepared::new(sub)
+                    .threads(self.threads)
+                    .observer(self.observer);
                 let counted = sub.count_one(rules, run(index), false)?;
                 drawn.borrow_mut().push(counted.drawn);
                 Ok(counted.record)
@@ -197,7 +209,7 @@ impl<'c> Prepared<'c> {
                 } else {
                     Cow::Owned(Layout::new(contest))
                 };
-                gregory::count_contest(contest, layout, rules, g, run)
+                gregory::count_contest(contest, layout, rules, g, run, self.observer)
             }
             Method::Iterative(it) => {
                 // The count splices its tree as candidates fall: a count to
@@ -207,7 +219,7 @@ impl<'c> Prepared<'c> {
                 } else {
                     Tree::new(contest)
                 };
-                crate::meek::count_contest(contest, tree, rules, it, run)
+                crate::meek::count_contest(contest, tree, rules, it, run, self.observer)
             }
         }
     }

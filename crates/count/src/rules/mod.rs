@@ -105,7 +105,8 @@ impl Rules {
         }
     }
 
-    /// The preset of this name.
+    /// The preset of this name, in any letter case ([`Preset::find`]); its
+    /// rules record the canonical lowercase name.
     pub fn preset(name: &str) -> Option<Rules> {
         presets::by_name(name)
     }

@@ -97,9 +97,65 @@ pub const PRESETS: [Preset; 10] = [
     },
 ];
 
-/// The preset of this name.
+/// The preset of this name, in any letter case.
 pub(super) fn by_name(name: &str) -> Option<Rules> {
-    PRESETS.iter().find(|p| p.name == name).map(|p| (p.rules)())
+    Preset::find(name).map(|p| (p.rules)())
+}
+
+impl Preset {
+    /// The preset of this name, ignoring ASCII letter case
+    /// (`SCOTTISH-STV` is `scottish-stv`); its [`Preset::name`] is the
+    /// canonical lowercase name, the one its rules record.
+    pub fn find(name: &str) -> Option<&'static Preset> {
+        PRESETS.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The presets whose names are nearest `name` (a misspelling of one),
+    /// nearest first: those within an edit distance of 2, or of a third of
+    /// the name's length if that is more, letter case ignored. Empty when
+    /// none is that near.
+    ///
+    /// ```
+    /// use count::rules::Preset;
+    /// assert_eq!(Preset::closest("scotish-stv"), ["scottish-stv"]);
+    /// assert_eq!(Preset::closest("MEEK-EXACT"), ["meek-exact"]);
+    /// assert!(Preset::closest("hare-clark-tasmania").is_empty());
+    /// ```
+    pub fn closest(name: &str) -> Vec<&'static str> {
+        let name = name.to_ascii_lowercase();
+        let limit = (name.chars().count() / 3).max(2);
+        let mut near: Vec<(usize, &'static str)> = PRESETS
+            .iter()
+            .map(|p| (edit_distance(&name, p.name), p.name))
+            .filter(|&(d, _)| d <= limit)
+            .collect();
+        near.sort_by_key(|&(d, _)| d);
+        let best = near.first().map(|&(d, _)| d);
+        near.into_iter()
+            .filter(|&(d, _)| Some(d) == best)
+            .map(|(_, n)| n)
+            .collect()
+    }
+}
+
+/// Levenshtein distance between two strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// Scottish STV's Gregory options (SSI 2007/42 rr.46–52), the base of the
