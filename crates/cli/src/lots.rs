@@ -13,10 +13,13 @@ use count::transcript::{Lots, TieMethod, Transcript};
 use crate::Failure;
 
 /// Recounts tried per contest unless `--lot-recounts` says: as many as
-/// keep the work near 20 million distinct rankings counted, between 1 and
-/// 1,000 (a count's cost follows its distinct rankings).
-pub fn default_budget(distinct_rankings: usize) -> u64 {
-    (20_000_000 / distinct_rankings.max(1) as u64).clamp(1, 1_000)
+/// keep the work near 20 million units, between 1 and 1,000. A count's
+/// cost follows its distinct rankings, and its candidates when there are
+/// many (each stage looks at every one): a unit is a ranking, and 300
+/// units a candidate.
+pub fn default_budget(distinct_rankings: usize, candidates: usize) -> u64 {
+    let cost = distinct_rankings as u64 + 300 * candidates as u64;
+    (20_000_000 / cost.max(1)).clamp(1, 1_000)
 }
 
 /// The lots of every contest of `transcript` that drew one.
@@ -37,7 +40,8 @@ pub fn sensitivity(
         if !drew {
             continue;
         }
-        let budget = budget.unwrap_or_else(|| default_budget(contest.ballots().len()));
+        let budget = budget
+            .unwrap_or_else(|| default_budget(contest.ballots().len(), contest.candidates().len()));
         let sensitivity = count::Prepared::new(contest)
             .lot_sensitivity(rules, budget)
             .map_err(|e| Failure::Input(format!("contest {}: {e}", contest.id())))?;
@@ -55,12 +59,15 @@ pub fn sensitivity(
 /// the winners unless allowed.
 pub fn report(all: &[Lots], allow_default_seed: bool) -> Result<(), Failure> {
     for lots in all {
-        for draw in &lots.sensitivity.draws {
+        for draw in lots.sensitivity.draws.iter().take(render::MAX_LOT_LINES) {
             eprintln!(
                 "recount: warning: contest {}: lot at {}",
                 lots.contest,
                 render::lot_text(lots, draw)
             );
+        }
+        if let Some(more) = render::more_lots_text(lots) {
+            eprintln!("recount: warning: contest {}: {more}", lots.contest);
         }
     }
     let deciding: Vec<&Lots> = all
@@ -83,9 +90,11 @@ mod tests {
 
     #[test]
     fn the_budget_follows_the_distinct_rankings_within_bounds() {
-        assert_eq!(default_budget(0), 1_000);
-        assert_eq!(default_budget(100_000), 200);
-        assert_eq!(default_budget(5_000_000), 4);
-        assert_eq!(default_budget(usize::MAX), 1);
+        assert_eq!(default_budget(0, 3), 1_000);
+        assert_eq!(default_budget(100_000, 0), 200);
+        assert_eq!(default_budget(5_000_000, 0), 4);
+        assert_eq!(default_budget(usize::MAX / 2, 0), 1);
+        // 65,535 candidates without papers: one recount.
+        assert_eq!(default_budget(0, 65_535), 1);
     }
 }

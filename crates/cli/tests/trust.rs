@@ -248,3 +248,57 @@ fn issue_9_provenance_info_prints_the_files_sha256() {
         assert_eq!(hex, want.split_whitespace().next().unwrap());
     }
 }
+
+#[test]
+fn issue_9_bug_9_thousands_of_draws_are_named_within_bounds() {
+    // 300 candidates for two seats, one paper for the first: C1 is elected
+    // and the 299 without a vote go together by lot, one draw each, until
+    // one is left for the last place (ERS97: forward look, then the lot).
+    let n = 300;
+    let mut blt = format!("{n} 2\n1 1 0\n0\n");
+    for i in 1..=n {
+        blt.push_str(&format!("\"C{i}\"\n"));
+    }
+    blt.push_str("\"many\"\n");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "many.blt", &blt);
+    let out = recount()
+        .args([
+            "count", "--rules", "ers97", "--seed", "7", "--format", "json",
+        ])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let t = json(&out.stdout);
+    let draws = t["lots"][0]["draws"].as_array().unwrap();
+    assert!(draws.len() > 200, "{}", draws.len());
+    // The tied are listed once, for the decision's first draw.
+    assert_eq!(draws[0]["between"].as_array().unwrap().len(), n - 1);
+    assert!(
+        draws[1..]
+            .iter()
+            .all(|d| d["between"].as_array().unwrap().is_empty())
+    );
+    // Twenty draws named, then one line for the rest.
+    assert_eq!(stderr.lines().count(), 21, "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap()
+            .contains(&format!("… and {} more draws, ", draws.len() - 20)),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .next()
+            .unwrap()
+            .contains(&format!("among {} candidates", n - 1)),
+        "{stderr}"
+    );
+    assert_eq!(t["contests"][0]["elected"][0], "C1");
+}

@@ -30,23 +30,26 @@ impl Prepared<'_> {
         let mut untried = 0u64;
         let mut left = budget;
         for (count, counted) in base.iter().enumerate() {
+            let made = decisions(counted);
             for (draw, drawn) in counted.drawn.iter().enumerate() {
-                let draw = draw as u64;
-                let Some(made) = decision_of(counted, draw) else {
+                let Some(made) = made.get(draw).cloned().flatten() else {
                     continue;
                 };
+                let draw = draw as u64;
                 let mut others = Vec::new();
-                for value in (0..drawn.options).filter(|&v| v != drawn.value) {
-                    if left == 0 {
-                        untried += 1;
-                        continue;
-                    }
-                    left -= 1;
+                let alternatives = drawn.options.saturating_sub(1);
+                let tried = alternatives.min(left);
+                untried += alternatives - tried;
+                left -= tried;
+                for value in (0..drawn.options)
+                    .filter(|&v| v != drawn.value)
+                    .take(tried as usize)
+                {
                     let forced = ForcedDraw { draw, value };
                     let other = self.counted(rules, true, true, Some((count, forced)))?;
                     let chosen = other
                         .get(count)
-                        .and_then(|c| decision_of(c, draw))
+                        .and_then(|c| decisions_upto(c, draw))
                         .map(|d| d.chosen)
                         .unwrap_or_default();
                     others.push(OtherDraw {
@@ -94,16 +97,52 @@ fn elected(counted: &[Counted]) -> Vec<String> {
 }
 
 /// The tie decision a draw made, as its count recorded it.
+#[derive(Clone)]
 struct Made {
     stage: u32,
     purpose: TiePurpose,
+    /// The tied, for a decision's first draw; empty for its later ones (a
+    /// run of choices from one tied set, `then`), whose tied are the first
+    /// draw's less those already chosen: listing them again for each of
+    /// thousands of draws would make the record grow with their square.
     between: Vec<String>,
     chosen: String,
 }
 
-/// Draw `draw` of a count: the lot decision that made it (a decision of
-/// several choices in turn makes one draw each, `then` after `chosen`).
-fn decision_of(counted: &Counted, draw: u64) -> Option<Made> {
+/// Per draw of a count (by its number), the lot decision that made it.
+fn decisions(counted: &Counted) -> Vec<Option<Made>> {
+    let mut made = vec![None; counted.drawn.len()];
+    for stage in &counted.record.stages {
+        for tie in &stage.ties {
+            let TieMethod::Lot { draw: first } = tie.method else {
+                continue;
+            };
+            let chosen = std::iter::once(tie.chosen.as_str()).chain(tie.then.iter());
+            for (j, name) in chosen.enumerate() {
+                if let Some(slot) = usize::try_from(first + j as u64)
+                    .ok()
+                    .and_then(|d| made.get_mut(d))
+                {
+                    *slot = Some(Made {
+                        stage: stage.number,
+                        purpose: tie.purpose,
+                        between: if j == 0 {
+                            tie.between.iter().map(str::to_owned).collect()
+                        } else {
+                            Vec::new()
+                        },
+                        chosen: name.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+    made
+}
+
+/// Draw `draw`'s decision in a recount: the draws before it are the base
+/// count's, so only the decisions up to it are read.
+fn decisions_upto(counted: &Counted, draw: u64) -> Option<Made> {
     for stage in &counted.record.stages {
         for tie in &stage.ties {
             let TieMethod::Lot { draw: first } = tie.method else {
@@ -120,7 +159,7 @@ fn decision_of(counted: &Counted, draw: u64) -> Option<Made> {
                 return Some(Made {
                     stage: stage.number,
                     purpose: tie.purpose,
-                    between: tie.between.iter().map(str::to_owned).collect(),
+                    between: Vec::new(),
                     chosen,
                 });
             }

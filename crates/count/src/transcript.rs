@@ -358,7 +358,10 @@ pub struct LotDraw {
     pub stage: u32,
     /// What the tie was for.
     pub purpose: TiePurpose,
-    /// The candidates tied.
+    /// The candidates tied, for a decision's first draw; empty for the
+    /// later draws of one decision of several choices in turn (candidates
+    /// without votes excluded together), whose tied are the first draw's
+    /// less those already chosen.
     pub between: Vec<String>,
     /// How many results the draw could have (the tied still in it).
     pub options: u64,

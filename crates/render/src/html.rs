@@ -15,7 +15,7 @@ use count::decimal::Decimal;
 use count::transcript::{ContestCount, Transcript};
 
 use crate::sheet::{self, stage_label};
-use crate::text::{TextOptions, lot_text, stage_text};
+use crate::text::{MAX_LOT_LINES, TextOptions, lot_text, more_lots_text, stage_text};
 
 /// Text made safe inside HTML elements and attribute values.
 pub fn escape(s: &str) -> String {
@@ -189,7 +189,7 @@ fn contest(t: &Transcript, c: &ContestCount, index: usize, out: &mut String) {
         .is_some_and(|i| std::ptr::eq(&t.contests[i], c));
     if last_of_contest && let Some(lots) = t.lots.iter().find(|l| l.contest == c.contest) {
         out.push_str("<h3>Lots</h3>\n");
-        for d in &lots.sensitivity.draws {
+        for d in lots.sensitivity.draws.iter().take(MAX_LOT_LINES) {
             let class = if d.changes_winners {
                 "lot decides"
             } else {
@@ -200,6 +200,9 @@ fn contest(t: &Transcript, c: &ContestCount, index: usize, out: &mut String) {
                 "<p class=\"{class}\">{}</p>",
                 escape(&lot_text(lots, d))
             );
+        }
+        if let Some(more) = more_lots_text(lots) {
+            let _ = writeln!(out, "<p class=\"lot\">{}</p>", escape(&more));
         }
     }
 }

@@ -22,5 +22,7 @@ mod wide;
 
 pub use csv::csv;
 pub use html::{escape, html};
-pub use text::{TextOptions, action_text, lot_text, stage_text, text, text_with};
+pub use text::{
+    MAX_LOT_LINES, TextOptions, action_text, lot_text, more_lots_text, stage_text, text, text_with,
+};
 pub use wide::csv_wide;

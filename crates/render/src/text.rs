@@ -297,10 +297,35 @@ fn contest_text(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut 
         .rposition(|k| k.contest == c.contest)
         .is_some_and(|i| std::ptr::eq(&t.contests[i], c));
     if last_of_contest && let Some(lots) = t.lots.iter().find(|l| l.contest == c.contest) {
-        for draw in &lots.sensitivity.draws {
+        for draw in lots.sensitivity.draws.iter().take(MAX_LOT_LINES) {
             let _ = writeln!(out, "Lot: {}", lot_text(lots, draw));
         }
+        if let Some(more) = more_lots_text(lots) {
+            let _ = writeln!(out, "Lot: {more}");
+        }
     }
+}
+
+/// Tied candidates named in a lot's line; a larger tie is given by its size.
+const MAX_NAMES: usize = 12;
+
+/// Lot lines shown per contest on the text and HTML sheets (and as
+/// warnings); the rest are counted in one line, and every draw is in the
+/// JSON transcript and the CSV.
+pub const MAX_LOT_LINES: usize = 20;
+
+/// The line closing a contest's lot lines when there were more than
+/// [`MAX_LOT_LINES`] draws.
+pub fn more_lots_text(lots: &Lots) -> Option<String> {
+    let draws = &lots.sensitivity.draws;
+    let more = draws.len().checked_sub(MAX_LOT_LINES).filter(|&m| m > 0)?;
+    let changing = draws[MAX_LOT_LINES..]
+        .iter()
+        .filter(|d| d.changes_winners)
+        .count();
+    Some(format!(
+        "… and {more} more draws, {changing} of them changing the winners (every draw is in the JSON transcript and the CSV)"
+    ))
 }
 
 /// One draw of the lot in words: what it chose, from which seed, and
@@ -316,12 +341,14 @@ pub fn lot_text(lots: &Lots, draw: &LotDraw) -> String {
         TiePurpose::Exclusion => "exclusion",
         TiePurpose::Election => "election",
     };
+    let among = match draw.between.len() {
+        0 => "; a later choice from the same tie".to_string(),
+        n if n > MAX_NAMES => format!(" among {n} candidates"),
+        _ => format!(" among {}", draw.between.join(", ")),
+    };
     let mut line = format!(
-        "stage {}, draw {} of {seed}: {} chosen for {purpose} among {}",
-        draw.stage,
-        draw.draw,
-        draw.chosen,
-        draw.between.join(", "),
+        "stage {}, draw {} of {seed}: {} chosen for {purpose}{among}",
+        draw.stage, draw.draw, draw.chosen,
     );
     let mut base = lots.sensitivity.elected.clone();
     base.sort_unstable();
@@ -336,6 +363,13 @@ pub fn lot_text(lots: &Lots, draw: &LotDraw) -> String {
         .map(|o| format!("{} chosen elects {}", o.chosen, o.elected.join(", ")))
         .collect();
     let untried = draw.options.saturating_sub(1) - draw.others.len() as u64;
+    if draw.others.is_empty() && untried > 0 {
+        let _ = write!(
+            line,
+            "; its {untried} other results were not tried (raise --lot-recounts)"
+        );
+        return line;
+    }
     if !changes.is_empty() {
         let _ = write!(
             line,
