@@ -9,6 +9,7 @@
 //! Every figure is the transcript's own; the chart's coordinates are
 //! integers computed from the decimals, never through floating point.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use count::decimal::Decimal;
@@ -182,12 +183,7 @@ fn contest(t: &Transcript, c: &ContestCount, index: usize, out: &mut String) {
             escape(&s.constraint)
         );
     }
-    let last_of_contest = t
-        .contests
-        .iter()
-        .rposition(|k| k.contest == c.contest)
-        .is_some_and(|i| std::ptr::eq(&t.contests[i], c));
-    if last_of_contest && let Some(lots) = t.lots.iter().find(|l| l.contest == c.contest) {
+    if let Some(lots) = sheet::contest_lots(t, c) {
         out.push_str("<h3>Lots</h3>\n");
         for d in lots.sensitivity.draws.iter().take(MAX_LOT_LINES) {
             let class = if d.changes_winners {
@@ -227,6 +223,24 @@ fn stage_table(c: &ContestCount, out: &mut String) {
         out.push_str("<th>total</th>");
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");
+    // (stage, row) of each election and exclusion, found once: a bulk
+    // exclusion may name tens of thousands.
+    let row_of: HashMap<&str, usize> = c
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let mut marks: HashMap<(usize, usize), &str> = HashMap::new();
+    for (k, s) in c.stages.iter().enumerate() {
+        for (names, mark) in [(&s.excluded, " excluded"), (&s.elected, " elected")] {
+            for n in names {
+                if let Some(&i) = row_of.get(n.as_str()) {
+                    marks.insert((k, i), mark);
+                }
+            }
+        }
+    }
     for (i, label) in table.rows.iter().enumerate() {
         let candidate = i < table.candidate_rows;
         let class = match (candidate, label.as_str()) {
@@ -236,15 +250,9 @@ fn stage_table(c: &ContestCount, out: &mut String) {
         };
         let _ = write!(out, "<tr{class}><td class=\"name\">{}</td>", escape(label));
         for (k, s) in table.stages.iter().enumerate() {
-            let stage = &c.stages[k];
-            let mark = if !candidate {
-                ""
-            } else if stage.elected.iter().any(|n| *n == c.candidates[i]) {
-                " elected"
-            } else if stage.excluded.iter().any(|n| *n == c.candidates[i]) {
-                " excluded"
-            } else {
-                ""
+            let mark = match marks.get(&(k, i)) {
+                Some(m) if candidate => *m,
+                _ => "",
             };
             let (change, total) = &s.cells[i];
             if s.has_change {
@@ -354,8 +362,15 @@ fn chart(c: &ContestCount, out: &mut String) {
         "<text x=\"4\" y=\"{}\" font-size=\"11\" fill=\"#1b1f24\">quota</text>",
         y(scaled(&c.stages[0].quota, places)) + 4
     );
+    let withdrawn: HashSet<&str> = c.withdrawn.iter().map(String::as_str).collect();
+    let mut excluded_at: HashMap<&str, usize> = HashMap::new();
+    for (k, s) in c.stages.iter().enumerate() {
+        for n in &s.excluded {
+            excluded_at.entry(n.as_str()).or_insert(k);
+        }
+    }
     for (i, name) in c.candidates.iter().enumerate() {
-        if c.withdrawn.contains(name) {
+        if withdrawn.contains(name.as_str()) {
             continue;
         }
         let colour = PALETTE[i % PALETTE.len()];
@@ -363,7 +378,7 @@ fn chart(c: &ContestCount, out: &mut String) {
         for (k, s) in c.stages.iter().enumerate() {
             let Some(v) = s.totals.get(name) else { break };
             points.push(format!("{},{}", x(k), y(scaled(&v, places))));
-            if s.excluded.contains(name) {
+            if excluded_at.get(name.as_str()) == Some(&k) {
                 break;
             }
         }
@@ -376,7 +391,7 @@ fn chart(c: &ContestCount, out: &mut String) {
     }
     out.push_str("</svg>\n<figcaption><ul class=\"legend\">");
     for (i, name) in c.candidates.iter().enumerate() {
-        if c.withdrawn.contains(name) {
+        if withdrawn.contains(name.as_str()) {
             continue;
         }
         let _ = write!(

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 
 use count::decimal::Decimal;
 use count::rules::Criterion;
-use count::transcript::{Action, ContestCount, ExclusionReason, Stage, Verdict};
+use count::transcript::{
+    Action, ConstraintDecision, ContestCount, ExclusionReason, Lots, Stage, Transcript, Verdict,
+};
 
 /// A stage's label: `3`, or `3.2` for a sub-stage.
 pub fn stage_label(s: &Stage) -> String {
@@ -41,6 +43,31 @@ pub fn stage_heading(s: &Stage) -> String {
         Action::ElectRemaining => "Remaining places".into(),
         Action::Round => "Round".into(),
     }
+}
+
+/// A constraint decision in words: `guarded` or `doomed`, and the
+/// constraints that forced it (or the places left, when they alone did).
+pub fn verdict(d: &ConstraintDecision) -> (&'static str, String) {
+    let word = match d.verdict {
+        Verdict::Guarded => "guarded",
+        Verdict::Doomed => "doomed",
+    };
+    let by = if d.by.is_empty() {
+        "the places left".to_string()
+    } else {
+        d.by.join("; ")
+    };
+    (word, by)
+}
+
+/// The lots of `c`'s contest, once per contest: for the last of its
+/// counts (the reserved-places method has several), else `None`.
+pub fn contest_lots<'t>(t: &'t Transcript, c: &ContestCount) -> Option<&'t Lots> {
+    let last = t.contests.iter().rposition(|k| k.contest == c.contest)?;
+    if !std::ptr::eq(&t.contests[last], c) {
+        return None;
+    }
+    t.lots.iter().find(|l| l.contest == c.contest)
 }
 
 /// The rule book clauses a preset's results cite: (election on reaching
@@ -73,15 +100,7 @@ pub fn results(c: &ContestCount) -> HashMap<&str, String> {
     let mut verdicts: HashMap<&str, String> = HashMap::new();
     for s in &c.stages {
         for d in &s.constraints {
-            let word = match d.verdict {
-                Verdict::Guarded => "guarded",
-                Verdict::Doomed => "doomed",
-            };
-            let by = if d.by.is_empty() {
-                "the places left".to_string()
-            } else {
-                d.by.join("; ")
-            };
+            let (word, by) = verdict(d);
             verdicts
                 .entry(d.candidate.as_str())
                 .or_insert_with(|| format!("{word} at {} ({by})", stage_label(s)));
@@ -335,11 +354,11 @@ impl StageColumns {
         }
         (change, total)
     }
+}
 
-    fn group_width(&self) -> usize {
-        let (c, t) = self.widths();
-        if self.has_change { c + 2 + t } else { t }
-    }
+/// A stage group's width from its column widths.
+fn group_width(s: &StageColumns, (c, t): (usize, usize)) -> usize {
+    if s.has_change { c + 2 + t } else { t }
 }
 
 impl Table {
@@ -349,17 +368,20 @@ impl Table {
     pub fn lines(&self, max_width: usize) -> Vec<String> {
         let name_w = self.rows.iter().map(|r| width(r)).max().unwrap_or(0).max(9);
         let result_w = self.result.iter().map(|r| width(r)).max().unwrap_or(0);
-        let mut blocks: Vec<Vec<&StageColumns>> = Vec::new();
+        // Each stage's column widths, measured once (a sheet may have tens
+        // of thousands of rows).
+        let widths: Vec<(usize, usize)> = self.stages.iter().map(StageColumns::widths).collect();
+        let mut blocks: Vec<Vec<usize>> = Vec::new();
         let mut used = name_w;
-        for s in &self.stages {
-            let w = s.group_width() + 3;
+        for (k, s) in self.stages.iter().enumerate() {
+            let w = group_width(s, widths[k]) + 3;
             match blocks.last_mut() {
                 Some(b) if used + w <= max_width => {
-                    b.push(s);
+                    b.push(k);
                     used += w;
                 }
                 _ => {
-                    blocks.push(vec![s]);
+                    blocks.push(vec![k]);
                     used = name_w + w;
                 }
             }
@@ -385,9 +407,10 @@ impl Table {
                 pad_right("", name_w),
                 pad_right("Candidate", name_w),
             ];
-            for s in block {
-                let (cw, tw) = s.widths();
-                let gw = s.group_width();
+            for &k in block {
+                let s = &self.stages[k];
+                let (cw, tw) = widths[k];
+                let gw = group_width(s, widths[k]);
                 head[0].push_str(" | ");
                 head[0].push_str(&pad_right(&s.label, gw));
                 head[1].push_str(" | ");
@@ -419,8 +442,9 @@ impl Table {
                     out.push("-".repeat(rule_w));
                 }
                 let mut line = pad_right(label, name_w);
-                for s in block {
-                    let (cw, tw) = s.widths();
+                for &k in block {
+                    let s = &self.stages[k];
+                    let (cw, tw) = widths[k];
                     let (change, total) = &s.cells[i];
                     line.push_str(" | ");
                     if s.has_change {

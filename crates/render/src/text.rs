@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 
 use count::transcript::{
     Action, ContestCount, ExclusionReason, LotDraw, Lots, Stage, TieMethod, TiePurpose, Transcript,
-    Verdict,
 };
 /// How a text sheet is laid out, and what the program that wrote it says
 /// of itself.
@@ -269,15 +268,7 @@ fn contest_text(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut 
             out.push('\n');
         }
         for d in &s.constraints {
-            let verdict = match d.verdict {
-                Verdict::Guarded => "guarded",
-                Verdict::Doomed => "doomed",
-            };
-            let by = if d.by.is_empty() {
-                "the places left".to_string()
-            } else {
-                d.by.join("; ")
-            };
+            let (verdict, by) = crate::sheet::verdict(d);
             let _ = writeln!(out, "  {verdict}: {} (by {by})", d.candidate);
         }
     }
@@ -291,12 +282,7 @@ fn contest_text(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut 
     let _ = writeln!(out, "Elected: {}", c.elected.join(", "));
     // Issue 9 bug 9: every lot drawn, and whether another draw would have
     // changed the winners (after the contest's last count).
-    let last_of_contest = t
-        .contests
-        .iter()
-        .rposition(|k| k.contest == c.contest)
-        .is_some_and(|i| std::ptr::eq(&t.contests[i], c));
-    if last_of_contest && let Some(lots) = t.lots.iter().find(|l| l.contest == c.contest) {
+    if let Some(lots) = crate::sheet::contest_lots(t, c) {
         for draw in lots.sensitivity.draws.iter().take(MAX_LOT_LINES) {
             let _ = writeln!(out, "Lot: {}", lot_text(lots, draw));
         }
