@@ -38,6 +38,7 @@
 
 pub mod error;
 mod hex;
+pub mod keys;
 pub mod merkle;
 
 pub use error::{Error, ErrorKind, Position};
