@@ -40,5 +40,6 @@ pub mod error;
 mod hex;
 pub mod keys;
 pub mod merkle;
+pub mod note;
 
 pub use error::{Error, ErrorKind, Position};
