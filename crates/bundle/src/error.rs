@@ -249,9 +249,6 @@ pub enum ManifestProblem {
         /// The path it collides with.
         other: String,
     },
-    /// The text is not UTF-8.
-    #[error("not UTF-8")]
-    NotUtf8,
 }
 
 /// What is wrong with a signed note.

@@ -39,6 +39,7 @@
 pub mod error;
 mod hex;
 pub mod keys;
+pub mod manifest;
 pub mod merkle;
 pub mod note;
 
