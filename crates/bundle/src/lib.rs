@@ -42,5 +42,6 @@ pub mod keys;
 pub mod manifest;
 pub mod merkle;
 pub mod note;
+pub mod statement;
 
 pub use error::{Error, ErrorKind, Position};
