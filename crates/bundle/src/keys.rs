@@ -374,7 +374,7 @@ mod tests {
     }
 
     #[test]
-    fn verifier_key_text_errors_name_their_column() {
+    fn c2sp_verifier_key_text_errors_name_their_column() {
         let weak = {
             let mut raw = vec![ED25519, 1];
             raw.extend([0u8; 31]);
@@ -424,7 +424,7 @@ mod tests {
     }
 
     #[test]
-    fn small_order_public_keys_are_refused() {
+    fn rfc8032_small_order_public_keys_are_refused() {
         // The identity point (y = 1) and the point of order 2 (y = -1).
         let mut identity = [0u8; 32];
         identity[0] = 1;
@@ -436,7 +436,7 @@ mod tests {
     }
 
     #[test]
-    fn key_names_follow_the_signed_note_rules() {
+    fn c2sp_key_names_follow_the_signed_note_rules() {
         assert_eq!(KeyName::new(""), Err(KeyNameProblem::Empty));
         assert_eq!(KeyName::new("a b"), Err(KeyNameProblem::Space));
         assert_eq!(KeyName::new("a\u{00a0}b"), Err(KeyNameProblem::Space));
@@ -471,7 +471,7 @@ mod tests {
     }
 
     #[test]
-    fn pkcs8_v1_pem_is_the_fixed_rfc8410_prefix_and_the_seed() {
+    fn rfc8410_pkcs8_v1_pem_is_the_fixed_prefix_and_the_seed() {
         let key = rfc8032_test1();
         let pem = key.to_pkcs8_pem().unwrap();
         let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
@@ -491,7 +491,7 @@ mod tests {
     }
 
     #[test]
-    fn pkcs8_refuses_other_pem_and_damage() {
+    fn rfc5208_pkcs8_refuses_other_pem_and_damage() {
         let pem = rfc8032_test1().to_pkcs8_pem().unwrap();
         let damaged = pem.replacen("MC4CAQAw", "MC4CAQEw", 1);
         for bad in [

@@ -458,7 +458,7 @@ mod tests {
     }
 
     #[test]
-    fn small_order_key_cannot_be_trusted_or_forge() {
+    fn c2sp_small_order_key_cannot_be_trusted() {
         // With the identity as public key and R = identity, s = 0 "verifies"
         // under lax checks for every message; such a key is refused.
         let mut identity = [0u8; 32];
@@ -471,7 +471,7 @@ mod tests {
     }
 
     #[test]
-    fn one_key_under_two_names_counts_once() {
+    fn c2sp_one_key_under_two_names_counts_once() {
         let a = signer(5, "ro.example/a");
         let b = signer(5, "ro.example/b");
         let c = signer(6, "observer.example/c");
@@ -499,7 +499,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_are_ignored_and_reported() {
+    fn c2sp_unknown_keys_are_ignored_and_reported() {
         let ro = signer(1, "ro.example/2026");
         let stranger = signer(2, "stranger.example");
         let namesake = signer(4, "ro.example/2026"); // same name, another key: unknown too
@@ -528,7 +528,39 @@ mod tests {
     }
 
     #[test]
-    fn signing_twice_under_one_name_is_refused() {
+    fn c2sp_bad_signature_from_a_trusted_key_refuses_the_note() {
+        let ro = signer(1, "ro.example/2026");
+        let obs = signer(2, "observer.example/x");
+        let note = Note::new("recount-bundle/1\n").unwrap();
+        let signed = sign(&sign(&note, &ro).unwrap(), &obs).unwrap();
+        let trusted = [ro.verifier_key(), obs.verifier_key()];
+        let invalid = SignatureProblem::Invalid {
+            name: "observer.example/x".into(),
+            line: 4,
+        };
+        // One flipped bit of the observer's signature, key ID kept: even
+        // though the authority's signature alone would satisfy require=1.
+        let mut bad = signed.clone();
+        bad.signatures[1].signature[10] ^= 0x04;
+        let bad = Note::parse(bad.to_text().as_bytes()).unwrap();
+        assert_eq!(
+            signature_problem(verify(&bad, &trusted, 1).unwrap_err()),
+            invalid
+        );
+        // A signature of the wrong length under a trusted key.
+        let mut short = signed.clone();
+        short.signatures[1].signature.truncate(63);
+        let short = Note::parse(short.to_text().as_bytes()).unwrap();
+        assert_eq!(
+            signature_problem(verify(&short, &trusted, 1).unwrap_err()),
+            invalid
+        );
+        // Not trusting the observer, the same note is accepted on the authority's signature.
+        assert_eq!(verify(&bad, &trusted[..1], 1).unwrap().unknown().len(), 1);
+    }
+
+    #[test]
+    fn c2sp_signing_twice_under_one_name_is_refused() {
         let s = signer(1, "ro.example/2026");
         let once = sign(&Note::new("a\n").unwrap(), &s).unwrap();
         let err = sign(&once, &signer(2, "ro.example/2026")).unwrap_err();
@@ -538,7 +570,7 @@ mod tests {
     }
 
     #[test]
-    fn any_single_byte_change_is_refused() {
+    fn c2sp_any_single_byte_change_is_refused() {
         let ro = signer(1, "ro.example/2026");
         let obs = signer(2, "observer.example/x");
         let text = "recount-bundle/1\nelection ward-7\ncontests-root 00ff\n";
@@ -559,10 +591,13 @@ mod tests {
     }
 
     #[test]
-    fn malformed_notes_are_refused_with_positions() {
+    fn c2sp_malformed_notes_are_refused_with_positions() {
         let good_sig = NEUMANN_NOTE.lines().last().unwrap().to_owned();
         let body = "a\nb\n";
         let short = format!("{DASH}k {}", BASE64.encode([1, 2, 3, 4]));
+        // No padding, and non-zero unused bits in the last character.
+        let unpadded = good_sig.trim_end_matches('=').to_owned();
+        let trailing_bits = good_sig.replace("nAM=", "nAN=");
         let cases: Vec<(String, u64, u64, NoteProblem)> = vec![
             (
                 format!("{body}{good_sig}\n"),
@@ -623,6 +658,18 @@ mod tests {
                 format!("{body}\n{DASH}k A-_A\n"),
                 4,
                 7,
+                NoteProblem::BadBase64,
+            ),
+            (
+                format!("{body}\n{unpadded}\n"),
+                4,
+                18,
+                NoteProblem::BadBase64,
+            ),
+            (
+                format!("{body}\n{trailing_bits}\n"),
+                4,
+                18,
                 NoteProblem::BadBase64,
             ),
             (
