@@ -9,7 +9,8 @@
 //! - [`note`]: signed notes: parse, sign, verify against trusted keys;
 //! - [`keys`]: Ed25519 keys from seed bytes, the PKCS#8 key file, the
 //!   verifier key text;
-//! - [`manifest`]: the `sha256sum`-format MANIFEST, built and read strictly.
+//! - [`manifest`]: the `sha256sum`-format MANIFEST, built and read strictly;
+//! - [`statement`]: the signed text naming the MANIFEST digest and the roots.
 //!
 //! It reads no files and no environment, draws no randomness and prints
 //! nothing: the binary owns I/O and passes bytes in. The formats are
@@ -17,20 +18,33 @@
 //!
 //! ```
 //! use bundle::keys::{KeyName, SigningKey};
-//! use bundle::note;
+//! use bundle::manifest::ManifestBuilder;
+//! use bundle::merkle::root_of_leaves;
+//! use bundle::note::{self, Note};
+//! use bundle::statement::{ContestLine, Statement};
 //!
-//! let key = SigningKey::from_seed([7; 32]);
-//! let signer = key.signer(KeyName::new("returning-officer.example/2026").unwrap());
-//! let signed = note::sign(&note::Note::new("recount-bundle/1\n").unwrap(), &signer).unwrap();
-//! let text = signed.to_text();
+//! // Commit to the files and to each contest's ballot lines.
+//! let ballots = "1:c07;2:c03\n1:c03\n";
+//! let mut files = ManifestBuilder::new();
+//! files.add("ballots/north.csv", ballots.as_bytes()).unwrap();
+//! let manifest = files.build();
+//! let north = ContestLine { id: "north".into(), papers: 2, root: root_of_leaves(ballots.lines()) };
+//! let statement = Statement::new("example.gov/2026", manifest.digest(), vec![north]).unwrap();
 //!
+//! // The returning officer signs the statement (seed bytes come from the caller).
+//! let signer = SigningKey::from_seed([7; 32]).signer(KeyName::new("ro.example.gov/2026").unwrap());
+//! let signed = note::sign(&Note::new(&statement.to_text()).unwrap(), &signer).unwrap();
+//! let bundle_note = signed.to_text();
+//!
+//! // A verifier trusts the officer's key, given out of band, not by the bundle.
 //! let trusted = [signer.verifier_key()];
-//! let verified = note::verify(&note::Note::parse(text.as_bytes()).unwrap(), &trusted, 1).unwrap();
-//! assert_eq!(verified.text(), "recount-bundle/1\n");
+//! let verified = note::verify(&Note::parse(bundle_note.as_bytes()).unwrap(), &trusted, 1).unwrap();
+//! let read = Statement::parse(verified.text().as_bytes()).unwrap();
+//! assert_eq!(read.contests()[0].papers, 2);
 //!
 //! // One changed byte of the text and the signature no longer holds.
-//! let forged = text.replacen("/1", "/2", 1);
-//! assert!(note::verify(&note::Note::parse(forged.as_bytes()).unwrap(), &trusted, 1).is_err());
+//! let forged = bundle_note.replacen("north 2", "north 3", 1);
+//! assert!(note::verify(&Note::parse(forged.as_bytes()).unwrap(), &trusted, 1).is_err());
 //! ```
 
 #![forbid(unsafe_code)]
