@@ -73,6 +73,13 @@ pub enum ErrorKind {
         /// What.
         problem: StatementProblem,
     },
+    /// A ballots file cannot be read as lines (the leaves of its tree).
+    Ballots {
+        /// Where.
+        pos: Position,
+        /// What.
+        problem: BallotsProblem,
+    },
     /// A Merkle inclusion proof was refused.
     Proof(ProofProblem),
     /// A note's signatures do not satisfy the verifier.
@@ -122,7 +129,8 @@ impl Error {
             ErrorKind::Manifest { pos, .. }
             | ErrorKind::Note { pos, .. }
             | ErrorKind::VerifierKey { pos, .. }
-            | ErrorKind::Statement { pos, .. } => Some(*pos),
+            | ErrorKind::Statement { pos, .. }
+            | ErrorKind::Ballots { pos, .. } => Some(*pos),
             _ => None,
         }
     }
@@ -166,6 +174,7 @@ impl fmt::Display for Error {
             }
             ErrorKind::KeyFile(problem) => write!(f, "private key file: {problem}"),
             ErrorKind::Statement { pos, problem } => write!(f, "statement {pos}: {problem}"),
+            ErrorKind::Ballots { pos, problem } => write!(f, "ballots file {pos}: {problem}"),
             ErrorKind::Proof(problem) => write!(f, "inclusion proof: {problem}"),
             ErrorKind::Signature(problem) => write!(f, "signatures: {problem}"),
             ErrorKind::Sign(problem) => write!(f, "cannot sign: {problem}"),
@@ -400,6 +409,21 @@ pub enum StatementProblem {
     /// Lines after the last expected one.
     #[error("unexpected line after contests-root")]
     TrailingLine,
+}
+
+/// Why a ballots file cannot be split into leaves.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BallotsProblem {
+    /// The last line has no LF.
+    #[error("no LF at the end of the last line")]
+    MissingFinalNewline,
+    /// A CR byte: bundle texts end lines in LF alone.
+    #[error("CR byte; lines end in LF alone")]
+    Cr,
+    /// More lines than a paper count may be.
+    #[error("more than 2^53 - 1 lines")]
+    TooManyLines,
 }
 
 /// Why an inclusion proof was refused.

@@ -18,13 +18,16 @@
 //! contest line's hash is the RFC 9162 root of the lines of
 //! `ballots/<contest-id>.csv` without their LF, `papers` the number of those
 //! lines. `contests-root` is the RFC 9162 root over the contest lines'
-//! bytes, without their LF. This module owns the text; signing it is
-//! [`crate::note`]'s, and checking the files against it is the verifier's.
+//! bytes, without their LF. This module owns the text and
+//! [`ContestTreeBuilder`], which streams a ballots file into its contest
+//! line (refusing CR and a missing final LF; the ballots file's own grammar
+//! is not checked here). Signing the text is [`crate::note`]'s, and checking
+//! the files against it is the verifier's.
 
-use crate::error::{Error, StatementProblem};
+use crate::error::{BallotsProblem, Error, ErrorKind, Position, StatementProblem};
 use crate::hex;
 use crate::manifest::Digest;
-use crate::merkle::{Hash, root_of_leaves};
+use crate::merkle::{Hash, TreeBuilder, root_of_leaves};
 
 /// The first line: the statement type and version, inside the signed bytes.
 pub const TYPE_LINE: &str = "recount-bundle/1";
@@ -51,6 +54,94 @@ impl ContestLine {
             self.papers,
             hex::encode(&self.root)
         )
+    }
+}
+
+/// Builds a [`ContestLine`] from a ballots file streamed in chunks of any
+/// size: each line without its LF is a leaf, in file order. Memory is the
+/// tree's O(log n) hashes and one line.
+///
+/// ```
+/// use bundle::statement::ContestTreeBuilder;
+///
+/// let mut t = ContestTreeBuilder::new();
+/// t.write(b"1:c07;2:c0");
+/// t.write(b"3\n1:c03\n");
+/// let line = t.finish("north").unwrap();
+/// assert_eq!(line.papers, 2);
+///
+/// let mut t = ContestTreeBuilder::new();
+/// t.write(b"1:c07\r\n");
+/// assert_eq!(t.finish("north").unwrap_err().position().map(|p| (p.line, p.column)), Some((1, 6)));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct ContestTreeBuilder {
+    tree: TreeBuilder,
+    partial: Vec<u8>,
+    fault: Option<(u64, u64, BallotsProblem)>,
+}
+
+impl ContestTreeBuilder {
+    /// A tree of no lines yet.
+    pub fn new() -> ContestTreeBuilder {
+        ContestTreeBuilder::default()
+    }
+
+    /// Adds the next bytes of the file.
+    pub fn write(&mut self, mut chunk: &[u8]) {
+        if self.fault.is_some() {
+            return;
+        }
+        while let Some(end) = chunk.iter().position(|&b| b == b'\n') {
+            self.partial.extend_from_slice(&chunk[..end]);
+            chunk = &chunk[end + 1..];
+            if !self.check_partial() {
+                return;
+            }
+            if self.tree.len() == MAX_PAPERS {
+                self.fault = Some((self.tree.len() + 1, 1, BallotsProblem::TooManyLines));
+                return;
+            }
+            self.tree.push(&self.partial);
+            self.partial.clear();
+        }
+        self.partial.extend_from_slice(chunk);
+        self.check_partial();
+    }
+
+    /// Records a CR in the unfinished line as the fault; false if one is.
+    fn check_partial(&mut self) -> bool {
+        if let Some(at) = self.partial.iter().position(|&b| b == b'\r') {
+            self.fault = Some((self.tree.len() + 1, at as u64 + 1, BallotsProblem::Cr));
+            return false;
+        }
+        true
+    }
+
+    /// The contest line of contest `id`, or the first fault of the file.
+    /// The id itself is checked when the statement is made.
+    pub fn finish(self, id: &str) -> Result<ContestLine, Error> {
+        let ballots = |(line, column, problem)| {
+            Error::new(ErrorKind::Ballots {
+                pos: Position::at(line, column),
+                problem,
+            })
+        };
+        if let Some(fault) = self.fault {
+            return Err(ballots(fault));
+        }
+        if !self.partial.is_empty() {
+            return Err(ballots((
+                self.tree.len() + 1,
+                self.partial.len() as u64 + 1,
+                BallotsProblem::MissingFinalNewline,
+            )));
+        }
+        Ok(ContestLine {
+            id: id.to_owned(),
+            papers: self.tree.len(),
+            root: self.tree.root(),
+        })
     }
 }
 
@@ -277,7 +368,6 @@ impl Statement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
     use crate::manifest::sha256;
     use crate::merkle::leaf_hash;
 
@@ -484,6 +574,45 @@ mod tests {
         for (text, line, col, want) in cases {
             assert_eq!(problem(&text), (line, col, want), "{text:?}");
         }
+    }
+
+    #[test]
+    fn contest_tree_leaves_are_the_lines_without_lf_in_any_chunking() {
+        let file = b"ballot_id,marks\n0001,1:c07;2:c03\n0002,\n0003,1:c03\n";
+        let want = root_of_leaves(["ballot_id,marks", "0001,1:c07;2:c03", "0002,", "0003,1:c03"]);
+        for size in 1..=file.len() {
+            let mut t = ContestTreeBuilder::new();
+            for chunk in file.chunks(size) {
+                t.write(chunk);
+            }
+            let line = t.finish("north").unwrap();
+            assert_eq!((line.papers, line.root), (4, want), "chunks of {size}");
+        }
+        let empty = ContestTreeBuilder::new().finish("south").unwrap();
+        assert_eq!((empty.papers, empty.root), (0, crate::merkle::EMPTY_ROOT));
+        // An empty line is a leaf (the empty string); whether the ballots
+        // grammar allows one is that grammar's business.
+        let mut t = ContestTreeBuilder::new();
+        t.write(b"\n");
+        assert_eq!(t.finish("x").unwrap().root, leaf_hash(b""));
+    }
+
+    #[test]
+    fn contest_tree_refuses_cr_and_a_missing_final_lf_with_positions() {
+        let fault = |bytes: &[u8]| {
+            let mut t = ContestTreeBuilder::new();
+            t.write(bytes);
+            let err = t.finish("x").unwrap_err();
+            let pos = err.position().unwrap();
+            match err.into_kind() {
+                ErrorKind::Ballots { problem, .. } => (pos.line, pos.column, problem),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(fault(b"a\nbc"), (2, 3, BallotsProblem::MissingFinalNewline));
+        assert_eq!(fault(b"a\nb\rc\n"), (2, 2, BallotsProblem::Cr));
+        assert_eq!(fault(b"a\r"), (1, 2, BallotsProblem::Cr));
+        assert_eq!(fault(b"a\r\nb\n"), (1, 2, BallotsProblem::Cr));
     }
 
     #[test]
