@@ -179,6 +179,15 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         .input
         .parse(&bytes, format, args.input.seats)
         .map_err(|e| input_failure(&args.input.file, &e))?;
+    // What identifies the file, taken now so that its bytes are not held
+    // through the count (a 5-million-paper file is 190 MB).
+    let input = count::transcript::Input {
+        file: crate::input::display(&args.input.file),
+        bytes: bytes.len() as u64,
+        sha256: crate::input::sha256_hex(&bytes),
+        format: format.name().to_owned(),
+    };
+    drop(bytes);
     apply_constraints(args, &mut election)?;
     let election = args.input.select(election)?;
     check_seats(&args.rules.rules, &election)?;
@@ -192,13 +201,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     crate::progress::warn_if_costly(&rules, &election);
     let mut transcript = crate::progress::count(&election, &rules, !args.quiet)
         .map_err(|e| Failure::Input(format!("{}: {e}", crate::input::display(&args.input.file))))?;
-    provenance(
-        &mut transcript,
-        &crate::input::display(&args.input.file),
-        &bytes,
-        format,
-        &election,
-    );
+    provenance(&mut transcript, input, &election);
     transcript.lots = crate::lots::sensitivity(&election, &rules, &transcript, args.lot_recounts)?;
     crate::lots::report(&transcript.lots, args.allow_default_seed)?;
     let body = match args.format {
@@ -274,23 +277,15 @@ fn made_by() -> String {
     format!("recount {}: {}", env!("CARGO_PKG_VERSION"), args.join(" "))
 }
 
-/// Records what the count was made from: the file's name, size and
-/// SHA-256, its format, and each contest's import policy with the papers
+/// Records what the count was made from: the ballot file (its name, size,
+/// SHA-256 and format), and each contest's import policy with the papers
 /// it changed.
 fn provenance(
     transcript: &mut count::Transcript,
-    file: &str,
-    bytes: &[u8],
-    format: ballot::Format,
+    input: count::transcript::Input,
     election: &ballot::Election,
 ) {
-    let sha256 = crate::input::sha256_hex(bytes);
-    transcript.input = Some(count::transcript::Input {
-        file: file.to_owned(),
-        bytes: bytes.len() as u64,
-        sha256,
-        format: format.name().to_owned(),
-    });
+    transcript.input = Some(input);
     for record in &mut transcript.contests {
         if let Some(c) = election
             .contests()
