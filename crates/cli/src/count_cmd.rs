@@ -94,8 +94,8 @@ pub struct CountArgs {
     #[arg(long)]
     allow_default_seed: bool,
     /// Recounts tried per contest to find whether another draw of a lot
-    /// would change the winners (default: about 20 million distinct
-    /// rankings' worth, between 1 and 1,000).
+    /// would change the winners (default: 20,000,000 ÷ (distinct rankings
+    /// + candidates × (stages + 300)), between 1 and 1,000).
     #[arg(long, value_name = "N")]
     lot_recounts: Option<u64>,
     /// No progress line (shown on a terminal once a count runs over a

@@ -14,11 +14,14 @@ use crate::Failure;
 
 /// Recounts tried per contest unless `--lot-recounts` says: as many as
 /// keep the work near 20 million units, between 1 and 1,000. A count's
-/// cost follows its distinct rankings, and its candidates when there are
-/// many (each stage looks at every one): a unit is a ranking, and 300
-/// units a candidate.
-pub fn default_budget(distinct_rankings: usize, candidates: usize) -> u64 {
-    let cost = distinct_rankings as u64 + 300 * candidates as u64;
+/// cost follows its distinct rankings, and its candidates times its stages
+/// (each stage looks at every candidate), with 300 units a candidate for
+/// what a stage costs however few there are: measured on the hostile
+/// files, 65,535 candidates in 3 stages and 10,000 candidates in 7,500
+/// stages both get one recount, the demo ward 1,000.
+pub fn default_budget(distinct_rankings: usize, candidates: usize, stages: usize) -> u64 {
+    let cost = (distinct_rankings as u64)
+        .saturating_add((candidates as u64).saturating_mul(stages as u64 + 300));
     (20_000_000 / cost.max(1)).clamp(1, 1_000)
 }
 
@@ -40,8 +43,15 @@ pub fn sensitivity(
         if !drew {
             continue;
         }
-        let budget = budget
-            .unwrap_or_else(|| default_budget(contest.ballots().len(), contest.candidates().len()));
+        let stages = transcript
+            .contests
+            .iter()
+            .filter(|c| c.contest == contest.id())
+            .map(|c| c.stages.len())
+            .sum();
+        let budget = budget.unwrap_or_else(|| {
+            default_budget(contest.ballots().len(), contest.candidates().len(), stages)
+        });
         let sensitivity = count::Prepared::new(contest)
             .lot_sensitivity(rules, budget)
             .map_err(|e| Failure::Input(format!("contest {}: {e}", contest.id())))?;
@@ -90,11 +100,14 @@ mod tests {
 
     #[test]
     fn the_budget_follows_the_distinct_rankings_within_bounds() {
-        assert_eq!(default_budget(0, 3), 1_000);
-        assert_eq!(default_budget(100_000, 0), 200);
-        assert_eq!(default_budget(5_000_000, 0), 4);
-        assert_eq!(default_budget(usize::MAX / 2, 0), 1);
-        // 65,535 candidates without papers: one recount.
-        assert_eq!(default_budget(0, 65_535), 1);
+        // The demo ward: 1,282 rankings, 9 candidates, 9 stages.
+        assert_eq!(default_budget(1_282, 9, 9), 1_000);
+        assert_eq!(default_budget(100_000, 100, 95), 143);
+        assert_eq!(default_budget(5_000_000, 100, 95), 3);
+        assert_eq!(default_budget(usize::MAX / 2, 0, 0), 1);
+        // The hostile files a (65,535 candidates, no papers, 3 stages) and
+        // e (10,000 candidates, 100,000 papers, about 7,500 stages).
+        assert_eq!(default_budget(0, 65_535, 3), 1);
+        assert_eq!(default_budget(100_000, 10_000, 7_500), 1);
     }
 }
