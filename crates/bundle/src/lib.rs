@@ -10,7 +10,12 @@
 //! - [`keys`]: Ed25519 keys from seed bytes, the PKCS#8 key file, the
 //!   verifier key text;
 //! - [`manifest`]: the `sha256sum`-format MANIFEST, built and read strictly;
-//! - [`statement`]: the signed text naming the MANIFEST digest and the roots.
+//! - [`statement`]: the signed text naming the MANIFEST digest and the roots;
+//! - [`layout`]: the bundle's file names, `election.json`, `rules.json` and
+//!   the ballots files, each with its one canonical byte form;
+//! - [`publish`]: an election and its rules made into those files;
+//! - [`verify`]: the numbered checks, and [`verify::VerifiedBundle`], the
+//!   only way to an election read from a bundle.
 //!
 //! It reads no files and no environment, draws no randomness and prints
 //! nothing: the binary owns I/O and passes bytes in. The formats are
@@ -53,9 +58,12 @@
 pub mod error;
 mod hex;
 pub mod keys;
+pub mod layout;
 pub mod manifest;
 pub mod merkle;
 pub mod note;
+pub mod publish;
 pub mod statement;
+pub mod verify;
 
 pub use error::{Error, ErrorKind, Position};
