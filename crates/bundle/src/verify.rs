@@ -794,7 +794,10 @@ fn read_papers(
             .collect();
         builder.push(&ranking, count).ok()
     };
-    for (i, line) in text.lines().enumerate() {
+    // Not `str::lines`, which would take "\r\n" for a line end.
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let lines = body.split('\n').filter(|_| !text.is_empty());
+    for (i, line) in lines.enumerate() {
         let Ok(papers) = layout::paper_ids(line) else {
             ok = false;
             continue;
