@@ -350,6 +350,38 @@ pub fn verify_dir(
     Ok(verify::verify(&entries, &trusted, require))
 }
 
+/// The bundle at `dir`, when every check passes against `trust`; else a
+/// failed check (exit 1) listing each fault.
+pub fn verified(dir: &Path, trust: &[String], require: usize) -> Result<VerifiedBundle, Failure> {
+    let (report, verified) = verify_dir(dir, trust, require)?;
+    verified.ok_or_else(|| Failure::Check(fault_lines(dir, &report).join("\n")))
+}
+
+/// What a count of the bundle at `dir` records as its input: MANIFEST's
+/// bytes (which commit to every other file) and the format's name.
+pub fn provenance(dir: &Path, verified: &VerifiedBundle) -> Result<(Vec<u8>, String), Failure> {
+    let path = dir.join(MANIFEST_FILE);
+    let bytes = fs::read(&path).map_err(io_err(&path, "read"))?;
+    if bundle::manifest::sha256(&bytes) != *verified.statement().manifest() {
+        return Err(Failure::Check(format!(
+            "{}: changed since it was verified",
+            path.display()
+        )));
+    }
+    Ok((bytes, layout::FORMAT.to_owned()))
+}
+
+/// The summary of a failed report, then each fault under its check.
+fn fault_lines(dir: &Path, report: &Report) -> Vec<String> {
+    let mut lines = vec![failed_summary(dir, report)];
+    for c in report.checks() {
+        if let Outcome::Fail(faults) = &c.outcome {
+            lines.extend(faults.iter().map(|f| format!("check {}: {f}", c.number)));
+        }
+    }
+    lines
+}
+
 fn failed_summary(dir: &Path, report: &Report) -> String {
     let failed: Vec<String> = report
         .checks()
@@ -452,12 +484,7 @@ pub fn run_sign(args: &SignArgs) -> Result<(), Failure> {
     // A co-signer vouches for the bundle: everything but the signatures must hold.
     let (report, _) = verify::verify(&entries, &[], 1);
     if !report.passed_except_signatures() {
-        let mut lines = vec![failed_summary(&args.dir, &report)];
-        for c in report.checks() {
-            if let Outcome::Fail(faults) = &c.outcome {
-                lines.extend(faults.iter().map(|f| format!("check {}: {f}", c.number)));
-            }
-        }
+        let mut lines = fault_lines(&args.dir, &report);
         lines.push("not signed".into());
         return Err(Failure::Check(lines.join("\n")));
     }

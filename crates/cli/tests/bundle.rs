@@ -196,8 +196,12 @@ fn publish_then_verify_passes_on_a_real_scottish_ward() {
     let key = keygen(tmp.path(), "ro", "ro");
     let bundle = tmp.path().join("ward1");
     publish(&ward, &key, &bundle);
-    let (code, failed, _) = verify(&bundle, &[key], 1);
+    let (code, failed, _) = verify(&bundle, std::slice::from_ref(&key), 1);
     assert_eq!((code, failed), (0, vec![]));
+    assert_eq!(
+        transcript(&bundle, None, Some(&key)),
+        transcript(&ward, Some("scottish-stv"), None)
+    );
 }
 
 #[test]
@@ -553,4 +557,61 @@ fn verify_exits_2_for_no_bundle_or_a_bad_trust_key() {
     // A trusted key that did not sign: a failed check, not bad input.
     let other = keygen(tmp.path(), "other", "other");
     assert_eq!(verify(&bundle, &[other], 1).1, vec![8]);
+}
+
+/// `recount count --format json` of `source` (a file, or a bundle with
+/// `trust`), without the `input` record, which names what was read.
+fn transcript(source: &Path, rules: Option<&str>, trust: Option<&Path>) -> serde_json::Value {
+    let mut cmd = recount();
+    cmd.arg("count").arg(source).args(["--format", "json"]);
+    if let Some(r) = rules {
+        cmd.args(["--rules", r]);
+    }
+    if let Some(t) = trust {
+        cmd.arg("--trust").arg(t.with_extension("pub"));
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let input = v.as_object_mut().unwrap().remove("input").unwrap();
+    if trust.is_some() {
+        assert_eq!(input["format"], "recount-bundle/1");
+        let manifest = fs::read(source.join("MANIFEST")).unwrap();
+        assert_eq!(input["bytes"], manifest.len());
+    }
+    v
+}
+
+#[test]
+fn counting_a_verified_bundle_equals_counting_its_source() {
+    let (_tmp, bundle, key) = demo();
+    let direct = transcript(Path::new(DEMO), Some("scottish-stv"), None);
+    // The bundle's own rules, then --rules in their place.
+    assert_eq!(transcript(&bundle, None, Some(&key)), direct);
+    assert_eq!(
+        transcript(&bundle, Some("meek"), Some(&key)),
+        transcript(Path::new(DEMO), Some("meek"), None)
+    );
+    // A bundle that fails a check is not counted.
+    fs::write(bundle.join("ballots/demo-ward.csv"), "1\n").unwrap();
+    recount()
+        .arg("count")
+        .arg(&bundle)
+        .arg("--trust")
+        .arg(key.with_extension("pub"))
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicates::str::contains("check 3: ballots/demo-ward.csv"));
+    // Without --trust or --rules, nothing to count with.
+    recount()
+        .arg("count")
+        .arg(DEMO)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--rules PRESET|FILE is required"));
 }
