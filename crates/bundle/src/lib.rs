@@ -29,7 +29,7 @@
 //! use bundle::statement::{ContestLine, Statement};
 //!
 //! // Commit to the files and to each contest's ballot lines.
-//! let ballots = "1:c07;2:c03\n1:c03\n";
+//! let ballots = "c03\nc07,c03\n"; // one paper a line, sorted (specs/bundle.md §7)
 //! let mut files = ManifestBuilder::new();
 //! files.add("ballots/north.csv", ballots.as_bytes()).unwrap();
 //! let manifest = files.build();
