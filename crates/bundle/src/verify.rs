@@ -659,17 +659,67 @@ fn check_ballots_text(c: &mut Checker<'_>, path: &str, bytes: &[u8]) {
     }
 }
 
+/// Where `election.json`'s values are, found by their indent in the
+/// canonical layout (exact once check 2 passes; `None` where not found).
+#[derive(Default)]
+struct MetaLines {
+    format: Option<u64>,
+    id: Option<u64>,
+    contest: Vec<Option<u64>>,
+    candidate: Vec<Vec<u64>>,
+}
+
+impl MetaLines {
+    fn of(bytes: &[u8]) -> MetaLines {
+        let mut m = MetaLines::default();
+        let text = String::from_utf8_lossy(bytes);
+        for (i, line) in text.split('\n').enumerate() {
+            let n = i as u64 + 1;
+            let body = line.trim_start_matches(' ');
+            match (line.len() - body.len(), body) {
+                (4, "{") => {
+                    m.contest.push(None);
+                    m.candidate.push(Vec::new());
+                }
+                (2, b) if b.starts_with("\"format\": ") => m.format = Some(n),
+                (2, b) if b.starts_with("\"id\": ") => m.id = Some(n),
+                (6, b) if b.starts_with("\"id\": ") => {
+                    if let Some(last) = m.contest.last_mut() {
+                        *last = Some(n);
+                    }
+                }
+                (10, b) if b.starts_with("\"id\": ") => {
+                    if let Some(last) = m.candidate.last_mut() {
+                        last.push(n);
+                    }
+                }
+                _ => {}
+            }
+        }
+        m
+    }
+
+    fn contest(&self, i: usize) -> Option<u64> {
+        self.contest.get(i).copied().flatten()
+    }
+
+    fn candidate(&self, contest: usize, i: usize) -> Option<u64> {
+        self.candidate.get(contest)?.get(i).copied()
+    }
+}
+
 fn check_semantics(
     c: &mut Checker<'_>,
     meta: &ElectionMeta,
     statement: Option<&Statement>,
 ) -> Option<Election> {
     let before = c.faults[8].len();
+    let at = MetaLines::of(c.files.get(ELECTION_FILE).copied().unwrap_or_default());
     if meta.format != FORMAT {
         c.fault(
             9,
             ELECTION_FILE,
-            None,
+            at.format,
             format!("format {:?}; expected {FORMAT:?}", meta.format),
         );
     }
@@ -678,7 +728,7 @@ fn check_semantics(
             c.fault(
                 9,
                 ELECTION_FILE,
-                None,
+                at.id,
                 format!(
                     "id {:?}, but the statement's election is {:?}",
                     meta.id,
@@ -692,7 +742,7 @@ fn check_semantics(
             c.fault(
                 9,
                 ELECTION_FILE,
-                None,
+                Some(2),
                 format!(
                     "contests [{}], but the statement's are [{}] (sorted by id)",
                     listed.join(", "),
@@ -702,14 +752,14 @@ fn check_semantics(
         }
     }
     let mut contests = Vec::new();
-    for cm in &meta.contests {
+    for (k, cm) in meta.contests.iter().enumerate() {
         let mut ids = BTreeMap::new();
         for (i, cand) in cm.candidates.iter().enumerate() {
             if let Err(why) = layout::candidate_id_rule(&cand.id) {
                 c.fault(
                     9,
                     ELECTION_FILE,
-                    None,
+                    at.candidate(k, i),
                     format!("contest {}: candidate id {:?} {why}", cm.id, cand.id),
                 );
             }
@@ -717,7 +767,7 @@ fn check_semantics(
                 c.fault(
                     9,
                     ELECTION_FILE,
-                    None,
+                    at.candidate(k, i),
                     format!("contest {}: candidate id {:?} twice", cm.id, cand.id),
                 );
             }
@@ -727,7 +777,7 @@ fn check_semantics(
             c.fault(
                 9,
                 ELECTION_FILE,
-                None,
+                at.contest(k),
                 format!("contest {} has no file {path}", cm.id),
             );
             continue;
@@ -755,7 +805,12 @@ fn check_semantics(
             .and_then(|k| k.with_withdrawn(withdrawn))
         {
             Ok(k) => contests.push(k),
-            Err(e) => c.fault(9, ELECTION_FILE, None, format!("contest {}: {e}", cm.id)),
+            Err(e) => c.fault(
+                9,
+                ELECTION_FILE,
+                at.contest(k),
+                format!("contest {}: {e}", cm.id),
+            ),
         }
     }
     if c.faults[8].len() > before {

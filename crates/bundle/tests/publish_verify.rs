@@ -239,3 +239,41 @@ proptest::proptest! {
         proptest::prop_assert_eq!(bundle_of(got.election()), entries);
     }
 }
+
+#[test]
+fn metadata_faults_name_their_line() {
+    let mut e = entries();
+    let meta = file_mut(&mut e, "election.json");
+    let text =
+        String::from_utf8(meta.clone())
+            .unwrap()
+            .replacen("\"id\": \"2\"", "\"id\": \"1\"", 1);
+    let line = 1 + text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "\"id\": \"1\",")
+        .nth(1)
+        .unwrap()
+        .0 as u64;
+    *meta = text.into_bytes();
+    let (report, verified) = verify::verify(&e, &[signer(1, "ro").verifier_key()], 1);
+    assert!(verified.is_none());
+    let Outcome::Fail(faults) = &report.checks()[8].outcome else {
+        panic!("{:?}", report.checks()[8]);
+    };
+    let shown: Vec<String> = faults.iter().map(|f| f.to_string()).collect();
+    assert!(
+        shown.contains(&format!(
+            "election.json:{line}: contest ward-1: candidate id \"1\" twice"
+        )),
+        "{shown:?}"
+    );
+    // Papers naming "2", now no candidate, are each named by line.
+    assert!(
+        shown.contains(
+            &"ballots/ward-1.csv:2: \"2\" is not a candidate of this contest in election.json"
+                .to_owned()
+        ),
+        "{shown:?}"
+    );
+}
