@@ -105,6 +105,8 @@ pub enum ErrorKind {
         /// The file's path.
         path: String,
     },
+    /// An election cannot be written as a bundle.
+    Publish(PublishProblem),
 }
 
 impl Error {
@@ -186,6 +188,7 @@ impl fmt::Display for Error {
                 "{path}: SHA-256 differs from the one on MANIFEST line {line}"
             ),
             ErrorKind::NotInManifest { path } => write!(f, "{path}: not listed in MANIFEST"),
+            ErrorKind::Publish(problem) => write!(f, "cannot publish: {problem}"),
         }
     }
 }
@@ -492,4 +495,40 @@ pub enum SignProblem {
     /// The note already has the most signatures accepted.
     #[error("the note already has {0} signatures")]
     TooManySignatures(usize),
+}
+
+/// Why an election cannot be written as a `recount-bundle/1`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PublishProblem {
+    /// The election or a contest id is outside the statement's alphabet.
+    #[error("{reason}")]
+    Id {
+        /// The statement's refusal.
+        reason: String,
+    },
+    /// A candidate id is outside the ballots file's alphabet.
+    #[error("contest {contest}: candidate id {id:?} {reason}")]
+    CandidateId {
+        /// The contest.
+        contest: String,
+        /// The id.
+        id: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The contest carries something the format does not hold yet.
+    #[error("contest {contest} has {what}, which a recount-bundle/1 cannot hold yet")]
+    Unsupported {
+        /// The contest.
+        contest: String,
+        /// What it has.
+        what: &'static str,
+    },
+    /// More papers than a statement may count.
+    #[error("contest {contest} has more than 2^53 - 1 papers")]
+    TooManyPapers {
+        /// The contest.
+        contest: String,
+    },
 }

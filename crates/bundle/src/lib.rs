@@ -10,7 +10,12 @@
 //! - [`keys`]: Ed25519 keys from seed bytes, the PKCS#8 key file, the
 //!   verifier key text;
 //! - [`manifest`]: the `sha256sum`-format MANIFEST, built and read strictly;
-//! - [`statement`]: the signed text naming the MANIFEST digest and the roots.
+//! - [`statement`]: the signed text naming the MANIFEST digest and the roots;
+//! - [`layout`]: the bundle's file names, `election.json`, `rules.json` and
+//!   the ballots files, each with its one canonical byte form;
+//! - [`publish`]: an election and its rules made into those files;
+//! - [`verify`]: the numbered checks, and [`verify::VerifiedBundle`], the
+//!   only way to an election read from a bundle.
 //!
 //! It reads no files and no environment, draws no randomness and prints
 //! nothing: the binary owns I/O and passes bytes in. The formats are
@@ -24,7 +29,7 @@
 //! use bundle::statement::{ContestLine, Statement};
 //!
 //! // Commit to the files and to each contest's ballot lines.
-//! let ballots = "1:c07;2:c03\n1:c03\n";
+//! let ballots = "c03\nc07,c03\n"; // one paper a line, sorted (specs/bundle.md §7)
 //! let mut files = ManifestBuilder::new();
 //! files.add("ballots/north.csv", ballots.as_bytes()).unwrap();
 //! let manifest = files.build();
@@ -53,9 +58,12 @@
 pub mod error;
 mod hex;
 pub mod keys;
+pub mod layout;
 pub mod manifest;
 pub mod merkle;
 pub mod note;
+pub mod publish;
 pub mod statement;
+pub mod verify;
 
 pub use error::{Error, ErrorKind, Position};

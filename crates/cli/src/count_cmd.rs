@@ -49,6 +49,14 @@ pub struct CountArgs {
     input: InputArgs,
     #[command(flatten)]
     rules: RulesArg,
+    /// Count FILE as a bundle directory (`recount publish`), verified first
+    /// against these trusted keys (.pub files or key texts, repeatable);
+    /// its rules are counted unless --rules is given.
+    #[arg(long, value_name = "PUB", num_args = 1..)]
+    trust: Vec<String>,
+    /// With --trust: distinct trusted keys that must have signed.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "trust")]
+    require: usize,
     /// Seed of the lot, in hexadecimal (up to 64 digits); recorded in the transcript.
     #[arg(long, value_name = "HEX")]
     seed: Option<String>,
@@ -116,9 +124,9 @@ pub struct RulesArgs {
     set: Vec<String>,
 }
 
-/// The rules the command line asks for.
-fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
-    let mut rules = args.rules.resolve()?;
+/// The rules the command line asks for (`--rules`, else `base`).
+fn rules_from(args: &CountArgs, base: Option<&count::Rules>) -> Result<count::Rules, Failure> {
+    let mut rules = args.rules.resolve_or(base)?;
     if let Some(seed) = &args.seed {
         rules.ties.seed = Some(seed.clone());
     }
@@ -161,7 +169,7 @@ fn rules_from(args: &CountArgs) -> Result<count::Rules, Failure> {
     }
     rules
         .validate()
-        .map_err(|m| Failure::Input(format!("--rules {}: {m}", args.rules.rules)))?;
+        .map_err(|m| Failure::Input(format!("--rules {}: {m}", args.rules.name())))?;
     Ok(rules)
 }
 
@@ -173,24 +181,34 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     inputs.extend(args.constraints.as_deref());
     inputs.extend(args.rules.file());
     refuse_inputs(args.output.as_deref(), &inputs)?;
-    let rules = rules_from(args)?;
-    let (bytes, format) = args.input.read()?;
-    let mut election = args
-        .input
-        .parse(&bytes, format, args.input.seats)
-        .map_err(|e| input_failure(&args.input.file, &e))?;
-    // What identifies the file, taken now so that its bytes are not held
-    // through the count (a 5-million-paper file is 190 MB).
-    let input = count::transcript::Input {
-        file: crate::input::display(&args.input.file),
+    // What identifies the input, taken now so that a ballot file's bytes
+    // are not held through the count (a 5-million-paper file is 190 MB).
+    let shown = crate::input::display(&args.input.file);
+    let identify = |file: String, bytes: &[u8], format: String| count::transcript::Input {
+        file,
         bytes: bytes.len() as u64,
-        sha256: crate::input::sha256_hex(&bytes),
-        format: format.name().to_owned(),
+        sha256: crate::input::sha256_hex(bytes),
+        format,
     };
-    drop(bytes);
+    let (rules, input, mut election) = if args.trust.is_empty() {
+        let rules = rules_from(args, None)?;
+        let (bytes, format) = args.input.read()?;
+        let election = args
+            .input
+            .parse(&bytes, format, args.input.seats)
+            .map_err(|e| input_failure(&args.input.file, &e))?;
+        let input = identify(shown, &bytes, format.name().to_owned());
+        (rules, input, election)
+    } else {
+        let verified = crate::bundle_cmd::verified(&args.input.file, &args.trust, args.require)?;
+        let rules = rules_from(args, Some(verified.rules()))?;
+        let (manifest, format) = crate::bundle_cmd::provenance(&args.input.file, &verified)?;
+        let input = identify(format!("{shown}/MANIFEST"), &manifest, format);
+        (rules, input, verified.election().clone())
+    };
     apply_constraints(args, &mut election)?;
     let election = args.input.select(election)?;
-    check_seats(&args.rules.rules, &election)?;
+    check_seats(args.rules.name(), &election)?;
     if !args.tie_order.is_empty() && election.contests().len() > 1 {
         return Err(Failure::Input(format!(
             "{}: {} contests; give each its order with --tie-order-of CONTEST NAME…",
@@ -371,7 +389,7 @@ pub fn run_rules(args: &RulesArgs) -> Result<(), Failure> {
         }
         Some(name) => {
             let rules = RulesArg {
-                rules: name.clone(),
+                rules: Some(name.clone()),
                 set: args.set.clone(),
             }
             .resolve()?;
@@ -419,7 +437,7 @@ mod tests {
             "--tie-order",
             "Cy",
         ]);
-        let r = rules_from(&a).unwrap();
+        let r = rules_from(&a, None).unwrap();
         assert_eq!(r.ties.seed.as_deref(), Some("c0ffee"));
         assert_eq!(
             r.ties.order,
@@ -440,7 +458,7 @@ mod tests {
             "--tie-order-of",
             "w1=-Dash=x",
         ]);
-        let r = rules_from(&a).unwrap();
+        let r = rules_from(&a, None).unwrap();
         assert_eq!(r.ties.order, None);
         assert_eq!(
             r.ties.order_by_contest["w1"],
@@ -450,13 +468,13 @@ mod tests {
         assert_eq!(r.ties.chain, vec![Forward, Order, Lot]);
         // wigm already decides by order: nothing is added.
         let a = parse(&["f.blt", "--rules", "wigm", "--tie-order", "Ann"]);
-        assert_eq!(rules_from(&a).unwrap().ties.chain, vec![Order]);
+        assert_eq!(rules_from(&a, None).unwrap().ties.chain, vec![Order]);
     }
 
     #[test]
     fn unknown_presets_and_bad_seeds_are_bad_input_naming_the_presets() {
         let a = parse(&["f.blt", "--rules", "no-such-rules"]);
-        match rules_from(&a) {
+        match rules_from(&a, None) {
             Err(Failure::Input(m)) => assert!(
                 m.contains(
                     "scottish-stv, ers97, wigm, uig, egm, irv, meek, nz-meek, warren, meek-exact"
@@ -466,7 +484,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let a = parse(&["f.blt", "--rules", "ers97", "--seed", "not-hex"]);
-        assert!(matches!(rules_from(&a), Err(Failure::Input(m)) if m.contains("hexadecimal")));
+        assert!(
+            matches!(rules_from(&a, None), Err(Failure::Input(m)) if m.contains("hexadecimal"))
+        );
     }
 
     #[test]

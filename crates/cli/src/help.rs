@@ -31,6 +31,10 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
     ),
     ("Rules", &["rules", "set"]),
     (
+        "Keys",
+        &["name", "out", "key", "key_name", "trust", "require"],
+    ),
+    (
         "Ties",
         &[
             "seed",

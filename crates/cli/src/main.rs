@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bundle_cmd;
 mod choice;
 mod completions;
 mod convert;
@@ -66,6 +67,14 @@ enum Command {
     Rules(count_cmd::RulesArgs),
     /// Generate a seeded synthetic election (for demos and benchmarks).
     Generate(generate::GenerateArgs),
+    /// Make a signing key: PREFIX.key (private, mode 0600) and PREFIX.pub (the verifier key).
+    Keygen(bundle_cmd::KeygenArgs),
+    /// Write a ballot file, its rules and a signed statement as a bundle directory.
+    Publish(bundle_cmd::PublishArgs),
+    /// Add a co-signature to a bundle's statement (after checking the bundle).
+    Sign(bundle_cmd::SignArgs),
+    /// Run the numbered checks of a bundle against trusted keys.
+    Verify(bundle_cmd::VerifyArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), e.g. `recount man > recount.1`.
@@ -121,6 +130,10 @@ fn main() -> ExitCode {
         Command::Count(args) => count_cmd::run_count(args),
         Command::Rules(args) => count_cmd::run_rules(args),
         Command::Generate(args) => generate::run(args),
+        Command::Keygen(args) => bundle_cmd::run_keygen(args),
+        Command::Publish(args) => bundle_cmd::run_publish(args),
+        Command::Sign(args) => bundle_cmd::run_sign(args),
+        Command::Verify(args) => bundle_cmd::run_verify(args),
         Command::Completions(args) => completions::completions(args, help::command()),
         Command::Man => completions::man(help::command()),
     };

@@ -18,9 +18,10 @@ use crate::Failure;
 #[derive(Debug, Args)]
 pub struct RulesArg {
     /// A rule preset (`recount rules` lists them) or a rules file (the JSON
-    /// `recount rules PRESET` prints).
+    /// `recount rules PRESET` prints); required but for counting a bundle,
+    /// whose own rules it replaces.
     #[arg(long = "rules", value_name = "PRESET|FILE")]
-    pub rules: String,
+    pub rules: Option<String>,
     /// Override one option: `--set quota.divisor=seats`, `--set
     /// method.gregory.surplus.transfer_value.rounding.places=4` (repeatable;
     /// keys as `recount rules PRESET` prints them, specs/rules/README.md).
@@ -31,14 +32,34 @@ pub struct RulesArg {
 impl RulesArg {
     /// The rules file read, if `--rules` names one rather than a preset.
     pub fn file(&self) -> Option<&Path> {
-        count::rules::Preset::find(&self.rules)
+        let given = self.rules.as_deref()?;
+        count::rules::Preset::find(given)
             .is_none()
-            .then(|| Path::new(&self.rules))
+            .then(|| Path::new(given))
+    }
+
+    /// What `--rules` names, for messages (empty when not given).
+    pub fn name(&self) -> &str {
+        self.rules.as_deref().unwrap_or_default()
     }
 
     /// The rules asked for, overrides applied and checked.
     pub fn resolve(&self) -> Result<count::Rules, Failure> {
-        let mut rules = load(&self.rules)?;
+        self.resolve_or(None)
+    }
+
+    /// The rules `--rules` names, else `default` (a bundle's), overrides
+    /// applied; without either, `--rules` is missing (exit 2).
+    pub fn resolve_or(&self, default: Option<&count::Rules>) -> Result<count::Rules, Failure> {
+        let mut rules = match (&self.rules, default) {
+            (Some(given), _) => load(given)?,
+            (None, Some(rules)) => rules.clone(),
+            (None, None) => {
+                return Err(Failure::Input(
+                    "--rules PRESET|FILE is required (`recount rules` lists the presets)".into(),
+                ));
+            }
+        };
         for given in &self.set {
             rules = rules
                 .with_override(given)

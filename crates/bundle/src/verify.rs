@@ -1,0 +1,907 @@
+//! The numbered checks of a bundle (`specs/bundle.md` section 8) and
+//! [`VerifiedBundle`], which only [`verify`] makes.
+//!
+//! The caller walks the directory and passes every entry ([`Entry`]: the
+//! file bytes, or that it is a directory, a symlink or something else);
+//! this module reads nothing itself. Every check runs and reports every
+//! fault it finds (with the file, the line when there is one, and what was
+//! expected), so one run lists all that is wrong. A check whose input
+//! another check refused is reported as not run, which is not a pass.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
+
+use crate::error::{ErrorKind, StatementProblem};
+use crate::keys::VerifierKey;
+use crate::layout::{
+    self, BALLOTS_DIR, ELECTION_FILE, ElectionMeta, FORMAT, MANIFEST_FILE, RULES_FILE,
+    STATEMENT_FILE, Status, TextFault,
+};
+use crate::manifest::{Manifest, sha256};
+use crate::note::{self, Note};
+use crate::statement::{ContestTreeBuilder, Statement};
+
+/// The most faults one check reports per file; the rest are counted.
+const FAULTS_PER_FILE: usize = 20;
+
+/// One entry of a bundle directory, as the caller found it (paths relative
+/// to the bundle, `/`-separated).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A regular file and its bytes.
+    File {
+        /// The path.
+        path: String,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+    /// A directory.
+    Dir {
+        /// The path.
+        path: String,
+    },
+    /// A symbolic link (never followed).
+    Symlink {
+        /// The path.
+        path: String,
+    },
+    /// Anything else (a device, a socket, a name that is not UTF-8).
+    Other {
+        /// The path, lossily.
+        path: String,
+    },
+}
+
+/// One fault: where, and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// The file, relative to the bundle.
+    pub file: String,
+    /// The line, from 1, when the fault has one.
+    pub line: Option<u64>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// How one check ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything it checks holds.
+    Pass,
+    /// These faults were found.
+    Fail(Vec<Fault>),
+    /// It could not run, because of this (another check's refusal).
+    NotRun(String),
+}
+
+/// One numbered check and its outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    /// Its number in `specs/bundle.md`.
+    pub number: u8,
+    /// Its short name.
+    pub name: &'static str,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+/// The names of the checks, by number from 1.
+pub const CHECKS: [&str; 9] = [
+    "layout: only a bundle's files, no symlinks, nothing missing",
+    "canonical form of every file",
+    "MANIFEST digests match the files",
+    "statement parses",
+    "statement's manifest is the SHA-256 of MANIFEST",
+    "each contest's papers and Merkle root",
+    "contests-root",
+    "signatures by enough distinct trusted keys",
+    "metadata and rules parse and agree with the ballots",
+];
+
+/// Every check's outcome.
+#[derive(Clone, Debug)]
+pub struct Report {
+    checks: Vec<Check>,
+    signers: Vec<VerifierKey>,
+}
+
+impl Report {
+    /// The checks, in number order.
+    pub fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+
+    /// Whether every check passed.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.outcome == Outcome::Pass)
+    }
+
+    /// Whether every check but the signatures' passed (what a co-signer
+    /// needs before signing).
+    pub fn passed_except_signatures(&self) -> bool {
+        self.checks
+            .iter()
+            .all(|c| c.number == 8 || c.outcome == Outcome::Pass)
+    }
+
+    /// The trusted keys whose signatures verified.
+    pub fn signers(&self) -> &[VerifierKey] {
+        &self.signers
+    }
+}
+
+/// A bundle every check passed. Nothing but [`verify`] makes one.
+#[derive(Clone, Debug)]
+pub struct VerifiedBundle {
+    statement: Statement,
+    meta: ElectionMeta,
+    rules: count::Rules,
+    election: Election,
+    signers: Vec<VerifierKey>,
+}
+
+impl VerifiedBundle {
+    /// The signed statement.
+    pub fn statement(&self) -> &Statement {
+        &self.statement
+    }
+
+    /// `election.json`.
+    pub fn meta(&self) -> &ElectionMeta {
+        &self.meta
+    }
+
+    /// `rules.json`.
+    pub fn rules(&self) -> &count::Rules {
+        &self.rules
+    }
+
+    /// The election: the metadata with each contest's papers.
+    pub fn election(&self) -> &Election {
+        &self.election
+    }
+
+    /// The trusted keys whose signatures verified.
+    pub fn signers(&self) -> &[VerifierKey] {
+        &self.signers
+    }
+}
+
+struct Checker<'a> {
+    files: BTreeMap<&'a str, &'a [u8]>,
+    faults: [Vec<Fault>; 9],
+    not_run: [Option<String>; 9],
+}
+
+impl Checker<'_> {
+    fn fault(&mut self, check: usize, file: &str, line: Option<u64>, message: impl Into<String>) {
+        self.faults[check - 1].push(Fault {
+            file: file.to_owned(),
+            line,
+            message: message.into(),
+        });
+    }
+
+    fn not_run(&mut self, check: usize, why: impl Into<String>) {
+        self.not_run[check - 1] = Some(why.into());
+    }
+
+    fn text_faults(&mut self, check: usize, file: &str, faults: Vec<TextFault>) {
+        for f in faults {
+            self.fault(check, file, f.line, f.message);
+        }
+    }
+}
+
+/// Whether `path` may be a file of a `recount-bundle/1` at all.
+fn bundle_path(path: &str) -> bool {
+    path == ELECTION_FILE
+        || path == RULES_FILE
+        || layout::contest_of_path(path).is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
+/// Runs every check on the bundle whose entries are `entries`, trusting
+/// `trusted` and requiring `require` distinct keys (at least 1).
+pub fn verify(
+    entries: &[Entry],
+    trusted: &[VerifierKey],
+    require: usize,
+) -> (Report, Option<VerifiedBundle>) {
+    let mut c = Checker {
+        files: BTreeMap::new(),
+        faults: Default::default(),
+        not_run: Default::default(),
+    };
+    for e in entries {
+        if let Entry::File { path, bytes } = e {
+            c.files.insert(path, bytes);
+        }
+    }
+
+    // Check 2 (MANIFEST part) first: the layout needs its list.
+    let manifest = c
+        .files
+        .get(MANIFEST_FILE)
+        .map(|bytes| Manifest::parse(bytes));
+    let manifest = match manifest {
+        Some(Ok(m)) => Some(m),
+        Some(Err(e)) => {
+            let (line, message) = match e.kind() {
+                ErrorKind::Manifest { pos, problem } => (Some(pos.line), problem.to_string()),
+                _ => (None, e.to_string()),
+            };
+            c.fault(2, MANIFEST_FILE, line, message);
+            None
+        }
+        None => None,
+    };
+
+    // Check 1: layout.
+    for e in entries {
+        match e {
+            Entry::Symlink { path } => c.fault(
+                1,
+                path,
+                None,
+                "a symlink; a bundle holds regular files only",
+            ),
+            Entry::Other { path } => c.fault(
+                1,
+                path,
+                None,
+                "not a regular file or directory (or a name that is not UTF-8)",
+            ),
+            Entry::Dir { path } if path != BALLOTS_DIR => c.fault(
+                1,
+                path,
+                None,
+                "unexpected directory; a bundle has only ballots/",
+            ),
+            Entry::Dir { .. } => {}
+            Entry::File { path, .. } => {
+                if path == MANIFEST_FILE || path == STATEMENT_FILE {
+                    continue;
+                }
+                let listed = match &manifest {
+                    Some(m) => m.entry(path).is_some(),
+                    None => bundle_path(path),
+                };
+                if !listed {
+                    let hint = if path.ends_with(".DS_Store") || path.ends_with("Thumbs.db") {
+                        " (a file manager's; delete it)"
+                    } else {
+                        ""
+                    };
+                    c.fault(
+                        1,
+                        path,
+                        None,
+                        format!("not listed in MANIFEST; a bundle holds no other file{hint}"),
+                    );
+                }
+            }
+        }
+    }
+    for required in [MANIFEST_FILE, STATEMENT_FILE, ELECTION_FILE, RULES_FILE] {
+        if !c.files.contains_key(required) {
+            c.fault(1, required, None, "missing; every bundle has it");
+        }
+    }
+    if let Some(m) = &manifest {
+        for required in [ELECTION_FILE, RULES_FILE] {
+            if m.entry(required).is_none() {
+                c.fault(1, MANIFEST_FILE, None, format!("does not list {required}"));
+            }
+        }
+        for (i, entry) in m.entries().iter().enumerate() {
+            let line = Some(i as u64 + 1);
+            if !bundle_path(entry.path()) {
+                c.fault(
+                    1,
+                    MANIFEST_FILE,
+                    line,
+                    format!(
+                        "lists {}; a bundle lists only {ELECTION_FILE}, {RULES_FILE} and ballots/<contest>.csv",
+                        entry.path()
+                    ),
+                );
+            } else if !c.files.contains_key(entry.path()) {
+                c.fault(
+                    1,
+                    entry.path(),
+                    None,
+                    format!("missing; MANIFEST line {} lists it", i + 1),
+                );
+            }
+        }
+    }
+
+    // Check 2: canonical form.
+    if let Some(bytes) = c.files.get(STATEMENT_FILE).copied() {
+        let faults = layout::text_faults(bytes, true, FAULTS_PER_FILE);
+        c.text_faults(2, STATEMENT_FILE, faults);
+    }
+    let meta = check_election_json(&mut c);
+    let rules = check_rules_json(&mut c);
+    let ballot_files: Vec<(&str, &[u8])> = c
+        .files
+        .iter()
+        .filter(|(p, _)| layout::contest_of_path(p).is_some())
+        .map(|(p, b)| (*p, *b))
+        .collect();
+    for (path, bytes) in &ballot_files {
+        check_ballots_text(&mut c, path, bytes);
+    }
+
+    // Check 3: digests.
+    match &manifest {
+        None => c.not_run(3, "MANIFEST is missing or not canonical"),
+        Some(m) => {
+            for (i, entry) in m.entries().iter().enumerate() {
+                let Some(bytes) = c.files.get(entry.path()).copied() else {
+                    continue;
+                };
+                let digest = sha256(bytes);
+                if &digest != entry.digest() {
+                    c.fault(
+                        3,
+                        entry.path(),
+                        None,
+                        format!(
+                            "SHA-256 is {}, but MANIFEST line {} records {}",
+                            crate::hex::encode(&digest),
+                            i + 1,
+                            crate::hex::encode(entry.digest())
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // Check 4: the statement parses (the note, then its body).
+    let mut contests_root_bad = None;
+    let note = match c.files.get(STATEMENT_FILE).copied() {
+        None => {
+            c.not_run(4, "there is no statement");
+            None
+        }
+        Some(bytes) => match Note::parse(bytes) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                let line = e.position().map(|p| p.line);
+                let message = match e.kind() {
+                    ErrorKind::Note { problem, .. } => {
+                        format!("not a signed note: {problem}")
+                    }
+                    _ => e.to_string(),
+                };
+                c.fault(4, STATEMENT_FILE, line, message);
+                None
+            }
+        },
+    };
+    let statement = note
+        .as_ref()
+        .and_then(|n| match Statement::parse(n.text().as_bytes()) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let line = e.position().map(|p| p.line);
+                match e.kind() {
+                    ErrorKind::Statement {
+                        problem: StatementProblem::ContestsRoot,
+                        ..
+                    } => contests_root_bad = line,
+                    ErrorKind::Statement { problem, .. } => c.fault(
+                        4,
+                        STATEMENT_FILE,
+                        line,
+                        format!("statement body: {problem}"),
+                    ),
+                    _ => c.fault(4, STATEMENT_FILE, line, e.to_string()),
+                }
+                None
+            }
+        });
+
+    // Check 5: the manifest hash.
+    match (&statement, c.files.get(MANIFEST_FILE).copied()) {
+        (Some(s), Some(bytes)) => {
+            let digest = sha256(bytes);
+            if &digest != s.manifest() {
+                c.fault(
+                    5,
+                    STATEMENT_FILE,
+                    Some(3),
+                    format!(
+                        "manifest {} is not the SHA-256 of MANIFEST, {}",
+                        crate::hex::encode(s.manifest()),
+                        crate::hex::encode(&digest)
+                    ),
+                );
+            }
+        }
+        (None, _) => c.not_run(5, "the statement did not parse (check 4 or 7)"),
+        (_, None) => c.not_run(5, "MANIFEST is missing"),
+    }
+
+    // Check 6: each contest's papers and root.
+    match &statement {
+        None => c.not_run(6, "the statement did not parse (check 4 or 7)"),
+        Some(s) => {
+            let named: BTreeSet<&str> = s.contests().iter().map(|l| l.id.as_str()).collect();
+            for (i, line) in s.contests().iter().enumerate() {
+                let n = Some(4 + i as u64);
+                let path = layout::ballots_path(&line.id);
+                let Some(bytes) = c.files.get(path.as_str()).copied() else {
+                    c.fault(
+                        6,
+                        STATEMENT_FILE,
+                        n,
+                        format!("contest {} has no file {path}", line.id),
+                    );
+                    continue;
+                };
+                let mut tree = ContestTreeBuilder::new();
+                tree.write(bytes);
+                match tree.finish(&line.id) {
+                    Err(e) => {
+                        let at = e.position().map(|p| p.line);
+                        c.fault(6, &path, at, format!("no Merkle root: {e}"));
+                    }
+                    Ok(got) => {
+                        if got.papers != line.papers {
+                            c.fault(
+                                6,
+                                STATEMENT_FILE,
+                                n,
+                                format!(
+                                    "contest {} has {} papers, but {path} has {} lines",
+                                    line.id, line.papers, got.papers
+                                ),
+                            );
+                        }
+                        if got.root != line.root {
+                            c.fault(
+                                6,
+                                STATEMENT_FILE,
+                                n,
+                                format!(
+                                    "contest {}'s root is {}, but the root of {path} is {}",
+                                    line.id,
+                                    crate::hex::encode(&line.root),
+                                    crate::hex::encode(&got.root)
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            for (path, _) in &ballot_files {
+                let id = layout::contest_of_path(path).unwrap_or_default();
+                if !named.contains(id) {
+                    c.fault(6, path, None, "the statement has no contest line for it");
+                }
+            }
+        }
+    }
+
+    // Check 7: contests-root.
+    if let Some(line) = contests_root_bad {
+        c.fault(
+            7,
+            STATEMENT_FILE,
+            Some(line),
+            "contests-root is not the RFC 9162 root of the contest lines",
+        );
+    } else if statement.is_none() {
+        c.not_run(7, "the statement did not parse (check 4)");
+    }
+
+    // Check 8: signatures.
+    let mut signers = Vec::new();
+    match &note {
+        None => c.not_run(8, "the statement is not a signed note (check 4)"),
+        Some(n) => match note::verify(n, trusted, require) {
+            Ok(v) => signers = v.signers().to_vec(),
+            Err(e) => {
+                let line = match e.kind() {
+                    ErrorKind::Signature(crate::error::SignatureProblem::Invalid {
+                        line, ..
+                    }) => Some(*line),
+                    _ => None,
+                };
+                let message = match e.kind() {
+                    ErrorKind::Signature(p) => p.to_string(),
+                    _ => e.to_string(),
+                };
+                c.fault(8, STATEMENT_FILE, line, message);
+            }
+        },
+    }
+
+    // Check 9: metadata and rules agree with the ballots.
+    let election = match (&meta, &rules) {
+        (Some(meta), Some(_)) => check_semantics(&mut c, meta, statement.as_ref()),
+        _ => {
+            c.not_run(9, "election.json or rules.json did not parse (check 2)");
+            None
+        }
+    };
+
+    let checks: Vec<Check> = (0..9)
+        .map(|i| Check {
+            number: i as u8 + 1,
+            name: CHECKS[i],
+            outcome: if !c.faults[i].is_empty() {
+                Outcome::Fail(std::mem::take(&mut c.faults[i]))
+            } else if let Some(why) = c.not_run[i].take() {
+                Outcome::NotRun(why)
+            } else {
+                Outcome::Pass
+            },
+        })
+        .collect();
+    let report = Report {
+        checks,
+        signers: signers.clone(),
+    };
+    let verified = match (report.passed(), statement, meta, rules, election) {
+        (true, Some(statement), Some(meta), Some(rules), Some(election)) => Some(VerifiedBundle {
+            statement,
+            meta,
+            rules,
+            election,
+            signers,
+        }),
+        _ => None,
+    };
+    (report, verified)
+}
+
+fn check_election_json(c: &mut Checker<'_>) -> Option<ElectionMeta> {
+    let bytes = c.files.get(ELECTION_FILE).copied()?;
+    let faults = layout::text_faults(bytes, false, FAULTS_PER_FILE);
+    c.text_faults(2, ELECTION_FILE, faults);
+    match serde_json::from_slice::<ElectionMeta>(bytes) {
+        Err(e) => {
+            c.fault(
+                2,
+                ELECTION_FILE,
+                Some(e.line() as u64),
+                format!("not the bundle's election metadata: {e}"),
+            );
+            None
+        }
+        Ok(meta) => {
+            if let Some(f) = layout::json_mismatch(bytes, &layout::canonical_json(&meta)) {
+                c.fault(2, ELECTION_FILE, f.line, f.message);
+            }
+            Some(meta)
+        }
+    }
+}
+
+fn check_rules_json(c: &mut Checker<'_>) -> Option<count::Rules> {
+    let bytes = c.files.get(RULES_FILE).copied()?;
+    let faults = layout::text_faults(bytes, false, FAULTS_PER_FILE);
+    c.text_faults(2, RULES_FILE, faults);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return None;
+    };
+    match count::Rules::from_json(text) {
+        Err(e) => {
+            c.fault(2, RULES_FILE, None, format!("not counting rules: {e}"));
+            None
+        }
+        Ok(rules) => {
+            if let Some(f) = layout::json_mismatch(bytes, &layout::canonical_json(&rules)) {
+                c.fault(2, RULES_FILE, f.line, f.message);
+            }
+            Some(rules)
+        }
+    }
+}
+
+fn check_ballots_text(c: &mut Checker<'_>, path: &str, bytes: &[u8]) {
+    let faults = layout::text_faults(bytes, false, FAULTS_PER_FILE);
+    let mut shown = faults.len();
+    c.text_faults(2, path, faults);
+    let mut previous: Option<&[u8]> = None;
+    let mut more = 0u64;
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    if bytes.is_empty() {
+        return;
+    }
+    for (i, line) in body.split(|&b| b == b'\n').enumerate() {
+        let n = Some(i as u64 + 1);
+        let mut fault = None;
+        match std::str::from_utf8(line) {
+            Err(_) => {}
+            Ok(text) => {
+                if let Err(why) = layout::paper_ids(text) {
+                    fault = Some(format!(
+                        "not a paper ({why}); expected ids joined by \",\" or \"-\""
+                    ));
+                }
+            }
+        }
+        if let Some(prev) = previous
+            && line < prev
+        {
+            fault = Some(format!(
+                "not sorted: sorts before line {} (lines are in bytewise order)",
+                i
+            ));
+        }
+        previous = Some(line);
+        if let Some(message) = fault {
+            if shown < FAULTS_PER_FILE {
+                shown += 1;
+                c.fault(2, path, n, message);
+            } else {
+                more += 1;
+            }
+        }
+    }
+    if more > 0 {
+        c.fault(2, path, None, format!("and {more} more lines like these"));
+    }
+}
+
+/// Where `election.json`'s values are, found by their indent in the
+/// canonical layout (exact once check 2 passes; `None` where not found).
+#[derive(Default)]
+struct MetaLines {
+    format: Option<u64>,
+    id: Option<u64>,
+    contest: Vec<Option<u64>>,
+    candidate: Vec<Vec<u64>>,
+}
+
+impl MetaLines {
+    fn of(bytes: &[u8]) -> MetaLines {
+        let mut m = MetaLines::default();
+        let text = String::from_utf8_lossy(bytes);
+        for (i, line) in text.split('\n').enumerate() {
+            let n = i as u64 + 1;
+            let body = line.trim_start_matches(' ');
+            match (line.len() - body.len(), body) {
+                (4, "{") => {
+                    m.contest.push(None);
+                    m.candidate.push(Vec::new());
+                }
+                (2, b) if b.starts_with("\"format\": ") => m.format = Some(n),
+                (2, b) if b.starts_with("\"id\": ") => m.id = Some(n),
+                (6, b) if b.starts_with("\"id\": ") => {
+                    if let Some(last) = m.contest.last_mut() {
+                        *last = Some(n);
+                    }
+                }
+                (10, b) if b.starts_with("\"id\": ") => {
+                    if let Some(last) = m.candidate.last_mut() {
+                        last.push(n);
+                    }
+                }
+                _ => {}
+            }
+        }
+        m
+    }
+
+    fn contest(&self, i: usize) -> Option<u64> {
+        self.contest.get(i).copied().flatten()
+    }
+
+    fn candidate(&self, contest: usize, i: usize) -> Option<u64> {
+        self.candidate.get(contest)?.get(i).copied()
+    }
+}
+
+fn check_semantics(
+    c: &mut Checker<'_>,
+    meta: &ElectionMeta,
+    statement: Option<&Statement>,
+) -> Option<Election> {
+    let before = c.faults[8].len();
+    let at = MetaLines::of(c.files.get(ELECTION_FILE).copied().unwrap_or_default());
+    if meta.format != FORMAT {
+        c.fault(
+            9,
+            ELECTION_FILE,
+            at.format,
+            format!("format {:?}; expected {FORMAT:?}", meta.format),
+        );
+    }
+    if let Some(s) = statement {
+        if s.election() != meta.id {
+            c.fault(
+                9,
+                ELECTION_FILE,
+                at.id,
+                format!(
+                    "id {:?}, but the statement's election is {:?}",
+                    meta.id,
+                    s.election()
+                ),
+            );
+        }
+        let signed: Vec<&str> = s.contests().iter().map(|l| l.id.as_str()).collect();
+        let listed: Vec<&str> = meta.contests.iter().map(|m| m.id.as_str()).collect();
+        if signed != listed {
+            c.fault(
+                9,
+                ELECTION_FILE,
+                Some(2),
+                format!(
+                    "contests [{}], but the statement's are [{}] (sorted by id)",
+                    listed.join(", "),
+                    signed.join(", ")
+                ),
+            );
+        }
+    }
+    let mut contests = Vec::new();
+    for (k, cm) in meta.contests.iter().enumerate() {
+        let mut ids = BTreeMap::new();
+        for (i, cand) in cm.candidates.iter().enumerate() {
+            if let Err(why) = layout::candidate_id_rule(&cand.id) {
+                c.fault(
+                    9,
+                    ELECTION_FILE,
+                    at.candidate(k, i),
+                    format!("contest {}: candidate id {:?} {why}", cm.id, cand.id),
+                );
+            }
+            if ids.insert(cand.id.as_str(), i).is_some() {
+                c.fault(
+                    9,
+                    ELECTION_FILE,
+                    at.candidate(k, i),
+                    format!("contest {}: candidate id {:?} twice", cm.id, cand.id),
+                );
+            }
+        }
+        let path = layout::ballots_path(&cm.id);
+        let Some(bytes) = c.files.get(path.as_str()).copied() else {
+            c.fault(
+                9,
+                ELECTION_FILE,
+                at.contest(k),
+                format!("contest {} has no file {path}", cm.id),
+            );
+            continue;
+        };
+        let Some(ballots) = read_papers(c, &path, bytes, &ids, cm.candidates.len()) else {
+            continue;
+        };
+        let candidates = cm
+            .candidates
+            .iter()
+            .map(|m| Candidate {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                affiliation: m.affiliation.clone(),
+                attributes: BTreeMap::new(),
+            })
+            .collect();
+        let withdrawn = cm
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.status == Status::Withdrawn)
+            .filter_map(|(i, _)| CandidateId::new(i));
+        match Contest::new(&cm.id, &cm.title, cm.seats, candidates, ballots)
+            .and_then(|k| k.with_withdrawn(withdrawn))
+        {
+            Ok(k) => contests.push(k),
+            Err(e) => c.fault(
+                9,
+                ELECTION_FILE,
+                at.contest(k),
+                format!("contest {}: {e}", cm.id),
+            ),
+        }
+    }
+    if c.faults[8].len() > before {
+        return None;
+    }
+    match Election::new(&meta.id, &meta.title, contests) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            c.fault(9, ELECTION_FILE, None, e.to_string());
+            None
+        }
+    }
+}
+
+/// The papers of a ballots file, each line's ids looked up in `ids`.
+fn read_papers(
+    c: &mut Checker<'_>,
+    path: &str,
+    bytes: &[u8],
+    ids: &BTreeMap<&str, usize>,
+    candidates: usize,
+) -> Option<ballot::Ballots> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        c.not_run(9, format!("{path} is not UTF-8 (check 2)"));
+        return None;
+    };
+    let mut builder = BallotsBuilder::new(candidates);
+    let mut ok = true;
+    let mut shown = 0;
+    let mut run: Option<(&str, u64)> = None;
+    let flush = |builder: &mut BallotsBuilder, line: &str, count: u64| -> Option<()> {
+        let papers = layout::paper_ids(line).ok()?;
+        let ranking: Vec<CandidateId> = papers
+            .iter()
+            .filter_map(|id| ids.get(id).and_then(|&i| CandidateId::new(i)))
+            .collect();
+        builder.push(&ranking, count).ok()
+    };
+    // Not `str::lines`, which would take "\r\n" for a line end.
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let lines = body.split('\n').filter(|_| !text.is_empty());
+    for (i, line) in lines.enumerate() {
+        let Ok(papers) = layout::paper_ids(line) else {
+            ok = false;
+            continue;
+        };
+        let mut seen = BTreeSet::new();
+        for id in &papers {
+            let problem = if !ids.contains_key(id) {
+                Some(format!(
+                    "{id:?} is not a candidate of this contest in {ELECTION_FILE}"
+                ))
+            } else if !seen.insert(*id) {
+                Some(format!("{id:?} is ranked twice"))
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                ok = false;
+                if shown < FAULTS_PER_FILE {
+                    shown += 1;
+                    c.fault(9, path, Some(i as u64 + 1), p);
+                }
+                break;
+            }
+        }
+        if !ok {
+            continue;
+        }
+        run = match run {
+            Some((same, n)) if same == line => Some((same, n + 1)),
+            Some((other, n)) => {
+                if flush(&mut builder, other, n).is_none() {
+                    ok = false;
+                }
+                Some((line, 1))
+            }
+            None => Some((line, 1)),
+        };
+    }
+    if let Some((line, n)) = run
+        && ok
+        && flush(&mut builder, line, n).is_none()
+    {
+        ok = false;
+    }
+    if !ok {
+        if shown == 0 {
+            c.not_run(9, format!("{path} has lines that are not papers (check 2)"));
+        }
+        return None;
+    }
+    Some(builder.build())
+}

@@ -1,0 +1,517 @@
+//! `recount keygen`, `publish`, `sign` and `verify`: the I/O around the
+//! `bundle` library (`specs/bundle.md`). This module owns randomness (32
+//! bytes of `/dev/urandom` for a key), file modes, the temporary directory
+//! a bundle is written in and renamed from, the walk of a bundle directory
+//! (symlinks reported, never followed) and the verification report.
+//!
+//! Exit codes: `verify` exits 1 for anything wrong inside a bundle, 2 for a
+//! path that is no bundle at all or an unreadable trust key, 3 for I/O.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufWriter, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use bundle::keys::{KeyName, Signer, SigningKey, VerifierKey};
+use bundle::layout::{self, BALLOTS_DIR, ELECTION_FILE, MANIFEST_FILE, RULES_FILE, STATEMENT_FILE};
+use bundle::note::{self, Note};
+use bundle::publish::{self, Draft};
+use bundle::verify::{self, Entry, Outcome, Report, VerifiedBundle};
+use clap::Args;
+
+use crate::Failure;
+use crate::input::InputArgs;
+use crate::rules_arg::RulesArg;
+
+/// `recount keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The key's name, as signatures show it (e.g. `ro.example.gov/2026`).
+    #[arg(long)]
+    pub name: String,
+    /// Write PREFIX.key (the private key, mode 0600) and PREFIX.pub (the
+    /// verifier key text); neither may exist.
+    #[arg(long, value_name = "PREFIX")]
+    pub out: PathBuf,
+}
+
+/// `recount publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// The signer's private key (PKCS#8 PEM, as `recount keygen` writes).
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+    /// The signer's key name; by default the name in the .pub file next to KEY.
+    #[arg(long = "key-name", value_name = "NAME")]
+    pub key_name: Option<String>,
+    /// The bundle directory to create; it must not exist.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// `recount sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The bundle directory.
+    pub dir: PathBuf,
+    /// The co-signer's private key (PKCS#8 PEM).
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+    /// The co-signer's key name; by default the name in the .pub file next to KEY.
+    #[arg(long = "key-name", value_name = "NAME")]
+    pub key_name: Option<String>,
+}
+
+/// `recount verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle directory.
+    pub dir: PathBuf,
+    /// A trusted verifier key: a .pub file, or the key text itself (repeatable).
+    #[arg(long, value_name = "PUB", required = true, num_args = 1..)]
+    pub trust: Vec<String>,
+    /// Distinct trusted keys that must have signed.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub require: usize,
+    /// The report's form.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+fn io_err(path: &Path, what: &str) -> impl Fn(io::Error) -> Failure {
+    let shown = path.display().to_string();
+    let what = what.to_owned();
+    move |e| Failure::Io(format!("{shown}: cannot {what}: {e}"))
+}
+
+/// `PREFIX` with `ext` appended (not replacing an extension it has).
+fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
+    let mut s = prefix.as_os_str().to_owned();
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+pub fn run_keygen(args: &KeygenArgs) -> Result<(), Failure> {
+    let name = KeyName::new(&args.name)
+        .map_err(|e| Failure::Input(format!("--name {:?}: {e}", args.name)))?;
+    let key_path = with_ext(&args.out, ".key");
+    let pub_path = with_ext(&args.out, ".pub");
+    for p in [&key_path, &pub_path] {
+        if fs::symlink_metadata(p).is_ok() {
+            return Err(Failure::Input(format!(
+                "{}: exists; keygen never overwrites a file",
+                p.display()
+            )));
+        }
+    }
+    let urandom = Path::new("/dev/urandom");
+    let key = SigningKey::generate(|seed: &mut [u8; 32]| {
+        fs::File::open(urandom).and_then(|mut f| f.read_exact(seed))
+    })
+    .map_err(io_err(urandom, "read"))?;
+    let pem = key
+        .to_pkcs8_pem()
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    let verifier = key.signer(name).verifier_key();
+    // create_new: refuse a file made since the check above, never truncate one.
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&key_path)
+        .map_err(io_err(&key_path, "create"))?;
+    file.write_all(pem.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(io_err(&key_path, "write"))?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&pub_path)
+        .map_err(io_err(&pub_path, "create"))?;
+    file.write_all(format!("{verifier}\n").as_bytes())
+        .map_err(io_err(&pub_path, "write"))?;
+    println!("{verifier}");
+    Ok(())
+}
+
+/// The signer of `key` under `name`, or under the name of the `.pub` file
+/// beside it (`k.key` → `k.pub`), whose key must be the same.
+fn load_signer(key: &Path, name: Option<&str>) -> Result<Signer, Failure> {
+    let pem = fs::read(key).map_err(io_err(key, "read"))?;
+    let pem = String::from_utf8(pem)
+        .map_err(|_| Failure::Input(format!("{}: not a PEM key file", key.display())))?;
+    let secret = SigningKey::from_pkcs8_pem(&pem)
+        .map_err(|e| Failure::Input(format!("{}: {e}", key.display())))?;
+    let name = match name {
+        Some(n) => KeyName::new(n).map_err(|e| Failure::Input(format!("--key-name {n:?}: {e}")))?,
+        None => {
+            let pub_path = key.with_extension("pub");
+            let text = fs::read_to_string(&pub_path).map_err(|e| {
+                Failure::Input(format!(
+                    "{}: cannot read the key's name from {}: {e}; pass --key-name",
+                    key.display(),
+                    pub_path.display()
+                ))
+            })?;
+            let vk = parse_verifier(&pub_path, &text)?;
+            if vk.public_key().to_bytes() != secret.public_key().to_bytes() {
+                return Err(Failure::Input(format!(
+                    "{}: not the public key of {}; pass --key-name",
+                    pub_path.display(),
+                    key.display()
+                )));
+            }
+            vk.name().clone()
+        }
+    };
+    Ok(secret.signer(name))
+}
+
+fn parse_verifier(path: &Path, text: &str) -> Result<VerifierKey, Failure> {
+    let line = text.strip_suffix('\n').unwrap_or(text);
+    VerifierKey::parse(line).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
+}
+
+pub fn run_publish(args: &PublishArgs) -> Result<(), Failure> {
+    let out = &args.output;
+    if fs::symlink_metadata(out).is_ok() {
+        return Err(Failure::Input(format!(
+            "{}: exists; publish never overwrites",
+            out.display()
+        )));
+    }
+    let (_, election) = args.input.load()?;
+    let election = args.input.select(election)?;
+    let rules = args.rules.resolve()?;
+    let signer = load_signer(&args.key, args.key_name.as_deref())?;
+    let draft = Draft::new(&election, &rules)
+        .map_err(|e| Failure::Input(format!("{}: {e}", crate::input::display(&args.input.file))))?;
+
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let base = out
+        .file_name()
+        .ok_or_else(|| Failure::Input(format!("{}: not a directory name", out.display())))?;
+    let tmp = parent.join(format!(
+        ".{}.recount-tmp-{}",
+        base.to_string_lossy(),
+        std::process::id()
+    ));
+    fs::create_dir(&tmp).map_err(io_err(&tmp, "create"))?;
+    let written = write_bundle(&tmp, &election, &draft, &signer);
+    let renamed = written.and_then(|()| {
+        // Checked again: rename(2) would replace an empty directory made since.
+        if fs::symlink_metadata(out).is_ok() {
+            return Err(Failure::Input(format!(
+                "{}: exists; publish never overwrites",
+                out.display()
+            )));
+        }
+        fs::rename(&tmp, out).map_err(io_err(out, "create"))
+    });
+    if renamed.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    renamed
+}
+
+fn write_bundle(
+    dir: &Path,
+    election: &ballot::Election,
+    draft: &Draft,
+    signer: &Signer,
+) -> Result<(), Failure> {
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        fs::write(&path, bytes).map_err(io_err(&path, "write"))
+    };
+    write(ELECTION_FILE, draft.election_json().as_bytes())?;
+    write(RULES_FILE, draft.rules_json().as_bytes())?;
+    let ballots_dir = dir.join(BALLOTS_DIR);
+    fs::create_dir(&ballots_dir).map_err(io_err(&ballots_dir, "create"))?;
+    let mut ballots = Vec::new();
+    for id in draft.contests() {
+        let contest = election
+            .contest(id)
+            .expect("the draft's contests are the election's");
+        let path = dir.join(layout::ballots_path(id));
+        let file = fs::File::create(&path).map_err(io_err(&path, "create"))?;
+        let mut out = BufWriter::new(file);
+        let lines = publish::ballot_lines(contest);
+        let w = publish::write_ballots(id, &lines, &mut out)
+            .and_then(|w| out.flush().map(|()| w))
+            .map_err(io_err(&path, "write"))?;
+        ballots.push(w);
+    }
+    let sealed =
+        publish::seal(draft, &ballots, signer).map_err(|e| Failure::Input(e.to_string()))?;
+    write(MANIFEST_FILE, sealed.manifest.as_bytes())?;
+    write(STATEMENT_FILE, sealed.statement.as_bytes())
+}
+
+/// Every entry under `dir`, sorted by path; symlinks are reported, not followed.
+pub fn read_bundle(dir: &Path) -> Result<Vec<Entry>, Failure> {
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Failure::Input(format!(
+                "{}: not a directory; a bundle is a directory",
+                dir.display()
+            )));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(Failure::Input(format!("{}: no such bundle", dir.display())));
+        }
+        Err(e) => return Err(io_err(dir, "read")(e)),
+    }
+    let mut entries = Vec::new();
+    walk(dir, "", &mut entries)?;
+    let has = |name: &str| {
+        entries
+            .iter()
+            .any(|e| matches!(e, Entry::File { path, .. } if path == name))
+    };
+    if !has(MANIFEST_FILE) && !has(STATEMENT_FILE) {
+        return Err(Failure::Input(format!(
+            "{}: no bundle here (neither {MANIFEST_FILE} nor {STATEMENT_FILE})",
+            dir.display()
+        )));
+    }
+    Ok(entries)
+}
+
+fn walk(dir: &Path, prefix: &str, out: &mut Vec<Entry>) -> Result<(), Failure> {
+    let mut names: Vec<_> = fs::read_dir(dir)
+        .map_err(io_err(dir, "read"))?
+        .collect::<Result<_, _>>()
+        .map_err(io_err(dir, "read"))?;
+    names.sort_by_key(|e| e.file_name());
+    for e in names {
+        let path = e.path();
+        let Some(name) = e.file_name().to_str().map(str::to_owned) else {
+            out.push(Entry::Other {
+                path: format!("{prefix}{}", e.file_name().to_string_lossy()),
+            });
+            continue;
+        };
+        let rel = format!("{prefix}{name}");
+        let meta = fs::symlink_metadata(&path).map_err(io_err(&path, "read"))?;
+        if meta.file_type().is_symlink() {
+            out.push(Entry::Symlink { path: rel });
+        } else if meta.is_dir() {
+            out.push(Entry::Dir { path: rel.clone() });
+            walk(&path, &format!("{rel}/"), out)?;
+        } else if meta.is_file() {
+            let bytes = fs::read(&path).map_err(io_err(&path, "read"))?;
+            out.push(Entry::File { path: rel, bytes });
+        } else {
+            out.push(Entry::Other { path: rel });
+        }
+    }
+    Ok(())
+}
+
+/// The trusted keys of `--trust`: each a file, or the key text itself.
+fn load_trust(given: &[String]) -> Result<Vec<VerifierKey>, Failure> {
+    let mut keys = Vec::new();
+    for g in given {
+        let path = Path::new(g);
+        let key = match fs::read_to_string(path) {
+            Ok(text) => parse_verifier(path, &text)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound && g.contains('+') => {
+                VerifierKey::parse(g).map_err(|e| Failure::Input(format!("--trust {g:?}: {e}")))?
+            }
+            Err(e) => {
+                return Err(Failure::Input(format!(
+                    "--trust {}: cannot read the key: {e}",
+                    path.display()
+                )));
+            }
+        };
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+/// Verifies the bundle at `dir`: the report, and the bundle when it passed.
+pub fn verify_dir(
+    dir: &Path,
+    trust: &[String],
+    require: usize,
+) -> Result<(Report, Option<VerifiedBundle>), Failure> {
+    let trusted = load_trust(trust)?;
+    let entries = read_bundle(dir)?;
+    Ok(verify::verify(&entries, &trusted, require))
+}
+
+/// The bundle at `dir`, when every check passes against `trust`; else a
+/// failed check (exit 1) listing each fault.
+pub fn verified(dir: &Path, trust: &[String], require: usize) -> Result<VerifiedBundle, Failure> {
+    let (report, verified) = verify_dir(dir, trust, require)?;
+    verified.ok_or_else(|| Failure::Check(fault_lines(dir, &report).join("\n")))
+}
+
+/// What a count of the bundle at `dir` records as its input: MANIFEST's
+/// bytes (which commit to every other file) and the format's name.
+pub fn provenance(dir: &Path, verified: &VerifiedBundle) -> Result<(Vec<u8>, String), Failure> {
+    let path = dir.join(MANIFEST_FILE);
+    let bytes = fs::read(&path).map_err(io_err(&path, "read"))?;
+    if bundle::manifest::sha256(&bytes) != *verified.statement().manifest() {
+        return Err(Failure::Check(format!(
+            "{}: changed since it was verified",
+            path.display()
+        )));
+    }
+    Ok((bytes, layout::FORMAT.to_owned()))
+}
+
+/// The summary of a failed report, then each fault under its check.
+fn fault_lines(dir: &Path, report: &Report) -> Vec<String> {
+    let mut lines = vec![failed_summary(dir, report)];
+    for c in report.checks() {
+        if let Outcome::Fail(faults) = &c.outcome {
+            lines.extend(faults.iter().map(|f| format!("check {}: {f}", c.number)));
+        }
+    }
+    lines
+}
+
+fn failed_summary(dir: &Path, report: &Report) -> String {
+    let failed: Vec<String> = report
+        .checks()
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Fail(_)))
+        .map(|c| c.number.to_string())
+        .collect();
+    format!(
+        "{}: not a valid bundle: check{} {} failed",
+        dir.display(),
+        if failed.len() == 1 { "" } else { "s" },
+        failed.join(", ")
+    )
+}
+
+pub fn run_verify(args: &VerifyArgs) -> Result<(), Failure> {
+    let (report, _) = verify_dir(&args.dir, &args.trust, args.require)?;
+    let text = if args.format == "json" {
+        json_report(&args.dir, &report)
+    } else {
+        text_report(&args.dir, &report)
+    };
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text.as_bytes()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            return Err(Failure::Io(format!("standard output: {e}")));
+        }
+        _ => {}
+    }
+    if report.passed() {
+        Ok(())
+    } else {
+        Err(Failure::Check(failed_summary(&args.dir, &report)))
+    }
+}
+
+fn text_report(dir: &Path, report: &Report) -> String {
+    let mut s = format!("bundle {}\n", dir.display());
+    for c in report.checks() {
+        let (word, detail) = match &c.outcome {
+            Outcome::Pass => ("pass", Vec::new()),
+            Outcome::Fail(faults) => ("FAIL", faults.iter().map(|f| f.to_string()).collect()),
+            Outcome::NotRun(why) => ("not run", vec![why.clone()]),
+        };
+        s.push_str(&format!("check {} {}: {word}\n", c.number, c.name));
+        for d in detail {
+            s.push_str(&format!("    {d}\n"));
+        }
+    }
+    if report.passed() {
+        let names: Vec<&str> = report.signers().iter().map(|k| k.name().as_str()).collect();
+        s.push_str(&format!("valid: signed by {}\n", names.join(", ")));
+    } else {
+        s.push_str("not valid\n");
+    }
+    s
+}
+
+fn json_report(dir: &Path, report: &Report) -> String {
+    let checks: Vec<serde_json::Value> = report
+        .checks()
+        .iter()
+        .map(|c| {
+            let (outcome, faults, reason) = match &c.outcome {
+                Outcome::Pass => ("pass", Vec::new(), None),
+                Outcome::Fail(faults) => ("fail", faults.clone(), None),
+                Outcome::NotRun(why) => ("not-run", Vec::new(), Some(why.clone())),
+            };
+            let faults: Vec<serde_json::Value> = faults
+                .iter()
+                .map(|f| serde_json::json!({"file": f.file, "line": f.line, "message": f.message}))
+                .collect();
+            let mut v = serde_json::json!({
+                "number": c.number,
+                "name": c.name,
+                "outcome": outcome,
+                "faults": faults,
+            });
+            if let Some(r) = reason {
+                v["reason"] = r.into();
+            }
+            v
+        })
+        .collect();
+    let signers: Vec<&str> = report.signers().iter().map(|k| k.name().as_str()).collect();
+    let v = serde_json::json!({
+        "bundle": dir.display().to_string(),
+        "valid": report.passed(),
+        "checks": checks,
+        "signers": signers,
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("a report serialises");
+    s.push('\n');
+    s
+}
+
+pub fn run_sign(args: &SignArgs) -> Result<(), Failure> {
+    let entries = read_bundle(&args.dir)?;
+    let signer = load_signer(&args.key, args.key_name.as_deref())?;
+    // A co-signer vouches for the bundle: everything but the signatures must hold.
+    let (report, _) = verify::verify(&entries, &[], 1);
+    if !report.passed_except_signatures() {
+        let mut lines = fault_lines(&args.dir, &report);
+        lines.push("not signed".into());
+        return Err(Failure::Check(lines.join("\n")));
+    }
+    let path = args.dir.join(STATEMENT_FILE);
+    let bytes = fs::read(&path).map_err(io_err(&path, "read"))?;
+    let note =
+        Note::parse(&bytes).map_err(|e| Failure::Check(format!("{}: {e}", path.display())))?;
+    let ours = signer.key().public_key();
+    for sig in note.signatures() {
+        let same_key = <&[u8; 64]>::try_from(sig.signature())
+            .is_ok_and(|s| ours.verify_strict(note.text().as_bytes(), s));
+        if same_key || sig.name() == signer.name() {
+            return Err(Failure::Input(format!(
+                "{}:{}: already signed by this key or name ({}); a key signs once",
+                path.display(),
+                sig.line(),
+                sig.name()
+            )));
+        }
+    }
+    let signed = note::sign(&note, &signer).map_err(|e| Failure::Input(e.to_string()))?;
+    let tmp = args
+        .dir
+        .join(format!(".statement.recount-tmp-{}", std::process::id()));
+    fs::write(&tmp, signed.to_text().as_bytes()).map_err(io_err(&tmp, "write"))?;
+    fs::rename(&tmp, &path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_err(&path, "write")(e)
+    })
+}
