@@ -93,3 +93,15 @@ hostile:
     done
     echo "hostile: $failed killed or crashed, $timeouts timed out"
     [ $failed -eq 0 ]
+
+# Issue 10: publish and verify a bundle of the 5M file, against sha256sum over its files.
+bench-bundle: bench-data
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release -p recount
+    dir=$(mktemp -d)
+    target/release/recount keygen --name bench.example --out "$dir/k"
+    /usr/bin/time -f "publish: %e s, peak RSS %M KB" target/release/recount publish target/bench/senate-5m.blt --rules wigm --key "$dir/k.key" -o "$dir/b"
+    /usr/bin/time -f "verify: %e s, peak RSS %M KB" target/release/recount verify "$dir/b" --trust "$dir/k.pub"
+    (cd "$dir/b" && /usr/bin/time -f "sha256sum -c MANIFEST: %e s" sha256sum -c --quiet MANIFEST)
+    rm -rf "$dir"

@@ -8,7 +8,7 @@
 //! expected), so one run lists all that is wrong. A check whose input
 //! another check refused is reported as not run, which is not a pass.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 
@@ -626,8 +626,13 @@ fn check_ballots_text(c: &mut Checker<'_>, path: &str, bytes: &[u8]) {
     for (i, line) in body.split(|&b| b == b'\n').enumerate() {
         let n = Some(i as u64 + 1);
         let mut fault = None;
+        // Sorted lines put the papers of one ranking together: a line equal
+        // to the last was judged with it (a 5-million-paper file has about
+        // a million distinct lines).
+        let repeat = previous == Some(line);
         match std::str::from_utf8(line) {
             Err(_) => {}
+            Ok(_) if repeat => {}
             Ok(text) => {
                 if let Err(why) = layout::paper_ids(text) {
                     fault = Some(format!(
@@ -753,7 +758,7 @@ fn check_semantics(
     }
     let mut contests = Vec::new();
     for (k, cm) in meta.contests.iter().enumerate() {
-        let mut ids = BTreeMap::new();
+        let mut ids = HashMap::new();
         for (i, cand) in cm.candidates.iter().enumerate() {
             if let Err(why) = layout::candidate_id_rule(&cand.id) {
                 c.fault(
@@ -826,11 +831,14 @@ fn check_semantics(
 }
 
 /// The papers of a ballots file, each line's ids looked up in `ids`.
+///
+/// Each distinct line is read once: the lines are sorted, so a ranking's
+/// papers are one run of equal lines, pushed with their count.
 fn read_papers(
     c: &mut Checker<'_>,
     path: &str,
     bytes: &[u8],
-    ids: &BTreeMap<&str, usize>,
+    ids: &HashMap<&str, usize>,
     candidates: usize,
 ) -> Option<ballot::Ballots> {
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -840,36 +848,51 @@ fn read_papers(
     let mut builder = BallotsBuilder::new(candidates);
     let mut ok = true;
     let mut shown = 0;
-    let mut run: Option<(&str, u64)> = None;
-    let flush = |builder: &mut BallotsBuilder, line: &str, count: u64| -> Option<()> {
-        let papers = layout::paper_ids(line).ok()?;
-        let ranking: Vec<CandidateId> = papers
-            .iter()
-            .filter_map(|id| ids.get(id).and_then(|&i| CandidateId::new(i)))
-            .collect();
-        builder.push(&ranking, count).ok()
+    // Per candidate, the last line (from 1) that ranked them: a repeated
+    // candidate without a set per paper.
+    let mut ranked_on = vec![0usize; candidates];
+    let mut ranking: Vec<CandidateId> = Vec::new();
+    // The current run: its line, its papers, and whether it is a paper.
+    let mut run: Option<(&str, u64, bool)> = None;
+    let flush = |builder: &mut BallotsBuilder, ranking: &[CandidateId], count: u64| {
+        builder.push(ranking, count).is_ok()
     };
     // Not `str::lines`, which would take "\r\n" for a line end.
     let body = text.strip_suffix('\n').unwrap_or(text);
     let lines = body.split('\n').filter(|_| !text.is_empty());
     for (i, line) in lines.enumerate() {
+        if let Some((same, n, _)) = &mut run
+            && *same == line
+        {
+            *n += 1;
+            continue;
+        }
+        if let Some((_, n, true)) = run
+            && !flush(&mut builder, &ranking, n)
+        {
+            ok = false;
+        }
         let Ok(papers) = layout::paper_ids(line) else {
             ok = false;
+            run = Some((line, 1, false));
             continue;
         };
-        let mut seen = BTreeSet::new();
+        ranking.clear();
+        let mut paper = true;
         for id in &papers {
-            let problem = if !ids.contains_key(id) {
-                Some(format!(
+            let problem = match ids.get(id) {
+                None => Some(format!(
                     "{id:?} is not a candidate of this contest in {ELECTION_FILE}"
-                ))
-            } else if !seen.insert(*id) {
-                Some(format!("{id:?} is ranked twice"))
-            } else {
-                None
+                )),
+                Some(&k) if ranked_on[k] == i + 1 => Some(format!("{id:?} is ranked twice")),
+                Some(&k) => {
+                    ranked_on[k] = i + 1;
+                    ranking.extend(CandidateId::new(k));
+                    None
+                }
             };
             if let Some(p) = problem {
-                ok = false;
+                paper = false;
                 if shown < FAULTS_PER_FILE {
                     shown += 1;
                     c.fault(9, path, Some(i as u64 + 1), p);
@@ -877,23 +900,11 @@ fn read_papers(
                 break;
             }
         }
-        if !ok {
-            continue;
-        }
-        run = match run {
-            Some((same, n)) if same == line => Some((same, n + 1)),
-            Some((other, n)) => {
-                if flush(&mut builder, other, n).is_none() {
-                    ok = false;
-                }
-                Some((line, 1))
-            }
-            None => Some((line, 1)),
-        };
+        ok &= paper;
+        run = Some((line, 1, paper));
     }
-    if let Some((line, n)) = run
-        && ok
-        && flush(&mut builder, line, n).is_none()
+    if let Some((_, n, true)) = run
+        && !flush(&mut builder, &ranking, n)
     {
         ok = false;
     }

@@ -277,3 +277,29 @@ fn metadata_faults_name_their_line() {
         "{shown:?}"
     );
 }
+
+#[test]
+fn a_paper_ranking_a_candidate_twice_is_named_by_its_line() {
+    let mut e = entries();
+    let ballots = file_mut(&mut e, "ballots/ward-1.csv");
+    let text = String::from_utf8(ballots.clone()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // The last line, ranking its first candidate again: still sorted
+    // (a longer line after its own prefix).
+    let last = lines.len();
+    let first = lines[last - 1].split(',').next().unwrap().to_owned();
+    lines[last - 1] = format!("{},{first}", lines[last - 1]);
+    *ballots = format!("{}\n", lines.join("\n")).into_bytes();
+    let (report, verified) = verify::verify(&e, &[signer(1, "ro").verifier_key()], 1);
+    assert!(verified.is_none());
+    let Outcome::Fail(faults) = &report.checks()[8].outcome else {
+        panic!("{:?}", report.checks()[8]);
+    };
+    let shown: Vec<String> = faults.iter().map(|f| f.to_string()).collect();
+    assert!(
+        shown.contains(&format!(
+            "ballots/ward-1.csv:{last}: \"{first}\" is ranked twice"
+        )),
+        "{shown:?}"
+    );
+}
