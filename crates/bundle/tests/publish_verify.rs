@@ -24,9 +24,13 @@ fn signer(seed: u8, name: &str) -> bundle::keys::Signer {
 }
 
 fn entries() -> Vec<Entry> {
-    let election = election();
-    let rules = count::Rules::preset("scottish-stv").unwrap();
-    let draft = Draft::new(&election, &rules).unwrap();
+    bundle_with(&election(), "scottish-stv", 1)
+}
+
+/// The files of `election`'s bundle under `preset`, sealed by key `seed`.
+fn bundle_with(election: &ballot::Election, preset: &str, seed: u8) -> Vec<Entry> {
+    let rules = count::Rules::preset(preset).unwrap();
+    let draft = Draft::new(election, &rules).unwrap();
     let mut out = vec![
         Entry::Dir {
             path: "ballots".into(),
@@ -50,7 +54,7 @@ fn entries() -> Vec<Entry> {
             bytes,
         });
     }
-    let sealed = publish::seal(&draft, &written, &signer(1, "ro")).unwrap();
+    let sealed = publish::seal(&draft, &written, &signer(seed, "ro")).unwrap();
     out.push(Entry::File {
         path: "MANIFEST".into(),
         bytes: sealed.manifest.into(),
@@ -171,41 +175,7 @@ fn the_same_key_under_two_names_counts_once() {
 }
 
 fn bundle_of(election: &ballot::Election) -> Vec<Entry> {
-    let rules = count::Rules::preset("meek").unwrap();
-    let draft = Draft::new(election, &rules).unwrap();
-    let mut out = vec![
-        Entry::Dir {
-            path: "ballots".into(),
-        },
-        Entry::File {
-            path: "election.json".into(),
-            bytes: draft.election_json().into(),
-        },
-        Entry::File {
-            path: "rules.json".into(),
-            bytes: draft.rules_json().into(),
-        },
-    ];
-    let mut written = Vec::new();
-    for c in election.contests() {
-        let mut bytes = Vec::new();
-        written
-            .push(publish::write_ballots(c.id(), &publish::ballot_lines(c), &mut bytes).unwrap());
-        out.push(Entry::File {
-            path: format!("ballots/{}.csv", c.id()),
-            bytes,
-        });
-    }
-    let sealed = publish::seal(&draft, &written, &signer(2, "ro")).unwrap();
-    out.push(Entry::File {
-        path: "MANIFEST".into(),
-        bytes: sealed.manifest.into(),
-    });
-    out.push(Entry::File {
-        path: "statement".into(),
-        bytes: sealed.statement.into(),
-    });
-    out
+    bundle_with(election, "meek", 2)
 }
 
 fn rankings(c: &ballot::Contest) -> Vec<(Vec<usize>, u64)> {
