@@ -13,6 +13,7 @@
 //! - [`statement`]: the signed text naming the MANIFEST digest and the roots;
 //! - [`layout`]: the bundle's file names, `election.json`, `rules.json` and
 //!   the ballots files, each with its one canonical byte form;
+//! - [`proof`]: the proof file of one paper, made and checked;
 //! - [`publish`]: an election and its rules made into those files;
 //! - [`verify`]: the numbered checks, and [`verify::VerifiedBundle`], the
 //!   only way to an election read from a bundle.
@@ -62,6 +63,7 @@ pub mod layout;
 pub mod manifest;
 pub mod merkle;
 pub mod note;
+pub mod proof;
 pub mod publish;
 pub mod statement;
 pub mod verify;
