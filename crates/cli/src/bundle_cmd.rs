@@ -4,6 +4,8 @@
 //! a bundle is written in and renamed from, the walk of a bundle directory
 //! (symlinks reported, never followed) and the verification report.
 //!
+//! `prove` and `check-proof` write and check the proof file of one paper.
+//!
 //! Exit codes: `verify` exits 1 for anything wrong inside a bundle, 2 for a
 //! path that is no bundle at all or an unreadable trust key, 3 for I/O.
 
@@ -15,6 +17,7 @@ use std::path::{Path, PathBuf};
 use bundle::keys::{KeyName, Signer, SigningKey, VerifierKey};
 use bundle::layout::{self, BALLOTS_DIR, ELECTION_FILE, MANIFEST_FILE, RULES_FILE, STATEMENT_FILE};
 use bundle::note::{self, Note};
+use bundle::proof::{self, Proof};
 use bundle::publish::{self, Draft};
 use bundle::verify::{self, Entry, Outcome, Report, VerifiedBundle};
 use clap::Args;
@@ -64,6 +67,44 @@ pub struct SignArgs {
     /// The co-signer's key name; by default the name in the .pub file next to KEY.
     #[arg(long = "key-name", value_name = "NAME")]
     pub key_name: Option<String>,
+}
+
+/// `recount prove`.
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// The bundle directory; it must verify first.
+    pub dir: PathBuf,
+    /// The contest id, as in `ballots/<id>.csv`.
+    #[arg(long, value_name = "C")]
+    pub contest: String,
+    /// The paper's index from 0: line N+1 of the contest's ballots file.
+    #[arg(long, value_name = "N")]
+    pub paper: u64,
+    /// A trusted verifier key: a .pub file, or the key text itself (repeatable).
+    #[arg(long, value_name = "PUB", required = true, num_args = 1..)]
+    pub trust: Vec<String>,
+    /// Distinct trusted keys that must have signed.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub require: usize,
+    /// The proof file to write.
+    #[arg(short = 'o', long = "output", value_name = "PROOF")]
+    pub output: PathBuf,
+}
+
+/// `recount check-proof`.
+#[derive(Debug, Args)]
+pub struct CheckProofArgs {
+    /// The proof file (`recount-proof/1`).
+    pub proof: PathBuf,
+    /// The bundle's signed `statement` file.
+    #[arg(long, value_name = "STATEMENT")]
+    pub statement: PathBuf,
+    /// A trusted verifier key: a .pub file, or the key text itself (repeatable).
+    #[arg(long, value_name = "PUB", required = true, num_args = 1..)]
+    pub trust: Vec<String>,
+    /// Distinct trusted keys that must have signed the statement.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub require: usize,
 }
 
 /// `recount verify`.
@@ -514,4 +555,86 @@ pub fn run_sign(args: &SignArgs) -> Result<(), Failure> {
         let _ = fs::remove_file(&tmp);
         io_err(&path, "write")(e)
     })
+}
+
+pub fn run_prove(args: &ProveArgs) -> Result<(), Failure> {
+    let trusted = load_trust(&args.trust)?;
+    let entries = read_bundle(&args.dir)?;
+    let (report, verified) = verify::verify(&entries, &trusted, args.require);
+    let Some(verified) = verified else {
+        let mut lines = fault_lines(&args.dir, &report);
+        lines.push("no proof written".into());
+        return Err(Failure::Check(lines.join("\n")));
+    };
+    let Some(line) = verified
+        .statement()
+        .contests()
+        .iter()
+        .find(|c| c.id == args.contest)
+    else {
+        let ids: Vec<&str> = verified
+            .statement()
+            .contests()
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        return Err(Failure::Input(format!(
+            "--contest {:?}: not a contest of {} (its contests: {})",
+            args.contest,
+            args.dir.display(),
+            ids.join(", ")
+        )));
+    };
+    if args.paper >= line.papers {
+        return Err(Failure::Input(format!(
+            "--paper {}: contest {} has {} papers, numbered from 0",
+            args.paper, line.id, line.papers
+        )));
+    }
+    let ballots_path = layout::ballots_path(&line.id);
+    let ballots = entries
+        .iter()
+        .find_map(|e| match e {
+            Entry::File { path, bytes } if *path == ballots_path => Some(bytes.as_slice()),
+            _ => None,
+        })
+        .expect("a verified bundle has each contest's ballots file");
+    let made = Proof::make(&verified, &line.id, ballots, args.paper)
+        .map_err(|e| Failure::Check(format!("{}: {e}", args.dir.display())))?;
+    fs::write(&args.output, made.to_text().as_bytes()).map_err(io_err(&args.output, "write"))
+}
+
+pub fn run_check_proof(args: &CheckProofArgs) -> Result<(), Failure> {
+    let trusted = load_trust(&args.trust)?;
+    let bytes = fs::read(&args.proof).map_err(io_err(&args.proof, "read"))?;
+    let shown = args.proof.display();
+    let parsed = Proof::parse(&bytes).map_err(|e| match e.kind() {
+        bundle::ErrorKind::ProofFile {
+            problem: bundle::error::ProofFileProblem::NotAProof,
+            ..
+        } => Failure::Input(format!("{shown}: {e}")),
+        _ => Failure::Check(format!("{shown}: {e}")),
+    })?;
+    let statement = fs::read(&args.statement).map_err(io_err(&args.statement, "read"))?;
+    let checked = proof::check(&parsed, &statement, &trusted, args.require).map_err(|e| {
+        Failure::Check(format!(
+            "{shown}: against {}: {e}",
+            args.statement.display()
+        ))
+    })?;
+    let p = checked.proof();
+    let names: Vec<&str> = checked
+        .signers()
+        .iter()
+        .map(|k| k.name().as_str())
+        .collect();
+    println!(
+        "valid: paper {} of contest {} ({}) is in its tree of {} papers, in a statement signed by {}",
+        p.index,
+        p.contest,
+        p.leaf,
+        p.size,
+        names.join(", ")
+    );
+    Ok(())
 }

@@ -17,7 +17,14 @@ use crate::Cli;
 pub const HEADINGS: &[(&str, &[&str])] = &[
     (
         "Input",
-        &["input_format", "seats", "weight_column", "contest"],
+        &[
+            "input_format",
+            "seats",
+            "weight_column",
+            "contest",
+            "paper",
+            "statement",
+        ],
     ),
     (
         "Import policy",

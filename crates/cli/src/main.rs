@@ -75,6 +75,10 @@ enum Command {
     Sign(bundle_cmd::SignArgs),
     /// Run the numbered checks of a bundle against trusted keys.
     Verify(bundle_cmd::VerifyArgs),
+    /// Write the inclusion proof of one paper of a verified bundle (for auditors, never a voter's receipt).
+    Prove(bundle_cmd::ProveArgs),
+    /// Check a paper's inclusion proof against a bundle's signed statement.
+    CheckProof(bundle_cmd::CheckProofArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), e.g. `recount man > recount.1`.
@@ -134,6 +138,8 @@ fn main() -> ExitCode {
         Command::Publish(args) => bundle_cmd::run_publish(args),
         Command::Sign(args) => bundle_cmd::run_sign(args),
         Command::Verify(args) => bundle_cmd::run_verify(args),
+        Command::Prove(args) => bundle_cmd::run_prove(args),
+        Command::CheckProof(args) => bundle_cmd::run_check_proof(args),
         Command::Completions(args) => completions::completions(args, help::command()),
         Command::Man => completions::man(help::command()),
     };
