@@ -116,6 +116,8 @@ pub enum ErrorKind {
     },
     /// An election cannot be written as a bundle.
     Publish(PublishProblem),
+    /// A verified bundle could not be recounted.
+    Recount(String),
 }
 
 impl Error {
@@ -201,6 +203,7 @@ impl fmt::Display for Error {
             ),
             ErrorKind::NotInManifest { path } => write!(f, "{path}: not listed in MANIFEST"),
             ErrorKind::Publish(problem) => write!(f, "cannot publish: {problem}"),
+            ErrorKind::Recount(why) => write!(f, "cannot recount: {why}"),
         }
     }
 }

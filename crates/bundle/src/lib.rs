@@ -5,6 +5,7 @@
 //! lines, and a small signed statement (a C2SP signed note) that names the
 //! MANIFEST digest and the trees' roots. This crate owns the pieces:
 //!
+//! - [`attestation`]: the body an observer signs after recounting;
 //! - [`merkle`]: tree roots (streamed), inclusion proofs and their check;
 //! - [`note`]: signed notes: parse, sign, verify against trusted keys;
 //! - [`keys`]: Ed25519 keys from seed bytes, the PKCS#8 key file, the
@@ -56,6 +57,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod attestation;
 pub mod error;
 mod hex;
 pub mod keys;
