@@ -39,7 +39,17 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
     ("Rules", &["rules", "set"]),
     (
         "Keys",
-        &["name", "out", "key", "key_name", "trust", "require"],
+        &[
+            "name",
+            "out",
+            "key",
+            "key_name",
+            "trust",
+            "require",
+            "attestation",
+            "require_attesters",
+            "attester",
+        ],
     ),
     (
         "Ties",

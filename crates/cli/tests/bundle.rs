@@ -876,3 +876,163 @@ fn check_proof_exits_2_for_a_file_that_is_no_proof_or_a_bad_trust_key() {
             .code(2);
     }
 }
+
+fn attest(bundle: &Path, trust: &Path, key: &Path, out: &Path) {
+    recount()
+        .arg("attest")
+        .arg(bundle)
+        .arg("--trust")
+        .arg(trust.with_extension("pub"))
+        .arg("--key")
+        .arg(key.with_extension("key"))
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// The signed text of a note file: up to the empty line.
+fn note_body(file: &Path) -> String {
+    let text = fs::read_to_string(file).unwrap();
+    text.split_once("\n\n").unwrap().0.to_owned() + "\n"
+}
+
+/// `recount verify --attestation`: exit code and standard error.
+fn verify_attested(
+    bundle: &Path,
+    trust: &Path,
+    file: &Path,
+    m: usize,
+    attesters: &[&Path],
+) -> (i32, String) {
+    let mut cmd = recount();
+    cmd.arg("verify")
+        .arg(bundle)
+        .arg("--trust")
+        .arg(trust.with_extension("pub"))
+        .arg("--attestation")
+        .arg(file)
+        .args(["--require-attesters", &m.to_string(), "--attester"]);
+    for a in attesters {
+        cmd.arg(a.with_extension("pub"));
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn two_attesters_recounting_independently_write_byte_identical_bodies() {
+    let (tmp, bundle, ro) = demo();
+    let alice = keygen(tmp.path(), "observer.example/alice", "alice");
+    let bob = keygen(tmp.path(), "observer.example/bob", "bob");
+    let (a, b) = (tmp.path().join("a.att"), tmp.path().join("b.att"));
+    attest(&bundle, &ro, &alice, &a);
+    attest(&bundle, &ro, &bob, &b);
+    let body = note_body(&a);
+    assert_eq!(body, note_body(&b));
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(lines[0], "recount-attestation/1");
+    assert!(lines[1].starts_with("statement ") && lines[2].starts_with("rules "));
+    assert!(lines[3].starts_with("transcript "));
+    assert!(lines[4].starts_with("elected demo-ward "), "{body}");
+    assert_eq!(lines.len(), 5);
+    // rules is the SHA-256 of rules.json's bytes.
+    let out = Std::new("sha256sum")
+        .arg(bundle.join("rules.json"))
+        .output();
+    if let Ok(out) = out {
+        let digest = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(lines[2], format!("rules {}", &digest[..64]));
+    }
+}
+
+#[test]
+fn co_signing_an_attestation_gives_one_file_with_two_signatures_and_require_two_then_passes() {
+    let (tmp, bundle, ro) = demo();
+    let alice = keygen(tmp.path(), "observer.example/alice", "alice");
+    let bob = keygen(tmp.path(), "observer.example/bob", "bob");
+    let a = tmp.path().join("a.att");
+    attest(&bundle, &ro, &alice, &a);
+    let both: [&Path; 2] = [&alice, &bob];
+    let (code, out) = verify_attested(&bundle, &ro, &a, 2, &both);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("1 distinct trusted keys signed, 2 required"),
+        "{out}"
+    );
+    assert_eq!(verify_attested(&bundle, &ro, &a, 1, &both).0, 0);
+
+    recount()
+        .arg("sign")
+        .arg(&a)
+        .arg("--key")
+        .arg(bob.with_extension("key"))
+        .assert()
+        .success();
+    let text = fs::read_to_string(&a).unwrap();
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("\u{2014} ")).count(),
+        2,
+        "{text}"
+    );
+    let (code, out) = verify_attested(&bundle, &ro, &a, 2, &both);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("attested by observer.example/alice, observer.example/bob"),
+        "{out}"
+    );
+    // A second signature by the same key is refused.
+    recount()
+        .arg("sign")
+        .arg(&a)
+        .arg("--key")
+        .arg(bob.with_extension("key"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_changed_elected_line_fails_verify_even_when_signed() {
+    let (tmp, bundle, ro) = demo();
+    let alice = keygen(tmp.path(), "observer.example/alice", "alice");
+    let a = tmp.path().join("a.att");
+    attest(&bundle, &ro, &alice, &a);
+    let body = note_body(&a);
+    let elected = body.lines().nth(4).unwrap().to_owned();
+    let ids: Vec<&str> = elected["elected demo-ward ".len()..].split(',').collect();
+    let mut swapped = ids.clone();
+    swapped.swap(0, 1);
+    let changed = body.replace(
+        &elected,
+        &format!("elected demo-ward {}", swapped.join(",")),
+    );
+    assert_ne!(changed, body);
+
+    // Edited in place, the signature no longer holds.
+    let text = fs::read_to_string(&a).unwrap();
+    fs::write(
+        &a,
+        text.replace(
+            &elected,
+            &format!("elected demo-ward {}", swapped.join(",")),
+        ),
+    )
+    .unwrap();
+    let (code, out) = verify_attested(&bundle, &ro, &a, 1, &[&alice]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("attesters: signatures:"), "{out}");
+
+    // Signed afresh, the body differs from this machine's recount.
+    let pem = fs::read_to_string(alice.with_extension("key")).unwrap();
+    let signer = bundle::keys::SigningKey::from_pkcs8_pem(&pem)
+        .unwrap()
+        .signer(bundle::keys::KeyName::new("observer.example/alice").unwrap());
+    let note = bundle::note::sign(&bundle::note::Note::new(&changed).unwrap(), &signer).unwrap();
+    fs::write(&a, note.to_text()).unwrap();
+    let (code, out) = verify_attested(&bundle, &ro, &a, 1, &[&alice]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("line 5: this recount gives"), "{out}");
+}
