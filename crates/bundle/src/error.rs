@@ -82,6 +82,15 @@ pub enum ErrorKind {
     },
     /// A Merkle inclusion proof was refused.
     Proof(ProofProblem),
+    /// A proof file (`recount-proof/1`) is malformed.
+    ProofFile {
+        /// Where.
+        pos: Position,
+        /// What.
+        problem: ProofFileProblem,
+    },
+    /// A well-formed proof file does not prove its paper.
+    ProofCheck(ProofCheckProblem),
     /// A note's signatures do not satisfy the verifier.
     Signature(SignatureProblem),
     /// A note could not be signed.
@@ -107,6 +116,8 @@ pub enum ErrorKind {
     },
     /// An election cannot be written as a bundle.
     Publish(PublishProblem),
+    /// A verified bundle could not be recounted.
+    Recount(String),
 }
 
 impl Error {
@@ -132,7 +143,8 @@ impl Error {
             | ErrorKind::Note { pos, .. }
             | ErrorKind::VerifierKey { pos, .. }
             | ErrorKind::Statement { pos, .. }
-            | ErrorKind::Ballots { pos, .. } => Some(*pos),
+            | ErrorKind::Ballots { pos, .. }
+            | ErrorKind::ProofFile { pos, .. } => Some(*pos),
             _ => None,
         }
     }
@@ -178,6 +190,8 @@ impl fmt::Display for Error {
             ErrorKind::Statement { pos, problem } => write!(f, "statement {pos}: {problem}"),
             ErrorKind::Ballots { pos, problem } => write!(f, "ballots file {pos}: {problem}"),
             ErrorKind::Proof(problem) => write!(f, "inclusion proof: {problem}"),
+            ErrorKind::ProofFile { pos, problem } => write!(f, "proof {pos}: {problem}"),
+            ErrorKind::ProofCheck(problem) => write!(f, "proof refused: {problem}"),
             ErrorKind::Signature(problem) => write!(f, "signatures: {problem}"),
             ErrorKind::Sign(problem) => write!(f, "cannot sign: {problem}"),
             ErrorKind::ManifestEntry { path, problem } => {
@@ -189,6 +203,7 @@ impl fmt::Display for Error {
             ),
             ErrorKind::NotInManifest { path } => write!(f, "{path}: not listed in MANIFEST"),
             ErrorKind::Publish(problem) => write!(f, "cannot publish: {problem}"),
+            ErrorKind::Recount(why) => write!(f, "cannot recount: {why}"),
         }
     }
 }
@@ -450,6 +465,98 @@ pub enum ProofProblem {
     /// The path leads to another root.
     #[error("the audit path leads to another root")]
     RootMismatch,
+}
+
+/// What is wrong in a proof file's text.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProofFileProblem {
+    /// The first line is not `recount-proof/1`: this is no proof file.
+    #[error("not a proof: the first line is not recount-proof/1")]
+    NotAProof,
+    /// A byte other than printable ASCII and LF.
+    #[error("byte 0x{0:02x}; a proof holds printable ASCII and LF only")]
+    NotAscii(u8),
+    /// The last line has no LF.
+    #[error("no LF at the end of the last line")]
+    MissingFinalNewline,
+    /// A line other than the one the grammar expects here.
+    #[error("expected {expected}")]
+    Expected {
+        /// The line expected.
+        expected: &'static str,
+    },
+    /// A field's value is malformed.
+    #[error("{field}: {reason}")]
+    BadField {
+        /// The field.
+        field: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The leaf is not a ballots line.
+    #[error("leaf: not a ballots line: {0}")]
+    BadLeaf(String),
+}
+
+/// Why a well-formed proof does not prove its paper (each names the proof
+/// file's line at fault when there is one).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProofCheckProblem {
+    /// The statement file is not a signed statement trusted keys signed.
+    #[error("statement: {0}")]
+    Statement(String),
+    /// The statement's text does not hash to the proof's statement hash.
+    #[error("line {line}: the statement hash is not the SHA-256 of this statement's text")]
+    StatementHash {
+        /// The proof line.
+        line: u64,
+    },
+    /// The statement has no line for the proof's contest.
+    #[error("contest {contest}: the statement has no contest line for it")]
+    NoContest {
+        /// The contest id.
+        contest: String,
+    },
+    /// The proof's size is not the contest's papers.
+    #[error("line {line}: size {proof} is not the statement's {statement} papers for the contest")]
+    Size {
+        /// The proof line.
+        line: u64,
+        /// The proof's size.
+        proof: u64,
+        /// The statement's papers.
+        statement: u64,
+    },
+    /// The index is not below the size.
+    #[error("line {line}: index {index} is not below the size {size}")]
+    Index {
+        /// The proof line.
+        line: u64,
+        /// The index.
+        index: u64,
+        /// The size.
+        size: u64,
+    },
+    /// The audit path does not lead from the leaf to the contest's root.
+    #[error(
+        "line {line}: the leaf, index and path do not lead to contest {contest}'s root: {problem}"
+    )]
+    Path {
+        /// The proof line of the leaf.
+        line: u64,
+        /// The contest id.
+        contest: String,
+        /// What the path check found.
+        problem: ProofProblem,
+    },
+    /// A ballots file given to make a proof is not the one the statement signed.
+    #[error("ballots/{contest}.csv: not the file the statement's contest line commits to")]
+    Changed {
+        /// The contest id.
+        contest: String,
+    },
 }
 
 /// Why a note's signatures were refused.

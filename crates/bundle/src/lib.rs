@@ -5,6 +5,7 @@
 //! lines, and a small signed statement (a C2SP signed note) that names the
 //! MANIFEST digest and the trees' roots. This crate owns the pieces:
 //!
+//! - [`attestation`]: the body an observer signs after recounting;
 //! - [`merkle`]: tree roots (streamed), inclusion proofs and their check;
 //! - [`note`]: signed notes: parse, sign, verify against trusted keys;
 //! - [`keys`]: Ed25519 keys from seed bytes, the PKCS#8 key file, the
@@ -13,6 +14,7 @@
 //! - [`statement`]: the signed text naming the MANIFEST digest and the roots;
 //! - [`layout`]: the bundle's file names, `election.json`, `rules.json` and
 //!   the ballots files, each with its one canonical byte form;
+//! - [`proof`]: the proof file of one paper, made and checked;
 //! - [`publish`]: an election and its rules made into those files;
 //! - [`verify`]: the numbered checks, and [`verify::VerifiedBundle`], the
 //!   only way to an election read from a bundle.
@@ -55,6 +57,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod attestation;
 pub mod error;
 mod hex;
 pub mod keys;
@@ -62,6 +65,7 @@ pub mod layout;
 pub mod manifest;
 pub mod merkle;
 pub mod note;
+pub mod proof;
 pub mod publish;
 pub mod statement;
 pub mod verify;

@@ -166,7 +166,7 @@ fn election_id_rule(id: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-fn contest_id_rule(id: &str) -> Result<(), &'static str> {
+pub(crate) fn contest_id_rule(id: &str) -> Result<(), &'static str> {
     let b = id.as_bytes();
     if b.is_empty() || b.len() > 64 {
         return Err("must be 1 to 64 characters");
@@ -183,7 +183,7 @@ fn contest_id_rule(id: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-fn papers_rule(text: &str) -> Result<u64, &'static str> {
+pub(crate) fn papers_rule(text: &str) -> Result<u64, &'static str> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err("not a decimal number");
     }

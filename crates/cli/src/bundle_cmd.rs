@@ -4,6 +4,10 @@
 //! a bundle is written in and renamed from, the walk of a bundle directory
 //! (symlinks reported, never followed) and the verification report.
 //!
+//! `prove` and `check-proof` write and check the proof file of one paper;
+//! `attest` writes a recount attestation, `sign` co-signs one, and
+//! `verify --attestation` recounts and compares it.
+//!
 //! Exit codes: `verify` exits 1 for anything wrong inside a bundle, 2 for a
 //! path that is no bundle at all or an unreadable trust key, 3 for I/O.
 
@@ -12,9 +16,11 @@ use std::io::{self, BufWriter, Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use bundle::attestation;
 use bundle::keys::{KeyName, Signer, SigningKey, VerifierKey};
 use bundle::layout::{self, BALLOTS_DIR, ELECTION_FILE, MANIFEST_FILE, RULES_FILE, STATEMENT_FILE};
 use bundle::note::{self, Note};
+use bundle::proof::{self, Proof};
 use bundle::publish::{self, Draft};
 use bundle::verify::{self, Entry, Outcome, Report, VerifiedBundle};
 use clap::Args;
@@ -66,6 +72,66 @@ pub struct SignArgs {
     pub key_name: Option<String>,
 }
 
+/// `recount prove`.
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// The bundle directory; it must verify first.
+    pub dir: PathBuf,
+    /// The contest id, as in `ballots/<id>.csv`.
+    #[arg(long, value_name = "C")]
+    pub contest: String,
+    /// The paper's index from 0: line N+1 of the contest's ballots file.
+    #[arg(long, value_name = "N")]
+    pub paper: u64,
+    /// A trusted verifier key: a .pub file, or the key text itself (repeatable).
+    #[arg(long, value_name = "PUB", required = true, num_args = 1..)]
+    pub trust: Vec<String>,
+    /// Distinct trusted keys that must have signed.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub require: usize,
+    /// The proof file to write.
+    #[arg(short = 'o', long = "output", value_name = "PROOF")]
+    pub output: PathBuf,
+}
+
+/// `recount check-proof`.
+#[derive(Debug, Args)]
+pub struct CheckProofArgs {
+    /// The proof file (`recount-proof/1`).
+    pub proof: PathBuf,
+    /// The bundle's signed `statement` file.
+    #[arg(long, value_name = "STATEMENT")]
+    pub statement: PathBuf,
+    /// A trusted verifier key: a .pub file, or the key text itself (repeatable).
+    #[arg(long, value_name = "PUB", required = true, num_args = 1..)]
+    pub trust: Vec<String>,
+    /// Distinct trusted keys that must have signed the statement.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub require: usize,
+}
+
+/// `recount attest`.
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    /// The bundle directory; it must verify first.
+    pub dir: PathBuf,
+    /// A trusted verifier key: a .pub file, or the key text itself (repeatable).
+    #[arg(long, value_name = "PUB", required = true, num_args = 1..)]
+    pub trust: Vec<String>,
+    /// Distinct trusted keys that must have signed.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub require: usize,
+    /// The attester's private key (PKCS#8 PEM).
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+    /// The attester's key name; by default the name in the .pub file next to KEY.
+    #[arg(long = "key-name", value_name = "NAME")]
+    pub key_name: Option<String>,
+    /// The attestation file to write; it must not exist.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+}
+
 /// `recount verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -80,6 +146,21 @@ pub struct VerifyArgs {
     /// The report's form.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+    /// A recount attestation to check too: signed by enough attesters, of
+    /// this bundle's statement, and equal to this machine's recount.
+    #[arg(long, value_name = "FILE")]
+    pub attestation: Option<PathBuf>,
+    /// Distinct attester keys that must have signed the attestation.
+    #[arg(
+        long = "require-attesters",
+        value_name = "M",
+        default_value_t = 1,
+        requires = "attestation"
+    )]
+    pub require_attesters: usize,
+    /// An attester's verifier key (repeatable); by default the --trust keys.
+    #[arg(long, value_name = "PUB", num_args = 1.., requires = "attestation")]
+    pub attester: Vec<String>,
 }
 
 fn io_err(path: &Path, what: &str) -> impl Fn(io::Error) -> Failure {
@@ -398,12 +479,45 @@ fn failed_summary(dir: &Path, report: &Report) -> String {
 }
 
 pub fn run_verify(args: &VerifyArgs) -> Result<(), Failure> {
-    let (report, _) = verify_dir(&args.dir, &args.trust, args.require)?;
-    let text = if args.format == "json" {
+    let (report, verified) = verify_dir(&args.dir, &args.trust, args.require)?;
+    let mut text = if args.format == "json" {
         json_report(&args.dir, &report)
     } else {
         text_report(&args.dir, &report)
     };
+    let mut attested: Result<String, String> = Ok(String::new());
+    if let Some(file) = &args.attestation {
+        let attesters = if args.attester.is_empty() {
+            load_trust(&args.trust)?
+        } else {
+            load_trust(&args.attester)?
+        };
+        attested = match &verified {
+            Some(v) => check_attestation(file, v, &attesters, args.require_attesters)?,
+            None => Err("not checked: the bundle is not valid".to_owned()),
+        };
+        let line = match &attested {
+            Ok(names) => format!(
+                "attestation {}: pass (attested by {names})\n",
+                file.display()
+            ),
+            Err(why) => format!("attestation {}: FAIL\n    {why}\n", file.display()),
+        };
+        if args.format == "json" {
+            let mut v: serde_json::Value = serde_json::from_str(&text).expect("the report is JSON");
+            v["attestation"] = match &attested {
+                Ok(names) => {
+                    serde_json::json!({"file": file.display().to_string(), "outcome": "pass", "attesters": names})
+                }
+                Err(why) => {
+                    serde_json::json!({"file": file.display().to_string(), "outcome": "fail", "message": why})
+                }
+            };
+            text = serde_json::to_string_pretty(&v).expect("a report serialises") + "\n";
+        } else {
+            text.push_str(&line);
+        }
+    }
     let mut stdout = io::stdout().lock();
     match stdout.write_all(text.as_bytes()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
@@ -411,11 +525,57 @@ pub fn run_verify(args: &VerifyArgs) -> Result<(), Failure> {
         }
         _ => {}
     }
-    if report.passed() {
-        Ok(())
-    } else {
-        Err(Failure::Check(failed_summary(&args.dir, &report)))
+    if !report.passed() {
+        return Err(Failure::Check(failed_summary(&args.dir, &report)));
     }
+    attested.map(|_| ()).map_err(|why| {
+        let file = args.attestation.as_deref().unwrap_or(Path::new("-"));
+        Failure::Check(format!("{}: {why}", file.display()))
+    })
+}
+
+/// Checks the attestation at `file` against the verified bundle: at least
+/// `require` distinct `attesters` signed it, and its body is this
+/// machine's recount (which binds the statement's hash). `Ok(Ok(names))`
+/// when it holds, `Ok(Err(why))` when a check fails.
+fn check_attestation(
+    file: &Path,
+    bundle: &VerifiedBundle,
+    attesters: &[VerifierKey],
+    require: usize,
+) -> Result<Result<String, String>, Failure> {
+    let bytes = fs::read(file).map_err(io_err(file, "read"))?;
+    let note = match Note::parse(&bytes) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    if !attestation::is_attestation(note.text()) {
+        return Ok(Err(format!("line 1: expected {}", attestation::TYPE_LINE)));
+    }
+    let verified = match note::verify(&note, attesters, require) {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(format!("attesters: {e}"))),
+    };
+    let ours = attestation::body(bundle).map_err(|e| Failure::Check(e.to_string()))?;
+    if verified.text() != ours {
+        let theirs: Vec<&str> = verified.text().lines().collect();
+        let mine: Vec<&str> = ours.lines().collect();
+        let n = (0..theirs.len().max(mine.len()))
+            .find(|&i| theirs.get(i) != mine.get(i))
+            .unwrap_or(0);
+        return Ok(Err(format!(
+            "line {}: this recount gives {:?}, the attestation says {:?}",
+            n + 1,
+            mine.get(n).copied().unwrap_or("(no line)"),
+            theirs.get(n).copied().unwrap_or("(no line)")
+        )));
+    }
+    let names: Vec<&str> = verified
+        .signers()
+        .iter()
+        .map(|k| k.name().as_str())
+        .collect();
+    Ok(Ok(names.join(", ")))
 }
 
 fn text_report(dir: &Path, report: &Report) -> String {
@@ -479,6 +639,9 @@ fn json_report(dir: &Path, report: &Report) -> String {
 }
 
 pub fn run_sign(args: &SignArgs) -> Result<(), Failure> {
+    if fs::metadata(&args.dir).is_ok_and(|m| m.is_file()) {
+        return sign_attestation(args);
+    }
     let entries = read_bundle(&args.dir)?;
     let signer = load_signer(&args.key, args.key_name.as_deref())?;
     // A co-signer vouches for the bundle: everything but the signatures must hold.
@@ -492,6 +655,12 @@ pub fn run_sign(args: &SignArgs) -> Result<(), Failure> {
     let bytes = fs::read(&path).map_err(io_err(&path, "read"))?;
     let note =
         Note::parse(&bytes).map_err(|e| Failure::Check(format!("{}: {e}", path.display())))?;
+    cosign(&path, &note, &signer)
+}
+
+/// Appends `signer`'s signature to the note at `path` (written beside it
+/// and renamed), refusing a key or name that already signs it.
+fn cosign(path: &Path, note: &Note, signer: &Signer) -> Result<(), Failure> {
     let ours = signer.key().public_key();
     for sig in note.signatures() {
         let same_key = <&[u8; 64]>::try_from(sig.signature())
@@ -505,13 +674,138 @@ pub fn run_sign(args: &SignArgs) -> Result<(), Failure> {
             )));
         }
     }
-    let signed = note::sign(&note, &signer).map_err(|e| Failure::Input(e.to_string()))?;
-    let tmp = args
-        .dir
-        .join(format!(".statement.recount-tmp-{}", std::process::id()));
+    let signed = note::sign(note, signer).map_err(|e| Failure::Input(e.to_string()))?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.recount-tmp-{}", std::process::id()));
     fs::write(&tmp, signed.to_text().as_bytes()).map_err(io_err(&tmp, "write"))?;
-    fs::rename(&tmp, &path).map_err(|e| {
+    fs::rename(&tmp, path).map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        io_err(&path, "write")(e)
+        io_err(path, "write")(e)
     })
+}
+
+/// `recount sign FILE`: co-signs an attestation. The co-signer vouches for
+/// the body; `verify --attestation` recounts and compares it.
+fn sign_attestation(args: &SignArgs) -> Result<(), Failure> {
+    let path = &args.dir;
+    let signer = load_signer(&args.key, args.key_name.as_deref())?;
+    let bytes = fs::read(path).map_err(io_err(path, "read"))?;
+    let note = Note::parse(&bytes).map_err(|e| {
+        Failure::Input(format!(
+            "{}: neither a bundle nor an attestation: {e}",
+            path.display()
+        ))
+    })?;
+    if !attestation::is_attestation(note.text()) {
+        return Err(Failure::Input(format!(
+            "{}: neither a bundle nor an attestation (its first line is not {})",
+            path.display(),
+            attestation::TYPE_LINE
+        )));
+    }
+    cosign(path, &note, &signer)
+}
+
+pub fn run_prove(args: &ProveArgs) -> Result<(), Failure> {
+    let trusted = load_trust(&args.trust)?;
+    let entries = read_bundle(&args.dir)?;
+    let (report, verified) = verify::verify(&entries, &trusted, args.require);
+    let Some(verified) = verified else {
+        let mut lines = fault_lines(&args.dir, &report);
+        lines.push("no proof written".into());
+        return Err(Failure::Check(lines.join("\n")));
+    };
+    let Some(line) = verified
+        .statement()
+        .contests()
+        .iter()
+        .find(|c| c.id == args.contest)
+    else {
+        let ids: Vec<&str> = verified
+            .statement()
+            .contests()
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        return Err(Failure::Input(format!(
+            "--contest {:?}: not a contest of {} (its contests: {})",
+            args.contest,
+            args.dir.display(),
+            ids.join(", ")
+        )));
+    };
+    if args.paper >= line.papers {
+        return Err(Failure::Input(format!(
+            "--paper {}: contest {} has {} papers, numbered from 0",
+            args.paper, line.id, line.papers
+        )));
+    }
+    let ballots_path = layout::ballots_path(&line.id);
+    let ballots = entries
+        .iter()
+        .find_map(|e| match e {
+            Entry::File { path, bytes } if *path == ballots_path => Some(bytes.as_slice()),
+            _ => None,
+        })
+        .expect("a verified bundle has each contest's ballots file");
+    let made = Proof::make(&verified, &line.id, ballots, args.paper)
+        .map_err(|e| Failure::Check(format!("{}: {e}", args.dir.display())))?;
+    fs::write(&args.output, made.to_text().as_bytes()).map_err(io_err(&args.output, "write"))
+}
+
+pub fn run_check_proof(args: &CheckProofArgs) -> Result<(), Failure> {
+    let trusted = load_trust(&args.trust)?;
+    let bytes = fs::read(&args.proof).map_err(io_err(&args.proof, "read"))?;
+    let shown = args.proof.display();
+    let parsed = Proof::parse(&bytes).map_err(|e| match e.kind() {
+        bundle::ErrorKind::ProofFile {
+            problem: bundle::error::ProofFileProblem::NotAProof,
+            ..
+        } => Failure::Input(format!("{shown}: {e}")),
+        _ => Failure::Check(format!("{shown}: {e}")),
+    })?;
+    let statement = fs::read(&args.statement).map_err(io_err(&args.statement, "read"))?;
+    let checked = proof::check(&parsed, &statement, &trusted, args.require).map_err(|e| {
+        Failure::Check(format!(
+            "{shown}: against {}: {e}",
+            args.statement.display()
+        ))
+    })?;
+    let p = checked.proof();
+    let names: Vec<&str> = checked
+        .signers()
+        .iter()
+        .map(|k| k.name().as_str())
+        .collect();
+    println!(
+        "valid: paper {} of contest {} ({}) is in its tree of {} papers, in a statement signed by {}",
+        p.index,
+        p.contest,
+        p.leaf,
+        p.size,
+        names.join(", ")
+    );
+    Ok(())
+}
+
+pub fn run_attest(args: &AttestArgs) -> Result<(), Failure> {
+    if fs::symlink_metadata(&args.output).is_ok() {
+        return Err(Failure::Input(format!(
+            "{}: exists; attest never overwrites",
+            args.output.display()
+        )));
+    }
+    let signer = load_signer(&args.key, args.key_name.as_deref())?;
+    let bundle = verified(&args.dir, &args.trust, args.require)?;
+    let body = attestation::body(&bundle)
+        .map_err(|e| Failure::Check(format!("{}: {e}", args.dir.display())))?;
+    let note = Note::new(&body).map_err(|e| Failure::Check(e.to_string()))?;
+    let signed = note::sign(&note, &signer).map_err(|e| Failure::Input(e.to_string()))?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&args.output)
+        .map_err(io_err(&args.output, "create"))?;
+    file.write_all(signed.to_text().as_bytes())
+        .map_err(io_err(&args.output, "write"))
 }

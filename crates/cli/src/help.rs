@@ -17,7 +17,14 @@ use crate::Cli;
 pub const HEADINGS: &[(&str, &[&str])] = &[
     (
         "Input",
-        &["input_format", "seats", "weight_column", "contest"],
+        &[
+            "input_format",
+            "seats",
+            "weight_column",
+            "contest",
+            "paper",
+            "statement",
+        ],
     ),
     (
         "Import policy",
@@ -32,7 +39,17 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
     ("Rules", &["rules", "set"]),
     (
         "Keys",
-        &["name", "out", "key", "key_name", "trust", "require"],
+        &[
+            "name",
+            "out",
+            "key",
+            "key_name",
+            "trust",
+            "require",
+            "attestation",
+            "require_attesters",
+            "attester",
+        ],
     ),
     (
         "Ties",

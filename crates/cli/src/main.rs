@@ -71,10 +71,16 @@ enum Command {
     Keygen(bundle_cmd::KeygenArgs),
     /// Write a ballot file, its rules and a signed statement as a bundle directory.
     Publish(bundle_cmd::PublishArgs),
-    /// Add a co-signature to a bundle's statement (after checking the bundle).
+    /// Add a co-signature to a bundle's statement (after checking the bundle) or to an attestation file.
     Sign(bundle_cmd::SignArgs),
     /// Run the numbered checks of a bundle against trusted keys.
     Verify(bundle_cmd::VerifyArgs),
+    /// Write the inclusion proof of one paper of a verified bundle (for auditors, never a voter's receipt).
+    Prove(bundle_cmd::ProveArgs),
+    /// Check a paper's inclusion proof against a bundle's signed statement.
+    CheckProof(bundle_cmd::CheckProofArgs),
+    /// Recount a verified bundle and write a signed recount attestation of its result.
+    Attest(bundle_cmd::AttestArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), e.g. `recount man > recount.1`.
@@ -134,6 +140,9 @@ fn main() -> ExitCode {
         Command::Publish(args) => bundle_cmd::run_publish(args),
         Command::Sign(args) => bundle_cmd::run_sign(args),
         Command::Verify(args) => bundle_cmd::run_verify(args),
+        Command::Prove(args) => bundle_cmd::run_prove(args),
+        Command::CheckProof(args) => bundle_cmd::run_check_proof(args),
+        Command::Attest(args) => bundle_cmd::run_attest(args),
         Command::Completions(args) => completions::completions(args, help::command()),
         Command::Man => completions::man(help::command()),
     };

@@ -615,3 +615,424 @@ fn counting_a_verified_bundle_equals_counting_its_source() {
         .code(2)
         .stderr(predicates::str::contains("--rules PRESET|FILE is required"));
 }
+
+/// Seven papers, each a different line, so no two leaves hash alike and a
+/// moved index cannot land on an equal neighbour.
+const SMALL: &str = "3 1\n1 1 2 3 0\n1 1 3 0\n1 2 0\n1 2 1 0\n1 3 0\n1 3 2 1 0\n1 2 3 0\n0\n\"Ann\"\n\"Bob\"\n\"Cy\"\n\"Small\"\n";
+
+/// A bundle of SMALL signed by one fresh key: (temp dir, bundle, key prefix).
+fn small() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("small.blt");
+    fs::write(&source, SMALL).unwrap();
+    let key = keygen(tmp.path(), "ro.example/2026", "ro");
+    let bundle = tmp.path().join("bundle");
+    publish(&source, &key, &bundle);
+    (tmp, bundle, key)
+}
+
+/// The one contest id of a bundle (the name of its one ballots file).
+fn only_contest(bundle: &Path) -> String {
+    let names: Vec<String> = fs::read_dir(bundle.join("ballots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 1);
+    names[0].strip_suffix(".csv").unwrap().to_owned()
+}
+
+fn prove(bundle: &Path, contest: &str, paper: u64, trust: &Path, out: &Path) {
+    recount()
+        .arg("prove")
+        .arg(bundle)
+        .args([
+            "--contest",
+            contest,
+            "--paper",
+            &paper.to_string(),
+            "--trust",
+        ])
+        .arg(trust.with_extension("pub"))
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// `recount check-proof`: exit code and standard error.
+fn check_proof(proof: &Path, statement: &Path, trust: &Path) -> (i32, String) {
+    let out = recount()
+        .arg("check-proof")
+        .arg(proof)
+        .arg("--statement")
+        .arg(statement)
+        .arg("--trust")
+        .arg(trust.with_extension("pub"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_proof_of_every_paper_of_a_small_bundle_checks() {
+    let (tmp, bundle, key) = small();
+    let contest = only_contest(&bundle);
+    let ballots =
+        fs::read_to_string(bundle.join("ballots").join(format!("{contest}.csv"))).unwrap();
+    let lines: Vec<&str> = ballots.lines().collect();
+    assert_eq!(lines.len(), 7);
+    for (i, line) in lines.iter().enumerate() {
+        let proof = tmp.path().join(format!("p{i}"));
+        prove(&bundle, &contest, i as u64, &key, &proof);
+        let text = fs::read_to_string(&proof).unwrap();
+        assert!(text.starts_with("recount-proof/1\nstatement "), "{text}");
+        assert!(text.contains(&format!(
+            "\ncontest {contest}\nindex {i}\nsize 7\nleaf {line}\npath "
+        )));
+        let (code, err) = check_proof(&proof, &bundle.join("statement"), &key);
+        assert_eq!(code, 0, "paper {i}: {err}");
+    }
+}
+
+#[test]
+fn a_proof_still_checks_after_a_co_signature() {
+    let (tmp, bundle, key) = small();
+    let contest = only_contest(&bundle);
+    let proof = tmp.path().join("p");
+    prove(&bundle, &contest, 2, &key, &proof);
+    let observer = keygen(tmp.path(), "observer.example/alice", "alice");
+    recount()
+        .arg("sign")
+        .arg(&bundle)
+        .arg("--key")
+        .arg(observer.with_extension("key"))
+        .assert()
+        .success();
+    assert_eq!(
+        check_proof(&proof, &bundle.join("statement"), &observer).0,
+        0
+    );
+}
+
+#[test]
+fn proofs_are_byte_identical_when_made_twice() {
+    let (tmp, bundle, key) = small();
+    let contest = only_contest(&bundle);
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    prove(&bundle, &contest, 4, &key, &a);
+    prove(&bundle, &contest, 4, &key, &b);
+    assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap());
+}
+
+#[test]
+fn a_tampered_proof_or_statement_is_refused_naming_what_failed() {
+    let (tmp, bundle, key) = small();
+    let contest = only_contest(&bundle);
+    let proof = tmp.path().join("p");
+    prove(&bundle, &contest, 2, &key, &proof);
+    let good = fs::read_to_string(&proof).unwrap();
+    let statement = bundle.join("statement");
+    let other_leaf = fs::read_to_string(bundle.join("ballots").join(format!("{contest}.csv")))
+        .unwrap()
+        .lines()
+        .nth(3)
+        .unwrap()
+        .to_owned();
+    let leaf_line = good.lines().nth(5).unwrap().to_owned();
+    let path_line = good.lines().nth(6).unwrap().to_owned();
+    let mut flipped = path_line.clone().into_bytes();
+    let last = flipped.len() - 1;
+    flipped[last] = if flipped[last] == b'0' { b'1' } else { b'0' };
+    let flipped = String::from_utf8(flipped).unwrap();
+    let statement_line = good.lines().nth(1).unwrap().to_owned();
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "leaf",
+            good.replace(&leaf_line, &format!("leaf {other_leaf}")),
+            "line 6: the leaf, index and path do not lead to contest",
+        ),
+        (
+            "index",
+            good.replace("\nindex 2\n", "\nindex 3\n"),
+            "line 6: the leaf, index and path do not lead",
+        ),
+        (
+            "index out of range",
+            good.replace("\nindex 2\n", "\nindex 7\n"),
+            "line 4: index 7 is not below the size 7",
+        ),
+        (
+            "size",
+            good.replace("\nsize 7\n", "\nsize 8\n"),
+            "line 5: size 8 is not the statement's 7 papers",
+        ),
+        (
+            "path element",
+            good.replace(&path_line, &flipped),
+            "another root",
+        ),
+        (
+            "path too short",
+            good.replace(&format!("{path_line}\n"), ""),
+            "audit path shorter",
+        ),
+        (
+            "statement hash",
+            good.replace(&statement_line, &format!("statement {}", "0".repeat(64))),
+            "line 2: the statement hash",
+        ),
+        (
+            "malformed hex",
+            good.replace(&path_line, "path 12"),
+            "proof line 7, column 6: path hash",
+        ),
+        (
+            "unknown line",
+            format!("{good}extra\n"),
+            "line 10, column 1: expected path",
+        ),
+    ];
+    for (what, text, expected) in cases {
+        fs::write(&proof, &text).unwrap();
+        let (code, err) = check_proof(&proof, &statement, &key);
+        assert_eq!(code, 1, "{what}: {err}");
+        assert!(err.contains(expected), "{what}: {err}");
+    }
+
+    // A changed statement no longer verifies under its signer's key.
+    fs::write(&proof, &good).unwrap();
+    let text = fs::read_to_string(&statement).unwrap();
+    let forged = tmp.path().join("forged");
+    fs::write(&forged, text.replacen(" 7 ", " 8 ", 1)).unwrap();
+    let (code, err) = check_proof(&proof, &forged, &key);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("statement: signatures:"), "{err}");
+    // So does a statement that is no note at all: a fault inside, exit 1.
+    fs::write(&forged, "garbage").unwrap();
+    assert_eq!(check_proof(&proof, &forged, &key).0, 1);
+}
+
+#[test]
+fn a_proof_against_a_statement_of_an_untrusted_key_is_refused() {
+    let (tmp, bundle, _key) = small();
+    let contest = only_contest(&bundle);
+    let proof = tmp.path().join("p");
+    let stranger = keygen(tmp.path(), "stranger.example", "stranger");
+    prove(&bundle, &contest, 0, &_key, &proof);
+    let (code, err) = check_proof(&proof, &bundle.join("statement"), &stranger);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("0 distinct trusted keys signed, 1 required"),
+        "{err}"
+    );
+    // Nor does prove make a proof from a bundle it cannot verify.
+    recount()
+        .arg("prove")
+        .arg(&bundle)
+        .args(["--contest", &contest, "--paper", "0", "--trust"])
+        .arg(stranger.with_extension("pub"))
+        .arg("-o")
+        .arg(tmp.path().join("q"))
+        .assert()
+        .code(1);
+    assert!(!tmp.path().join("q").exists());
+}
+
+#[test]
+fn check_proof_exits_2_for_a_file_that_is_no_proof_or_a_bad_trust_key() {
+    let (tmp, bundle, key) = small();
+    let contest = only_contest(&bundle);
+    let proof = tmp.path().join("p");
+    prove(&bundle, &contest, 0, &key, &proof);
+    let statement = bundle.join("statement");
+    let not_proof = tmp.path().join("n");
+    fs::write(&not_proof, "recount-bundle/1\n").unwrap();
+    let (code, err) = check_proof(&not_proof, &statement, &key);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a proof"), "{err}");
+    recount()
+        .arg("check-proof")
+        .arg(&proof)
+        .arg("--statement")
+        .arg(&statement)
+        .args(["--trust", "no+such+key"])
+        .assert()
+        .code(2);
+    let (code, _) = check_proof(&tmp.path().join("missing"), &statement, &key);
+    assert_eq!(code, 3);
+    // An index or contest the bundle lacks is a usage error of prove.
+    for (c, n) in [(contest.as_str(), "7"), ("nowhere", "0")] {
+        recount()
+            .arg("prove")
+            .arg(&bundle)
+            .args(["--contest", c, "--paper", n, "--trust"])
+            .arg(key.with_extension("pub"))
+            .arg("-o")
+            .arg(tmp.path().join("q"))
+            .assert()
+            .code(2);
+    }
+}
+
+fn attest(bundle: &Path, trust: &Path, key: &Path, out: &Path) {
+    recount()
+        .arg("attest")
+        .arg(bundle)
+        .arg("--trust")
+        .arg(trust.with_extension("pub"))
+        .arg("--key")
+        .arg(key.with_extension("key"))
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// The signed text of a note file: up to the empty line.
+fn note_body(file: &Path) -> String {
+    let text = fs::read_to_string(file).unwrap();
+    text.split_once("\n\n").unwrap().0.to_owned() + "\n"
+}
+
+/// `recount verify --attestation`: exit code and standard error.
+fn verify_attested(
+    bundle: &Path,
+    trust: &Path,
+    file: &Path,
+    m: usize,
+    attesters: &[&Path],
+) -> (i32, String) {
+    let mut cmd = recount();
+    cmd.arg("verify")
+        .arg(bundle)
+        .arg("--trust")
+        .arg(trust.with_extension("pub"))
+        .arg("--attestation")
+        .arg(file)
+        .args(["--require-attesters", &m.to_string(), "--attester"]);
+    for a in attesters {
+        cmd.arg(a.with_extension("pub"));
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn two_attesters_recounting_independently_write_byte_identical_bodies() {
+    let (tmp, bundle, ro) = demo();
+    let alice = keygen(tmp.path(), "observer.example/alice", "alice");
+    let bob = keygen(tmp.path(), "observer.example/bob", "bob");
+    let (a, b) = (tmp.path().join("a.att"), tmp.path().join("b.att"));
+    attest(&bundle, &ro, &alice, &a);
+    attest(&bundle, &ro, &bob, &b);
+    let body = note_body(&a);
+    assert_eq!(body, note_body(&b));
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(lines[0], "recount-attestation/1");
+    assert!(lines[1].starts_with("statement ") && lines[2].starts_with("rules "));
+    assert!(lines[3].starts_with("transcript "));
+    assert!(lines[4].starts_with("elected demo-ward "), "{body}");
+    assert_eq!(lines.len(), 5);
+    // rules is the SHA-256 of rules.json's bytes.
+    let out = Std::new("sha256sum")
+        .arg(bundle.join("rules.json"))
+        .output();
+    if let Ok(out) = out {
+        let digest = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(lines[2], format!("rules {}", &digest[..64]));
+    }
+}
+
+#[test]
+fn co_signing_an_attestation_gives_one_file_with_two_signatures_and_require_two_then_passes() {
+    let (tmp, bundle, ro) = demo();
+    let alice = keygen(tmp.path(), "observer.example/alice", "alice");
+    let bob = keygen(tmp.path(), "observer.example/bob", "bob");
+    let a = tmp.path().join("a.att");
+    attest(&bundle, &ro, &alice, &a);
+    let both: [&Path; 2] = [&alice, &bob];
+    let (code, out) = verify_attested(&bundle, &ro, &a, 2, &both);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("1 distinct trusted keys signed, 2 required"),
+        "{out}"
+    );
+    assert_eq!(verify_attested(&bundle, &ro, &a, 1, &both).0, 0);
+
+    recount()
+        .arg("sign")
+        .arg(&a)
+        .arg("--key")
+        .arg(bob.with_extension("key"))
+        .assert()
+        .success();
+    let text = fs::read_to_string(&a).unwrap();
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("\u{2014} ")).count(),
+        2,
+        "{text}"
+    );
+    let (code, out) = verify_attested(&bundle, &ro, &a, 2, &both);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("attested by observer.example/alice, observer.example/bob"),
+        "{out}"
+    );
+    // A second signature by the same key is refused.
+    recount()
+        .arg("sign")
+        .arg(&a)
+        .arg("--key")
+        .arg(bob.with_extension("key"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_changed_elected_line_fails_verify_even_when_signed() {
+    let (tmp, bundle, ro) = demo();
+    let alice = keygen(tmp.path(), "observer.example/alice", "alice");
+    let a = tmp.path().join("a.att");
+    attest(&bundle, &ro, &alice, &a);
+    let body = note_body(&a);
+    let elected = body.lines().nth(4).unwrap().to_owned();
+    let ids: Vec<&str> = elected["elected demo-ward ".len()..].split(',').collect();
+    let mut swapped = ids.clone();
+    swapped.swap(0, 1);
+    let changed = body.replace(
+        &elected,
+        &format!("elected demo-ward {}", swapped.join(",")),
+    );
+    assert_ne!(changed, body);
+
+    // Edited in place, the signature no longer holds.
+    let text = fs::read_to_string(&a).unwrap();
+    fs::write(
+        &a,
+        text.replace(
+            &elected,
+            &format!("elected demo-ward {}", swapped.join(",")),
+        ),
+    )
+    .unwrap();
+    let (code, out) = verify_attested(&bundle, &ro, &a, 1, &[&alice]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("attesters: signatures:"), "{out}");
+
+    // Signed afresh, the body differs from this machine's recount.
+    let pem = fs::read_to_string(alice.with_extension("key")).unwrap();
+    let signer = bundle::keys::SigningKey::from_pkcs8_pem(&pem)
+        .unwrap()
+        .signer(bundle::keys::KeyName::new("observer.example/alice").unwrap());
+    let note = bundle::note::sign(&bundle::note::Note::new(&changed).unwrap(), &signer).unwrap();
+    fs::write(&a, note.to_text()).unwrap();
+    let (code, out) = verify_attested(&bundle, &ro, &a, 1, &[&alice]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("line 5: this recount gives"), "{out}");
+}
