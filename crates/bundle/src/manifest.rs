@@ -39,6 +39,12 @@ pub fn sha256(bytes: &[u8]) -> Digest {
     Sha256::digest(bytes).into()
 }
 
+/// The SHA-256 of `bytes` as a MANIFEST line writes it: 64 lowercase hex
+/// digits (also how `recount info` and a transcript's `input` name a file).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(&sha256(bytes))
+}
+
 /// A SHA-256 that files are written into in pieces (`io::Write`), so a large
 /// ballots file is hashed as it streams.
 #[derive(Clone, Debug, Default)]

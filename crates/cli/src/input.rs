@@ -196,11 +196,7 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
 }
 
 /// The SHA-256 of `bytes`, 64 lowercase hex digits: how `info` and the
-/// transcript's `input` name a ballot file's contents.
+/// transcript's `input` name a ballot file's contents (as MANIFEST does).
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    bundle::manifest::sha256_hex(bytes)
 }

@@ -13,7 +13,7 @@ use crate::prepared::Prepared;
 use crate::record::Counted;
 use crate::rules::Rules;
 use crate::ties::ForcedDraw;
-use crate::transcript::{LotDraw, LotSensitivity, OtherDraw, TieMethod, TiePurpose};
+use crate::transcript::{LotDraw, LotSensitivity, OtherDraw, TieMethod, TiePurpose, same_winners};
 
 impl Prepared<'_> {
     /// The contest's lots under `rules`, each other result of each draw
@@ -30,7 +30,7 @@ impl Prepared<'_> {
         let mut untried = 0u64;
         let mut left = budget;
         for (count, counted) in base.iter().enumerate() {
-            let made = decisions(counted);
+            let made = decisions(counted, true);
             for (draw, drawn) in counted.drawn.iter().enumerate() {
                 let Some(made) = made.get(draw).cloned().flatten() else {
                     continue;
@@ -49,7 +49,7 @@ impl Prepared<'_> {
                     let other = self.counted(rules, true, true, Some((count, forced)))?;
                     let chosen = other
                         .get(count)
-                        .and_then(|c| decisions_upto(c, draw))
+                        .and_then(|c| decisions(c, false).into_iter().nth(draw as usize).flatten())
                         .map(|d| d.chosen)
                         .unwrap_or_default();
                     others.push(OtherDraw {
@@ -79,15 +79,6 @@ impl Prepared<'_> {
     }
 }
 
-/// The same candidates elected, in whatever order.
-pub(crate) fn same_winners(a: &[String], b: &[String]) -> bool {
-    let mut a = a.to_vec();
-    let mut b = b.to_vec();
-    a.sort_unstable();
-    b.sort_unstable();
-    a == b
-}
-
 /// Who a contest's counts elect (every count's, in turn).
 fn elected(counted: &[Counted]) -> Vec<String> {
     counted
@@ -109,8 +100,9 @@ struct Made {
     chosen: String,
 }
 
-/// Per draw of a count (by its number), the lot decision that made it.
-fn decisions(counted: &Counted) -> Vec<Option<Made>> {
+/// Per draw of a count (by its number), the lot decision that made it;
+/// `between` only when asked (a recount needs just whom a draw chose).
+fn decisions(counted: &Counted, with_between: bool) -> Vec<Option<Made>> {
     let mut made = vec![None; counted.drawn.len()];
     for stage in &counted.record.stages {
         for tie in &stage.ties {
@@ -126,7 +118,7 @@ fn decisions(counted: &Counted) -> Vec<Option<Made>> {
                     *slot = Some(Made {
                         stage: stage.number,
                         purpose: tie.purpose,
-                        between: if j == 0 {
+                        between: if j == 0 && with_between {
                             tie.between.iter().map(str::to_owned).collect()
                         } else {
                             Vec::new()
@@ -138,32 +130,4 @@ fn decisions(counted: &Counted) -> Vec<Option<Made>> {
         }
     }
     made
-}
-
-/// Draw `draw`'s decision in a recount: the draws before it are the base
-/// count's, so only the decisions up to it are read.
-fn decisions_upto(counted: &Counted, draw: u64) -> Option<Made> {
-    for stage in &counted.record.stages {
-        for tie in &stage.ties {
-            let TieMethod::Lot { draw: first } = tie.method else {
-                continue;
-            };
-            let choices = 1 + tie.then.len() as u64;
-            if (first..first + choices).contains(&draw) {
-                let j = (draw - first) as usize;
-                let chosen = if j == 0 {
-                    tie.chosen.clone()
-                } else {
-                    tie.then.iter().nth(j - 1)?.to_owned()
-                };
-                return Some(Made {
-                    stage: stage.number,
-                    purpose: tie.purpose,
-                    between: Vec::new(),
-                    chosen,
-                });
-            }
-        }
-    }
-    None
 }

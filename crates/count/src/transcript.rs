@@ -389,4 +389,19 @@ impl LotSensitivity {
     pub fn changes_winners(&self) -> bool {
         self.draws.iter().any(|d| d.changes_winners)
     }
+
+    /// True when `other` elects a different set of candidates than the
+    /// count did (the order of election aside).
+    pub fn changes(&self, other: &OtherDraw) -> bool {
+        !same_winners(&other.elected, &self.elected)
+    }
+}
+
+/// The same candidates elected, in whatever order.
+pub(crate) fn same_winners(a: &[String], b: &[String]) -> bool {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
 }

@@ -336,16 +336,10 @@ pub fn lot_text(lots: &Lots, draw: &LotDraw) -> String {
         "stage {}, draw {} of {seed}: {} chosen for {purpose}{among}",
         draw.stage, draw.draw, draw.chosen,
     );
-    let mut base = lots.sensitivity.elected.clone();
-    base.sort_unstable();
     let changes: Vec<String> = draw
         .others
         .iter()
-        .filter(|o| {
-            let mut e = o.elected.clone();
-            e.sort_unstable();
-            e != base
-        })
+        .filter(|o| lots.sensitivity.changes(o))
         .map(|o| format!("{} chosen elects {}", o.chosen, o.elected.join(", ")))
         .collect();
     let untried = draw.options.saturating_sub(1) - draw.others.len() as u64;
