@@ -4,11 +4,8 @@
 use ballot::constraints::{Constraint, read_attributes};
 use ballot::{Format, ReadOptions};
 
-/// The Grey–Fitzgerald count worked by hand in
-/// `crates/count/tests/constraints.rs` (SSI 2007/42, 2 seats, at least one
-/// woman): Ed is excluded passing over the guarded Cy, and Al is doomed.
-#[test]
-fn a_guard_doom_sheet_names_its_constraint_the_passed_over_and_the_doomed() {
+/// Two seats, at least one woman: the election of the hand count below.
+fn hand_count() -> ballot::Election {
     let blt = b"5 2\n25 1 0\n24 2 0\n20 5 2 0\n16 3 0\n15 4 0\n0\n\
                 \"Al\"\n\"Bo\"\n\"Cy\"\n\"Di\"\n\"Ed\"\n\"hand\"\n";
     let mut e = ballot::read(Format::Blt, blt, &ReadOptions::default()).unwrap();
@@ -20,6 +17,15 @@ fn a_guard_doom_sheet_names_its_constraint_the_passed_over_and_the_doomed() {
     e.contests_mut()[0]
         .set_constraints(vec![Constraint::at_least("gender", "woman", 1)])
         .unwrap();
+    e
+}
+
+/// The Grey–Fitzgerald count worked by hand in
+/// `crates/count/tests/constraints.rs` (SSI 2007/42, 2 seats, at least one
+/// woman): Ed is excluded passing over the guarded Cy, and Al is doomed.
+#[test]
+fn a_guard_doom_sheet_names_its_constraint_the_passed_over_and_the_doomed() {
+    let e = hand_count();
     let t = count::count(&e, &count::Rules::scottish_stv()).unwrap();
     assert_eq!(t.contests[0].elected, ["Bo", "Cy"]);
     let text = render::text(&t);
@@ -59,17 +65,7 @@ fn issue_9_bug_10_a_closing_stage_that_only_excludes_says_so() {
 /// elected and never marked the one who replaced them.
 #[test]
 fn issue_9_bug_1_substitution_sheets_show_the_final_winners_and_each_swap() {
-    let blt = b"5 2\n25 1 0\n24 2 0\n20 5 2 0\n16 3 0\n15 4 0\n0\n\
-                \"Al\"\n\"Bo\"\n\"Cy\"\n\"Di\"\n\"Ed\"\n\"hand\"\n";
-    let mut e = ballot::read(Format::Blt, blt, &ReadOptions::default()).unwrap();
-    read_attributes(
-        b"name,gender\nAl,man\nBo,man\nCy,woman\nDi,woman\nEd,man\n",
-        &mut e,
-    )
-    .unwrap();
-    e.contests_mut()[0]
-        .set_constraints(vec![Constraint::at_least("gender", "woman", 1)])
-        .unwrap();
+    let e = hand_count();
     let mut rules = count::Rules::scottish_stv();
     rules.constraint_method = count::rules::ConstraintMethod::Substitution;
     let t = count::count(&e, &rules).unwrap();
@@ -117,17 +113,7 @@ fn issue_9_bug_1_substitution_sheets_show_the_final_winners_and_each_swap() {
 /// their papers "invalid", and no line gave the contest's one result.
 #[test]
 fn issue_9_bug_2_reserved_places_counts_are_told_apart_and_combined() {
-    let blt = b"5 2\n25 1 0\n24 2 0\n20 5 2 0\n16 3 0\n15 4 0\n0\n\
-                \"Al\"\n\"Bo\"\n\"Cy\"\n\"Di\"\n\"Ed\"\n\"hand\"\n";
-    let mut e = ballot::read(Format::Blt, blt, &ReadOptions::default()).unwrap();
-    read_attributes(
-        b"name,gender\nAl,man\nBo,man\nCy,woman\nDi,woman\nEd,man\n",
-        &mut e,
-    )
-    .unwrap();
-    e.contests_mut()[0]
-        .set_constraints(vec![Constraint::at_least("gender", "woman", 1)])
-        .unwrap();
+    let e = hand_count();
     let mut rules = count::Rules::scottish_stv();
     rules.constraint_method = count::rules::ConstraintMethod::ReservedPlaces;
     let t = count::count(&e, &rules).unwrap();
