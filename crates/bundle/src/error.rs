@@ -624,13 +624,38 @@ pub enum PublishProblem {
         /// What is wrong.
         reason: &'static str,
     },
-    /// The contest carries something the format does not hold yet.
-    #[error("contest {contest} has {what}, which a recount-bundle/1 cannot hold yet")]
-    Unsupported {
-        /// The contest.
-        contest: String,
-        /// What it has.
-        what: &'static str,
+    /// The META file is not JSON of `recount-meta/1`.
+    #[error("line {line}, column {column}: {message}")]
+    Meta {
+        /// The line, from 1.
+        line: u64,
+        /// The column, from 1.
+        column: u64,
+        /// serde_json's description.
+        message: String,
+    },
+    /// META says something that does not fit the source or the format.
+    #[error("{0}")]
+    MetaFact(String),
+    /// A record file META names is malformed.
+    #[error("{file}:{line}: {message}")]
+    Record {
+        /// The path as META gives it.
+        file: String,
+        /// The line, from 1.
+        line: u64,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A name is not in Unicode NFC, the one byte form a bundle allows.
+    #[error("{what} {name:?} is not in Unicode NFC; write it precomposed as {nfc:?}")]
+    NotNfc {
+        /// Whose name.
+        what: String,
+        /// The name.
+        name: String,
+        /// Its NFC form.
+        nfc: String,
     },
     /// More papers than a statement may count.
     #[error("contest {contest} has more than 2^53 - 1 papers")]

@@ -21,6 +21,8 @@
 //! `\` and control characters escaped), keys sorted bytewise, with a final
 //! LF. `rules.json` is exactly what `recount rules PRESET` prints.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The bundle's metadata file.
@@ -59,21 +61,56 @@ pub struct ElectionMeta {
     pub format: String,
     /// The election id (the statement's `election`).
     pub id: String,
+    /// How candidates reach the ballot, when they need nominations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nomination: Option<NominationRule>,
     /// The election's title.
     pub title: String,
+    /// When members could vote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voting: Option<VotingWindow>,
+}
+
+/// The nomination rule: supporting nominations from distinct eligible
+/// members, made before the deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NominationRule {
+    /// Nominations made at or after this instant do not count.
+    pub deadline: Timestamp,
+    /// The fewest supporting nominations a candidate needs to stand, at least 1.
+    pub threshold: u32,
+}
+
+/// The voting window: papers could be cast from `opens` until `closes`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VotingWindow {
+    /// The end of voting.
+    pub closes: Timestamp,
+    /// The start of voting.
+    pub opens: Timestamp,
 }
 
 /// One contest of `election.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContestMeta {
-    /// The candidates in ballot-paper order (the order a count and its
-    /// tie-breaks by candidate order use).
+    /// Every candidate, in ballot-paper order (the order a count and its
+    /// tie-breaks by candidate order use). Candidates who never reached
+    /// the ballot are listed too, with their status.
     pub candidates: Vec<CandidateMeta>,
+    /// Representation constraints; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<ConstraintMeta>,
     /// The contest id, naming `ballots/<id>.csv`.
     pub id: String,
     /// Seats to fill, at least 1.
     pub seats: u32,
+    /// An order for breaking ties, strongest first: every candidate on the
+    /// ballot once. Absent when the rules break ties otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tie_order: Option<Vec<String>>,
     /// The contest's title.
     pub title: String,
 }
@@ -85,22 +122,145 @@ pub struct CandidateMeta {
     /// Party or other affiliation; absent (never `null`) when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<String>,
+    /// Attributes that constraints read (`gender`, `bame`, …); absent when none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
     /// The id the ballots file writes.
     pub id: String,
     /// The name on the ballot paper.
     pub name: String,
-    /// Standing or withdrawn.
+    /// Whether the candidate stands, and if not, why.
     pub status: Status,
+    /// When staff vetted the candidate's self-nomination; absent if never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vetted: Option<Timestamp>,
+}
+
+/// A representation constraint of `election.json`: at least `min` and at
+/// most `max` elected among the candidates whose `attribute` is `value`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConstraintMeta {
+    /// The attribute, e.g. `gender`.
+    pub attribute: String,
+    /// The most of the group to elect; absent when unbounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    /// The fewest of the group to elect (0 for no minimum), always written.
+    pub min: u32,
+    /// The value that puts a candidate in the group, e.g. `woman`.
+    pub value: String,
+}
+
+impl From<&ballot::constraints::Constraint> for ConstraintMeta {
+    fn from(c: &ballot::constraints::Constraint) -> ConstraintMeta {
+        ConstraintMeta {
+            attribute: c.attribute.clone(),
+            max: c.max,
+            min: c.min,
+            value: c.value.clone(),
+        }
+    }
+}
+
+impl From<&ConstraintMeta> for ballot::constraints::Constraint {
+    fn from(c: &ConstraintMeta) -> ballot::constraints::Constraint {
+        ballot::constraints::Constraint {
+            attribute: c.attribute.clone(),
+            value: c.value.clone(),
+            min: c.min,
+            max: c.max,
+        }
+    }
 }
 
 /// Whether a candidate stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// On the ballot and counted.
     Standing,
-    /// Withdrawn: papers skip the candidate.
+    /// On the ballot but withdrawn: papers skip the candidate.
     Withdrawn,
+    /// Never on the ballot: staff did not vet the self-nomination.
+    NotVetted,
+    /// Never on the ballot: fewer supporting nominations than the threshold.
+    InsufficientNominations,
+}
+
+impl Status {
+    /// Whether the candidate is on the ballot paper (standing or withdrawn).
+    pub fn on_ballot(self) -> bool {
+        matches!(self, Status::Standing | Status::Withdrawn)
+    }
+
+    /// The status as `election.json` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Standing => "standing",
+            Status::Withdrawn => "withdrawn",
+            Status::NotVetted => "not-vetted",
+            Status::InsufficientNominations => "insufficient-nominations",
+        }
+    }
+}
+
+/// An instant in UTC, written `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339 with
+/// seconds and `Z`, nothing else), so that bytewise order is time order.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Timestamp(String);
+
+impl Timestamp {
+    /// Reads `text`, or says what is wrong with it.
+    pub fn parse(text: &str) -> Result<Timestamp, String> {
+        let b = text.as_bytes();
+        let shape = b.len() == 20
+            && b.iter().enumerate().all(|(i, &c)| match i {
+                4 | 7 => c == b'-',
+                10 => c == b'T',
+                13 | 16 => c == b':',
+                19 => c == b'Z',
+                _ => c.is_ascii_digit(),
+            });
+        if !shape {
+            return Err(format!(
+                "{text:?} is not a time in the form YYYY-MM-DDTHH:MM:SSZ (UTC)"
+            ));
+        }
+        let n = |r: std::ops::Range<usize>| text[r].parse::<u32>().unwrap_or(u32::MAX);
+        let (year, month, day) = (n(0..4), n(5..7), n(8..10));
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => 0,
+        };
+        if day == 0 || day > days || n(11..13) > 23 || n(14..16) > 59 || n(17..19) > 59 {
+            return Err(format!("{text:?} is not a date and time that exists"));
+        }
+        Ok(Timestamp(text.to_owned()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        let text = String::deserialize(d)?;
+        Timestamp::parse(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// The canonical bytes of a value: pretty JSON and a final LF.
@@ -139,7 +299,7 @@ pub struct TextFault {
 }
 
 impl TextFault {
-    fn at(line: u64, message: impl Into<String>) -> TextFault {
+    pub(crate) fn at(line: u64, message: impl Into<String>) -> TextFault {
         TextFault {
             line: Some(line),
             message: message.into(),
@@ -304,17 +464,23 @@ mod tests {
             contests: vec![ContestMeta {
                 candidates: vec![CandidateMeta {
                     affiliation: None,
+                    attributes: BTreeMap::new(),
                     id: "1".into(),
                     name: "Ann".into(),
                     status: Status::Standing,
+                    vetted: None,
                 }],
+                constraints: Vec::new(),
                 id: "w".into(),
                 seats: 1,
+                tie_order: None,
                 title: "W".into(),
             }],
             format: FORMAT.into(),
             id: "e".into(),
+            nomination: None,
             title: "E".into(),
+            voting: None,
         };
         let text = canonical_json(&meta);
         assert!(text.ends_with("}\n"));
@@ -344,5 +510,73 @@ mod tests {
         assert_eq!(json_mismatch(text.as_bytes(), &text), None);
         let crooked = text.replacen("  \"format\"", "\"format\"", 1);
         assert!(json_mismatch(crooked.as_bytes(), &text).is_some());
+    }
+
+    #[test]
+    fn every_optional_key_comes_out_sorted() {
+        let text = r#"{
+  "contests": [
+    {
+      "candidates": [
+        {
+          "affiliation": "P",
+          "attributes": {
+            "bame": "no",
+            "gender": "woman"
+          },
+          "id": "1",
+          "name": "Ann",
+          "status": "insufficient-nominations",
+          "vetted": "2022-05-01T09:00:00Z"
+        }
+      ],
+      "constraints": [
+        {
+          "attribute": "gender",
+          "max": 2,
+          "min": 1,
+          "value": "woman"
+        }
+      ],
+      "id": "w",
+      "seats": 1,
+      "tie_order": [
+        "1"
+      ],
+      "title": "W"
+    }
+  ],
+  "format": "recount-bundle/1",
+  "id": "e",
+  "nomination": {
+    "deadline": "2022-06-01T12:00:00Z",
+    "threshold": 20
+  },
+  "title": "E",
+  "voting": {
+    "closes": "2022-07-01T12:00:00Z",
+    "opens": "2022-06-15T12:00:00Z"
+  }
+}
+"#;
+        let meta: ElectionMeta = serde_json::from_str(text).unwrap();
+        assert_eq!(canonical_json(&meta), text);
+    }
+
+    #[test]
+    fn timestamps_are_utc_seconds_that_exist() {
+        assert!(Timestamp::parse("2024-02-29T23:59:59Z").is_ok());
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "2022-13-01T00:00:00Z",
+            "2022-06-01T24:00:00Z",
+            "2022-06-01 12:00:00Z",
+            "2022-06-01T12:00:00+01:00",
+            "2022-06-01T12:00:00.5Z",
+            "2022-06-01T12:00Z",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<Timestamp>("\"2022-06-01T12:00:00z\"").is_err());
     }
 }

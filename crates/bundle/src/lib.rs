@@ -58,16 +58,20 @@
 #![deny(missing_docs)]
 
 pub mod attestation;
+pub mod audit;
 pub mod error;
 mod hex;
 pub mod keys;
 pub mod layout;
 pub mod manifest;
 pub mod merkle;
+pub mod meta;
 pub mod note;
 pub mod proof;
 pub mod publish;
+pub mod records;
 pub mod statement;
 pub mod verify;
+mod verify_records;
 
 pub use error::{Error, ErrorKind, Position};

@@ -15,15 +15,19 @@ use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 use crate::error::{ErrorKind, StatementProblem};
 use crate::keys::VerifierKey;
 use crate::layout::{
-    self, BALLOTS_DIR, ELECTION_FILE, ElectionMeta, FORMAT, MANIFEST_FILE, RULES_FILE,
+    self, BALLOTS_DIR, CandidateMeta, ELECTION_FILE, ElectionMeta, FORMAT, MANIFEST_FILE, RULES_FILE,
     STATEMENT_FILE, Status, TextFault,
 };
 use crate::manifest::{Manifest, sha256};
 use crate::note::{self, Note};
+use crate::audit::Tally;
+use crate::records::{self, DeclaredResult, NOMINATIONS_DIR, RESULT_FILE, ROLL_DIR, TURNOUT_FILE, Turnout};
 use crate::statement::{ContestTreeBuilder, Statement};
+use crate::verify_records;
+use unicode_normalization::{UnicodeNormalization, is_nfc};
 
 /// The most faults one check reports per file; the rest are counted.
-const FAULTS_PER_FILE: usize = 20;
+pub(crate) const FAULTS_PER_FILE: usize = 20;
 
 /// One entry of a bundle directory, as the caller found it (paths relative
 /// to the bundle, `/`-separated).
@@ -82,6 +86,16 @@ pub enum Outcome {
     Fail(Vec<Fault>),
     /// It could not run, because of this (another check's refusal).
     NotRun(String),
+    /// There was nothing to check, because of this (the bundle holds no
+    /// such records): not a failure.
+    NotApplicable(String),
+}
+
+impl Outcome {
+    /// Whether the check raises nothing: it passed, or had nothing to check.
+    pub fn holds(&self) -> bool {
+        matches!(self, Outcome::Pass | Outcome::NotApplicable(_))
+    }
 }
 
 /// One numbered check and its outcome.
@@ -95,8 +109,11 @@ pub struct Check {
     pub outcome: Outcome,
 }
 
+/// The number of checks.
+pub const CHECK_COUNT: usize = 11;
+
 /// The names of the checks, by number from 1.
-pub const CHECKS: [&str; 9] = [
+pub const CHECKS: [&str; CHECK_COUNT] = [
     "layout: only a bundle's files, no symlinks, nothing missing",
     "canonical form of every file",
     "MANIFEST digests match the files",
@@ -106,6 +123,8 @@ pub const CHECKS: [&str; 9] = [
     "contests-root",
     "signatures by enough distinct trusted keys",
     "metadata and rules parse and agree with the ballots",
+    "nominations: each candidate on the ballot had enough, each kept off too few",
+    "turnout: papers, blank papers and links sent as declared",
 ];
 
 /// Every check's outcome.
@@ -113,6 +132,7 @@ pub const CHECKS: [&str; 9] = [
 pub struct Report {
     checks: Vec<Check>,
     signers: Vec<VerifierKey>,
+    nominations: Vec<(String, Vec<Tally>)>,
 }
 
 impl Report {
@@ -121,9 +141,9 @@ impl Report {
         &self.checks
     }
 
-    /// Whether every check passed.
+    /// Whether every check passed (or had nothing to check).
     pub fn passed(&self) -> bool {
-        self.checks.iter().all(|c| c.outcome == Outcome::Pass)
+        self.checks.iter().all(|c| c.outcome.holds())
     }
 
     /// Whether every check but the signatures' passed (what a co-signer
@@ -131,12 +151,18 @@ impl Report {
     pub fn passed_except_signatures(&self) -> bool {
         self.checks
             .iter()
-            .all(|c| c.number == 8 || c.outcome == Outcome::Pass)
+            .all(|c| c.number == 8 || c.outcome.holds())
     }
 
     /// The trusted keys whose signatures verified.
     pub fn signers(&self) -> &[VerifierKey] {
         &self.signers
+    }
+
+    /// Per contest with nomination records (in contest order), each
+    /// candidate's tally (check 10).
+    pub fn nominations(&self) -> &[(String, Vec<Tally>)] {
+        &self.nominations
     }
 }
 
@@ -148,6 +174,8 @@ pub struct VerifiedBundle {
     rules: count::Rules,
     election: Election,
     signers: Vec<VerifierKey>,
+    turnout: Option<Turnout>,
+    result: Option<DeclaredResult>,
 }
 
 impl VerifiedBundle {
@@ -175,16 +203,27 @@ impl VerifiedBundle {
     pub fn signers(&self) -> &[VerifierKey] {
         &self.signers
     }
+
+    /// `turnout.json`, when the bundle has it.
+    pub fn turnout(&self) -> Option<&Turnout> {
+        self.turnout.as_ref()
+    }
+
+    /// `result.json` (the declared result), when the bundle has it.
+    pub fn declared_result(&self) -> Option<&DeclaredResult> {
+        self.result.as_ref()
+    }
 }
 
-struct Checker<'a> {
-    files: BTreeMap<&'a str, &'a [u8]>,
-    faults: [Vec<Fault>; 9],
-    not_run: [Option<String>; 9],
+pub(crate) struct Checker<'a> {
+    pub(crate) files: BTreeMap<&'a str, &'a [u8]>,
+    faults: [Vec<Fault>; CHECK_COUNT],
+    not_run: [Option<String>; CHECK_COUNT],
+    not_applicable: [Option<String>; CHECK_COUNT],
 }
 
 impl Checker<'_> {
-    fn fault(&mut self, check: usize, file: &str, line: Option<u64>, message: impl Into<String>) {
+    pub(crate) fn fault(&mut self, check: usize, file: &str, line: Option<u64>, message: impl Into<String>) {
         self.faults[check - 1].push(Fault {
             file: file.to_owned(),
             line,
@@ -192,11 +231,15 @@ impl Checker<'_> {
         });
     }
 
-    fn not_run(&mut self, check: usize, why: impl Into<String>) {
+    pub(crate) fn not_run(&mut self, check: usize, why: impl Into<String>) {
         self.not_run[check - 1] = Some(why.into());
     }
 
-    fn text_faults(&mut self, check: usize, file: &str, faults: Vec<TextFault>) {
+    pub(crate) fn not_applicable(&mut self, check: usize, why: impl Into<String>) {
+        self.not_applicable[check - 1] = Some(why.into());
+    }
+
+    pub(crate) fn text_faults(&mut self, check: usize, file: &str, faults: Vec<TextFault>) {
         for f in faults {
             self.fault(check, file, f.line, f.message);
         }
@@ -205,10 +248,12 @@ impl Checker<'_> {
 
 /// Whether `path` may be a file of a `recount-bundle/1` at all.
 fn bundle_path(path: &str) -> bool {
-    path == ELECTION_FILE
-        || path == RULES_FILE
-        || layout::contest_of_path(path).is_some_and(|id| !id.is_empty() && !id.contains('/'))
+    [ELECTION_FILE, RULES_FILE, TURNOUT_FILE, RESULT_FILE].contains(&path)
+        || records::contest_file(path).is_some()
 }
+
+/// The directories a bundle may hold.
+const DIRS: [&str; 3] = [BALLOTS_DIR, ROLL_DIR, NOMINATIONS_DIR];
 
 /// Runs every check on the bundle whose entries are `entries`, trusting
 /// `trusted` and requiring `require` distinct keys (at least 1).
@@ -221,6 +266,7 @@ pub fn verify(
         files: BTreeMap::new(),
         faults: Default::default(),
         not_run: Default::default(),
+        not_applicable: Default::default(),
     };
     for e in entries {
         if let Entry::File { path, bytes } = e {
@@ -261,11 +307,11 @@ pub fn verify(
                 None,
                 "not a regular file or directory (or a name that is not UTF-8)",
             ),
-            Entry::Dir { path } if path != BALLOTS_DIR => c.fault(
+            Entry::Dir { path } if !DIRS.contains(&path.as_str()) => c.fault(
                 1,
                 path,
                 None,
-                "unexpected directory; a bundle has only ballots/",
+                "unexpected directory; a bundle has only ballots/, roll/ and nominations/",
             ),
             Entry::Dir { .. } => {}
             Entry::File { path, .. } => {
@@ -311,7 +357,9 @@ pub fn verify(
                     MANIFEST_FILE,
                     line,
                     format!(
-                        "lists {}; a bundle lists only {ELECTION_FILE}, {RULES_FILE} and ballots/<contest>.csv",
+                        "lists {}; a bundle lists only {ELECTION_FILE}, {RULES_FILE}, \
+                         {TURNOUT_FILE}, {RESULT_FILE}, ballots/<contest>.csv, \
+                         roll/<contest>.csv and nominations/<contest>.csv",
                         entry.path()
                     ),
                 );
@@ -342,6 +390,7 @@ pub fn verify(
     for (path, bytes) in &ballot_files {
         check_ballots_text(&mut c, path, bytes);
     }
+    let records = verify_records::read(&mut c);
 
     // Check 3: digests.
     match &manifest {
@@ -531,15 +580,23 @@ pub fn verify(
     }
 
     // Check 9: metadata and rules agree with the ballots.
+    let at = MetaLines::of(c.files.get(ELECTION_FILE).copied().unwrap_or_default());
     let election = match (&meta, &rules) {
-        (Some(meta), Some(_)) => check_semantics(&mut c, meta, statement.as_ref()),
+        (Some(meta), Some(_)) => {
+            verify_records::semantics(&mut c, meta, &at, &records);
+            check_semantics(&mut c, meta, &at, statement.as_ref())
+        }
         _ => {
             c.not_run(9, "election.json or rules.json did not parse (check 2)");
             None
         }
     };
 
-    let checks: Vec<Check> = (0..9)
+    // Checks 10 and 11: nominations and turnout.
+    let nominations = verify_records::nominations(&mut c, meta.as_ref(), &at, &records);
+    verify_records::turnout(&mut c, &records);
+
+    let checks: Vec<Check> = (0..CHECK_COUNT)
         .map(|i| Check {
             number: i as u8 + 1,
             name: CHECKS[i],
@@ -547,6 +604,8 @@ pub fn verify(
                 Outcome::Fail(std::mem::take(&mut c.faults[i]))
             } else if let Some(why) = c.not_run[i].take() {
                 Outcome::NotRun(why)
+            } else if let Some(why) = c.not_applicable[i].take() {
+                Outcome::NotApplicable(why)
             } else {
                 Outcome::Pass
             },
@@ -555,6 +614,7 @@ pub fn verify(
     let report = Report {
         checks,
         signers: signers.clone(),
+        nominations,
     };
     let verified = match (report.passed(), statement, meta, rules, election) {
         (true, Some(statement), Some(meta), Some(rules), Some(election)) => Some(VerifiedBundle {
@@ -563,6 +623,8 @@ pub fn verify(
             rules,
             election,
             signers,
+            turnout: records.turnout,
+            result: records.result,
         }),
         _ => None,
     };
@@ -570,26 +632,28 @@ pub fn verify(
 }
 
 fn check_election_json(c: &mut Checker<'_>) -> Option<ElectionMeta> {
-    let bytes = c.files.get(ELECTION_FILE).copied()?;
-    let faults = layout::text_faults(bytes, false, FAULTS_PER_FILE);
-    c.text_faults(2, ELECTION_FILE, faults);
-    match serde_json::from_slice::<ElectionMeta>(bytes) {
-        Err(e) => {
+    let meta = verify_records::canonical_json_file::<ElectionMeta>(
+        c,
+        ELECTION_FILE,
+        "the bundle's election metadata",
+    );
+    // One byte form of every name: Unicode NFC (precomposed "é", never "e"
+    // and a combining accent, which looks the same and hashes otherwise).
+    if let Some(bytes) = c.files.get(ELECTION_FILE).copied()
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        let lines = text.split('\n').enumerate();
+        for (i, line) in lines.filter(|(_, l)| !is_nfc(l)).take(FAULTS_PER_FILE) {
+            let nfc: String = line.trim().nfc().collect();
             c.fault(
                 2,
                 ELECTION_FILE,
-                Some(e.line() as u64),
-                format!("not the bundle's election metadata: {e}"),
+                Some(i as u64 + 1),
+                format!("not in Unicode NFC; expected {nfc}"),
             );
-            None
-        }
-        Ok(meta) => {
-            if let Some(f) = layout::json_mismatch(bytes, &layout::canonical_json(&meta)) {
-                c.fault(2, ELECTION_FILE, f.line, f.message);
-            }
-            Some(meta)
         }
     }
+    meta
 }
 
 fn check_rules_json(c: &mut Checker<'_>) -> Option<count::Rules> {
@@ -667,7 +731,7 @@ fn check_ballots_text(c: &mut Checker<'_>, path: &str, bytes: &[u8]) {
 /// Where `election.json`'s values are, found by their indent in the
 /// canonical layout (exact once check 2 passes; `None` where not found).
 #[derive(Default)]
-struct MetaLines {
+pub(crate) struct MetaLines {
     format: Option<u64>,
     id: Option<u64>,
     contest: Vec<Option<u64>>,
@@ -708,7 +772,7 @@ impl MetaLines {
         self.contest.get(i).copied().flatten()
     }
 
-    fn candidate(&self, contest: usize, i: usize) -> Option<u64> {
+    pub(crate) fn candidate(&self, contest: usize, i: usize) -> Option<u64> {
         self.candidate.get(contest)?.get(i).copied()
     }
 }
@@ -716,10 +780,10 @@ impl MetaLines {
 fn check_semantics(
     c: &mut Checker<'_>,
     meta: &ElectionMeta,
+    at: &MetaLines,
     statement: Option<&Statement>,
 ) -> Option<Election> {
     let before = c.faults[8].len();
-    let at = MetaLines::of(c.files.get(ELECTION_FILE).copied().unwrap_or_default());
     if meta.format != FORMAT {
         c.fault(
             9,
@@ -777,6 +841,20 @@ fn check_semantics(
                 );
             }
         }
+        // The count sees the candidates on the ballot, in their order.
+        let on_ballot: Vec<&CandidateMeta> =
+            cm.candidates.iter().filter(|m| m.status.on_ballot()).collect();
+        let ballot_ids: HashMap<&str, usize> = on_ballot
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.as_str(), i))
+            .collect();
+        let off_ballot: HashMap<&str, Status> = cm
+            .candidates
+            .iter()
+            .filter(|m| !m.status.on_ballot())
+            .map(|m| (m.id.as_str(), m.status))
+            .collect();
         let path = layout::ballots_path(&cm.id);
         let Some(bytes) = c.files.get(path.as_str()).copied() else {
             c.fault(
@@ -787,28 +865,52 @@ fn check_semantics(
             );
             continue;
         };
-        let Some(ballots) = read_papers(c, &path, bytes, &ids, cm.candidates.len()) else {
+        let Some(ballots) = read_papers(c, &path, bytes, &ballot_ids, &off_ballot, on_ballot.len())
+        else {
             continue;
         };
-        let candidates = cm
-            .candidates
+        let candidates = on_ballot
             .iter()
             .map(|m| Candidate {
                 id: m.id.clone(),
                 name: m.name.clone(),
                 affiliation: m.affiliation.clone(),
-                attributes: BTreeMap::new(),
+                attributes: m.attributes.clone(),
             })
             .collect();
-        let withdrawn = cm
-            .candidates
+        let withdrawn = on_ballot
             .iter()
             .enumerate()
             .filter(|(_, m)| m.status == Status::Withdrawn)
             .filter_map(|(i, _)| CandidateId::new(i));
-        match Contest::new(&cm.id, &cm.title, cm.seats, candidates, ballots)
+        let mut tie_order = None;
+        if let Some(order) = &cm.tie_order {
+            let ids: Option<Vec<CandidateId>> = order
+                .iter()
+                .map(|id| ballot_ids.get(id.as_str()).and_then(|&i| CandidateId::new(i)))
+                .collect();
+            match ids {
+                Some(ids) => tie_order = Some(ids),
+                None => c.fault(
+                    9,
+                    ELECTION_FILE,
+                    at.contest(k),
+                    format!(
+                        "contest {}: the tie order names an id that is no candidate on the ballot",
+                        cm.id
+                    ),
+                ),
+            }
+        }
+        let constraints = cm.constraints.iter().map(Into::into).collect();
+        let built = Contest::new(&cm.id, &cm.title, cm.seats, candidates, ballots)
             .and_then(|k| k.with_withdrawn(withdrawn))
-        {
+            .and_then(|k| match tie_order {
+                Some(order) => k.with_tie_order(order),
+                None => Ok(k),
+            })
+            .and_then(|k| k.with_constraints(constraints));
+        match built {
             Ok(k) => contests.push(k),
             Err(e) => c.fault(
                 9,
@@ -839,6 +941,7 @@ fn read_papers(
     path: &str,
     bytes: &[u8],
     ids: &HashMap<&str, usize>,
+    off_ballot: &HashMap<&str, Status>,
     candidates: usize,
 ) -> Option<ballot::Ballots> {
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -881,9 +984,13 @@ fn read_papers(
         let mut paper = true;
         for id in &papers {
             let problem = match ids.get(id) {
-                None => Some(format!(
-                    "{id:?} is not a candidate of this contest in {ELECTION_FILE}"
-                )),
+                None => Some(match off_ballot.get(id) {
+                    Some(status) => format!(
+                        "{id:?} is {} in {ELECTION_FILE}, so on no ballot paper",
+                        status.as_str()
+                    ),
+                    None => format!("{id:?} is not a candidate of this contest in {ELECTION_FILE}"),
+                }),
                 Some(&k) if ranked_on[k] == i + 1 => Some(format!("{id:?} is ranked twice")),
                 Some(&k) => {
                     ranked_on[k] = i + 1;

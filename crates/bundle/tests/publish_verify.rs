@@ -72,7 +72,7 @@ fn failed(entries: &[Entry]) -> Vec<u8> {
     report
         .checks()
         .iter()
-        .filter(|c| c.outcome != Outcome::Pass)
+        .filter(|c| !c.outcome.holds())
         .map(|c| c.number)
         .collect()
 }
@@ -197,6 +197,20 @@ proptest::proptest! {
     /// as the same candidates, seats, withdrawals and papers.
     #[test]
     fn publish_then_verify_round_trips(election in recount_testkit::arb_election(recount_testkit::Names::Any)) {
+        // A bundle holds names in NFC only: any other is refused, never changed.
+        let texts = std::iter::once(election.title.clone()).chain(election.contests().iter().flat_map(|c| {
+            std::iter::once(c.title().to_owned()).chain(c.candidates().iter().flat_map(|k| {
+                std::iter::once(k.name.clone()).chain(k.affiliation.clone())
+            }))
+        }));
+        let all_nfc = texts.into_iter().all(|t| unicode_normalization::is_nfc(&t));
+        let rules = count::Rules::preset("meek").unwrap();
+        if let Err(e) = Draft::new(&election, &rules) {
+            proptest::prop_assert!(!all_nfc, "{e}");
+            proptest::prop_assert!(e.to_string().contains("not in Unicode NFC"), "{e}");
+            return Ok(());
+        }
+        proptest::prop_assert!(all_nfc);
         let entries = bundle_of(&election);
         let (report, verified) = verify::verify(&entries, &[signer(2, "ro").verifier_key()], 1);
         proptest::prop_assert!(report.passed(), "{:?}", report.checks());
@@ -272,4 +286,25 @@ fn a_paper_ranking_a_candidate_twice_is_named_by_its_line() {
         )),
         "{shown:?}"
     );
+}
+
+#[test]
+fn a_name_not_in_nfc_is_refused_by_publish_and_by_verify() {
+    // "é" as "e" and a combining acute accent: it looks the same as the
+    // precomposed U+00E9 and hashes differently.
+    let mut e = election();
+    e.contests_mut()[0].candidates_mut()[0].name = "Rene\u{301}e".into();
+    let rules = count::Rules::preset("scottish-stv").unwrap();
+    let err = Draft::new(&e, &rules).unwrap_err().to_string();
+    assert!(
+        err.contains("candidate 1's name") && err.contains("not in Unicode NFC"),
+        "{err}"
+    );
+    let mut entries = entries();
+    let json = file_mut(&mut entries, "election.json");
+    let text = String::from_utf8(json.clone()).unwrap();
+    *json = text.replace("\"Ann\"", "\"Rene\u{301}e\"").into_bytes();
+    let (report, _) = verify::verify(&entries, &[signer(1, "ro").verifier_key()], 1);
+    let faults = format!("{:?}", report.checks()[1].outcome);
+    assert!(faults.contains("not in Unicode NFC; expected \\\"name\\\": \\\"Renée\\\""), "{faults}");
 }

@@ -11,14 +11,15 @@
 //! Exit codes: `verify` exits 1 for anything wrong inside a bundle, 2 for a
 //! path that is no bundle at all or an unreadable trust key, 3 for I/O.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, BufWriter, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use bundle::attestation;
 use bundle::keys::{KeyName, Signer, SigningKey, VerifierKey};
-use bundle::layout::{self, BALLOTS_DIR, ELECTION_FILE, MANIFEST_FILE, RULES_FILE, STATEMENT_FILE};
+use bundle::layout::{
+    self, BALLOTS_DIR, ELECTION_FILE, MANIFEST_FILE, RULES_FILE, STATEMENT_FILE, Status,
+};
 use bundle::note::{self, Note};
 use bundle::proof::{self, Proof};
 use bundle::publish::{self, Draft};
@@ -27,6 +28,7 @@ use clap::Args;
 
 use crate::Failure;
 use crate::input::InputArgs;
+use crate::output::{write_new, write_new_with_mode};
 use crate::rules_arg::RulesArg;
 
 /// `recount keygen`.
@@ -36,9 +38,12 @@ pub struct KeygenArgs {
     #[arg(long)]
     pub name: String,
     /// Write PREFIX.key (the private key, mode 0600) and PREFIX.pub (the
-    /// verifier key text); neither may exist.
+    /// verifier key text); neither may exist unless --force.
     #[arg(long, value_name = "PREFIX")]
     pub out: PathBuf,
+    /// Replace PREFIX.key and PREFIX.pub if they exist (the old key is lost).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `recount publish`.
@@ -54,9 +59,18 @@ pub struct PublishArgs {
     /// The signer's key name; by default the name in the .pub file next to KEY.
     #[arg(long = "key-name", value_name = "NAME")]
     pub key_name: Option<String>,
+    /// The election facts and records the ballot file cannot carry
+    /// (`recount-meta/1` JSON: nomination rule, voting window, attributes,
+    /// statuses, constraints, tie orders, roll, nominations, turnout,
+    /// declared result; specs/bundle.md section 7a).
+    #[arg(long, value_name = "META")]
+    pub meta: Option<PathBuf>,
     /// The bundle directory to create; it must not exist.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: PathBuf,
+    /// Replace DIR if it is a bundle already (never anything else).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `recount sign`.
@@ -89,9 +103,12 @@ pub struct ProveArgs {
     /// Distinct trusted keys that must have signed.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub require: usize,
-    /// The proof file to write.
+    /// The proof file to write; it must not exist unless --force.
     #[arg(short = 'o', long = "output", value_name = "PROOF")]
     pub output: PathBuf,
+    /// Replace the output if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `recount check-proof`.
@@ -127,9 +144,12 @@ pub struct AttestArgs {
     /// The attester's key name; by default the name in the .pub file next to KEY.
     #[arg(long = "key-name", value_name = "NAME")]
     pub key_name: Option<String>,
-    /// The attestation file to write; it must not exist.
+    /// The attestation file to write; it must not exist unless --force.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
+    /// Replace the output if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `recount verify`.
@@ -181,12 +201,14 @@ pub fn run_keygen(args: &KeygenArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Input(format!("--name {:?}: {e}", args.name)))?;
     let key_path = with_ext(&args.out, ".key");
     let pub_path = with_ext(&args.out, ".pub");
-    for p in [&key_path, &pub_path] {
-        if fs::symlink_metadata(p).is_ok() {
-            return Err(Failure::Input(format!(
-                "{}: exists; keygen never overwrites a file",
-                p.display()
-            )));
+    if !args.force {
+        for p in [&key_path, &pub_path] {
+            if fs::symlink_metadata(p).is_ok() {
+                return Err(Failure::Input(format!(
+                    "{}: exists; keygen never overwrites without --force",
+                    p.display()
+                )));
+            }
         }
     }
     let urandom = Path::new("/dev/urandom");
@@ -198,23 +220,14 @@ pub fn run_keygen(args: &KeygenArgs) -> Result<(), Failure> {
         .to_pkcs8_pem()
         .map_err(|e| Failure::Input(e.to_string()))?;
     let verifier = key.signer(name).verifier_key();
-    // create_new: refuse a file made since the check above, never truncate one.
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&key_path)
-        .map_err(io_err(&key_path, "create"))?;
-    file.write_all(pem.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(io_err(&key_path, "write"))?;
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&pub_path)
-        .map_err(io_err(&pub_path, "create"))?;
-    file.write_all(format!("{verifier}\n").as_bytes())
-        .map_err(io_err(&pub_path, "write"))?;
+    // Made 0600 from the start, never readable by others for a moment.
+    write_new_with_mode(&key_path, args.force, 0o600, |out| {
+        out.write_all(pem.as_bytes()).map_err(io_err(&key_path, "write"))
+    })?;
+    write_new(&pub_path, args.force, |out| {
+        out.write_all(format!("{verifier}\n").as_bytes())
+            .map_err(io_err(&pub_path, "write"))
+    })?;
     println!("{verifier}");
     Ok(())
 }
@@ -259,18 +272,25 @@ fn parse_verifier(path: &Path, text: &str) -> Result<VerifierKey, Failure> {
 
 pub fn run_publish(args: &PublishArgs) -> Result<(), Failure> {
     let out = &args.output;
-    if fs::symlink_metadata(out).is_ok() {
-        return Err(Failure::Input(format!(
-            "{}: exists; publish never overwrites",
-            out.display()
-        )));
-    }
+    let replacing = refuse_existing(out, args.force, "publish")?;
     let (_, election) = args.input.load()?;
     let election = args.input.select(election)?;
     let rules = args.rules.resolve()?;
     let signer = load_signer(&args.key, args.key_name.as_deref())?;
-    let draft = Draft::new(&election, &rules)
-        .map_err(|e| Failure::Input(format!("{}: {e}", crate::input::display(&args.input.file))))?;
+    let (meta, files) = match &args.meta {
+        None => (None, Default::default()),
+        Some(path) => {
+            let (meta, files) = read_meta(path)?;
+            (Some(meta), files)
+        }
+    };
+    let draft = Draft::with_meta(&election, &rules, meta.as_ref(), &files).map_err(|e| {
+        let source = match &args.meta {
+            Some(m) => m.display().to_string(),
+            None => crate::input::display(&args.input.file),
+        };
+        Failure::Input(format!("{source}: {e}"))
+    })?;
 
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -286,20 +306,135 @@ pub fn run_publish(args: &PublishArgs) -> Result<(), Failure> {
     ));
     fs::create_dir(&tmp).map_err(io_err(&tmp, "create"))?;
     let written = write_bundle(&tmp, &election, &draft, &signer);
-    let renamed = written.and_then(|()| {
+    drop(election);
+    let checked = written.and_then(|()| self_check(&tmp, out, &signer));
+    let renamed = checked.and_then(|audit| {
+        install(&tmp, out, replacing, &parent, base)?;
+        Ok(audit)
+    });
+    match renamed {
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            Err(e)
+        }
+        Ok(None) => Ok(()),
+        Ok(Some(findings)) => Err(Failure::Check(findings)),
+    }
+}
+
+/// Whether `out` may be written: it must not exist, or with `force` be a
+/// bundle directory (never a file or another directory). Gives whether it
+/// is to be replaced.
+fn refuse_existing(out: &Path, force: bool, command: &str) -> Result<bool, Failure> {
+    let Ok(m) = fs::symlink_metadata(out) else {
+        return Ok(false);
+    };
+    let is_bundle = m.is_dir()
+        && (out.join(MANIFEST_FILE).is_file() || out.join(STATEMENT_FILE).is_file());
+    if !force {
+        return Err(Failure::Input(format!(
+            "{}: exists; {command} never overwrites without --force",
+            out.display()
+        )));
+    }
+    if !is_bundle {
+        return Err(Failure::Input(format!(
+            "{}: exists and is not a bundle directory; --force replaces only a bundle",
+            out.display()
+        )));
+    }
+    Ok(true)
+}
+
+/// Renames the finished `tmp` to `out`; a bundle being replaced is moved
+/// aside first and removed only once the new one is in place.
+fn install(
+    tmp: &Path,
+    out: &Path,
+    replacing: bool,
+    parent: &Path,
+    base: &std::ffi::OsStr,
+) -> Result<(), Failure> {
+    if !replacing {
         // Checked again: rename(2) would replace an empty directory made since.
         if fs::symlink_metadata(out).is_ok() {
             return Err(Failure::Input(format!(
-                "{}: exists; publish never overwrites",
+                "{}: exists; publish never overwrites without --force",
                 out.display()
             )));
         }
-        fs::rename(&tmp, out).map_err(io_err(out, "create"))
-    });
-    if renamed.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
+        return fs::rename(tmp, out).map_err(io_err(out, "create"));
     }
-    renamed
+    let old = parent.join(format!(
+        ".{}.recount-old-{}",
+        base.to_string_lossy(),
+        std::process::id()
+    ));
+    fs::rename(out, &old).map_err(io_err(out, "move aside"))?;
+    if let Err(e) = fs::rename(tmp, out) {
+        let _ = fs::rename(&old, out);
+        return Err(io_err(out, "create")(e));
+    }
+    fs::remove_dir_all(&old).map_err(io_err(&old, "remove"))
+}
+
+/// Reads META and every record file it names (paths relative to META's
+/// folder).
+fn read_meta(
+    path: &Path,
+) -> Result<(bundle::meta::Meta, std::collections::BTreeMap<String, Vec<u8>>), Failure> {
+    let bytes = fs::read(path).map_err(io_err(path, "read"))?;
+    let meta = bundle::meta::Meta::parse(&bytes)
+        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut files = std::collections::BTreeMap::new();
+    for p in meta.paths() {
+        let full = dir.join(p);
+        let bytes = fs::read(&full).map_err(io_err(&full, "read"))?;
+        files.insert(p.to_owned(), bytes);
+    }
+    Ok((meta, files))
+}
+
+/// Verifies the bundle just written in `tmp` under the signer's own key.
+/// A fault of checks 1 to 9 is the publisher's and refuses the bundle;
+/// failures of the audits (10 nominations, 11 turnout) are findings in
+/// the records given: the bundle is published as they are, and the
+/// findings returned (exit 1).
+fn self_check(tmp: &Path, out: &Path, signer: &Signer) -> Result<Option<String>, Failure> {
+    let entries = read_bundle(tmp)?;
+    let (report, _) = verify::verify(&entries, &[signer.verifier_key()], 1);
+    drop(entries);
+    let failed = |c: &verify::Check| matches!(c.outcome, Outcome::Fail(_));
+    let structural: Vec<&verify::Check> =
+        report.checks().iter().filter(|c| c.number <= 9 && failed(c)).collect();
+    let lines = |checks: &[&verify::Check]| {
+        let mut lines = Vec::new();
+        for c in checks {
+            if let Outcome::Fail(faults) = &c.outcome {
+                lines.extend(faults.iter().map(|f| format!("check {}: {f}", c.number)));
+            }
+        }
+        lines
+    };
+    if !structural.is_empty() {
+        let mut all = vec![format!(
+            "{}: the bundle written does not verify, so it is not published:",
+            out.display()
+        )];
+        all.extend(lines(&structural));
+        return Err(Failure::Input(all.join("\n")));
+    }
+    let audits: Vec<&verify::Check> = report.checks().iter().filter(|c| failed(c)).collect();
+    if audits.is_empty() {
+        return Ok(None);
+    }
+    let mut all = vec![format!(
+        "{}: published, but its records fail the audit (verify reports the same):",
+        out.display()
+    )];
+    all.extend(lines(&audits));
+    Ok(Some(all.join("\n")))
 }
 
 fn write_bundle(
@@ -310,10 +445,18 @@ fn write_bundle(
 ) -> Result<(), Failure> {
     let write = |name: &str, bytes: &[u8]| {
         let path = dir.join(name);
+        if let Some(folder) = path.parent()
+            && !folder.is_dir()
+        {
+            fs::create_dir(folder).map_err(io_err(folder, "create"))?;
+        }
         fs::write(&path, bytes).map_err(io_err(&path, "write"))
     };
     write(ELECTION_FILE, draft.election_json().as_bytes())?;
     write(RULES_FILE, draft.rules_json().as_bytes())?;
+    for (path, text) in draft.records() {
+        write(path, text.as_bytes())?;
+    }
     let ballots_dir = dir.join(BALLOTS_DIR);
     fs::create_dir(&ballots_dir).map_err(io_err(&ballots_dir, "create"))?;
     let mut ballots = Vec::new();
@@ -585,10 +728,16 @@ fn text_report(dir: &Path, report: &Report) -> String {
             Outcome::Pass => ("pass", Vec::new()),
             Outcome::Fail(faults) => ("FAIL", faults.iter().map(|f| f.to_string()).collect()),
             Outcome::NotRun(why) => ("not run", vec![why.clone()]),
+            Outcome::NotApplicable(why) => ("n/a", vec![why.clone()]),
         };
         s.push_str(&format!("check {} {}: {word}\n", c.number, c.name));
         for d in detail {
             s.push_str(&format!("    {d}\n"));
+        }
+        if c.number == 10 && c.outcome == Outcome::Pass {
+            for line in nomination_summary(report) {
+                s.push_str(&format!("    {line}\n"));
+            }
         }
     }
     if report.passed() {
@@ -600,6 +749,34 @@ fn text_report(dir: &Path, report: &Report) -> String {
     s
 }
 
+/// One line per contest of check 10's tallies: the range of supporters of
+/// the candidates on the ballot, and of those kept off for too few.
+fn nomination_summary(report: &Report) -> Vec<String> {
+    report
+        .nominations()
+        .iter()
+        .map(|(contest, tallies)| {
+            let range = |pick: &dyn Fn(Status) -> bool| {
+                let n: Vec<u32> = tallies
+                    .iter()
+                    .filter(|t| t.status.is_some_and(pick))
+                    .map(|t| t.supporters)
+                    .collect();
+                match (n.iter().min(), n.iter().max()) {
+                    (Some(lo), Some(hi)) if lo == hi => format!("{} with {lo}", n.len()),
+                    (Some(lo), Some(hi)) => format!("{} with {lo} to {hi}", n.len()),
+                    _ => "none".to_owned(),
+                }
+            };
+            format!(
+                "{contest}: on the ballot {} supporting nominations; kept off for too few {}",
+                range(&|s| s.on_ballot()),
+                range(&|s| s == Status::InsufficientNominations),
+            )
+        })
+        .collect()
+}
+
 fn json_report(dir: &Path, report: &Report) -> String {
     let checks: Vec<serde_json::Value> = report
         .checks()
@@ -609,6 +786,7 @@ fn json_report(dir: &Path, report: &Report) -> String {
                 Outcome::Pass => ("pass", Vec::new(), None),
                 Outcome::Fail(faults) => ("fail", faults.clone(), None),
                 Outcome::NotRun(why) => ("not-run", Vec::new(), Some(why.clone())),
+                Outcome::NotApplicable(why) => ("not-applicable", Vec::new(), Some(why.clone())),
             };
             let faults: Vec<serde_json::Value> = faults
                 .iter()
@@ -627,11 +805,33 @@ fn json_report(dir: &Path, report: &Report) -> String {
         })
         .collect();
     let signers: Vec<&str> = report.signers().iter().map(|k| k.name().as_str()).collect();
+    let nominations: Vec<serde_json::Value> = report
+        .nominations()
+        .iter()
+        .map(|(contest, tallies)| {
+            let candidates: Vec<serde_json::Value> = tallies
+                .iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "id": t.candidate,
+                        "status": t.status.map(|s| s.as_str()),
+                        "supporters": t.supporters,
+                        "withdrawn": t.withdrawn,
+                        "late": t.late,
+                        "before_vetting": t.before_vetting,
+                        "not_on_roll": t.not_on_roll,
+                    })
+                })
+                .collect();
+            serde_json::json!({"contest": contest, "candidates": candidates})
+        })
+        .collect();
     let v = serde_json::json!({
         "bundle": dir.display().to_string(),
         "valid": report.passed(),
         "checks": checks,
         "signers": signers,
+        "nominations": nominations,
     });
     let mut s = serde_json::to_string_pretty(&v).expect("a report serialises");
     s.push('\n');
@@ -750,7 +950,10 @@ pub fn run_prove(args: &ProveArgs) -> Result<(), Failure> {
         .expect("a verified bundle has each contest's ballots file");
     let made = Proof::make(&verified, &line.id, ballots, args.paper)
         .map_err(|e| Failure::Check(format!("{}: {e}", args.dir.display())))?;
-    fs::write(&args.output, made.to_text().as_bytes()).map_err(io_err(&args.output, "write"))
+    let text = made.to_text();
+    write_new(&args.output, args.force, |out| {
+        out.write_all(text.as_bytes()).map_err(io_err(&args.output, "write"))
+    })
 }
 
 pub fn run_check_proof(args: &CheckProofArgs) -> Result<(), Failure> {
@@ -789,9 +992,9 @@ pub fn run_check_proof(args: &CheckProofArgs) -> Result<(), Failure> {
 }
 
 pub fn run_attest(args: &AttestArgs) -> Result<(), Failure> {
-    if fs::symlink_metadata(&args.output).is_ok() {
+    if !args.force && fs::symlink_metadata(&args.output).is_ok() {
         return Err(Failure::Input(format!(
-            "{}: exists; attest never overwrites",
+            "{}: exists; attest never overwrites without --force",
             args.output.display()
         )));
     }
@@ -801,11 +1004,8 @@ pub fn run_attest(args: &AttestArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Check(format!("{}: {e}", args.dir.display())))?;
     let note = Note::new(&body).map_err(|e| Failure::Check(e.to_string()))?;
     let signed = note::sign(&note, &signer).map_err(|e| Failure::Input(e.to_string()))?;
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&args.output)
-        .map_err(io_err(&args.output, "create"))?;
-    file.write_all(signed.to_text().as_bytes())
-        .map_err(io_err(&args.output, "write"))
+    let text = signed.to_text();
+    write_new(&args.output, args.force, |out| {
+        out.write_all(text.as_bytes()).map_err(io_err(&args.output, "write"))
+    })
 }

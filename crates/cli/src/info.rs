@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use ballot::{Contest, Election, Format};
+use ballot::{Contest, Election};
 use clap::Args;
 use serde_json::json;
 
@@ -18,10 +18,32 @@ pub struct InfoArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Describe FILE as a bundle directory (`recount publish`), verified
+    /// first against these trusted keys (.pub files or key texts, repeatable).
+    #[arg(long, value_name = "PUB", num_args = 1..)]
+    trust: Vec<String>,
+    /// With --trust: distinct trusted keys that must have signed.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "trust")]
+    require: usize,
+}
+
+/// How the input was named and what it was.
+struct Described {
+    /// Format for people (`BLT`, `recount-bundle/1`).
+    shown: String,
+    /// Format for JSON (`blt`, `recount-bundle/1`).
+    name: String,
+    /// The bytes identified: the file, or a bundle's MANIFEST.
+    bytes: Vec<u8>,
+    /// The file the bytes are.
+    file: String,
 }
 
 /// Runs `recount info`.
 pub fn run(args: &InfoArgs) -> Result<(), Failure> {
+    if !args.trust.is_empty() {
+        return run_bundle(args);
+    }
     // A file that records no seats is still described (issue 9 bug 10):
     // read as if for one seat, and shown as "not recorded".
     let (bytes, format) = args.input.read()?;
@@ -36,21 +58,60 @@ pub fn run(args: &InfoArgs) -> Result<(), Failure> {
     }
     let election = read.map_err(|e| crate::input::input_failure(&args.input.file, &e))?;
     let election = args.input.select(election)?;
+    let described = Described {
+        shown: format.to_string(),
+        name: format.name().to_owned(),
+        bytes,
+        file: crate::input::display(&args.input.file),
+    };
+    print(args, &described, &election, seats_recorded, None)
+}
+
+/// `info DIR --trust …`: a verified bundle, with its signers and the
+/// facts only a bundle carries.
+fn run_bundle(args: &InfoArgs) -> Result<(), Failure> {
+    let dir = &args.input.file;
+    let verified = crate::bundle_cmd::verified(dir, &args.trust, args.require)?;
+    let (manifest, format) = crate::bundle_cmd::provenance(dir, &verified)?;
+    let election = args.input.select(verified.election().clone())?;
+    let described = Described {
+        shown: format.clone(),
+        name: format,
+        bytes: manifest,
+        file: format!("{}/MANIFEST", crate::input::display(dir)),
+    };
+    print(args, &described, &election, true, Some(&verified))
+}
+
+fn print(
+    args: &InfoArgs,
+    d: &Described,
+    election: &Election,
+    seats_recorded: bool,
+    bundle: Option<&bundle::verify::VerifiedBundle>,
+) -> Result<(), Failure> {
     write_output(None, &[], |out| {
         if args.json {
-            let mut v = to_json(format, &election, seats_recorded);
-            v["bytes"] = json!(bytes.len());
-            v["sha256"] = json!(crate::input::sha256_hex(&bytes));
+            let mut v = to_json(&d.name, election, seats_recorded);
+            v["bytes"] = json!(d.bytes.len());
+            v["sha256"] = json!(crate::input::sha256_hex(&d.bytes));
+            if let Some(b) = bundle {
+                v["bundle"] = bundle_json(b);
+            }
             serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| Failure::Io(e.to_string()))?;
             writeln!(out).map_err(io_failure)
         } else {
             let file = format!(
                 "{} ({} bytes, SHA-256 {})",
-                crate::input::display(&args.input.file),
-                bytes.len(),
-                crate::input::sha256_hex(&bytes)
+                d.file,
+                d.bytes.len(),
+                crate::input::sha256_hex(&d.bytes)
             );
-            write_text(out, &file, format, &election, seats_recorded).map_err(io_failure)
+            write_text(out, &file, &d.shown, election, seats_recorded).map_err(io_failure)?;
+            match bundle {
+                Some(b) => write_bundle_text(out, b).map_err(io_failure),
+                None => Ok(()),
+            }
         }
     })
 }
@@ -70,7 +131,7 @@ fn policy_text(c: &Contest) -> String {
 fn write_text(
     out: &mut dyn Write,
     file: &str,
-    format: Format,
+    format: &str,
     e: &Election,
     seats_recorded: bool,
 ) -> std::io::Result<()> {
@@ -148,7 +209,7 @@ fn display_name(c: &ballot::Candidate) -> String {
     }
 }
 
-fn to_json(format: Format, e: &Election, seats_recorded: bool) -> serde_json::Value {
+fn to_json(format: &str, e: &Election, seats_recorded: bool) -> serde_json::Value {
     let contests: Vec<_> = e
         .contests()
         .iter()
@@ -178,8 +239,65 @@ fn to_json(format: Format, e: &Election, seats_recorded: bool) -> serde_json::Va
         })
         .collect();
     json!({
-        "format": format.name(),
+        "format": format,
         "election": { "id": e.id, "title": e.title },
         "contests": contests,
+    })
+}
+
+/// What a bundle holds beyond the election: its signers, the nomination
+/// rule and voting window, candidates kept off the ballot, and which
+/// records it carries.
+fn write_bundle_text(out: &mut dyn Write, b: &bundle::verify::VerifiedBundle) -> std::io::Result<()> {
+    let meta = b.meta();
+    writeln!(out)?;
+    let signers: Vec<&str> = b.signers().iter().map(|k| k.name().as_str()).collect();
+    writeln!(out, "bundle:    verified, signed by {}", signers.join(", "))?;
+    if let Some(n) = &meta.nomination {
+        writeln!(
+            out,
+            "nomination: {} supporting nominations before {}",
+            n.threshold, n.deadline
+        )?;
+    }
+    if let Some(v) = &meta.voting {
+        writeln!(out, "voting:    from {} until {}", v.opens, v.closes)?;
+    }
+    for c in &meta.contests {
+        let off: Vec<String> = c
+            .candidates
+            .iter()
+            .filter(|k| !k.status.on_ballot())
+            .map(|k| format!("{} ({})", k.name, k.status.as_str()))
+            .collect();
+        if !off.is_empty() {
+            writeln!(out, "contest {}: kept off the ballot: {}", c.id, off.join(", "))?;
+        }
+    }
+    let records = [
+        ("turnout.json", b.turnout().is_some()),
+        ("result.json", b.declared_result().is_some()),
+    ];
+    let held: Vec<&str> = records.iter().filter(|r| r.1).map(|r| r.0).collect();
+    if !held.is_empty() {
+        writeln!(out, "records:   {}", held.join(", "))?;
+    }
+    Ok(())
+}
+
+fn bundle_json(b: &bundle::verify::VerifiedBundle) -> serde_json::Value {
+    let meta = b.meta();
+    let signers: Vec<&str> = b.signers().iter().map(|k| k.name().as_str()).collect();
+    json!({
+        "signers": signers,
+        "nomination": meta.nomination,
+        "voting": meta.voting,
+        "turnout": b.turnout(),
+        "declared_result": b.declared_result(),
+        "kept_off_ballot": meta.contests.iter().flat_map(|c| {
+            c.candidates.iter().filter(|k| !k.status.on_ballot()).map(move |k| json!({
+                "contest": c.id, "id": k.id, "name": k.name, "status": k.status.as_str(),
+            }))
+        }).collect::<Vec<_>>(),
     })
 }

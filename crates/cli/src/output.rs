@@ -29,6 +29,48 @@ pub fn write_output(
     inputs: &[&Path],
     write: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
+    write_file(path, inputs, true, 0o666, write)
+}
+
+/// [`write_output`] to a file that must not exist unless `force` (the
+/// bundle commands' policy): an existing file, or one made while writing,
+/// is refused with exit 2 and left as it was.
+pub fn write_new(
+    path: &Path,
+    force: bool,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    write_new_with_mode(path, force, 0o666, write)
+}
+
+/// [`write_new`] of a file made with `mode` (less the umask), such as a
+/// private key's 0600.
+pub fn write_new_with_mode(
+    path: &Path,
+    force: bool,
+    mode: u32,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    if !force && fs::symlink_metadata(path).is_ok() {
+        return Err(exists(path));
+    }
+    write_file(Some(path), &[], force, mode, write)
+}
+
+fn exists(path: &Path) -> Failure {
+    Failure::Input(format!(
+        "{}: exists; pass --force to replace it (nothing written)",
+        path.display()
+    ))
+}
+
+fn write_file(
+    path: Option<&Path>,
+    inputs: &[&Path],
+    clobber: bool,
+    mode: u32,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let path = path.filter(|p| p.as_os_str() != "-");
     let Some(path) = path else {
         return write_stdout(write);
@@ -52,17 +94,31 @@ pub fn write_output(
         .prefix(".recount-")
         .suffix(".tmp")
         // The mode open(2) gives a new file: 0666 less the umask.
-        .permissions(Permissions::from_mode(0o666))
+        .permissions(Permissions::from_mode(mode))
         .tempfile_in(&dir)
         .map_err(io_err)?;
     let mut out = io::BufWriter::new(tmp);
     write(&mut out)?;
     let tmp = out.into_inner().map_err(|e| io_err(e.into_error()))?;
-    if let Some(mode) = existing_mode {
-        fs::set_permissions(tmp.path(), mode).map_err(io_err)?;
+    // A replaced file keeps its mode, except that a private file (a key)
+    // stays private.
+    if let Some(old) = existing_mode
+        && mode == 0o666
+    {
+        fs::set_permissions(tmp.path(), old).map_err(io_err)?;
     }
     tmp.as_file().sync_all().map_err(io_err)?;
-    tmp.persist(&target).map_err(|e| io_err(e.error))?;
+    if clobber {
+        tmp.persist(&target).map_err(|e| io_err(e.error))?;
+    } else {
+        tmp.persist_noclobber(&target).map_err(|e| {
+            if e.error.kind() == io::ErrorKind::AlreadyExists {
+                exists(path)
+            } else {
+                io_err(e.error)
+            }
+        })?;
+    }
     Ok(())
 }
 
