@@ -300,7 +300,9 @@ mod tests {
         assert_eq!(faults.len(), 1);
         assert_eq!(faults[0].0, Where::Candidate(0));
         assert!(
-            faults[0].1.contains("with 2 supporting nominations; the threshold is 3"),
+            faults[0]
+                .1
+                .contains("with 2 supporting nominations; the threshold is 3"),
             "{}",
             faults[0].1
         );
@@ -319,7 +321,11 @@ mod tests {
         let (_, faults) = nominations(&c, &rule(3), &["m1", "m2"], &records);
         assert!(faults.is_empty());
         let (_, faults) = nominations(&c, &rule(2), &["m1", "m2"], &records);
-        assert!(faults[0].1.contains("marked insufficient-nominations, but has 2"));
+        assert!(
+            faults[0]
+                .1
+                .contains("marked insufficient-nominations, but has 2")
+        );
     }
 
     #[test]

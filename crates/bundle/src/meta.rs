@@ -54,9 +54,9 @@ pub const META_FORMAT: &str = "recount-meta/1";
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
+    /// Always [`META_FORMAT`].
     #[serde(deserialize_with = "version")]
-    #[allow(dead_code)]
-    format: (),
+    pub format: String,
     /// Replaces the source's election id.
     #[serde(default)]
     pub id: Option<String>,
@@ -74,10 +74,10 @@ pub struct Meta {
     pub contests: Vec<MetaContest>,
 }
 
-fn version<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+fn version<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let v = String::deserialize(d)?;
     if v == META_FORMAT {
-        Ok(())
+        Ok(v)
     } else {
         Err(serde::de::Error::custom(format!(
             "format {v:?}; expected {META_FORMAT:?}"
@@ -195,7 +195,10 @@ mod tests {
             .join("\n");
         let meta = Meta::parse(json.as_bytes()).unwrap();
         assert_eq!(meta.nomination.as_ref().unwrap().threshold, 20);
-        assert_eq!(meta.contests[0].candidates[1].status, Some(Status::InsufficientNominations));
+        assert_eq!(
+            meta.contests[0].candidates[1].status,
+            Some(Status::InsufficientNominations)
+        );
         assert_eq!(
             meta.paths(),
             ["roll/london-eastern.csv", "nominations/london-eastern.csv"]

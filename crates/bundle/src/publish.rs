@@ -19,10 +19,10 @@ use crate::layout::{
     self, BLANK_PAPER, CandidateMeta, ConstraintMeta, ContestMeta, ELECTION_FILE, ElectionMeta,
     FORMAT, RULES_FILE, Status,
 };
-use crate::meta::{Meta, MetaContest};
-use crate::records::{self, ContestResult, ContestTurnout, DeclaredResult, Turnout};
 use crate::manifest::{Digest, FileHasher, ManifestBuilder};
+use crate::meta::{Meta, MetaContest};
 use crate::note::{self, Note};
+use crate::records::{self, ContestResult, ContestTurnout, DeclaredResult, Turnout};
 use crate::statement::{ContestLine, ContestTreeBuilder, MAX_PAPERS, Statement};
 
 /// The metadata, rules and records of a bundle to be written, checked to
@@ -176,7 +176,10 @@ fn apply_meta(
             })
         };
         if let Some(path) = &mc.roll {
-            records.insert(records::roll_path(&mc.id), read(path, records::canonical_roll)?);
+            records.insert(
+                records::roll_path(&mc.id),
+                read(path, records::canonical_roll)?,
+            );
         }
         if let Some(path) = &mc.nominations {
             records.insert(
@@ -318,7 +321,10 @@ fn check_nfc(em: &ElectionMeta) -> Result<(), Error> {
             }
         }
         for k in &c.constraints {
-            texts.push((format!("contest {}: a constraint's attribute", c.id), &k.attribute));
+            texts.push((
+                format!("contest {}: a constraint's attribute", c.id),
+                &k.attribute,
+            ));
             texts.push((format!("contest {}: a constraint's value", c.id), &k.value));
         }
     }
@@ -363,12 +369,9 @@ fn contest_meta(c: &Contest) -> Result<ContestMeta, Error> {
             vetted: None,
         });
     }
-    let tie_order = c.tie_order().map(|order| {
-        order
-            .iter()
-            .map(|&id| c.candidate(id).id.clone())
-            .collect()
-    });
+    let tie_order = c
+        .tie_order()
+        .map(|order| order.iter().map(|&id| c.candidate(id).id.clone()).collect());
     Ok(ContestMeta {
         candidates,
         constraints: c.constraints().iter().map(ConstraintMeta::from).collect(),

@@ -340,9 +340,6 @@ mod tests {
         let sorted = canonical_nominations(noms).unwrap();
         assert!(sorted.starts_with("2022-05-01"));
         assert!(read_nominations(&sorted, 10).is_ok());
-        assert_eq!(
-            canonical_nominations("x\n").unwrap_err().line,
-            Some(1)
-        );
+        assert_eq!(canonical_nominations("x\n").unwrap_err().line, Some(1));
     }
 }

@@ -12,16 +12,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 
+use crate::audit::Tally;
 use crate::error::{ErrorKind, StatementProblem};
 use crate::keys::VerifierKey;
 use crate::layout::{
-    self, BALLOTS_DIR, CandidateMeta, ELECTION_FILE, ElectionMeta, FORMAT, MANIFEST_FILE, RULES_FILE,
-    STATEMENT_FILE, Status, TextFault,
+    self, BALLOTS_DIR, CandidateMeta, ELECTION_FILE, ElectionMeta, FORMAT, MANIFEST_FILE,
+    RULES_FILE, STATEMENT_FILE, Status, TextFault,
 };
 use crate::manifest::{Manifest, sha256};
 use crate::note::{self, Note};
-use crate::audit::Tally;
-use crate::records::{self, DeclaredResult, NOMINATIONS_DIR, RESULT_FILE, ROLL_DIR, TURNOUT_FILE, Turnout};
+use crate::records::{
+    self, DeclaredResult, NOMINATIONS_DIR, RESULT_FILE, ROLL_DIR, TURNOUT_FILE, Turnout,
+};
 use crate::statement::{ContestTreeBuilder, Statement};
 use crate::verify_records;
 use unicode_normalization::{UnicodeNormalization, is_nfc};
@@ -223,7 +225,13 @@ pub(crate) struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    pub(crate) fn fault(&mut self, check: usize, file: &str, line: Option<u64>, message: impl Into<String>) {
+    pub(crate) fn fault(
+        &mut self,
+        check: usize,
+        file: &str,
+        line: Option<u64>,
+        message: impl Into<String>,
+    ) {
         self.faults[check - 1].push(Fault {
             file: file.to_owned(),
             line,
@@ -842,8 +850,11 @@ fn check_semantics(
             }
         }
         // The count sees the candidates on the ballot, in their order.
-        let on_ballot: Vec<&CandidateMeta> =
-            cm.candidates.iter().filter(|m| m.status.on_ballot()).collect();
+        let on_ballot: Vec<&CandidateMeta> = cm
+            .candidates
+            .iter()
+            .filter(|m| m.status.on_ballot())
+            .collect();
         let ballot_ids: HashMap<&str, usize> = on_ballot
             .iter()
             .enumerate()
@@ -887,7 +898,11 @@ fn check_semantics(
         if let Some(order) = &cm.tie_order {
             let ids: Option<Vec<CandidateId>> = order
                 .iter()
-                .map(|id| ballot_ids.get(id.as_str()).and_then(|&i| CandidateId::new(i)))
+                .map(|id| {
+                    ballot_ids
+                        .get(id.as_str())
+                        .and_then(|&i| CandidateId::new(i))
+                })
                 .collect();
             match ids {
                 Some(ids) => tie_order = Some(ids),

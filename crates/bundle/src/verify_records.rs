@@ -39,12 +39,7 @@ pub(crate) fn canonical_json_file<T: Serialize + DeserializeOwned>(
     c.text_faults(2, file, faults);
     match serde_json::from_slice::<T>(bytes) {
         Err(e) => {
-            c.fault(
-                2,
-                file,
-                Some(e.line() as u64),
-                format!("not {what}: {e}"),
-            );
+            c.fault(2, file, Some(e.line() as u64), format!("not {what}: {e}"));
             None
         }
         Ok(value) => {
@@ -78,11 +73,9 @@ pub(crate) fn read<'a>(c: &mut Checker<'a>) -> Records<'a> {
             ContestFile::Roll => records::read_roll(text, FAULTS_PER_FILE).map(|m| {
                 r.rolls.insert(contest, m);
             }),
-            ContestFile::Nominations => {
-                records::read_nominations(text, FAULTS_PER_FILE).map(|n| {
-                    r.nominations.insert(contest, n);
-                })
-            }
+            ContestFile::Nominations => records::read_nominations(text, FAULTS_PER_FILE).map(|n| {
+                r.nominations.insert(contest, n);
+            }),
             ContestFile::Ballots => Ok(()),
         };
         if let Err(faults) = read {
@@ -122,7 +115,12 @@ pub(crate) fn semantics(c: &mut Checker<'_>, meta: &ElectionMeta, at: &MetaLines
     if let Some(rule) = &meta.nomination
         && rule.threshold == 0
     {
-        c.fault(9, ELECTION_FILE, None, "nomination threshold 0; it is at least 1");
+        c.fault(
+            9,
+            ELECTION_FILE,
+            None,
+            "nomination threshold 0; it is at least 1",
+        );
     }
     if let Some(v) = &meta.voting {
         if v.opens >= v.closes {
@@ -130,7 +128,10 @@ pub(crate) fn semantics(c: &mut Checker<'_>, meta: &ElectionMeta, at: &MetaLines
                 9,
                 ELECTION_FILE,
                 None,
-                format!("voting opens at {} but closes at {}, not after", v.opens, v.closes),
+                format!(
+                    "voting opens at {} but closes at {}, not after",
+                    v.opens, v.closes
+                ),
             );
         }
         if let Some(rule) = &meta.nomination
@@ -302,7 +303,10 @@ pub(crate) fn nominations(
                 10,
                 &path,
                 None,
-                format!("missing: contest {} has no nomination records, but others do", cm.id),
+                format!(
+                    "missing: contest {} has no nomination records, but others do",
+                    cm.id
+                ),
             );
             continue;
         };
@@ -322,9 +326,7 @@ pub(crate) fn nominations(
         for (place, message) in faults.into_iter().take(FAULTS_PER_FILE * 5) {
             match place {
                 Where::Record(line) => c.fault(10, &path, Some(line), message),
-                Where::Candidate(i) => {
-                    c.fault(10, ELECTION_FILE, at.candidate(k, i), message)
-                }
+                Where::Candidate(i) => c.fault(10, ELECTION_FILE, at.candidate(k, i), message),
             }
         }
         tallies.push((cm.id.clone(), tally));

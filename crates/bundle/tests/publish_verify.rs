@@ -306,5 +306,8 @@ fn a_name_not_in_nfc_is_refused_by_publish_and_by_verify() {
     *json = text.replace("\"Ann\"", "\"Rene\u{301}e\"").into_bytes();
     let (report, _) = verify::verify(&entries, &[signer(1, "ro").verifier_key()], 1);
     let faults = format!("{:?}", report.checks()[1].outcome);
-    assert!(faults.contains("not in Unicode NFC; expected \\\"name\\\": \\\"Renée\\\""), "{faults}");
+    assert!(
+        faults.contains("not in Unicode NFC; expected \\\"name\\\": \\\"Renée\\\""),
+        "{faults}"
+    );
 }

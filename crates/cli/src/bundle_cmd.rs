@@ -222,7 +222,8 @@ pub fn run_keygen(args: &KeygenArgs) -> Result<(), Failure> {
     let verifier = key.signer(name).verifier_key();
     // Made 0600 from the start, never readable by others for a moment.
     write_new_with_mode(&key_path, args.force, 0o600, |out| {
-        out.write_all(pem.as_bytes()).map_err(io_err(&key_path, "write"))
+        out.write_all(pem.as_bytes())
+            .map_err(io_err(&key_path, "write"))
     })?;
     write_new(&pub_path, args.force, |out| {
         out.write_all(format!("{verifier}\n").as_bytes())
@@ -329,8 +330,8 @@ fn refuse_existing(out: &Path, force: bool, command: &str) -> Result<bool, Failu
     let Ok(m) = fs::symlink_metadata(out) else {
         return Ok(false);
     };
-    let is_bundle = m.is_dir()
-        && (out.join(MANIFEST_FILE).is_file() || out.join(STATEMENT_FILE).is_file());
+    let is_bundle =
+        m.is_dir() && (out.join(MANIFEST_FILE).is_file() || out.join(STATEMENT_FILE).is_file());
     if !force {
         return Err(Failure::Input(format!(
             "{}: exists; {command} never overwrites without --force",
@@ -382,7 +383,13 @@ fn install(
 /// folder).
 fn read_meta(
     path: &Path,
-) -> Result<(bundle::meta::Meta, std::collections::BTreeMap<String, Vec<u8>>), Failure> {
+) -> Result<
+    (
+        bundle::meta::Meta,
+        std::collections::BTreeMap<String, Vec<u8>>,
+    ),
+    Failure,
+> {
     let bytes = fs::read(path).map_err(io_err(path, "read"))?;
     let meta = bundle::meta::Meta::parse(&bytes)
         .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
@@ -406,8 +413,11 @@ fn self_check(tmp: &Path, out: &Path, signer: &Signer) -> Result<Option<String>,
     let (report, _) = verify::verify(&entries, &[signer.verifier_key()], 1);
     drop(entries);
     let failed = |c: &verify::Check| matches!(c.outcome, Outcome::Fail(_));
-    let structural: Vec<&verify::Check> =
-        report.checks().iter().filter(|c| c.number <= 9 && failed(c)).collect();
+    let structural: Vec<&verify::Check> = report
+        .checks()
+        .iter()
+        .filter(|c| c.number <= 9 && failed(c))
+        .collect();
     let lines = |checks: &[&verify::Check]| {
         let mut lines = Vec::new();
         for c in checks {
@@ -952,7 +962,8 @@ pub fn run_prove(args: &ProveArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Check(format!("{}: {e}", args.dir.display())))?;
     let text = made.to_text();
     write_new(&args.output, args.force, |out| {
-        out.write_all(text.as_bytes()).map_err(io_err(&args.output, "write"))
+        out.write_all(text.as_bytes())
+            .map_err(io_err(&args.output, "write"))
     })
 }
 
@@ -1006,6 +1017,7 @@ pub fn run_attest(args: &AttestArgs) -> Result<(), Failure> {
     let signed = note::sign(&note, &signer).map_err(|e| Failure::Input(e.to_string()))?;
     let text = signed.to_text();
     write_new(&args.output, args.force, |out| {
-        out.write_all(text.as_bytes()).map_err(io_err(&args.output, "write"))
+        out.write_all(text.as_bytes())
+            .map_err(io_err(&args.output, "write"))
     })
 }

@@ -24,6 +24,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
             "contest",
             "paper",
             "statement",
+            "meta",
         ],
     ),
     (
@@ -67,7 +68,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
     ),
     (
         "Output",
-        &["format", "to", "output", "json", "width", "quiet"],
+        &["format", "to", "output", "force", "json", "width", "quiet"],
     ),
 ];
 

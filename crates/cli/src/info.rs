@@ -248,7 +248,10 @@ fn to_json(format: &str, e: &Election, seats_recorded: bool) -> serde_json::Valu
 /// What a bundle holds beyond the election: its signers, the nomination
 /// rule and voting window, candidates kept off the ballot, and which
 /// records it carries.
-fn write_bundle_text(out: &mut dyn Write, b: &bundle::verify::VerifiedBundle) -> std::io::Result<()> {
+fn write_bundle_text(
+    out: &mut dyn Write,
+    b: &bundle::verify::VerifiedBundle,
+) -> std::io::Result<()> {
     let meta = b.meta();
     writeln!(out)?;
     let signers: Vec<&str> = b.signers().iter().map(|k| k.name().as_str()).collect();
@@ -271,7 +274,12 @@ fn write_bundle_text(out: &mut dyn Write, b: &bundle::verify::VerifiedBundle) ->
             .map(|k| format!("{} ({})", k.name, k.status.as_str()))
             .collect();
         if !off.is_empty() {
-            writeln!(out, "contest {}: kept off the ballot: {}", c.id, off.join(", "))?;
+            writeln!(
+                out,
+                "contest {}: kept off the ballot: {}",
+                c.id,
+                off.join(", ")
+            )?;
         }
     }
     let records = [
