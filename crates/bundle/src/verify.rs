@@ -201,6 +201,11 @@ impl VerifiedBundle {
         &self.election
     }
 
+    /// The election, without a copy of its papers.
+    pub fn into_election(self) -> Election {
+        self.election
+    }
+
     /// The trusted keys whose signatures verified.
     pub fn signers(&self) -> &[VerifierKey] {
         &self.signers

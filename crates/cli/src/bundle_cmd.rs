@@ -586,6 +586,31 @@ pub fn verify_dir(
 
 /// The bundle at `dir`, when every check passes against `trust`; else a
 /// failed check (exit 1) listing each fault.
+/// `--trust`/`--require` of the commands that read ballots: with them,
+/// FILE is a bundle directory, verified before anything is read from it.
+#[derive(Debug, Args)]
+pub struct BundleInput {
+    /// Read FILE as a bundle directory (`recount publish`), verified first
+    /// against these trusted keys (.pub files or key texts, repeatable);
+    /// `count` then takes the bundle's rules unless --rules is given.
+    #[arg(long, value_name = "PUB", num_args = 1..)]
+    pub trust: Vec<String>,
+    /// With --trust: distinct trusted keys that must have signed.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "trust")]
+    pub require: usize,
+}
+
+impl BundleInput {
+    /// The verified bundle at `dir`, when --trust was given (exit 1 with
+    /// each fault when it fails a check).
+    pub fn load(&self, dir: &Path) -> Result<Option<VerifiedBundle>, Failure> {
+        if self.trust.is_empty() {
+            return Ok(None);
+        }
+        verified(dir, &self.trust, self.require).map(Some)
+    }
+}
+
 pub fn verified(dir: &Path, trust: &[String], require: usize) -> Result<VerifiedBundle, Failure> {
     let (report, verified) = verify_dir(dir, trust, require)?;
     verified.ok_or_else(|| Failure::Check(fault_lines(dir, &report).join("\n")))

@@ -14,6 +14,8 @@ use crate::output::{refuse_inputs, write_output};
 pub struct ConvertArgs {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    bundle: crate::bundle_cmd::BundleInput,
     /// The format to write: canonical BLT or CSV (one contest), or
     /// recount's lossless JSON election.
     #[arg(long, value_name = "FORMAT", value_parser = crate::choice::parser_of(Format::WRITTEN))]
@@ -27,7 +29,10 @@ pub struct ConvertArgs {
 pub fn run(args: &ConvertArgs) -> Result<(), Failure> {
     let inputs = [args.input.file.as_path()];
     refuse_inputs(args.output.as_deref(), &inputs)?;
-    let (_, election) = args.input.load()?;
+    let election = match args.bundle.load(&args.input.file)? {
+        Some(verified) => verified.into_election(),
+        None => args.input.load()?.1,
+    };
     let election = args.input.select(election)?;
     let format = args.to;
     write_output(args.output.as_deref(), &inputs, |out| {

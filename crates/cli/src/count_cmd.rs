@@ -49,14 +49,8 @@ pub struct CountArgs {
     input: InputArgs,
     #[command(flatten)]
     rules: RulesArg,
-    /// Count FILE as a bundle directory (`recount publish`), verified first
-    /// against these trusted keys (.pub files or key texts, repeatable);
-    /// its rules are counted unless --rules is given.
-    #[arg(long, value_name = "PUB", num_args = 1..)]
-    trust: Vec<String>,
-    /// With --trust: distinct trusted keys that must have signed.
-    #[arg(long, value_name = "N", default_value_t = 1, requires = "trust")]
-    require: usize,
+    #[command(flatten)]
+    bundle: crate::bundle_cmd::BundleInput,
     /// Seed of the lot, in hexadecimal (up to 64 digits); recorded in the transcript.
     #[arg(long, value_name = "HEX")]
     seed: Option<String>,
@@ -190,7 +184,13 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         sha256: crate::input::sha256_hex(bytes),
         format,
     };
-    let (rules, input, mut election) = if args.trust.is_empty() {
+    let bundle = args.bundle.load(&args.input.file)?;
+    let (rules, input, mut election) = if let Some(verified) = bundle {
+        let rules = rules_from(args, Some(verified.rules()))?;
+        let (manifest, format) = crate::bundle_cmd::provenance(&args.input.file, &verified)?;
+        let input = identify(format!("{shown}/MANIFEST"), &manifest, format);
+        (rules, input, verified.into_election())
+    } else {
         let rules = rules_from(args, None)?;
         let (bytes, format) = args.input.read()?;
         let election = args
@@ -199,12 +199,6 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
             .map_err(|e| input_failure(&args.input.file, &e))?;
         let input = identify(shown, &bytes, format.name().to_owned());
         (rules, input, election)
-    } else {
-        let verified = crate::bundle_cmd::verified(&args.input.file, &args.trust, args.require)?;
-        let rules = rules_from(args, Some(verified.rules()))?;
-        let (manifest, format) = crate::bundle_cmd::provenance(&args.input.file, &verified)?;
-        let input = identify(format!("{shown}/MANIFEST"), &manifest, format);
-        (rules, input, verified.election().clone())
     };
     apply_constraints(args, &mut election)?;
     let election = args.input.select(election)?;

@@ -18,13 +18,8 @@ pub struct InfoArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
-    /// Describe FILE as a bundle directory (`recount publish`), verified
-    /// first against these trusted keys (.pub files or key texts, repeatable).
-    #[arg(long, value_name = "PUB", num_args = 1..)]
-    trust: Vec<String>,
-    /// With --trust: distinct trusted keys that must have signed.
-    #[arg(long, value_name = "N", default_value_t = 1, requires = "trust")]
-    require: usize,
+    #[command(flatten)]
+    bundle: crate::bundle_cmd::BundleInput,
 }
 
 /// How the input was named and what it was.
@@ -41,8 +36,8 @@ struct Described {
 
 /// Runs `recount info`.
 pub fn run(args: &InfoArgs) -> Result<(), Failure> {
-    if !args.trust.is_empty() {
-        return run_bundle(args);
+    if let Some(verified) = args.bundle.load(&args.input.file)? {
+        return run_bundle(args, verified);
     }
     // A file that records no seats is still described (issue 9 bug 10):
     // read as if for one seat, and shown as "not recorded".
@@ -69,9 +64,8 @@ pub fn run(args: &InfoArgs) -> Result<(), Failure> {
 
 /// `info DIR --trust …`: a verified bundle, with its signers and the
 /// facts only a bundle carries.
-fn run_bundle(args: &InfoArgs) -> Result<(), Failure> {
+fn run_bundle(args: &InfoArgs, verified: bundle::verify::VerifiedBundle) -> Result<(), Failure> {
     let dir = &args.input.file;
-    let verified = crate::bundle_cmd::verified(dir, &args.trust, args.require)?;
     let (manifest, format) = crate::bundle_cmd::provenance(dir, &verified)?;
     let election = args.input.select(verified.election().clone())?;
     let described = Described {

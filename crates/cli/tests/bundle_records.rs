@@ -555,3 +555,28 @@ fn force_replaces_a_bundle_or_a_file_and_nothing_else() {
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(fs::metadata(&key).unwrap().permissions().mode() & 0o077, 0);
 }
+
+#[test]
+fn convert_of_a_verified_bundle_keeps_its_facts_so_the_count_is_the_same() {
+    let f = Fixture::new();
+    f.publish(&f.meta(|_| {}), "b").success();
+    let json = f.path("election.json");
+    recount()
+        .arg("convert")
+        .arg(f.path("b"))
+        .arg("--trust")
+        .arg(f.key.with_extension("pub"))
+        .args(["--to", "json", "-o"])
+        .arg(&json)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&json).unwrap();
+    assert!(text.contains("\"constraints\""), "{text}");
+    assert!(!text.contains("Kim LEE"), "kept off the ballot: {text}");
+    let trust = f.key.with_extension("pub");
+    let b = f.path("b");
+    assert_eq!(
+        transcript(&[json.to_str().unwrap(), "--rules", "scottish-stv"]),
+        transcript(&[b.to_str().unwrap(), "--trust", trust.to_str().unwrap()]),
+    );
+}
