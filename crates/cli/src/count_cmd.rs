@@ -38,6 +38,9 @@ pub enum ReportFormat {
     Csv,
     /// Candidates × stages, as councils and RCTab publish results.
     CsvWide,
+    /// The stage table `recount-sheet/1` (specs/official-results.md), which
+    /// `recount diff --official` reads.
+    Sheet,
     /// A self-contained HTML result sheet (no network, no scripts), with a chart.
     Html,
 }
@@ -226,6 +229,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         ),
         ReportFormat::Csv => render::csv(&transcript),
         ReportFormat::CsvWide => render::csv_wide(&transcript),
+        ReportFormat::Sheet => render::recount_sheet(&transcript),
         ReportFormat::Html => render::html(
             &transcript,
             &render::TextOptions {

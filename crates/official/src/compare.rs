@@ -415,20 +415,15 @@ mod tests {
                 person("Cy", "Cedar"),
             ],
             stages: vec![
+                OfficialStage::new(1, vec![cell("4", 2), cell("3", 3), cell("2", 4)]),
                 OfficialStage {
-                    number: 1,
-                    totals: vec![cell("4", 2), cell("3", 3), cell("2", 4)],
-                    non_transferable: None,
-                    elected: vec![],
-                },
-                OfficialStage {
-                    number: 2,
-                    totals: vec![cell("5.00", 5), cell("3.00", 6), None],
                     non_transferable: cell("1.00", 7),
                     elected: vec![0],
+                    ..OfficialStage::new(2, vec![cell("5.00", 5), cell("3.00", 6), None])
                 },
             ],
             elected: vec![0],
+            warnings: Vec::new(),
         }
     }
 

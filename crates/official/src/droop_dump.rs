@@ -282,14 +282,16 @@ impl DroopDump {
             stages: stages
                 .iter()
                 .enumerate()
-                .map(|(i, s)| OfficialStage {
-                    number: i as u32 + 1,
-                    totals: s.candidates.iter().map(|&(_, v)| Some(v)).collect(),
-                    non_transferable: Some(s.non_transferable),
-                    elected: elected(s),
+                .map(|(i, s)| {
+                    let totals = s.candidates.iter().map(|&(_, v)| Some(v)).collect();
+                    let mut stage = OfficialStage::new(i as u32 + 1, totals);
+                    stage.non_transferable = Some(s.non_transferable);
+                    stage.elected = elected(s);
+                    stage
                 })
                 .collect(),
             elected: last.map(elected).unwrap_or_default(),
+            warnings: Vec::new(),
         }
     }
 }

@@ -74,6 +74,34 @@ pub enum SheetFormat {
     ScottishJson,
     /// Droop's stage dumps (see [`crate::droop_dump`]).
     DroopDump,
+    /// The project's stage table (see [`crate::recount_sheet`]).
+    RecountSheet,
+    /// The Scottish 2022 one-row-per-candidate CSV (see [`crate::scottish_csv`]).
+    ScottishCsv,
+    /// RCTab's detailed result report JSON (see [`crate::rctab_json`]).
+    RctabJson,
+}
+
+impl SheetFormat {
+    /// Every format, in the order [`crate::detect`] tries them.
+    pub const ALL: [SheetFormat; 5] = [
+        SheetFormat::RecountSheet,
+        SheetFormat::ScottishCsv,
+        SheetFormat::ScottishJson,
+        SheetFormat::RctabJson,
+        SheetFormat::DroopDump,
+    ];
+
+    /// The name `--official-format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            SheetFormat::ScottishJson => "scottish-json",
+            SheetFormat::DroopDump => "droop-dump",
+            SheetFormat::RecountSheet => "recount-sheet",
+            SheetFormat::ScottishCsv => "scottish-csv",
+            SheetFormat::RctabJson => "rctab-json",
+        }
+    }
 }
 
 impl fmt::Display for SheetFormat {
@@ -81,6 +109,9 @@ impl fmt::Display for SheetFormat {
         f.write_str(match self {
             SheetFormat::ScottishJson => "Scottish results JSON",
             SheetFormat::DroopDump => "Droop dump",
+            SheetFormat::RecountSheet => "recount-sheet/1",
+            SheetFormat::ScottishCsv => "Scottish 2022 CSV",
+            SheetFormat::RctabJson => "RCTab detailed report JSON",
         })
     }
 }
@@ -106,6 +137,16 @@ pub enum ErrorKind {
     },
     /// Several input errors in one sheet, in file order.
     Many(Vec<Error>),
+    /// A file of several contests, and none or several match the choice.
+    Contest {
+        /// What was asked (`--official-contest`), or `None` when chosen by
+        /// candidate names.
+        asked: Option<String>,
+        /// Each contest of the file: (id, name).
+        contests: Vec<(String, String)>,
+        /// Why none was chosen.
+        why: String,
+    },
     /// Candidates of the sheet and of the count that could not be paired by
     /// name; nothing is guessed (see [`crate::names`]).
     Unmatched {
@@ -157,7 +198,7 @@ impl Error {
         match &*self.0 {
             ErrorKind::Syntax { pos, .. } => Some(pos),
             ErrorKind::Many(errors) => errors.first().and_then(Error::position),
-            ErrorKind::Unmatched { .. } => None,
+            ErrorKind::Unmatched { .. } | ErrorKind::Contest { .. } => None,
         }
     }
 }
@@ -185,6 +226,21 @@ impl fmt::Display for Error {
                     write!(f, "{e}")?;
                 }
                 Ok(())
+            }
+            ErrorKind::Contest {
+                asked,
+                contests,
+                why,
+            } => {
+                match asked {
+                    Some(a) => write!(f, "--official-contest {a:?}: {why}")?,
+                    None => write!(f, "{why}")?,
+                }
+                let list: Vec<String> = contests
+                    .iter()
+                    .map(|(id, name)| format!("{id} ({name})"))
+                    .collect();
+                write!(f, "; the file's contests: {}", list.join(", "))
             }
             ErrorKind::Unmatched { official, ours } => write!(
                 f,

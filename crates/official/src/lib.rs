@@ -27,11 +27,16 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cells;
 pub mod compare;
 pub mod decimal;
 pub mod droop_dump;
 pub mod error;
 pub mod names;
+pub mod rctab_json;
+pub mod read;
+pub mod recount_sheet;
+pub mod scottish_csv;
 pub mod scottish_json;
 pub mod sheet;
 
@@ -39,4 +44,5 @@ pub use compare::{CompareOptions, Comparison, Difference, compare};
 pub use decimal::{Decimal, RoundMode, Shortening};
 pub use error::{Error, ErrorKind, Position, SheetFormat};
 pub use names::{MatchRule, Matching, match_names};
-pub use sheet::{Cell, OfficialCandidate, OfficialSheet, OfficialStage};
+pub use read::{Choice, detect, read};
+pub use sheet::{Cell, OfficialCandidate, OfficialSheet, OfficialStage, StageAction, Warning};

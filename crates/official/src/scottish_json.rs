@@ -133,6 +133,7 @@ struct Record {
     candidate: OfficialCandidate,
     total: Option<Cell>,
     elected: bool,
+    excluded: bool,
     pos: Position,
 }
 
@@ -267,10 +268,12 @@ impl<'t> Reader<'t> {
         let party = self.text_field(party, "Party_Name", at);
         let id = self.text_field(id, "Candidate_Id", at);
         let total = self.figure(total, at);
+        // (elected, excluded)
         let elected = match Self::scalar(status) {
-            Scalar::Null => Ok(false),
-            Scalar::Text(t) if t.is_empty() || t == "Excluded" => Ok(false),
-            Scalar::Text(t) if t == "Elected" => Ok(true),
+            Scalar::Null => Ok((false, false)),
+            Scalar::Text(t) if t.is_empty() => Ok((false, false)),
+            Scalar::Text(t) if t == "Excluded" => Ok((false, true)),
+            Scalar::Text(t) if t == "Elected" => Ok((true, false)),
             _ => {
                 let mut pos = self.pos(status);
                 pos.record = at;
@@ -282,7 +285,15 @@ impl<'t> Reader<'t> {
             }
         };
         match (stage, first, surname, party, id, total, elected) {
-            (Ok(stage), Ok(first), Ok(surname), Ok(party), Ok(id), Ok(total), Ok(elected)) => {
+            (
+                Ok(stage),
+                Ok(first),
+                Ok(surname),
+                Ok(party),
+                Ok(id),
+                Ok(total),
+                Ok((elected, excluded)),
+            ) => {
                 let (first_t, surname_t) = (first.trim(), surname.trim());
                 let name = [first_t, surname_t]
                     .into_iter()
@@ -300,6 +311,7 @@ impl<'t> Reader<'t> {
                     },
                     total,
                     elected,
+                    excluded,
                     pos: self.pos(raw).in_record(index),
                 })
             }
@@ -381,6 +393,7 @@ impl<'t> Reader<'t> {
                     candidates,
                     stages,
                     elected,
+                    warnings: Vec::new(),
                 }
             })
     }
@@ -453,13 +466,12 @@ impl<'t> Reader<'t> {
                 continue;
             }
             let records: Vec<&Record> = row.iter().flatten().copied().collect();
-            stages.push(OfficialStage {
-                number,
-                totals: records.iter().map(|r| r.total).collect(),
-                // The JSON has no non-transferable row.
-                non_transferable: None,
-                elected: (0..n).filter(|&c| records[c].elected).collect(),
-            });
+            // The JSON has no non-transferable row, and no actions: they
+            // are read from the figures and the statuses.
+            let mut stage = OfficialStage::new(number, records.iter().map(|r| r.total).collect());
+            stage.elected = (0..n).filter(|&c| records[c].elected).collect();
+            stage.excluded = (0..n).filter(|&c| records[c].excluded).collect();
+            stages.push(stage);
         }
         if errors.is_empty() {
             Ok((candidates, stages))

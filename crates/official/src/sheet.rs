@@ -51,8 +51,59 @@ pub struct OfficialStage {
     /// (cumulative), where the sheet gives it apart from rounding losses.
     pub non_transferable: Option<Cell>,
     /// Candidates the sheet marks elected at the end of this stage
-    /// (indices into [`OfficialSheet::candidates`], ascending).
+    /// (indices into [`OfficialSheet::candidates`], ascending; those
+    /// elected earlier included).
     pub elected: Vec<usize>,
+    /// Candidates the sheet marks excluded by the end of this stage
+    /// (indices, ascending; those excluded earlier included), where it
+    /// marks exclusions.
+    pub excluded: Vec<usize>,
+    /// What the stage did, where the sheet says (otherwise
+    /// [`OfficialSheet::inferred_action`] reads it from the figures).
+    pub action: Option<StageAction>,
+    /// Each candidate's transfer during the stage, in candidate order,
+    /// where the sheet publishes transfers (empty otherwise).
+    pub transfers: Vec<Option<Cell>>,
+    /// The value lost to fractions (cumulative), where the sheet gives it.
+    pub loss: Option<Cell>,
+}
+
+impl OfficialStage {
+    /// A stage with these totals and nothing else known.
+    pub fn new(number: u32, totals: Vec<Option<Cell>>) -> OfficialStage {
+        OfficialStage {
+            number,
+            totals,
+            non_transferable: None,
+            elected: Vec::new(),
+            excluded: Vec::new(),
+            action: None,
+            transfers: Vec::new(),
+            loss: None,
+        }
+    }
+}
+
+/// What a stage of a sheet did.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StageAction {
+    /// The first preferences (stage 1).
+    FirstPreferences,
+    /// The transfer of this candidate's surplus.
+    Surplus(usize),
+    /// The exclusion of these candidates (ascending), and the transfer of
+    /// their papers.
+    Exclusion(Vec<usize>),
+}
+
+/// A cell a reader could not read, or something it read with a doubt:
+/// left unknown, never guessed, and said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// Where it is.
+    pub pos: Position,
+    /// What was found and what was expected.
+    pub message: String,
 }
 
 /// A published stage-by-stage result of one contest.
@@ -76,4 +127,55 @@ pub struct OfficialSheet {
     pub stages: Vec<OfficialStage>,
     /// Candidates elected at the end of the count (indices, ascending).
     pub elected: Vec<usize>,
+    /// Cells the reader left unknown, and why.
+    pub warnings: Vec<Warning>,
+}
+
+impl OfficialSheet {
+    /// What stage `i` (from 0) did: as the sheet says, or else as its
+    /// figures show: the first stage is the first preferences; a later
+    /// stage transfers the surplus of the one candidate elected earlier
+    /// whose total fell, or excludes the candidates whose totals fell
+    /// (or whom the sheet marks excluded at that stage). `None` when the
+    /// figures show neither.
+    pub fn inferred_action(&self, i: usize) -> Option<StageAction> {
+        let stage = self.stages.get(i)?;
+        if let Some(a) = &stage.action {
+            return Some(a.clone());
+        }
+        if i == 0 {
+            return Some(StageAction::FirstPreferences);
+        }
+        let before = &self.stages[i - 1];
+        let newly_excluded: Vec<usize> = stage
+            .excluded
+            .iter()
+            .copied()
+            .filter(|c| !before.excluded.contains(c))
+            .collect();
+        if !newly_excluded.is_empty() {
+            return Some(StageAction::Exclusion(newly_excluded));
+        }
+        let fell: Vec<usize> = (0..self.candidates.len())
+            .filter(|&c| {
+                match (
+                    before.totals.get(c).copied().flatten(),
+                    stage.totals.get(c).copied().flatten(),
+                ) {
+                    (Some(b), Some(a)) => a.value.cmp_value(&b.value).is_lt(),
+                    // A total blanked after a stage: the candidate left the count.
+                    (Some(b), None) => b.value.mantissa() != 0 && !before.elected.contains(&c),
+                    _ => false,
+                }
+            })
+            .collect();
+        match fell.as_slice() {
+            [] => None,
+            [c] if before.elected.contains(c) => Some(StageAction::Surplus(*c)),
+            _ if fell.iter().all(|c| !before.elected.contains(c)) => {
+                Some(StageAction::Exclusion(fell))
+            }
+            _ => None,
+        }
+    }
 }

@@ -17,11 +17,13 @@
 mod csv;
 mod html;
 pub mod sheet;
+mod sheet_file;
 mod text;
 mod wide;
 
 pub use csv::csv;
 pub use html::{escape, html};
+pub use sheet_file::recount_sheet;
 pub use text::{
     MAX_LOT_LINES, TextOptions, action_text, lot_text, more_lots_text, stage_text, text, text_with,
 };
