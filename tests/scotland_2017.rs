@@ -102,6 +102,8 @@ const EDINBURGH_2012: &[(&str, &str)] = &[
 /// What one ward's comparison found.
 struct Ward {
     comparison: Comparison,
+    /// `official::diff` of the same sheet and count.
+    diff: official::diff::Diff,
     /// The sheet's candidate names, in sheet order.
     sheet_names: Vec<String>,
     /// Our (ballot-paper) names, in ballot order.
@@ -136,8 +138,15 @@ fn recount_and_compare(blt: &Path, json: &Path, aliases: &[(&str, &str)]) -> War
     };
     let comparison = official::compare(&sheet, &ours, &options)
         .unwrap_or_else(|e| panic!("{} vs {}: {e}", blt.display(), json.display()));
+    let diff_options = official::diff::DiffOptions {
+        shortening: Shortening::SCOTTISH_COUNCILS,
+        aliases,
+    };
+    let diff = official::diff::diff(&sheet, &ours, &diff_options)
+        .unwrap_or_else(|e| panic!("{} vs {}: {e}", blt.display(), json.display()));
     Ward {
         comparison,
+        diff,
         sheet_names: sheet.candidates.iter().map(|c| c.name.clone()).collect(),
         ours: ours.candidates,
     }
@@ -195,6 +204,7 @@ fn scottish_stv_reproduces_every_stage_of_the_2017_official_sheets() {
     }
 
     let mut differences: BTreeMap<String, Vec<Difference>> = BTreeMap::new();
+    let mut diffs: BTreeMap<String, (Vec<(&str, String)>, usize)> = BTreeMap::new();
     let mut loose = Vec::new();
     let (mut stages, mut cells, mut blank) = (0u64, 0u64, 0u64);
     for (blt, council, code) in &pairs {
@@ -212,6 +222,15 @@ fn scottish_stv_reproduces_every_stage_of_the_2017_official_sheets() {
         let ward = recount_and_compare(path, &json, &aliases);
         loose.extend(loose_pairings(blt, &ward));
         let c = &ward.comparison;
+        if !ward.diff.agrees() || !ward.diff.warnings.is_empty() {
+            let explained: Vec<(&str, String)> = ward
+                .diff
+                .explanations
+                .iter()
+                .map(|e| (e.kind, e.text.clone()))
+                .collect();
+            diffs.insert(blt.clone(), (explained, ward.diff.warnings.len()));
+        }
         stages += u64::from(c.stages);
         cells += c.cells;
         blank += c.blank;
@@ -279,6 +298,50 @@ fn scottish_stv_reproduces_every_stage_of_the_2017_official_sheets() {
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     assert_eq!(differences, expected);
+    // `recount diff` (official::diff) finds the same three wards, and
+    // explains each known cell as the sheet's transcription error.
+    let explained: BTreeMap<&str, (Vec<(&str, &str)>, usize)> = diffs
+        .iter()
+        .map(|(k, (e, w))| (k.as_str(), (e.iter().map(|(a, b)| (*a, b.as_str())).collect(), *w)))
+        .collect();
+    let expected_diffs: BTreeMap<&str, (Vec<(&str, &str)>, usize)> = [
+        (
+            "east_dunbartonshire_2017_ward2.blt",
+            (
+                vec![(
+                    "transcription",
+                    "valid poll: the sheet gives 7034, but its own first-preference column sums to 7035, \
+                     as the ballots do: the sheet's valid poll has a transcription error",
+                )],
+                0,
+            ),
+        ),
+        (
+            "glasgow_2017_ward1.blt",
+            (
+                vec![(
+                    "transcription",
+                    "stage 3: the sheet gives Alan DIGNEY (Grn) 393, the ballots give 303.00000; \
+                     every later stage agrees with the ballots, so the sheet has a transcription error",
+                )],
+                0,
+            ),
+        ),
+        (
+            "midlothian_2017_ward1.blt",
+            (
+                vec![(
+                    "transcription",
+                    "stage 3: the sheet gives Joe WALLACE (SNP) 832.84154, the ballots give 832.84152; \
+                     every later stage agrees with the ballots, so the sheet has a transcription error",
+                )],
+                0,
+            ),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(explained, expected_diffs);
     // Every record of the 351 sheets' countGroup arrays was compared: they
     // hold 17,920 records (counted with a separate JSON tool), none blank.
     assert_eq!((cells, blank), (17_920, 0));
@@ -308,6 +371,8 @@ fn scottish_stv_reproduces_every_stage_of_five_edinburgh_2012_sheets() {
         let ward = recount_and_compare(&files[*blt], &json, &[]);
         let c = &ward.comparison;
         assert_eq!(c.differences, [], "{blt}");
+        assert!(ward.diff.agrees(), "{blt}: {:?}", ward.diff.explanations);
+        assert!(ward.diff.warnings.is_empty(), "{blt}: {:?}", ward.diff.warnings);
         assert!(
             c.matching
                 .pairs()

@@ -275,7 +275,7 @@ fn sheet_width(given: Option<usize>, output: Option<&Path>) -> usize {
 }
 
 /// The program and the command line, for the sheet's header.
-fn made_by() -> String {
+pub fn made_by() -> String {
     // The program by its name, not the path it was run from.
     let args: Vec<String> = std::iter::once("recount".to_string())
         .chain(std::env::args().skip(1))

@@ -11,6 +11,7 @@ mod bundle_cmd;
 mod choice;
 mod completions;
 mod convert;
+mod diff_cmd;
 mod count_cmd;
 mod exit_codes;
 mod generate;
@@ -63,6 +64,8 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Count each contest stage by stage under a rule preset and write the transcript.
     Count(count_cmd::CountArgs),
+    /// Count the ballots and diff the count with a published result sheet, explaining each difference.
+    Diff(diff_cmd::DiffArgs),
     /// List the rule presets, or print every option of one.
     Rules(count_cmd::RulesArgs),
     /// Generate a seeded synthetic election (for demos and benchmarks).
@@ -134,6 +137,7 @@ fn main() -> ExitCode {
         Command::Info(args) => info::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Count(args) => count_cmd::run_count(args),
+        Command::Diff(args) => diff_cmd::run(args),
         Command::Rules(args) => count_cmd::run_rules(args),
         Command::Generate(args) => generate::run(args),
         Command::Keygen(args) => bundle_cmd::run_keygen(args),

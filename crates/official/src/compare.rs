@@ -283,7 +283,7 @@ pub fn compare(
 }
 
 /// Our stages as a sheet shows them (see the module docs).
-fn sheet_stages(ours: &ContestCount) -> Vec<&count::Stage> {
+pub(crate) fn sheet_stages(ours: &ContestCount) -> Vec<&count::Stage> {
     let mut out: Vec<&count::Stage> = Vec::new();
     for stage in &ours.stages {
         if matches!(stage.action, Action::ElectRemaining) {

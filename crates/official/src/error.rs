@@ -14,7 +14,7 @@ use std::fmt;
 /// that line; `record` is the 0-based index of the record the position is
 /// in (the entry of a JSON `countGroup` array, or the data row of a dump,
 /// counting from 0 at the first row after the header), where there is one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Position {
     /// Byte offset from the start of the input, from 0.
     pub byte: u64,

@@ -30,6 +30,7 @@
 mod cells;
 pub mod compare;
 pub mod decimal;
+pub mod diff;
 pub mod droop_dump;
 pub mod error;
 pub mod names;

@@ -14,9 +14,11 @@
 //!    parenthesised party is dropped, case is folded and everything but
 //!    letters and digits is dropped from each word (`Peter O'DONNGHAILE
 //!    (Lab)` = `Peter O'Donnghaile`);
-//! 4. [`MatchRule::WordOrder`]: the same normalised words in another
+//! 4. [`MatchRule::Unaccented`]: the same normalised words once accents
+//!    are dropped (Unicode NFD, combining marks removed: `Zoë` = `Zoe`);
+//! 5. [`MatchRule::WordOrder`]: the same normalised words in another
 //!    order (`Allan Kirsteen` = `Kirsteen ALLAN (Ind)`);
-//! 5. [`MatchRule::Surname`]: the sheet's surname (or, when it gives none,
+//! 6. [`MatchRule::Surname`]: the sheet's surname (or, when it gives none,
 //!    its last word) is the last word(s) of the count's name, normalised.
 //!
 //! Whatever is left unpaired is an error listing both sides: a name is
@@ -35,6 +37,8 @@ pub enum MatchRule {
     Exact,
     /// The same words after dropping the party, case and punctuation.
     Normalised,
+    /// The same words once accents are dropped (`Zoë` = `Zoe`).
+    Unaccented,
     /// The same words in another order (a sheet that swapped given name
     /// and surname).
     WordOrder,
@@ -65,6 +69,13 @@ impl Matching {
     pub fn pairs(&self) -> impl Iterator<Item = (usize, usize, MatchRule)> + '_ {
         self.pairs.iter().enumerate().map(|(i, &(o, r))| (i, o, r))
     }
+}
+
+/// A folded word without its accents.
+fn unaccented(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    word.nfd().filter(|c| !is_combining_mark(*c)).collect()
 }
 
 /// Whether sheet candidate `o` fits count candidate `u` under one rule.
@@ -114,6 +125,39 @@ pub fn match_names(
     ours: &[String],
     aliases: &[(&str, &str)],
 ) -> Result<Matching, Error> {
+    let pair = pair_names(official, ours, aliases)?;
+    if pair.iter().all(Option::is_some) {
+        return Ok(Matching {
+            pairs: pair.into_iter().flatten().collect(),
+        });
+    }
+    let taken: Vec<bool> = (0..ours.len())
+        .map(|u| pair.iter().flatten().any(|&(p, _)| p == u))
+        .collect();
+    Err(Error::new(ErrorKind::Unmatched {
+        official: official
+            .iter()
+            .zip(&pair)
+            .filter(|(_, p)| p.is_none())
+            .map(|(c, _)| c.name.clone())
+            .collect(),
+        ours: ours
+            .iter()
+            .zip(&taken)
+            .filter(|(_, t)| !**t)
+            .map(|(n, _)| n.clone())
+            .collect(),
+    }))
+}
+
+/// The pairing of the module docs, leaving unpaired (`None`) whoever no
+/// rule pairs: for a caller that reports them and goes on. Errors only for
+/// an alias that names nobody.
+pub fn pair_names(
+    official: &[OfficialCandidate],
+    ours: &[String],
+    aliases: &[(&str, &str)],
+) -> Result<Vec<Option<(usize, MatchRule)>>, Error> {
     let mut pair: Vec<Option<(usize, MatchRule)>> = vec![None; official.len()];
     let mut taken = vec![false; ours.len()];
 
@@ -144,6 +188,9 @@ pub fn match_names(
         })
         .collect();
     let our_words: Vec<Vec<String>> = ours.iter().map(|n| words(n)).collect();
+    let bare = |w: &Vec<String>| -> Vec<String> { w.iter().map(|x| unaccented(x)).collect() };
+    let official_bare: Vec<Vec<String>> = official_words.iter().map(bare).collect();
+    let our_bare: Vec<Vec<String>> = our_words.iter().map(bare).collect();
 
     let sorted = |w: &Vec<String>| {
         let mut w = w.clone();
@@ -152,10 +199,13 @@ pub fn match_names(
     };
     let official_sorted: Vec<Vec<String>> = official_words.iter().map(sorted).collect();
     let our_sorted: Vec<Vec<String>> = our_words.iter().map(sorted).collect();
-    let rules: [(MatchRule, &Fits); 4] = [
+    let rules: [(MatchRule, &Fits); 5] = [
         (MatchRule::Exact, &|o, u| official[o].name == ours[u]),
         (MatchRule::Normalised, &|o, u| {
             !official_words[o].is_empty() && official_words[o] == our_words[u]
+        }),
+        (MatchRule::Unaccented, &|o, u| {
+            !official_bare[o].is_empty() && official_bare[o] == our_bare[u]
         }),
         (MatchRule::WordOrder, &|o, u| {
             !official_sorted[o].is_empty() && official_sorted[o] == our_sorted[u]
@@ -182,25 +232,7 @@ pub fn match_names(
         }
     }
 
-    if pair.iter().all(Option::is_some) {
-        return Ok(Matching {
-            pairs: pair.into_iter().flatten().collect(),
-        });
-    }
-    Err(Error::new(ErrorKind::Unmatched {
-        official: official
-            .iter()
-            .zip(&pair)
-            .filter(|(_, p)| p.is_none())
-            .map(|(c, _)| c.name.clone())
-            .collect(),
-        ours: ours
-            .iter()
-            .zip(&taken)
-            .filter(|(_, t)| !**t)
-            .map(|(n, _)| n.clone())
-            .collect(),
-    }))
+    Ok(pair)
 }
 
 #[cfg(test)]

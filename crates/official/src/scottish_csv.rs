@@ -14,7 +14,9 @@
 //!   `party_name`).
 //! - `status` is `Elected`, `Excluded` or `Not elected`;
 //!   `occurred_on_count` is the stage of election or exclusion (blank if
-//!   neither).
+//!   neither). As in the Scottish results JSON, the stage of an exclusion
+//!   is the stage at whose end the candidate was excluded: their papers
+//!   move in the next stage, which is the stage that excludes them here.
 //! - Stage 1's total is `first_prefs`; stage k's transfer and total are
 //!   `transfersNN` and `total_votesNN` (NN = k, two digits). Cells after a
 //!   ward's last stage are blank: its stages are those with any total.
@@ -304,7 +306,7 @@ fn ward(text: &str, code: &str, rows: &[Row]) -> Result<OfficialSheet, Error> {
             s.elected.sort_unstable();
             s.excluded = excluded_at
                 .iter()
-                .filter(|(_, n)| *n <= number)
+                .filter(|(_, n)| *n < number)
                 .map(|(c, _)| *c)
                 .collect();
             s.excluded.sort_unstable();
@@ -401,7 +403,8 @@ mod tests {
         assert_eq!(north.valid_poll.unwrap().text(), "1000");
         assert_eq!(north.stages[0].elected, Vec::<usize>::new());
         assert_eq!(north.stages[1].elected, vec![0]);
-        assert_eq!(north.stages[1].excluded, vec![1]);
+        // Excluded at the end of stage 2: moved in a stage 3 the sheet does not have.
+        assert_eq!(north.stages[1].excluded, Vec::<usize>::new());
         assert_eq!(north.stages[1].totals[2], None);
         assert_eq!(north.warnings.len(), 1);
         assert_eq!(north.warnings[0].pos.line, 4);

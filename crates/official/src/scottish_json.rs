@@ -445,6 +445,7 @@ impl<'t> Reader<'t> {
             *slot = Some(r);
         }
         let mut stages = Vec::with_capacity(grid.len());
+        let mut marked_before = vec![false; n];
         for (s, row) in grid.iter().enumerate() {
             let number = s as u32 + 1;
             let missing: Vec<&str> = row
@@ -470,7 +471,16 @@ impl<'t> Reader<'t> {
             // are read from the figures and the statuses.
             let mut stage = OfficialStage::new(number, records.iter().map(|r| r.total).collect());
             stage.elected = (0..n).filter(|&c| records[c].elected).collect();
-            stage.excluded = (0..n).filter(|&c| records[c].excluded).collect();
+            // "Excluded" marks a candidate from the stage at whose end they
+            // were excluded; their papers move in the next stage, which is
+            // the stage that excludes them.
+            stage.excluded = match stages.last() {
+                Some(_) => (0..n).filter(|&c| marked_before[c]).collect(),
+                None => Vec::new(),
+            };
+            for c in 0..n {
+                marked_before[c] = records[c].excluded;
+            }
             stages.push(stage);
         }
         if errors.is_empty() {

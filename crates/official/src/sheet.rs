@@ -54,9 +54,8 @@ pub struct OfficialStage {
     /// (indices into [`OfficialSheet::candidates`], ascending; those
     /// elected earlier included).
     pub elected: Vec<usize>,
-    /// Candidates the sheet marks excluded by the end of this stage
-    /// (indices, ascending; those excluded earlier included), where it
-    /// marks exclusions.
+    /// Candidates excluded in this stage (their papers moved in it) or
+    /// earlier (indices, ascending), where the sheet marks exclusions.
     pub excluded: Vec<usize>,
     /// What the stage did, where the sheet says (otherwise
     /// [`OfficialSheet::inferred_action`] reads it from the figures).
@@ -133,11 +132,12 @@ pub struct OfficialSheet {
 
 impl OfficialSheet {
     /// What stage `i` (from 0) did: as the sheet says, or else as its
-    /// figures show: the first stage is the first preferences; a later
-    /// stage transfers the surplus of the one candidate elected earlier
-    /// whose total fell, or excludes the candidates whose totals fell
-    /// (or whom the sheet marks excluded at that stage). `None` when the
-    /// figures show neither.
+    /// marks and figures show: the first stage is the first preferences; a
+    /// later stage excludes the candidates the sheet marks excluded in it
+    /// (marks first: a figure can be mistyped), or else transfers the
+    /// surplus of the one candidate elected earlier whose total fell, or
+    /// excludes the candidates whose totals fell. `None` when neither
+    /// shows.
     pub fn inferred_action(&self, i: usize) -> Option<StageAction> {
         let stage = self.stages.get(i)?;
         if let Some(a) = &stage.action {
@@ -147,15 +147,6 @@ impl OfficialSheet {
             return Some(StageAction::FirstPreferences);
         }
         let before = &self.stages[i - 1];
-        let newly_excluded: Vec<usize> = stage
-            .excluded
-            .iter()
-            .copied()
-            .filter(|c| !before.excluded.contains(c))
-            .collect();
-        if !newly_excluded.is_empty() {
-            return Some(StageAction::Exclusion(newly_excluded));
-        }
         let fell: Vec<usize> = (0..self.candidates.len())
             .filter(|&c| {
                 match (
@@ -169,6 +160,16 @@ impl OfficialSheet {
                 }
             })
             .collect();
+        let newly_excluded: Vec<usize> = stage
+            .excluded
+            .iter()
+            .copied()
+            .filter(|c| !before.excluded.contains(c))
+            .collect();
+        // The sheet's own marks first: a figure can be mistyped.
+        if !newly_excluded.is_empty() {
+            return Some(StageAction::Exclusion(newly_excluded));
+        }
         match fell.as_slice() {
             [] => None,
             [c] if before.elected.contains(c) => Some(StageAction::Surplus(*c)),

@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 mod csv;
+mod diff;
 mod html;
 pub mod sheet;
 mod sheet_file;
@@ -22,6 +23,7 @@ mod text;
 mod wide;
 
 pub use csv::csv;
+pub use diff::{DiffReport, diff_html, diff_text};
 pub use html::{escape, html};
 pub use sheet_file::recount_sheet;
 pub use text::{
