@@ -99,6 +99,9 @@ const EDINBURGH_2012: &[(&str, &str)] = &[
     ("edinburgh_2012_ward6.blt", "S13002924"), // Corstorphine/Murrayfield
 ];
 
+/// A ward's diff: each explanation's kind and words, and its warnings.
+type Explained<T> = (Vec<(&'static str, T)>, usize);
+
 /// What one ward's comparison found.
 struct Ward {
     comparison: Comparison,
@@ -204,7 +207,7 @@ fn scottish_stv_reproduces_every_stage_of_the_2017_official_sheets() {
     }
 
     let mut differences: BTreeMap<String, Vec<Difference>> = BTreeMap::new();
-    let mut diffs: BTreeMap<String, (Vec<(&str, String)>, usize)> = BTreeMap::new();
+    let mut diffs: BTreeMap<String, Explained<String>> = BTreeMap::new();
     let mut loose = Vec::new();
     let (mut stages, mut cells, mut blank) = (0u64, 0u64, 0u64);
     for (blt, council, code) in &pairs {
@@ -300,11 +303,16 @@ fn scottish_stv_reproduces_every_stage_of_the_2017_official_sheets() {
     assert_eq!(differences, expected);
     // `recount diff` (official::diff) finds the same three wards, and
     // explains each known cell as the sheet's transcription error.
-    let explained: BTreeMap<&str, (Vec<(&str, &str)>, usize)> = diffs
+    let explained: BTreeMap<&str, Explained<&str>> = diffs
         .iter()
-        .map(|(k, (e, w))| (k.as_str(), (e.iter().map(|(a, b)| (*a, b.as_str())).collect(), *w)))
+        .map(|(k, (e, w))| {
+            (
+                k.as_str(),
+                (e.iter().map(|(a, b)| (*a, b.as_str())).collect(), *w),
+            )
+        })
         .collect();
-    let expected_diffs: BTreeMap<&str, (Vec<(&str, &str)>, usize)> = [
+    let expected_diffs: BTreeMap<&str, Explained<&str>> = [
         (
             "east_dunbartonshire_2017_ward2.blt",
             (
@@ -372,7 +380,11 @@ fn scottish_stv_reproduces_every_stage_of_five_edinburgh_2012_sheets() {
         let c = &ward.comparison;
         assert_eq!(c.differences, [], "{blt}");
         assert!(ward.diff.agrees(), "{blt}: {:?}", ward.diff.explanations);
-        assert!(ward.diff.warnings.is_empty(), "{blt}: {:?}", ward.diff.warnings);
+        assert!(
+            ward.diff.warnings.is_empty(),
+            "{blt}: {:?}",
+            ward.diff.warnings
+        );
         assert!(
             c.matching
                 .pairs()

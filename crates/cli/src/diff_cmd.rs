@@ -68,6 +68,9 @@ pub struct DiffArgs {
     /// `--alias "Yvonne Allen=Yvonne ALLAN (Lab)"` (repeatable).
     #[arg(long, value_name = "SHEET=BALLOTS")]
     alias: Vec<String>,
+    /// Seed of the lot, in hexadecimal, as `recount count --seed`.
+    #[arg(long, value_name = "HEX")]
+    seed: Option<String>,
     /// The report: text, json or html.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     format: DiffFormat,
@@ -90,7 +93,10 @@ fn sheet_format(s: &str) -> Result<SheetFormat, String> {
 pub fn run(args: &DiffArgs) -> Result<(), Failure> {
     let shown = crate::input::display(&args.input.file);
     let (rules, election) = match args.bundle.load(&args.input.file)? {
-        Some(verified) => (args.rules.resolve_or(Some(verified.rules()))?, verified.into_election()),
+        Some(verified) => (
+            args.rules.resolve_or(Some(verified.rules()))?,
+            verified.into_election(),
+        ),
         None => {
             let rules = args.rules.resolve()?;
             let (bytes, format) = args.input.read()?;
@@ -101,6 +107,13 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
             (rules, election)
         }
     };
+    let mut rules = rules;
+    if let Some(seed) = &args.seed {
+        rules.ties.seed = Some(seed.clone());
+        rules
+            .validate()
+            .map_err(|e| Failure::Input(format!("--seed {seed:?}: {e}")))?;
+    }
     let election = args.input.select(election)?;
     if election.contests().len() != 1 {
         let ids: Vec<&str> = election.contests().iter().map(|c| c.id()).collect();
@@ -110,13 +123,13 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
             ids.join(", ")
         )));
     }
-    let mut transcript = count::count(&election, &rules)
-        .map_err(|e| Failure::Input(format!("{shown}: {e}")))?;
+    let mut transcript =
+        count::count(&election, &rules).map_err(|e| Failure::Input(format!("{shown}: {e}")))?;
     let ours = transcript.contests.remove(0);
 
     let sheet_shown = args.official.display().to_string();
-    let bytes = std::fs::read(&args.official)
-        .map_err(|e| Failure::Io(format!("{sheet_shown}: {e}")))?;
+    let bytes =
+        std::fs::read(&args.official).map_err(|e| Failure::Io(format!("{sheet_shown}: {e}")))?;
     let format = match args.official_format {
         Some(f) => f,
         None => official::detect(&bytes).ok_or_else(|| {
@@ -157,7 +170,11 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
     };
     let diff = official::diff::diff(&sheet, &ours, &options)
         .map_err(|e| Failure::Input(format!("{sheet_shown}: {e}")))?;
-    let rules_name = args.rules.rules.clone().unwrap_or_else(|| rules.name.clone());
+    let rules_name = args
+        .rules
+        .rules
+        .clone()
+        .unwrap_or_else(|| rules.name.clone());
     let made_by = crate::count_cmd::made_by();
     let report = render::DiffReport {
         sheet: &sheet,

@@ -28,6 +28,16 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "Official sheet",
+        &[
+            "official",
+            "official_format",
+            "official_contest",
+            "official_rounding",
+            "alias",
+        ],
+    ),
+    (
         "Import policy",
         &[
             "lenient",

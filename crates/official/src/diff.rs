@@ -210,14 +210,21 @@ impl Builder<'_> {
             Some(StageAction::Surplus(c)) => format!("surplus of {}", names(*c)),
             Some(StageAction::Exclusion(list)) => format!(
                 "exclusion of {}",
-                list.iter().map(|&c| names(c)).collect::<Vec<_>>().join(", ")
+                list.iter()
+                    .map(|&c| names(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
 }
 
 /// Our stage's action in the sheet's candidate indices.
-fn our_action(stage: &count::Stage, ours: &ContestCount, to_sheet: &[Option<usize>]) -> Option<StageAction> {
+fn our_action(
+    stage: &count::Stage,
+    ours: &ContestCount,
+    to_sheet: &[Option<usize>],
+) -> Option<StageAction> {
     let idx = |name: &str| {
         ours.candidates
             .iter()
@@ -237,7 +244,11 @@ fn our_action(stage: &count::Stage, ours: &ContestCount, to_sheet: &[Option<usiz
 }
 
 /// Diffs `sheet` with the recount `ours` of the same contest.
-pub fn diff(sheet: &OfficialSheet, ours: &ContestCount, options: &DiffOptions<'_>) -> Result<Diff, Error> {
+pub fn diff(
+    sheet: &OfficialSheet,
+    ours: &ContestCount,
+    options: &DiffOptions<'_>,
+) -> Result<Diff, Error> {
     let pairs = pair_names(&sheet.candidates, &ours.candidates, options.aliases)?;
     let mut to_sheet = vec![None; ours.candidates.len()];
     let mut warnings: Vec<(Option<Position>, String)> = sheet
@@ -301,7 +312,13 @@ pub fn diff(sheet: &OfficialSheet, ours: &ContestCount, options: &DiffOptions<'_
     if let Some(cell) = sheet.valid_poll
         && let Ok(n) = i64::try_from(ours.valid_papers)
     {
-        b.figure(Field::ValidPoll, None, None, &cell, &Decimal::from_integer(n));
+        b.figure(
+            Field::ValidPoll,
+            None,
+            None,
+            &cell,
+            &Decimal::from_integer(n),
+        );
     }
     if let Some(cell) = sheet.quota {
         b.figure(Field::Quota, None, None, &cell, &ours.quota);
@@ -320,7 +337,10 @@ pub fn diff(sheet: &OfficialSheet, ours: &ContestCount, options: &DiffOptions<'_
     }
     let names_to_ours = b.to_ours.clone();
     let sheet_name = move |c: usize| {
-        names_to_ours[c].map_or_else(|| sheet.candidates[c].name.clone(), |u| ours.candidates[u].clone())
+        names_to_ours[c].map_or_else(
+            || sheet.candidates[c].name.clone(),
+            |u| ours.candidates[u].clone(),
+        )
     };
     let mut action_words = Vec::new();
     for (i, (official, mine)) in sheet.stages.iter().zip(&our_stages).enumerate() {
@@ -328,7 +348,10 @@ pub fn diff(sheet: &OfficialSheet, ours: &ContestCount, options: &DiffOptions<'_
         let theirs = sheet.inferred_action(i);
         let mine_action = our_action(mine, ours, &b.to_sheet);
         if theirs.is_some() && mine_action.is_some() && theirs != mine_action {
-            let (o, u) = (b.words(&theirs, &sheet_name), b.words(&mine_action, &sheet_name));
+            let (o, u) = (
+                b.words(&theirs, &sheet_name),
+                b.words(&mine_action, &sheet_name),
+            );
             action_words.push((b.differences.len(), theirs.clone(), mine_action.clone()));
             b.differences.push(Difference {
                 field: Field::Action,
@@ -443,16 +466,25 @@ fn explain(
         take(rounding, "rounding", None, text, &mut covered);
     }
     // 1. The quota.
-    if let Some(i) = d.iter().position(|x| x.field == Field::Quota && !x.rounding_only) {
-        let text = quota_words(&d[i].official, b.ours);
+    if let Some(i) = d
+        .iter()
+        .position(|x| x.field == Field::Quota && !x.rounding_only)
+    {
+        let poll = b.sheet.valid_poll.map(|c| c.value);
+        let text = quota_words(&d[i].official, b.ours, poll);
         take(vec![i], "quota", None, text, &mut covered);
     }
     // 1b. The valid poll, against the sheet's own first-preference column.
-    if let Some(i) = d.iter().position(|x| x.field == Field::ValidPoll && !x.rounding_only) {
+    if let Some(i) = d
+        .iter()
+        .position(|x| x.field == Field::ValidPoll && !x.rounding_only)
+    {
         let column = b.sheet.stages.first().and_then(|s| {
             s.totals
                 .iter()
-                .try_fold(Decimal::from_integer(0), |acc, c| acc.checked_add(&c.as_ref()?.value))
+                .try_fold(Decimal::from_integer(0), |acc, c| {
+                    acc.checked_add(&c.as_ref()?.value)
+                })
         });
         let ours_poll = Decimal::parse(&d[i].ours);
         let text = match (column, ours_poll) {
@@ -470,7 +502,11 @@ fn explain(
                 d[i].official, d[i].ours
             ),
         };
-        let kind = if text.contains("transcription") { "transcription" } else { "papers" };
+        let kind = if text.contains("transcription") {
+            "transcription"
+        } else {
+            "papers"
+        };
         take(vec![i], kind, None, text, &mut covered);
     }
     // 2. Stage 1 off in one direction.
@@ -487,18 +523,28 @@ fn explain(
                 Some(o.widened(p)?.mantissa() - u.widened(p)?.mantissa())
             })
             .collect();
-        if diffs.iter().all(|x| x.is_some_and(|v| v > 0)) || diffs.iter().all(|x| x.is_some_and(|v| v < 0)) {
-            let sheet_sum: Option<Decimal> = firsts.iter().try_fold(Decimal::from_integer(0), |acc, &i| {
-                acc.checked_add(&Decimal::parse(&d[i].official)?)
-            });
-            let ours_sum: Option<Decimal> = firsts.iter().try_fold(Decimal::from_integer(0), |acc, &i| {
-                acc.checked_add(&Decimal::parse(&d[i].ours)?)
-            });
+        if diffs.iter().all(|x| x.is_some_and(|v| v > 0))
+            || diffs.iter().all(|x| x.is_some_and(|v| v < 0))
+        {
+            let sheet_sum: Option<Decimal> =
+                firsts.iter().try_fold(Decimal::from_integer(0), |acc, &i| {
+                    acc.checked_add(&Decimal::parse(&d[i].official)?)
+                });
+            let ours_sum: Option<Decimal> =
+                firsts.iter().try_fold(Decimal::from_integer(0), |acc, &i| {
+                    acc.checked_add(&Decimal::parse(&d[i].ours)?)
+                });
             let higher = diffs[0].is_some_and(|v| v > 0);
             let text = match (sheet_sum, ours_sum) {
                 (Some(s), Some(o)) => {
-                    let gap = if higher { s.checked_sub(&o) } else { o.checked_sub(&s) };
-                    let gap = gap.map(|g| g.shortened(0, RoundMode::HalfUp).to_string()).unwrap_or_default();
+                    let gap = if higher {
+                        s.checked_sub(&o)
+                    } else {
+                        o.checked_sub(&s)
+                    };
+                    let gap = gap
+                        .map(|g| g.shortened(0, RoundMode::HalfUp).to_string())
+                        .unwrap_or_default();
                     let base = o.shortened(0, RoundMode::HalfUp).mantissa().max(1);
                     let pct = gap.parse::<i128>().unwrap_or(0) * 1000 / base;
                     format!(
@@ -516,7 +562,9 @@ fn explain(
                 _ => "stage 1: every first-preference total differs in one direction".into(),
             };
             // Everything after follows from other papers.
-            let all: Vec<usize> = (0..d.len()).filter(|&i| !covered[i] && d[i].stage.is_some()).collect();
+            let all: Vec<usize> = (0..d.len())
+                .filter(|&i| !covered[i] && d[i].stage.is_some())
+                .collect();
             take(all, "papers", Some(1), text, &mut covered);
         }
     }
@@ -526,12 +574,16 @@ fn explain(
         let text = match (theirs, mine) {
             (Some(StageAction::Exclusion(t)), Some(StageAction::Exclusion(m))) => {
                 let list = |v: &[usize]| v.iter().map(|&c| names(c)).collect::<Vec<_>>().join(", ");
-                let before = (stage as usize).checked_sub(2).and_then(|j| our_stages.get(j));
+                let before = (stage as usize)
+                    .checked_sub(2)
+                    .and_then(|j| our_stages.get(j));
                 let level = before.and_then(|s| {
                     let values: Vec<Decimal> = t
                         .iter()
                         .chain(m.iter())
-                        .filter_map(|&c| b.to_ours[c].and_then(|u| s.totals.get(&b.ours.candidates[u])))
+                        .filter_map(|&c| {
+                            b.to_ours[c].and_then(|u| s.totals.get(&b.ours.candidates[u]))
+                        })
                         .collect();
                     let first = *values.first()?;
                     values.iter().all(|v| v.same_value(&first)).then_some(first)
@@ -555,9 +607,18 @@ fn explain(
                 d[*i].official, d[*i].ours
             ),
         };
-        let kind = if text.contains("tied at") { "tie" } else { "choice" };
+        let kind = if text.contains("tied at") {
+            "tie"
+        } else {
+            "choice"
+        };
         let all: Vec<usize> = (0..d.len())
-            .filter(|&j| !covered[j] && (d[j].stage.is_some_and(|s| s >= stage) || d[j].field == Field::Elected || d[j].field == Field::Stages))
+            .filter(|&j| {
+                !covered[j]
+                    && (d[j].stage.is_some_and(|s| s >= stage)
+                        || d[j].field == Field::Elected
+                        || d[j].field == Field::Stages)
+            })
             .collect();
         take(all, kind, Some(stage), text, &mut covered);
     }
@@ -567,7 +628,8 @@ fn explain(
             continue;
         }
         let who = d[i].candidate.clone();
-        let others = (0..d.len()).any(|j| j != i && !covered[j] && d[j].candidate == who && !d[j].rounding_only);
+        let others = (0..d.len())
+            .any(|j| j != i && !covered[j] && d[j].candidate == who && !d[j].rounding_only);
         if others {
             continue;
         }
@@ -589,10 +651,18 @@ fn explain(
     let mut left: Vec<usize> = (0..d.len()).filter(|&i| !covered[i]).collect();
     while let Some(&i) = left.first() {
         let stage = d[i].stage;
-        let run: Vec<usize> = left.iter().copied().filter(|&j| d[j].stage == stage).collect();
+        let run: Vec<usize> = left
+            .iter()
+            .copied()
+            .filter(|&j| d[j].stage == stage)
+            .collect();
         left.retain(|j| !run.contains(j));
         let text = match stage {
-            Some(s) => format!("stage {s}: {} figure{} differ", run.len(), if run.len() == 1 { "" } else { "s" }),
+            Some(s) => format!(
+                "stage {s}: {} figure{} differ",
+                run.len(),
+                if run.len() == 1 { "" } else { "s" }
+            ),
             None => format!(
                 "{}: the sheet gives {}, the ballots give {}",
                 match d[i].field {
@@ -611,34 +681,47 @@ fn explain(
     out
 }
 
-/// Which quota formula gives the sheet's figure.
-fn quota_words(official: &str, ours: &ContestCount) -> String {
+/// Which quota formula gives the sheet's figure: of the ballots' valid
+/// papers, or else of the sheet's own valid poll.
+fn quota_words(official: &str, ours: &ContestCount, sheet_poll: Option<Decimal>) -> String {
     let Some(sheet) = Decimal::parse(official) else {
         return format!("quota: the sheet's {official} is no figure");
     };
-    let v = i128::from(ours.valid_papers as i64);
     let s = i128::from(ours.seats);
-    let total = ours.valid_votes;
-    let formulas: Vec<(&str, Option<Decimal>)> = vec![
-        ("⌊valid/(seats+1)⌋+1", Decimal::new(v / (s + 1) + 1, 0)),
-        ("⌊valid/(seats+1)⌋", Decimal::new(v / (s + 1), 0)),
-        ("⌈valid/(seats+1)⌉", Decimal::new((v + s) / (s + 1), 0)),
-        ("valid/seats (Hare)", Decimal::new(v * 100_000 / s, 5)),
-        ("⌊valid/seats⌋ (Hare)", Decimal::new(v / s, 0)),
-        ("valid/(seats+1)", Decimal::new(v * 100_000 / (s + 1), 5)),
-    ];
-    let _ = total;
-    let found = formulas
-        .iter()
-        .find(|(_, q)| q.is_some_and(|q| Shortening::HalfUp.agrees(&sheet, &q) || sheet.same_value(&q)));
-    match found {
-        Some((name, _)) => format!(
+    let formulas = |v: i128| -> Vec<(&'static str, Option<Decimal>)> {
+        vec![
+            ("⌊valid/(seats+1)⌋+1", Decimal::new(v / (s + 1) + 1, 0)),
+            ("⌊valid/(seats+1)⌋", Decimal::new(v / (s + 1), 0)),
+            ("⌈valid/(seats+1)⌉", Decimal::new((v + s) / (s + 1), 0)),
+            ("valid/seats (Hare)", Decimal::new(v * 100_000 / s, 5)),
+            ("⌊valid/seats⌋ (Hare)", Decimal::new(v / s, 0)),
+            ("valid/(seats+1)", Decimal::new(v * 100_000 / (s + 1), 5)),
+        ]
+    };
+    let find = |v: i128| {
+        formulas(v)
+            .into_iter()
+            .find(|(_, q)| q.is_some_and(|q| Shortening::HalfUp.agrees(&sheet, &q)))
+            .map(|(name, _)| name)
+    };
+    let ours_v = i128::from(ours.valid_papers as i64);
+    if let Some(name) = find(ours_v) {
+        return format!(
             "quota: the sheet's {official} is {name}; these rules give {}",
             ours.quota
-        ),
-        None => format!(
-            "quota: the sheet's {official} is none of the usual formulas of {} valid papers and {} seats; these rules give {}",
-            ours.valid_papers, ours.seats, ours.quota
-        ),
+        );
     }
+    let poll = sheet_poll.filter(|p| p.places() == 0).map(|p| p.mantissa());
+    if let Some(v) = poll
+        && let Some(name) = find(v)
+    {
+        return format!(
+            "quota: the sheet's {official} is {name} of its own valid poll {v}; these rules give {} of {} valid papers",
+            ours.quota, ours.valid_papers
+        );
+    }
+    format!(
+        "quota: the sheet's {official} is none of the usual formulas of {} valid papers and {} seats; these rules give {}",
+        ours.valid_papers, ours.seats, ours.quota
+    )
 }

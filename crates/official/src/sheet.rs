@@ -132,12 +132,16 @@ pub struct OfficialSheet {
 
 impl OfficialSheet {
     /// What stage `i` (from 0) did: as the sheet says, or else as its
-    /// marks and figures show: the first stage is the first preferences; a
-    /// later stage excludes the candidates the sheet marks excluded in it
-    /// (marks first: a figure can be mistyped), or else transfers the
-    /// surplus of the one candidate elected earlier whose total fell, or
-    /// excludes the candidates whose totals fell. `None` when neither
-    /// shows.
+    /// figures and marks show, in this order: the first stage is the first
+    /// preferences; a later stage excludes the candidates (not elected)
+    /// whose totals fell to nothing; else transfers the surplus of the one
+    /// candidate elected earlier whose total fell; else excludes the
+    /// candidates the sheet marks excluded in it (candidates without
+    /// votes); else excludes those whose totals fell. `None` when nothing
+    /// shows. Figures come before marks because published marks follow
+    /// conventions that change between sheets (the Scottish JSON of 2012
+    /// marks an exclusion a stage later than that of 2017), and a total
+    /// falling to nothing is what an exclusion is.
     pub fn inferred_action(&self, i: usize) -> Option<StageAction> {
         let stage = self.stages.get(i)?;
         if let Some(a) = &stage.action {
@@ -147,17 +151,20 @@ impl OfficialSheet {
             return Some(StageAction::FirstPreferences);
         }
         let before = &self.stages[i - 1];
-        let fell: Vec<usize> = (0..self.candidates.len())
+        let value = |s: &OfficialStage, c: usize| s.totals.get(c).copied().flatten();
+        let not_elected = |c: &usize| !before.elected.contains(c);
+        // Totals that fell to nothing (or were blanked): the excluded.
+        let zeroed: Vec<usize> = (0..self.candidates.len())
+            .filter(not_elected)
             .filter(|&c| {
-                match (
-                    before.totals.get(c).copied().flatten(),
-                    stage.totals.get(c).copied().flatten(),
-                ) {
-                    (Some(b), Some(a)) => a.value.cmp_value(&b.value).is_lt(),
-                    // A total blanked after a stage: the candidate left the count.
-                    (Some(b), None) => b.value.mantissa() != 0 && !before.elected.contains(&c),
-                    _ => false,
-                }
+                value(before, c).is_some_and(|b| b.value.mantissa() != 0)
+                    && value(stage, c).is_none_or(|a| a.value.mantissa() == 0)
+            })
+            .collect();
+        let fell: Vec<usize> = (0..self.candidates.len())
+            .filter(|&c| match (value(before, c), value(stage, c)) {
+                (Some(b), Some(a)) => a.value.cmp_value(&b.value).is_lt(),
+                _ => false,
             })
             .collect();
         let newly_excluded: Vec<usize> = stage
@@ -166,16 +173,15 @@ impl OfficialSheet {
             .copied()
             .filter(|c| !before.excluded.contains(c))
             .collect();
-        // The sheet's own marks first: a figure can be mistyped.
-        if !newly_excluded.is_empty() {
-            return Some(StageAction::Exclusion(newly_excluded));
+        if !zeroed.is_empty() {
+            return Some(StageAction::Exclusion(zeroed));
         }
         match fell.as_slice() {
-            [] => None,
             [c] if before.elected.contains(c) => Some(StageAction::Surplus(*c)),
-            _ if fell.iter().all(|c| !before.elected.contains(c)) => {
-                Some(StageAction::Exclusion(fell))
-            }
+            // No total fell to nothing: candidates without votes, if marked.
+            _ if !newly_excluded.is_empty() => Some(StageAction::Exclusion(newly_excluded)),
+            [] => None,
+            _ if fell.iter().all(not_elected) => Some(StageAction::Exclusion(fell)),
             _ => None,
         }
     }

@@ -71,11 +71,7 @@ pub fn diff_text(r: &DiffReport<'_>) -> String {
     if let Some(m) = r.made_by {
         let _ = writeln!(s, "Made by: {m}");
     }
-    let _ = writeln!(
-        s,
-        "Compared: {} stages, {} figures",
-        d.stages, d.cells
-    );
+    let _ = writeln!(s, "Compared: {} stages, {} figures", d.stages, d.cells);
     let real = d.differences.iter().filter(|x| !x.rounding_only).count();
     let _ = writeln!(s);
     if d.differences.is_empty() {
@@ -88,11 +84,14 @@ pub fn diff_text(r: &DiffReport<'_>) -> String {
         );
         for (i, x) in d.differences.iter().enumerate() {
             let mark = if Some(i) == d.first { ">" } else { " " };
-            let at = x
-                .at
-                .map(|p| format!("  ({}:{}:{})", r.sheet_file, p.line, p.column))
-                .unwrap_or_default();
-            let minor = if x.rounding_only { " [rounding only]" } else { "" };
+            let at =
+                x.at.map(|p| format!("  ({}:{}:{})", r.sheet_file, p.line, p.column))
+                    .unwrap_or_default();
+            let minor = if x.rounding_only {
+                " [rounding only]"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 s,
                 "{mark} {}: sheet {}, ballots {}{minor}{at}",
@@ -123,7 +122,11 @@ pub fn diff_text(r: &DiffReport<'_>) -> String {
             d.ours_elected.join(", ")
         );
     } else {
-        let _ = writeln!(s, "Elected by the sheet:   {}", d.official_elected.join(", "));
+        let _ = writeln!(
+            s,
+            "Elected by the sheet:   {}",
+            d.official_elected.join(", ")
+        );
         let _ = writeln!(s, "Elected by the ballots: {}", d.ours_elected.join(", "));
     }
     if !d.loose_pairs.is_empty() {
@@ -204,7 +207,11 @@ pub fn diff_html(r: &DiffReport<'_>) -> String {
 <title>Diff: {}</title><style>{STYLE}</style></head><body><main>\n",
         escape(contest)
     );
-    let _ = writeln!(s, "<h1>Official sheet against the ballots: {}</h1>", escape(contest));
+    let _ = writeln!(
+        s,
+        "<h1>Official sheet against the ballots: {}</h1>",
+        escape(contest)
+    );
     let real = d.differences.iter().filter(|x| !x.rounding_only).count();
     let (class, verdict) = if d.agrees() {
         ("agree", "The sheet agrees with the ballots.".to_owned())
@@ -223,7 +230,10 @@ pub fn diff_html(r: &DiffReport<'_>) -> String {
         ("Sheet", format!("{} ({})", r.sheet_file, sheet.format)),
         ("Ballots", r.ballots_file.to_owned()),
         ("Rules", r.rules.to_owned()),
-        ("Compared", format!("{} stages, {} figures", d.stages, d.cells)),
+        (
+            "Compared",
+            format!("{} stages, {} figures", d.stages, d.cells),
+        ),
     ] {
         let _ = writeln!(s, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v));
     }
@@ -253,7 +263,10 @@ pub fn diff_html(r: &DiffReport<'_>) -> String {
             .find(|p| &p.official == name)
             .map_or_else(|| name.clone(), |p| p.ours.clone())
     };
-    let _ = writeln!(s, "<h2>The sheet as published</h2><div class=\"scroll\"><table><thead><tr><th class=\"name\">Candidate</th>");
+    let _ = writeln!(
+        s,
+        "<h2>The sheet as published</h2><div class=\"scroll\"><table><thead><tr><th class=\"name\">Candidate</th>"
+    );
     for st in &sheet.stages {
         let _ = write!(s, "<th>Stage {}</th>", st.number);
     }
@@ -325,12 +338,19 @@ pub fn diff_html(r: &DiffReport<'_>) -> String {
     if !d.differences.is_empty() {
         let _ = writeln!(s, "<h2>Every difference</h2><ol>");
         for (i, x) in d.differences.iter().enumerate() {
-            let at = x
-                .at
-                .map(|p| format!(" (line {}, column {})", p.line, p.column))
-                .unwrap_or_default();
-            let first = if Some(i) == d.first { " — the first" } else { "" };
-            let minor = if x.rounding_only { " — rounding only" } else { "" };
+            let at =
+                x.at.map(|p| format!(" (line {}, column {})", p.line, p.column))
+                    .unwrap_or_default();
+            let first = if Some(i) == d.first {
+                " — the first"
+            } else {
+                ""
+            };
+            let minor = if x.rounding_only {
+                " — rounding only"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 s,
                 "<li>{}: sheet {}, ballots {}{}{}{}</li>",
