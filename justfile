@@ -17,6 +17,10 @@ bench:
 bench-repeated runs="300":
     cargo run --release -p recount-count --example repeated_min {{runs}}
 
+# Rule variants `recount explain` counts and judges a second on one core, on a 10-candidate Scottish ward.
+bench-explain:
+    cargo run --release -p recount-official --example explain_speed
+
 # Generate the 5-million-paper Senate-like BLT used for end-to-end timings (about 250 MB).
 bench-data:
     mkdir -p target/bench

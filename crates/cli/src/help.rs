@@ -78,7 +78,9 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
     ),
     (
         "Output",
-        &["format", "to", "output", "force", "json", "width", "quiet"],
+        &[
+            "format", "to", "output", "force", "json", "width", "quiet", "jobs",
+        ],
     ),
 ];
 

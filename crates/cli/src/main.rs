@@ -14,6 +14,7 @@ mod convert;
 mod count_cmd;
 mod diff_cmd;
 mod exit_codes;
+mod explain_cmd;
 mod generate;
 mod help;
 mod info;
@@ -66,6 +67,8 @@ enum Command {
     Count(count_cmd::CountArgs),
     /// Count the ballots and diff the count with a published result sheet, explaining each difference.
     Diff(diff_cmd::DiffArgs),
+    /// Find which rules a published sheet's count followed: rank rule variants by how much of it they reproduce.
+    Explain(explain_cmd::ExplainArgs),
     /// List the rule presets, or print every option of one.
     Rules(count_cmd::RulesArgs),
     /// Generate a seeded synthetic election (for demos and benchmarks).
@@ -138,6 +141,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Count(args) => count_cmd::run_count(args),
         Command::Diff(args) => diff_cmd::run(args),
+        Command::Explain(args) => explain_cmd::run(args),
         Command::Rules(args) => count_cmd::run_rules(args),
         Command::Generate(args) => generate::run(args),
         Command::Keygen(args) => bundle_cmd::run_keygen(args),

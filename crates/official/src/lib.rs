@@ -33,6 +33,7 @@ pub mod decimal;
 pub mod diff;
 pub mod droop_dump;
 pub mod error;
+pub mod explain;
 pub mod names;
 pub mod rctab_json;
 pub mod read;
