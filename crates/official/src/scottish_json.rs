@@ -35,7 +35,7 @@ use serde_json::value::RawValue;
 
 use crate::decimal::Decimal;
 use crate::error::{Error, Position, SheetFormat, describe_found};
-use crate::sheet::{Cell, OfficialCandidate, OfficialSheet, OfficialStage};
+use crate::sheet::{Cell, OfficialCandidate, OfficialSheet, OfficialStage, Warning};
 
 #[derive(Deserialize)]
 struct Root<'a> {
@@ -76,10 +76,12 @@ enum Scalar<'a> {
 /// assert_eq!(sheet.stages[0].totals[1].unwrap().text(), "2.50");
 /// assert_eq!(sheet.elected, vec![0]);
 ///
-/// // A figure that is not a decimal is refused with its place.
+/// // A total that is no figure is a warning with its place, and unknown.
 /// let bad = String::from_utf8_lossy(json).replace("2.50", "2,50");
-/// let err = official::scottish_json::read(bad.as_bytes()).unwrap_err();
-/// assert_eq!(err.position().map(|p| (p.line, p.column, p.record)), Some((8, 42, Some(1))));
+/// let sheet = official::scottish_json::read(bad.as_bytes()).unwrap();
+/// assert_eq!(sheet.stages[0].totals[1], None);
+/// let w = &sheet.warnings[0].pos;
+/// assert_eq!((w.line, w.column, w.record), (8, 42, Some(1)));
 /// ```
 pub fn read(bytes: &[u8]) -> Result<OfficialSheet, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -96,7 +98,10 @@ pub fn read(bytes: &[u8]) -> Result<OfficialSheet, Error> {
     };
     let body = text.get(bom..).unwrap_or(text);
     let root: Root = serde_json::from_str(body).map_err(|e| json_error(text, bom, &e))?;
-    let reader = Reader { text };
+    let reader = Reader {
+        text,
+        warnings: Default::default(),
+    };
     reader.sheet(root.constituency)
 }
 
@@ -124,6 +129,8 @@ fn json_error(text: &str, bom: usize, e: &serde_json::Error) -> Error {
 
 struct Reader<'t> {
     text: &'t str,
+    /// Totals that are no figure: left unknown, and said.
+    warnings: std::cell::RefCell<Vec<Warning>>,
 }
 
 /// One `countGroup` record, read.
@@ -267,7 +274,22 @@ impl<'t> Reader<'t> {
         let surname = self.text_field(surname, "Surname", at);
         let party = self.text_field(party, "Party_Name", at);
         let id = self.text_field(id, "Candidate_Id", at);
-        let total = self.figure(total, at);
+        // A total that is no figure is a warning and unknown (a sheet as
+        // people publish it); the other fields are the file's structure.
+        let total = match self.figure(total, at) {
+            Err(e) => {
+                let pos = e.position().copied().unwrap_or_default();
+                self.warnings.borrow_mut().push(Warning {
+                    pos,
+                    message: format!(
+                        "Total_Votes {} is not a figure; left unknown",
+                        describe_found(total.get())
+                    ),
+                });
+                Ok(None)
+            }
+            ok => ok,
+        };
         // (elected, excluded)
         let elected = match Self::scalar(status) {
             Scalar::Null => Ok((false, false)),
@@ -393,7 +415,7 @@ impl<'t> Reader<'t> {
                     candidates,
                     stages,
                     elected,
-                    warnings: Vec::new(),
+                    warnings: self.warnings.take(),
                 }
             })
     }
@@ -552,7 +574,7 @@ mod tests {
     #[test]
     fn every_bad_record_is_reported_with_its_place() {
         let mut recs = two_stages();
-        recs[1] = rec("1", "B", "\"3,5\"", "\"\"");
+        recs[3] = rec("2", "A", "\"1\"", "\"Lost\"");
         recs[4] = rec("2", "B", "\"1\"", "\"Won\"");
         let err = read(ward(&recs.join(",\n")).as_bytes()).unwrap_err();
         let ErrorKind::Many(list) = err.kind() else {
@@ -560,18 +582,28 @@ mod tests {
         };
         let places: Vec<_> = list
             .iter()
-            .map(|e| e.position().map(|p| (p.line, p.column, p.record)))
+            .map(|e| e.position().map(|p| (p.line, p.record)))
             .collect();
-        assert_eq!(places, [Some((5, 110, Some(1))), Some((8, 125, Some(4)))]);
-        assert!(
-            list[0]
-                .to_string()
-                .contains("expected a decimal number or a blank, found \"3,5\"")
-        );
+        assert_eq!(places, [Some((7, Some(3))), Some((8, Some(4)))]);
         assert!(
             list[1].to_string().contains("found \"\\\"Won\\\"\""),
             "{}",
             list[1]
+        );
+    }
+
+    #[test]
+    fn a_total_that_is_no_figure_is_a_warning_and_unknown() {
+        let mut recs = two_stages();
+        recs[1] = rec("1", "B", "\"3,5\"", "\"\"");
+        let sheet = read(ward(&recs.join(",\n")).as_bytes()).unwrap();
+        assert_eq!(sheet.stages[0].totals[1], None);
+        let w = &sheet.warnings[0];
+        assert_eq!((w.pos.line, w.pos.column, w.pos.record), (5, 110, Some(1)));
+        assert!(
+            w.message.contains("\"\\\"3,5\\\"\" is not a figure"),
+            "{}",
+            w.message
         );
     }
 
