@@ -36,9 +36,13 @@ bench-count: bench-data
     cargo build --release -p recount
     /usr/bin/time -v target/release/recount count target/bench/senate-5m.blt --rules wigm -o target/bench/senate-5m.txt 2>&1 | grep -E 'Elapsed|Maximum resident'
 
-# The main job on the data shipped in audit-data/.
+# Rebuild the audit demo of audit-data/ byte for byte from its seeded generator.
 demo:
-    cargo run --release -p recount -- count audit-data/demo-ward.blt --rules scottish-stv
+    cargo run --release -p recount -- generate --demo audit-data
+
+# The main job on the data shipped in audit-data/: the audit of the demo bundle.
+audit:
+    cargo run --release -p recount -- audit audit-data/momentum-demo --trust audit-data/demo-key.pub --html audit-report.html
 
 # Hostile inputs (specs/limits.md): writes recount_testkit::hostile's files to
 # target/hostile/ and runs `recount info` and `recount count --rules P

@@ -285,13 +285,38 @@ pub fn run_publish(args: &PublishArgs) -> Result<(), Failure> {
             (Some(meta), files)
         }
     };
-    let draft = Draft::with_meta(&election, &rules, meta.as_ref(), &files).map_err(|e| {
-        let source = match &args.meta {
-            Some(m) => m.display().to_string(),
-            None => crate::input::display(&args.input.file),
-        };
-        Failure::Input(format!("{source}: {e}"))
-    })?;
+    let source = match &args.meta {
+        Some(m) => m.display().to_string(),
+        None => crate::input::display(&args.input.file),
+    };
+    publish_to(
+        out,
+        replacing,
+        election,
+        &rules,
+        &signer,
+        meta.as_ref(),
+        &files,
+        &source,
+    )
+}
+
+/// Publishes `election` under `rules` with `meta`'s facts and records into
+/// the bundle directory `out` (replacing it when `replacing`), signed by
+/// `signer`: written beside `out`, verified, then renamed into place.
+#[allow(clippy::too_many_arguments)]
+pub fn publish_to(
+    out: &Path,
+    replacing: bool,
+    election: ballot::Election,
+    rules: &count::Rules,
+    signer: &Signer,
+    meta: Option<&bundle::meta::Meta>,
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+    source: &str,
+) -> Result<(), Failure> {
+    let draft = Draft::with_meta(&election, rules, meta, files)
+        .map_err(|e| Failure::Input(format!("{source}: {e}")))?;
 
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -306,9 +331,9 @@ pub fn run_publish(args: &PublishArgs) -> Result<(), Failure> {
         std::process::id()
     ));
     fs::create_dir(&tmp).map_err(io_err(&tmp, "create"))?;
-    let written = write_bundle(&tmp, &election, &draft, &signer);
+    let written = write_bundle(&tmp, &election, &draft, signer);
     drop(election);
-    let checked = written.and_then(|()| self_check(&tmp, out, &signer));
+    let checked = written.and_then(|()| self_check(&tmp, out, signer));
     let renamed = checked.and_then(|audit| {
         install(&tmp, out, replacing, &parent, base)?;
         Ok(audit)
@@ -326,7 +351,7 @@ pub fn run_publish(args: &PublishArgs) -> Result<(), Failure> {
 /// Whether `out` may be written: it must not exist, or with `force` be a
 /// bundle directory (never a file or another directory). Gives whether it
 /// is to be replaced.
-fn refuse_existing(out: &Path, force: bool, command: &str) -> Result<bool, Failure> {
+pub fn refuse_existing(out: &Path, force: bool, command: &str) -> Result<bool, Failure> {
     let Ok(m) = fs::symlink_metadata(out) else {
         return Ok(false);
     };
@@ -381,7 +406,7 @@ fn install(
 
 /// Reads META and every record file it names (paths relative to META's
 /// folder).
-fn read_meta(
+pub fn read_meta(
     path: &Path,
 ) -> Result<
     (
@@ -584,8 +609,6 @@ pub fn verify_dir(
     Ok(verify::verify(&entries, &trusted, require))
 }
 
-/// The bundle at `dir`, when every check passes against `trust`; else a
-/// failed check (exit 1) listing each fault.
 /// `--trust`/`--require` of the commands that read ballots: with them,
 /// FILE is a bundle directory, verified before anything is read from it.
 #[derive(Debug, Args)]
@@ -611,6 +634,8 @@ impl BundleInput {
     }
 }
 
+/// The bundle at `dir`, when every check passes against `trust`; else a
+/// failed check (exit 1) listing each fault.
 pub fn verified(dir: &Path, trust: &[String], require: usize) -> Result<VerifiedBundle, Failure> {
     let (report, verified) = verify_dir(dir, trust, require)?;
     verified.ok_or_else(|| Failure::Check(fault_lines(dir, &report).join("\n")))
@@ -786,7 +811,7 @@ fn text_report(dir: &Path, report: &Report) -> String {
 
 /// One line per contest of check 10's tallies: the range of supporters of
 /// the candidates on the ballot, and of those kept off for too few.
-fn nomination_summary(report: &Report) -> Vec<String> {
+pub fn nomination_summary(report: &Report) -> Vec<String> {
     report
         .nominations()
         .iter()
@@ -798,13 +823,13 @@ fn nomination_summary(report: &Report) -> Vec<String> {
                     .map(|t| t.supporters)
                     .collect();
                 match (n.iter().min(), n.iter().max()) {
-                    (Some(lo), Some(hi)) if lo == hi => format!("{} with {lo}", n.len()),
-                    (Some(lo), Some(hi)) => format!("{} with {lo} to {hi}", n.len()),
+                    (Some(lo), Some(hi)) if lo == hi => format!("{}, with {lo}", n.len()),
+                    (Some(lo), Some(hi)) => format!("{}, with {lo} to {hi}", n.len()),
                     _ => "none".to_owned(),
                 }
             };
             format!(
-                "{contest}: on the ballot {} supporting nominations; kept off for too few {}",
+                "{contest}: {} supporting nominations on the ballot; kept off for too few: {}",
                 range(&|s| s.on_ballot()),
                 range(&|s| s == Status::InsufficientNominations),
             )

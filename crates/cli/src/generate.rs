@@ -38,10 +38,18 @@ pub struct GenerateArgs {
     /// be a terminal for more than 10,000 papers; `-o -` insists).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Instead, build the audit demo under DIR (a signed bundle, its
+    /// sources, the demo key and an altered official sheet), byte for byte
+    /// as shipped in audit-data/.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    demo: Option<PathBuf>,
 }
 
 /// Runs `recount generate`.
 pub fn run(args: &GenerateArgs) -> Result<(), Failure> {
+    if let Some(dir) = &args.demo {
+        return crate::demo::build(dir);
+    }
     if args.candidates == 0 || args.candidates > ballot::CandidateId::MAX_CANDIDATES {
         return Err(Failure::Input(format!(
             "--candidates must be from 1 to {}",

@@ -79,7 +79,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
     (
         "Output",
         &[
-            "format", "to", "output", "force", "json", "width", "quiet", "jobs",
+            "format", "to", "output", "force", "json", "width", "quiet", "jobs", "html",
         ],
     ),
 ];

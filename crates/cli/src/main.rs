@@ -7,11 +7,13 @@
 
 #![forbid(unsafe_code)]
 
+mod audit_cmd;
 mod bundle_cmd;
 mod choice;
 mod completions;
 mod convert;
 mod count_cmd;
+mod demo;
 mod diff_cmd;
 mod exit_codes;
 mod explain_cmd;
@@ -65,6 +67,8 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Count each contest stage by stage under a rule preset and write the transcript.
     Count(count_cmd::CountArgs),
+    /// The observer's whole job: verify a bundle, recount every contest, compare with the declared result (and an official sheet), report.
+    Audit(audit_cmd::AuditArgs),
     /// Count the ballots and diff the count with a published result sheet, explaining each difference.
     Diff(diff_cmd::DiffArgs),
     /// Find which rules a published sheet's count followed: rank rule variants by how much of it they reproduce.
@@ -140,6 +144,7 @@ fn main() -> ExitCode {
         Command::Info(args) => info::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Count(args) => count_cmd::run_count(args),
+        Command::Audit(args) => audit_cmd::run(args),
         Command::Diff(args) => diff_cmd::run(args),
         Command::Explain(args) => explain_cmd::run(args),
         Command::Rules(args) => count_cmd::run_rules(args),

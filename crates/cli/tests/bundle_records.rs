@@ -217,7 +217,7 @@ fn a_bundle_with_records_passes_all_eleven_checks_and_counts_with_its_constraint
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(
         text.contains(
-            "    demo-ward: on the ballot 9 with 3 supporting nominations; kept off for too few 1 with 2\n"
+            "    demo-ward: 9, with 3 supporting nominations on the ballot; kept off for too few: 1, with 2\n"
         ),
         "{text}"
     );

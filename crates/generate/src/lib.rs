@@ -14,6 +14,8 @@
 
 use std::io::{self, Write};
 
+pub mod demo;
+
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -248,6 +248,61 @@ pub fn diff_html(r: &DiffReport<'_>) -> String {
         }
         let _ = writeln!(s, "</ol>");
     }
+    let _ = writeln!(s, "<h2>The sheet as published</h2>");
+    published_table(sheet, d, &mut s);
+    if !d.differences.is_empty() {
+        let _ = writeln!(s, "<h2>Every difference</h2><ol>");
+        for (i, x) in d.differences.iter().enumerate() {
+            let at =
+                x.at.map(|p| format!(" (line {}, column {})", p.line, p.column))
+                    .unwrap_or_default();
+            let first = if Some(i) == d.first {
+                " — the first"
+            } else {
+                ""
+            };
+            let minor = if x.rounding_only {
+                " — rounding only"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                "<li>{}: sheet {}, ballots {}{}{}{}</li>",
+                escape(&place(x)),
+                escape(&x.official),
+                escape(&x.ours),
+                escape(&at),
+                first,
+                minor
+            );
+        }
+        let _ = writeln!(s, "</ol>");
+    }
+    let _ = writeln!(s, "<h2>Elected</h2><dl>");
+    let _ = writeln!(
+        s,
+        "<dt>By the sheet</dt><dd>{}</dd><dt>By the ballots</dt><dd>{}</dd></dl>",
+        escape(&d.official_elected.join(", ")),
+        escape(&d.ours_elected.join(", "))
+    );
+    if !d.warnings.is_empty() {
+        let _ = writeln!(s, "<h2>Warnings</h2><ul>");
+        for (at, w) in &d.warnings {
+            let at = at
+                .map(|p| format!("line {}, column {}: ", p.line, p.column))
+                .unwrap_or_default();
+            let _ = writeln!(s, "<li>{}{}</li>", escape(&at), escape(w));
+        }
+        let _ = writeln!(s, "</ul>");
+    }
+    s.push_str("</main></body></html>\n");
+    s
+}
+
+/// The sheet as published (candidates × stages, with an action row), each
+/// cell that differs from the recount marked with the recount's figure.
+pub(crate) fn published_table(sheet: &OfficialSheet, d: &Diff, s: &mut String) {
     // The sheet as published, differing cells marked.
     let mut marks: HashMap<(u32, String), (usize, &Difference)> = HashMap::new();
     for (i, x) in d.differences.iter().enumerate() {
@@ -335,52 +390,4 @@ pub fn diff_html(r: &DiffReport<'_>) -> String {
         let _ = writeln!(s, "</tr>");
     }
     let _ = writeln!(s, "</tbody></table></div>");
-    if !d.differences.is_empty() {
-        let _ = writeln!(s, "<h2>Every difference</h2><ol>");
-        for (i, x) in d.differences.iter().enumerate() {
-            let at =
-                x.at.map(|p| format!(" (line {}, column {})", p.line, p.column))
-                    .unwrap_or_default();
-            let first = if Some(i) == d.first {
-                " — the first"
-            } else {
-                ""
-            };
-            let minor = if x.rounding_only {
-                " — rounding only"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                s,
-                "<li>{}: sheet {}, ballots {}{}{}{}</li>",
-                escape(&place(x)),
-                escape(&x.official),
-                escape(&x.ours),
-                escape(&at),
-                first,
-                minor
-            );
-        }
-        let _ = writeln!(s, "</ol>");
-    }
-    let _ = writeln!(s, "<h2>Elected</h2><dl>");
-    let _ = writeln!(
-        s,
-        "<dt>By the sheet</dt><dd>{}</dd><dt>By the ballots</dt><dd>{}</dd></dl>",
-        escape(&d.official_elected.join(", ")),
-        escape(&d.ours_elected.join(", "))
-    );
-    if !d.warnings.is_empty() {
-        let _ = writeln!(s, "<h2>Warnings</h2><ul>");
-        for (at, w) in &d.warnings {
-            let at = at
-                .map(|p| format!("line {}, column {}: ", p.line, p.column))
-                .unwrap_or_default();
-            let _ = writeln!(s, "<li>{}{}</li>", escape(&at), escape(w));
-        }
-        let _ = writeln!(s, "</ul>");
-    }
-    s.push_str("</main></body></html>\n");
-    s
 }

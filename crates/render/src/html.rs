@@ -34,7 +34,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "
+pub(crate) const STYLE: &str = "
 :root { color-scheme: light; }
 body { font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1b1f24; margin: 0; background: #fff; }
 main { max-width: 1100px; margin: 0 auto; padding: 1rem; }
@@ -122,7 +122,7 @@ fn fact(out: &mut String, term: &str, value: &str) {
     let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(term), escape(value));
 }
 
-fn contest(t: &Transcript, c: &ContestCount, index: usize, out: &mut String) {
+pub(crate) fn contest(t: &Transcript, c: &ContestCount, index: usize, out: &mut String) {
     let heading = match &c.purpose {
         Some(p) => format!("{} — reserved-places count: {p}", c.title),
         None => c.title.clone(),

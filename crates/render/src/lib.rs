@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod audit;
 mod csv;
 mod diff;
 mod html;
@@ -22,6 +23,7 @@ mod sheet_file;
 mod text;
 mod wide;
 
+pub use audit::{AuditView, CheckView, ContestView, NominationRow, audit_html};
 pub use csv::csv;
 pub use diff::{DiffReport, diff_html, diff_text};
 pub use html::{escape, html};
