@@ -113,3 +113,28 @@ bench-bundle: bench-data
     /usr/bin/time -f "verify: %e s, peak RSS %M KB" target/release/recount verify "$dir/b" --trust "$dir/k.pub"
     (cd "$dir/b" && /usr/bin/time -f "sha256sum -c MANIFEST: %e s" sha256sum -c --quiet MANIFEST)
     rm -rf "$dir"
+
+# `recount audit` of a 5-million-paper bundle against `verify` and `count`
+# run apart (the issue's goal: the audit is not slower than the two), and
+# the size of its HTML report of a 100-candidate contest (goal: under 2 MB).
+bench-audit: bench-data
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release -p recount
+    bin=${CARGO_TARGET_DIR:-target}/release/recount
+    dir=$(mktemp -d)
+    trap 'rm -rf "$dir"' EXIT
+    $bin keygen --name bench.example --out "$dir/k" >/dev/null
+    $bin publish target/bench/senate-5m.blt --rules wigm --key "$dir/k.key" -o "$dir/b"
+    t() { { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1; }
+    audits=() verifies=() counts=()
+    for i in 1 2 3; do
+        verifies+=($( { /usr/bin/time -f %e $bin verify "$dir/b" --trust "$dir/k.pub" >/dev/null; } 2>&1 | tail -n 1))
+        counts+=($( { /usr/bin/time -f %e $bin count target/bench/senate-5m.blt --rules wigm --quiet -o "$dir/t.txt"; } 2>&1 | tail -n 1))
+        audits+=($( { /usr/bin/time -f %e $bin audit "$dir/b" --trust "$dir/k.pub" --quiet --html "$dir/r.html" >/dev/null; } 2>&1 | tail -n 1))
+    done
+    min() { printf '%s\n' "$@" | sort -n | head -n 1; }
+    v=$(min "${verifies[@]}"); c=$(min "${counts[@]}"); a=$(min "${audits[@]}")
+    echo "verify: ${verifies[*]} s; count: ${counts[*]} s; audit: ${audits[*]} s"
+    awk -v v="$v" -v c="$c" -v a="$a" 'BEGIN { printf "audit %.2f s against verify + count %.2f s: %.2fx\n", a, v + c, a / (v + c) }'
+    echo "HTML report of the 100-candidate contest: $(stat -c %s "$dir/r.html") bytes"

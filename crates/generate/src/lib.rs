@@ -15,6 +15,7 @@
 use std::io::{self, Write};
 
 pub mod demo;
+pub mod shapes;
 
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 use rand::{Rng, SeedableRng};

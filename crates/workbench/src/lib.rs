@@ -1,0 +1,19 @@
+//! The rule makers' workbench (`specs/workbench.md`): two rules side by
+//! side on one contest ([`compare`]), the properties a rule should have
+//! ([`properties`]), and fuzzing for elections where rules part ways or a
+//! property fails ([`fuzz`]), each shrunk to a minimal counterexample
+//! ([`shrink`]) kept as a [`Case`].
+//!
+//! Pure functions of their inputs and seeds: nothing is read, written or
+//! printed here; `recount compare` and `recount fuzz` do that.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod case;
+pub mod compare;
+pub mod fuzz;
+pub mod properties;
+pub mod shrink;
+
+pub use case::Case;
