@@ -81,8 +81,13 @@ impl TreeBuilder {
 
     /// Adds a leaf given by its leaf hash (already SHA-256(0x00 ‖ data)).
     pub fn push_leaf_hash(&mut self, hash: Hash) {
-        let mut size = 1u64;
-        let mut hash = hash;
+        self.push_subtree(1, hash);
+        self.len += 1;
+    }
+
+    /// Puts a complete subtree of `size` leaves on the stack, joining it
+    /// with the subtrees before it of its size (leaves not counted here).
+    fn push_subtree(&mut self, mut size: u64, mut hash: Hash) {
         while let Some(&(top_size, top)) = self.stack.last() {
             if top_size != size {
                 break;
@@ -92,7 +97,33 @@ impl TreeBuilder {
             size *= 2;
         }
         self.stack.push((size, hash));
-        self.len += 1;
+    }
+
+    /// Adds the leaves of `next`, a tree of the leaves that follow, as if
+    /// each had been pushed here: so that disjoint runs of leaves can be
+    /// hashed apart (on other threads) and joined in order.
+    ///
+    /// The join is exact when this tree's length is a multiple of `next`'s
+    /// largest complete subtree (the highest power of two not above
+    /// `next.len()`), which holds when every run but the last has the same
+    /// power-of-two length: then `next`'s subtrees are subtrees of the
+    /// whole tree, and RFC 9162 splits the whole where they do.
+    ///
+    /// # Panics
+    ///
+    /// When the lengths are not so aligned (the root would be wrong).
+    pub fn append(&mut self, next: &TreeBuilder) {
+        if let Some(&(largest, _)) = next.stack.first() {
+            assert!(
+                self.len % largest == 0,
+                "a tree of {} leaves cannot take a subtree of {largest} as a whole",
+                self.len
+            );
+        }
+        for &(size, hash) in &next.stack {
+            self.push_subtree(size, hash);
+        }
+        self.len += next.len;
     }
 
     /// How many leaves were pushed.
