@@ -67,6 +67,7 @@ pub mod merkle;
 pub mod note;
 pub mod proof;
 pub mod publish;
+mod scan;
 pub mod statement;
 pub mod verify;
 

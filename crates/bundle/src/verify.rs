@@ -9,6 +9,7 @@
 //! another check refused is reported as not run, which is not a pass.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 
@@ -18,9 +19,11 @@ use crate::layout::{
     self, BALLOTS_DIR, ELECTION_FILE, ElectionMeta, FORMAT, MANIFEST_FILE, RULES_FILE,
     STATEMENT_FILE, Status, TextFault,
 };
-use crate::manifest::{Manifest, sha256};
+use crate::manifest::{Digest, Manifest, sha256};
+use crate::merkle::TreeBuilder;
 use crate::note::{self, Note};
-use crate::statement::{ContestTreeBuilder, Statement};
+use crate::scan::{self, Shape};
+use crate::statement::{ContestLine, ContestTreeBuilder, Statement};
 
 /// The most faults one check reports per file; the rest are counted.
 const FAULTS_PER_FILE: usize = 20;
@@ -203,6 +206,73 @@ impl Checker<'_> {
     }
 }
 
+/// The long, independent work on a bundle's bytes: hashing them, which
+/// other threads do while the verifier's own thread checks the rest.
+enum Job<'a> {
+    /// The SHA-256 of MANIFEST entry `entry`'s file (check 3).
+    Digest { entry: usize, bytes: &'a [u8] },
+    /// The tree of run `run` of ballots file `file` (check 6).
+    Tree {
+        file: usize,
+        run: usize,
+        bytes: &'a [u8],
+    },
+}
+
+enum Done {
+    Digest(usize, Digest),
+    Tree(usize, usize, Option<TreeBuilder>),
+}
+
+/// Takes jobs in order until none is left; what they gave.
+fn work(jobs: &[Job<'_>], next: &AtomicUsize) -> Vec<Done> {
+    let mut done = Vec::new();
+    while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+        done.push(match *job {
+            Job::Digest { entry, bytes } => Done::Digest(entry, sha256(bytes)),
+            Job::Tree { file, run, bytes } => Done::Tree(file, run, scan::run_tree(bytes)),
+        });
+    }
+    done
+}
+
+/// What the jobs gave, by MANIFEST entry and by ballots file.
+struct Hashed {
+    digests: Vec<Option<Digest>>,
+    /// Per ballots file, its runs' trees; empty when it was not split.
+    trees: Vec<Vec<Option<TreeBuilder>>>,
+}
+
+impl Hashed {
+    /// Ballots file `file`'s contest line, joined from its runs, or the
+    /// streaming builder's verdict (and its fault) when a run could not be
+    /// hashed apart.
+    fn contest_line(
+        &self,
+        file: Option<usize>,
+        id: &str,
+        bytes: &[u8],
+    ) -> Result<ContestLine, crate::Error> {
+        if let Some(runs) = file.and_then(|f| self.trees.get(f))
+            && !runs.is_empty()
+            && runs.iter().all(Option::is_some)
+        {
+            let mut tree = TreeBuilder::new();
+            for run in runs.iter().flatten() {
+                tree.append(run);
+            }
+            return Ok(ContestLine {
+                id: id.to_owned(),
+                papers: tree.len(),
+                root: tree.root(),
+            });
+        }
+        let mut tree = ContestTreeBuilder::new();
+        tree.write(bytes);
+        tree.finish(id)
+    }
+}
+
 /// Whether `path` may be a file of a `recount-bundle/1` at all.
 fn bundle_path(path: &str) -> bool {
     path == ELECTION_FILE
@@ -217,22 +287,106 @@ pub fn verify(
     trusted: &[VerifierKey],
     require: usize,
 ) -> (Report, Option<VerifiedBundle>) {
+    let mut files = BTreeMap::new();
+    for e in entries {
+        if let Entry::File { path, bytes } = e {
+            files.insert(path.as_str(), bytes.as_slice());
+        }
+    }
+    let manifest = files.get(MANIFEST_FILE).map(|bytes| Manifest::parse(bytes));
+    let ballot_files: Vec<(&str, &[u8])> = files
+        .iter()
+        .filter(|(p, _)| layout::contest_of_path(p).is_some())
+        .map(|(p, b)| (*p, *b))
+        .collect();
+
+    // The hashing of checks 3 and 6 is split into jobs that other threads
+    // start on now; this one runs the other checks meanwhile, then helps,
+    // and runs checks 3 and 6 last (each check has its own list of faults,
+    // so the report is as if they ran in order).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(16));
+    let mut jobs = Vec::new();
+    let listed = match &manifest {
+        Some(Ok(m)) => m.entries(),
+        _ => &[],
+    };
+    for (entry, e) in listed.iter().enumerate() {
+        if let Some(bytes) = files.get(e.path()).copied() {
+            jobs.push(Job::Digest { entry, bytes });
+        }
+    }
+    let listed = listed.len();
+    let mut runs = Vec::new();
+    for (file, (_, bytes)) in ballot_files.iter().enumerate() {
+        let split = scan::tree_runs(bytes, 4 * threads).unwrap_or_default();
+        runs.push(split.len());
+        for (run, bytes) in split.into_iter().enumerate() {
+            jobs.push(Job::Tree { file, run, bytes });
+        }
+    }
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads.min(jobs.len()))
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("recount-verify".into())
+                    .spawn_scoped(scope, || work(&jobs, &next))
+                    .ok()
+            })
+            .collect();
+        let hashed = || {
+            let mut done = work(&jobs, &next);
+            for w in workers {
+                match w.join() {
+                    Ok(d) => done.extend(d),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            let mut hashed = Hashed {
+                digests: vec![None; listed],
+                trees: runs
+                    .iter()
+                    .map(|&n| (0..n).map(|_| None).collect())
+                    .collect(),
+            };
+            for d in done {
+                match d {
+                    Done::Digest(entry, digest) => hashed.digests[entry] = Some(digest),
+                    Done::Tree(file, run, tree) => hashed.trees[file][run] = tree,
+                }
+            }
+            hashed
+        };
+        check(
+            entries,
+            files,
+            manifest,
+            &ballot_files,
+            trusted,
+            require,
+            hashed,
+        )
+    })
+}
+
+/// Every check, in order but for 3 and 6, which take their hashes from
+/// `hashed` (called once, after check 9).
+fn check<'a>(
+    entries: &'a [Entry],
+    files: BTreeMap<&'a str, &'a [u8]>,
+    manifest: Option<Result<Manifest, crate::Error>>,
+    ballot_files: &[(&'a str, &'a [u8])],
+    trusted: &[VerifierKey],
+    require: usize,
+    hashed: impl FnOnce() -> Hashed,
+) -> (Report, Option<VerifiedBundle>) {
     let mut c = Checker {
-        files: BTreeMap::new(),
+        files,
         faults: Default::default(),
         not_run: Default::default(),
     };
-    for e in entries {
-        if let Entry::File { path, bytes } = e {
-            c.files.insert(path, bytes);
-        }
-    }
 
     // Check 2 (MANIFEST part) first: the layout needs its list.
-    let manifest = c
-        .files
-        .get(MANIFEST_FILE)
-        .map(|bytes| Manifest::parse(bytes));
     let manifest = match manifest {
         Some(Ok(m)) => Some(m),
         Some(Err(e)) => {
@@ -333,39 +487,15 @@ pub fn verify(
     }
     let meta = check_election_json(&mut c);
     let rules = check_rules_json(&mut c);
-    let ballot_files: Vec<(&str, &[u8])> = c
-        .files
-        .iter()
-        .filter(|(p, _)| layout::contest_of_path(p).is_some())
-        .map(|(p, b)| (*p, *b))
-        .collect();
-    for (path, bytes) in &ballot_files {
-        check_ballots_text(&mut c, path, bytes);
-    }
-
-    // Check 3: digests.
-    match &manifest {
-        None => c.not_run(3, "MANIFEST is missing or not canonical"),
-        Some(m) => {
-            for (i, entry) in m.entries().iter().enumerate() {
-                let Some(bytes) = c.files.get(entry.path()).copied() else {
-                    continue;
-                };
-                let digest = sha256(bytes);
-                if &digest != entry.digest() {
-                    c.fault(
-                        3,
-                        entry.path(),
-                        None,
-                        format!(
-                            "SHA-256 is {}, but MANIFEST line {} records {}",
-                            crate::hex::encode(&digest),
-                            i + 1,
-                            crate::hex::encode(entry.digest())
-                        ),
-                    );
-                }
+    // A canonical ballots file (most are) is seen to be in one fast pass;
+    // any other is checked rule by rule, naming each fault.
+    let mut shapes = HashMap::new();
+    for (path, bytes) in ballot_files {
+        match scan::canonical_ballots(bytes) {
+            Some(shape) => {
+                shapes.insert(*path, shape);
             }
+            None => check_ballots_text(&mut c, path, bytes),
         }
     }
 
@@ -435,67 +565,6 @@ pub fn verify(
         (_, None) => c.not_run(5, "MANIFEST is missing"),
     }
 
-    // Check 6: each contest's papers and root.
-    match &statement {
-        None => c.not_run(6, "the statement did not parse (check 4 or 7)"),
-        Some(s) => {
-            let named: BTreeSet<&str> = s.contests().iter().map(|l| l.id.as_str()).collect();
-            for (i, line) in s.contests().iter().enumerate() {
-                let n = Some(4 + i as u64);
-                let path = layout::ballots_path(&line.id);
-                let Some(bytes) = c.files.get(path.as_str()).copied() else {
-                    c.fault(
-                        6,
-                        STATEMENT_FILE,
-                        n,
-                        format!("contest {} has no file {path}", line.id),
-                    );
-                    continue;
-                };
-                let mut tree = ContestTreeBuilder::new();
-                tree.write(bytes);
-                match tree.finish(&line.id) {
-                    Err(e) => {
-                        let at = e.position().map(|p| p.line);
-                        c.fault(6, &path, at, format!("no Merkle root: {e}"));
-                    }
-                    Ok(got) => {
-                        if got.papers != line.papers {
-                            c.fault(
-                                6,
-                                STATEMENT_FILE,
-                                n,
-                                format!(
-                                    "contest {} has {} papers, but {path} has {} lines",
-                                    line.id, line.papers, got.papers
-                                ),
-                            );
-                        }
-                        if got.root != line.root {
-                            c.fault(
-                                6,
-                                STATEMENT_FILE,
-                                n,
-                                format!(
-                                    "contest {}'s root is {}, but the root of {path} is {}",
-                                    line.id,
-                                    crate::hex::encode(&line.root),
-                                    crate::hex::encode(&got.root)
-                                ),
-                            );
-                        }
-                    }
-                }
-            }
-            for (path, _) in &ballot_files {
-                let id = layout::contest_of_path(path).unwrap_or_default();
-                if !named.contains(id) {
-                    c.fault(6, path, None, "the statement has no contest line for it");
-                }
-            }
-        }
-    }
-
     // Check 7: contests-root.
     if let Some(line) = contests_root_bad {
         c.fault(
@@ -532,12 +601,101 @@ pub fn verify(
 
     // Check 9: metadata and rules agree with the ballots.
     let election = match (&meta, &rules) {
-        (Some(meta), Some(_)) => check_semantics(&mut c, meta, statement.as_ref()),
+        (Some(meta), Some(_)) => check_semantics(&mut c, meta, statement.as_ref(), &shapes),
         _ => {
             c.not_run(9, "election.json or rules.json did not parse (check 2)");
             None
         }
     };
+
+    let hashed = hashed();
+    // Check 3: digests.
+    match &manifest {
+        None => c.not_run(3, "MANIFEST is missing or not canonical"),
+        Some(m) => {
+            for (i, entry) in m.entries().iter().enumerate() {
+                let Some(bytes) = c.files.get(entry.path()).copied() else {
+                    continue;
+                };
+                let digest = hashed.digests[i].unwrap_or_else(|| sha256(bytes));
+                if &digest != entry.digest() {
+                    c.fault(
+                        3,
+                        entry.path(),
+                        None,
+                        format!(
+                            "SHA-256 is {}, but MANIFEST line {} records {}",
+                            crate::hex::encode(&digest),
+                            i + 1,
+                            crate::hex::encode(entry.digest())
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // Check 6: each contest's papers and root.
+    match &statement {
+        None => c.not_run(6, "the statement did not parse (check 4 or 7)"),
+        Some(s) => {
+            let named: BTreeSet<&str> = s.contests().iter().map(|l| l.id.as_str()).collect();
+            for (i, line) in s.contests().iter().enumerate() {
+                let n = Some(4 + i as u64);
+                let path = layout::ballots_path(&line.id);
+                let Some(bytes) = c.files.get(path.as_str()).copied() else {
+                    c.fault(
+                        6,
+                        STATEMENT_FILE,
+                        n,
+                        format!("contest {} has no file {path}", line.id),
+                    );
+                    continue;
+                };
+                let file = ballot_files
+                    .binary_search_by(|(p, _)| (*p).cmp(path.as_str()))
+                    .ok();
+                match hashed.contest_line(file, &line.id, bytes) {
+                    Err(e) => {
+                        let at = e.position().map(|p| p.line);
+                        c.fault(6, &path, at, format!("no Merkle root: {e}"));
+                    }
+                    Ok(got) => {
+                        if got.papers != line.papers {
+                            c.fault(
+                                6,
+                                STATEMENT_FILE,
+                                n,
+                                format!(
+                                    "contest {} has {} papers, but {path} has {} lines",
+                                    line.id, line.papers, got.papers
+                                ),
+                            );
+                        }
+                        if got.root != line.root {
+                            c.fault(
+                                6,
+                                STATEMENT_FILE,
+                                n,
+                                format!(
+                                    "contest {}'s root is {}, but the root of {path} is {}",
+                                    line.id,
+                                    crate::hex::encode(&line.root),
+                                    crate::hex::encode(&got.root)
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            for (path, _) in ballot_files {
+                let id = layout::contest_of_path(path).unwrap_or_default();
+                if !named.contains(id) {
+                    c.fault(6, path, None, "the statement has no contest line for it");
+                }
+            }
+        }
+    }
 
     let checks: Vec<Check> = (0..9)
         .map(|i| Check {
@@ -717,6 +875,7 @@ fn check_semantics(
     c: &mut Checker<'_>,
     meta: &ElectionMeta,
     statement: Option<&Statement>,
+    shapes: &HashMap<&str, Shape>,
 ) -> Option<Election> {
     let before = c.faults[8].len();
     let at = MetaLines::of(c.files.get(ELECTION_FILE).copied().unwrap_or_default());
@@ -787,7 +946,11 @@ fn check_semantics(
             );
             continue;
         };
-        let Some(ballots) = read_papers(c, &path, bytes, &ids, cm.candidates.len()) else {
+        let papers = match shapes.get(path.as_str()) {
+            Some(shape) => read_canonical_papers(c, &path, bytes, &ids, cm.candidates.len(), shape),
+            None => read_papers(c, &path, bytes, &ids, cm.candidates.len()),
+        };
+        let Some(ballots) = papers else {
             continue;
         };
         let candidates = cm
@@ -915,4 +1078,211 @@ fn read_papers(
         return None;
     }
     Some(builder.build())
+}
+
+/// [`read_papers`] for a file that check 2 passes (`shape` is its
+/// [`scan::canonical_ballots`]): every line is a paper, in order, so each
+/// is split at its commas without checking the grammar again, and the
+/// store is sized for the file before the first paper.
+///
+/// The same papers, faults and order as [`read_papers`]: only how the
+/// lines are split and the ids looked up differs.
+fn read_canonical_papers(
+    c: &mut Checker<'_>,
+    path: &str,
+    bytes: &[u8],
+    ids: &HashMap<&str, usize>,
+    candidates: usize,
+    shape: &Shape,
+) -> Option<ballot::Ballots> {
+    // The ids as bytes, under a hash quicker than std's for short keys
+    // (one lookup per preference of each distinct line).
+    let mut lookup: HashMap<&[u8], usize, foldhash::fast::FixedState> =
+        HashMap::with_capacity_and_hasher(ids.len(), foldhash::fast::FixedState::default());
+    for (id, &k) in ids {
+        lookup.insert(id.as_bytes(), k);
+    }
+    let mut builder = BallotsBuilder::new(candidates);
+    builder.reserve(shape.rankings, shape.preferences);
+    let mut ok = true;
+    let mut shown = 0;
+    let mut ranked_on = vec![0usize; candidates];
+    let mut ranking: Vec<CandidateId> = Vec::new();
+    // The ids found on the line before: where each ends (at its comma or
+    // the line's end) and its candidate. Sorted lines share long prefixes,
+    // and an id that ends inside the prefix two lines share is the same
+    // id, already found (and distinct from those before it).
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut run: Option<(&[u8], u64, bool)> = None;
+    for (i, line) in scan::lines(bytes).enumerate() {
+        let shared = match &mut run {
+            Some((same, n, _)) => {
+                let shared = scan::shared_prefix(same, line);
+                if shared == line.len() && shared == same.len() {
+                    *n += 1;
+                    continue;
+                }
+                shared
+            }
+            None => 0,
+        };
+        if let Some((_, n, true)) = run
+            && builder.push(&ranking, n).is_err()
+        {
+            ok = false;
+        }
+        found.truncate(found.partition_point(|&(end, _)| end < shared));
+        ranking.clear();
+        for &(_, k) in &found {
+            ranked_on[k] = i + 1;
+            ranking.extend(CandidateId::new(k));
+        }
+        let mut paper = true;
+        let mut start = found.last().map_or(0, |&(end, _)| end + 1);
+        let blank = line == layout::BLANK_PAPER.as_bytes();
+        while !blank && start <= line.len() {
+            // Ids are short: a loop beats a call to memchr.
+            let end = line[start..]
+                .iter()
+                .position(|&b| b == b',')
+                .map_or(line.len(), |at| start + at);
+            let id = &line[start..end];
+            start = end + 1;
+            let problem = match lookup.get(id) {
+                None => Some(format!(
+                    "{:?} is not a candidate of this contest in {ELECTION_FILE}",
+                    String::from_utf8_lossy(id)
+                )),
+                Some(&k) if ranked_on[k] == i + 1 => {
+                    Some(format!("{:?} is ranked twice", String::from_utf8_lossy(id)))
+                }
+                Some(&k) => {
+                    ranked_on[k] = i + 1;
+                    ranking.extend(CandidateId::new(k));
+                    found.push((end, k));
+                    None
+                }
+            };
+            if let Some(p) = problem {
+                paper = false;
+                if shown < FAULTS_PER_FILE {
+                    shown += 1;
+                    c.fault(9, path, Some(i as u64 + 1), p);
+                }
+                break;
+            }
+        }
+        ok &= paper;
+        run = Some((line, 1, paper));
+    }
+    if let Some((_, n, true)) = run
+        && builder.push(&ranking, n).is_err()
+    {
+        ok = false;
+    }
+    if !ok {
+        if shown == 0 {
+            c.not_run(9, format!("{path} has lines that are not papers (check 2)"));
+        }
+        return None;
+    }
+    Some(builder.build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn checker() -> Checker<'static> {
+        Checker {
+            files: BTreeMap::new(),
+            faults: Default::default(),
+            not_run: Default::default(),
+        }
+    }
+
+    fn line() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            4 => prop::collection::vec(prop::sample::select(b"12ab,-._".to_vec()), 0..8),
+            1 => prop::collection::vec(prop::sample::select(b"1a,\r\t \x01\x7f\xff\xef\xbb\xbf".to_vec()), 0..6),
+            1 => Just(b"-".to_vec()),
+            1 => Just(vec![b'a'; 65]),
+            1 => Just(vec![b'a'; 64]),
+        ]
+    }
+
+    fn text(lines: &[Vec<u8>], final_lf: bool) -> Vec<u8> {
+        let mut bytes = lines.join(&b'\n');
+        if final_lf && !lines.is_empty() {
+            bytes.push(b'\n');
+        }
+        bytes
+    }
+
+    /// What check 9 made of a file: its faults, why it did not run, the papers.
+    fn papers_of(
+        bytes: &[u8],
+        ids: &HashMap<&str, usize>,
+        candidates: usize,
+        shape: Option<&Shape>,
+    ) -> (Vec<Fault>, Option<String>, Option<ballot::Ballots>) {
+        let mut c = checker();
+        let ballots = match shape {
+            Some(s) => read_canonical_papers(&mut c, "ballots/x.csv", bytes, ids, candidates, s),
+            None => read_papers(&mut c, "ballots/x.csv", bytes, ids, candidates),
+        };
+        (
+            std::mem::take(&mut c.faults[8]),
+            c.not_run[8].take(),
+            ballots,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn the_fast_verdict_is_check_2s(
+            mut lines in prop::collection::vec(line(), 0..12),
+            sort in any::<bool>(),
+            final_lf in any::<bool>(),
+        ) {
+            if sort {
+                lines.sort();
+            }
+            let bytes = text(&lines, final_lf);
+            let mut c = checker();
+            check_ballots_text(&mut c, "ballots/x.csv", &bytes);
+            prop_assert_eq!(scan::canonical_ballots(&bytes).is_some(), c.faults[1].is_empty());
+        }
+
+        #[test]
+        fn canonical_papers_are_read_as_read_papers_reads_them(
+            mut lines in prop::collection::vec(
+                prop_oneof![
+                    6 => prop::collection::vec(prop::sample::select(vec!["a", "b", "c", "d", "x", "ab"]), 1..6)
+                        .prop_map(|ids| ids.join(",")),
+                    1 => Just("-".to_owned()),
+                ],
+                0..30,
+            ),
+            twice in any::<bool>(),
+            many in 0usize..25,
+        ) {
+            // Enough lines naming "x" (no candidate) to pass the fault limit.
+            lines.extend((0..many).map(|i| format!("x,{i}")));
+            lines.sort();
+            let bytes: Vec<u8> = lines.iter().flat_map(|l| format!("{l}\n").into_bytes()).collect();
+            let shape = scan::canonical_ballots(&bytes);
+            prop_assert!(shape.is_some(), "{:?}", lines);
+            // "d" is a second name of candidate 0 when `twice`.
+            let mut ids: HashMap<&str, usize> = [("a", 0), ("b", 1), ("c", 2), ("ab", 3)].into_iter().collect();
+            if twice {
+                ids.insert("d", 0);
+            }
+            prop_assert_eq!(
+                papers_of(&bytes, &ids, 4, shape.as_ref()),
+                papers_of(&bytes, &ids, 4, None)
+            );
+        }
+    }
 }
