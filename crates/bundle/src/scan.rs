@@ -63,12 +63,7 @@ fn paper_len(line: &[u8]) -> Option<usize> {
     }
     let mut ids = 0;
     for id in line.split(|&b| b == b',') {
-        // `layout::candidate_id_rule`: 1 to 64 bytes, the first A-Z a-z 0-9.
-        let (&first, _) = id.split_first()?;
-        if id.len() > 64
-            || ID_BYTE[first as usize] != 1
-            || id.iter().any(|&b| ID_BYTE[b as usize] == 0)
-        {
+        if !id_ok(id) {
             return None;
         }
         ids += 1;
@@ -109,20 +104,26 @@ pub(crate) fn canonical_ballots(bytes: &[u8]) -> Option<Shape> {
 /// run is a complete subtree of the whole ([`TreeBuilder::append`]).
 const RUN_STEP: u64 = 1 << 12;
 
-/// Runs of a ballots file to hash apart, in order, each of the same
-/// power-of-two number of lines but the last (about `runs` of them);
-/// `None` when the file does not end in LF (or has too many lines), which
+/// Runs of a ballots file to hash apart, in order, as byte ranges, each of
+/// the same power-of-two number of lines but the last (about `runs` of
+/// them), and the number of lines; `None` when the file does not end in
+/// LF (or has too many lines), which
 /// [`crate::statement::ContestTreeBuilder`] reports.
-pub(crate) fn tree_runs(bytes: &[u8], runs: usize) -> Option<Vec<&[u8]>> {
+pub(crate) fn tree_runs(bytes: &[u8], runs: usize) -> Option<(Vec<(usize, usize)>, u64)> {
+    tree_runs_by(bytes, runs, RUN_STEP)
+}
+
+/// [`tree_runs`] with runs a multiple of `step` lines (a power of two).
+fn tree_runs_by(bytes: &[u8], runs: usize, step: u64) -> Option<(Vec<(usize, usize)>, u64)> {
     if !bytes.is_empty() && !bytes.ends_with(b"\n") {
         return None;
     }
-    // Where each RUN_STEP-th line starts.
+    // Where each step-th line starts.
     let mut marks = vec![0usize];
     let mut n = 0u64;
     for end in memchr::memchr_iter(b'\n', bytes) {
         n += 1;
-        if n % RUN_STEP == 0 {
+        if n % step == 0 {
             marks.push(end + 1);
         }
     }
@@ -140,33 +141,77 @@ pub(crate) fn tree_runs(bytes: &[u8], runs: usize) -> Option<Vec<&[u8]>> {
         let start = marks[at];
         let end = marks.get(at + per).copied().unwrap_or(bytes.len());
         if start < end || out.is_empty() {
-            out.push(&bytes[start..end]);
+            out.push((start, end));
         }
         at += per;
     }
-    Some(out)
+    Some((out, n))
 }
 
-/// The tree over the lines of one run (text ending in LF), or `None` when
-/// it has a CR, which [`crate::statement::ContestTreeBuilder`] reports.
+/// What one run of a ballots file gave.
+#[derive(Debug)]
+pub(crate) struct Run {
+    /// Its tree, or `None` when it has a CR, which
+    /// [`crate::statement::ContestTreeBuilder`] reports.
+    pub tree: Option<TreeBuilder>,
+    /// Whether its lines are papers, each in order after the one before
+    /// (the line before the run included): [`canonical_ballots`] of the
+    /// whole file is whether every run is.
+    pub canonical: bool,
+}
+
+/// The run `start..end` of ballots file `bytes` (which ends in LF).
 ///
 /// A line equal to the one before has its leaf hash: a sorted file of many
 /// papers repeats rankings.
-pub(crate) fn run_tree(run: &[u8]) -> Option<TreeBuilder> {
+pub(crate) fn run(bytes: &[u8], start: usize, end: usize) -> Run {
+    let run = &bytes[start..end];
     if memchr::memchr(b'\r', run).is_some() {
-        return None;
-    }
-    let mut tree = TreeBuilder::new();
-    let mut previous: Option<(&[u8], Hash)> = None;
-    for line in lines(run) {
-        let hash = match previous {
-            Some((p, h)) if p == line => h,
-            _ => leaf_hash(line),
+        return Run {
+            tree: None,
+            canonical: false,
         };
-        tree.push_leaf_hash(hash);
-        previous = Some((line, hash));
     }
-    Some(tree)
+    let mut previous: Option<(&[u8], Option<Hash>)> = start.checked_sub(1).map(|lf| {
+        let before = &bytes[..lf];
+        let from = memchr::memrchr(b'\n', before).map_or(0, |at| at + 1);
+        (&before[from..], None)
+    });
+    let mut canonical = true;
+    let mut tree = TreeBuilder::new();
+    for line in lines(run) {
+        let mut same = None;
+        if let Some((p, h)) = previous {
+            match line.cmp(p) {
+                std::cmp::Ordering::Less => canonical = false,
+                std::cmp::Ordering::Equal => same = Some(h),
+                std::cmp::Ordering::Greater => {}
+            }
+        }
+        if same.is_none() && canonical && paper_len(line).is_none() {
+            canonical = false;
+        }
+        let hash = same.flatten().unwrap_or_else(|| leaf_hash(line));
+        tree.push_leaf_hash(hash);
+        previous = Some((line, Some(hash)));
+    }
+    Run {
+        tree: Some(tree),
+        canonical,
+    }
+}
+
+/// Whether `id` obeys `layout::candidate_id_rule` (1 to 64 bytes, the
+/// first A-Z a-z 0-9, the rest those or `.` `_` `-`).
+pub(crate) fn id_ok(id: &[u8]) -> bool {
+    match id.split_first() {
+        Some((&first, rest)) => {
+            id.len() <= 64
+                && ID_BYTE[first as usize] == 1
+                && rest.iter().all(|&b| ID_BYTE[b as usize] != 0)
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -175,29 +220,53 @@ mod tests {
     use crate::statement::ContestTreeBuilder;
     use proptest::prelude::*;
 
-    fn tree_of_runs(bytes: &[u8], runs: usize) -> Option<(u64, Hash)> {
+    fn tree_of_runs(bytes: &[u8], runs: usize, step: u64) -> Option<(u64, Hash, bool)> {
         let mut tree = TreeBuilder::new();
-        for run in tree_runs(bytes, runs)? {
-            tree.append(&run_tree(run)?);
+        let mut canonical = true;
+        let (split, n) = tree_runs_by(bytes, runs, step)?;
+        for (start, end) in split {
+            let r = run(bytes, start, end);
+            tree.append(&r.tree?);
+            canonical &= r.canonical;
         }
-        Some((tree.len(), tree.root()))
+        assert_eq!(tree.len(), n);
+        Some((tree.len(), tree.root(), canonical))
     }
 
     proptest! {
         #[test]
-        fn runs_hashed_apart_give_the_streamed_root(
-            lines in prop::collection::vec(prop::collection::vec(prop::sample::select(b"ab\r".to_vec()), 0..3), 0..40),
+        fn runs_hashed_apart_give_the_streamed_root_and_verdict(
+            mut lines in prop::collection::vec(
+                prop::collection::vec(prop::sample::select(b"ab,-\r".to_vec()), 0..4),
+                0..40,
+            ),
+            sort in any::<bool>(),
             runs in 1usize..6,
+            log_step in 0u32..3,
             final_lf in any::<bool>(),
         ) {
+            if sort {
+                lines.sort();
+            }
             let mut bytes = lines.join(&b'\n');
             if final_lf && !lines.is_empty() {
                 bytes.push(b'\n');
             }
             let mut streamed = ContestTreeBuilder::new();
             streamed.write(&bytes);
-            let streamed = streamed.finish("x").ok().map(|l| (l.papers, l.root));
-            prop_assert_eq!(tree_of_runs(&bytes, runs), streamed);
+            let got = tree_of_runs(&bytes, runs, 1 << log_step);
+            match streamed.finish("x") {
+                Ok(l) => {
+                    prop_assert_eq!(
+                        got,
+                        Some((l.papers, l.root, canonical_ballots(&bytes).is_some()))
+                    );
+                }
+                Err(_) => {
+                    prop_assert!(got.is_none());
+                    prop_assert!(canonical_ballots(&bytes).is_none());
+                }
+            }
         }
     }
 
@@ -205,16 +274,23 @@ mod tests {
     fn many_runs_of_many_lines_give_the_streamed_root() {
         // Past RUN_STEP, so that runs are longer than one step.
         for n in [0u64, 1, 4095, 4096, 4097, 8192, 3 * 4096 + 5, 40_000] {
+            // Unsorted past line 30, and sorted.
             let text: String = (0..n).map(|i| format!("{}\n", i / 3)).collect();
-            let mut streamed = ContestTreeBuilder::new();
-            streamed.write(text.as_bytes());
-            let streamed = streamed.finish("x").unwrap();
-            for runs in [1, 2, 3, 7, 16] {
-                assert_eq!(
-                    tree_of_runs(text.as_bytes(), runs),
-                    Some((streamed.papers, streamed.root)),
-                    "{n} lines in {runs} runs"
-                );
+            let sorted: String = (0..n).map(|i| format!("{:06}\n", i / 3)).collect();
+            assert_eq!(n < 31, canonical_ballots(text.as_bytes()).is_some());
+            assert!(canonical_ballots(sorted.as_bytes()).is_some());
+            for text in [text, sorted] {
+                let mut streamed = ContestTreeBuilder::new();
+                streamed.write(text.as_bytes());
+                let streamed = streamed.finish("x").unwrap();
+                let canonical = canonical_ballots(text.as_bytes()).is_some();
+                for runs in [1, 2, 3, 7, 16] {
+                    assert_eq!(
+                        tree_of_runs(text.as_bytes(), runs, RUN_STEP),
+                        Some((streamed.papers, streamed.root, canonical)),
+                        "{n} lines in {runs} runs"
+                    );
+                }
             }
         }
     }

@@ -22,7 +22,7 @@ use crate::layout::{
 use crate::manifest::{Digest, Manifest, sha256};
 use crate::merkle::TreeBuilder;
 use crate::note::{self, Note};
-use crate::scan::{self, Shape};
+use crate::scan;
 use crate::statement::{ContestLine, ContestTreeBuilder, Statement};
 
 /// The most faults one check reports per file; the rest are counted.
@@ -211,17 +211,20 @@ impl Checker<'_> {
 enum Job<'a> {
     /// The SHA-256 of MANIFEST entry `entry`'s file (check 3).
     Digest { entry: usize, bytes: &'a [u8] },
-    /// The tree of run `run` of ballots file `file` (check 6).
+    /// Run `run` (bytes `start..end`) of ballots file `file`: its tree
+    /// (check 6) and whether its lines are canonical (check 2).
     Tree {
         file: usize,
         run: usize,
         bytes: &'a [u8],
+        start: usize,
+        end: usize,
     },
 }
 
 enum Done {
     Digest(usize, Digest),
-    Tree(usize, usize, Option<TreeBuilder>),
+    Tree(usize, usize, scan::Run),
 }
 
 /// Takes jobs in order until none is left; what they gave.
@@ -230,7 +233,13 @@ fn work(jobs: &[Job<'_>], next: &AtomicUsize) -> Vec<Done> {
     while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
         done.push(match *job {
             Job::Digest { entry, bytes } => Done::Digest(entry, sha256(bytes)),
-            Job::Tree { file, run, bytes } => Done::Tree(file, run, scan::run_tree(bytes)),
+            Job::Tree {
+                file,
+                run,
+                bytes,
+                start,
+                end,
+            } => Done::Tree(file, run, scan::run(bytes, start, end)),
         });
     }
     done
@@ -239,8 +248,8 @@ fn work(jobs: &[Job<'_>], next: &AtomicUsize) -> Vec<Done> {
 /// What the jobs gave, by MANIFEST entry and by ballots file.
 struct Hashed {
     digests: Vec<Option<Digest>>,
-    /// Per ballots file, its runs' trees; empty when it was not split.
-    trees: Vec<Vec<Option<TreeBuilder>>>,
+    /// Per ballots file, its runs; empty when it was not split.
+    runs: Vec<Vec<Option<scan::Run>>>,
 }
 
 impl Hashed {
@@ -253,12 +262,14 @@ impl Hashed {
         id: &str,
         bytes: &[u8],
     ) -> Result<ContestLine, crate::Error> {
-        if let Some(runs) = file.and_then(|f| self.trees.get(f))
+        if let Some(runs) = file.and_then(|f| self.runs.get(f))
             && !runs.is_empty()
-            && runs.iter().all(Option::is_some)
+            && runs
+                .iter()
+                .all(|r| r.as_ref().is_some_and(|r| r.tree.is_some()))
         {
             let mut tree = TreeBuilder::new();
-            for run in runs.iter().flatten() {
+            for run in runs.iter().flatten().filter_map(|r| r.tree.as_ref()) {
                 tree.append(run);
             }
             return Ok(ContestLine {
@@ -270,6 +281,19 @@ impl Hashed {
         let mut tree = ContestTreeBuilder::new();
         tree.write(bytes);
         tree.finish(id)
+    }
+}
+
+impl Hashed {
+    /// Whether ballots file `file` (`bytes`) passes check 2: from its runs
+    /// when it was split, else by one pass over it.
+    fn canonical(&self, file: usize, bytes: &[u8]) -> bool {
+        match self.runs.get(file) {
+            Some(runs) if !runs.is_empty() => {
+                runs.iter().all(|r| r.as_ref().is_some_and(|r| r.canonical))
+            }
+            _ => scan::canonical_ballots(bytes).is_some(),
+        }
     }
 }
 
@@ -318,10 +342,16 @@ pub fn verify(
     let listed = listed.len();
     let mut runs = Vec::new();
     for (file, (_, bytes)) in ballot_files.iter().enumerate() {
-        let split = scan::tree_runs(bytes, 4 * threads).unwrap_or_default();
+        let (split, _) = scan::tree_runs(bytes, 4 * threads).unwrap_or_default();
         runs.push(split.len());
-        for (run, bytes) in split.into_iter().enumerate() {
-            jobs.push(Job::Tree { file, run, bytes });
+        for (run, (start, end)) in split.into_iter().enumerate() {
+            jobs.push(Job::Tree {
+                file,
+                run,
+                bytes,
+                start,
+                end,
+            });
         }
     }
     let next = AtomicUsize::new(0);
@@ -344,7 +374,7 @@ pub fn verify(
             }
             let mut hashed = Hashed {
                 digests: vec![None; listed],
-                trees: runs
+                runs: runs
                     .iter()
                     .map(|&n| (0..n).map(|_| None).collect())
                     .collect(),
@@ -352,7 +382,7 @@ pub fn verify(
             for d in done {
                 match d {
                     Done::Digest(entry, digest) => hashed.digests[entry] = Some(digest),
-                    Done::Tree(file, run, tree) => hashed.trees[file][run] = tree,
+                    Done::Tree(file, run, r) => hashed.runs[file][run] = Some(r),
                 }
             }
             hashed
@@ -487,17 +517,8 @@ fn check<'a>(
     }
     let meta = check_election_json(&mut c);
     let rules = check_rules_json(&mut c);
-    // A canonical ballots file (most are) is seen to be in one fast pass;
-    // any other is checked rule by rule, naming each fault.
-    let mut shapes = HashMap::new();
-    for (path, bytes) in ballot_files {
-        match scan::canonical_ballots(bytes) {
-            Some(shape) => {
-                shapes.insert(*path, shape);
-            }
-            None => check_ballots_text(&mut c, path, bytes),
-        }
-    }
+    // The ballots files' part of check 2 comes after check 9, from the
+    // jobs (their faults end check 2's list, so they are in order).
 
     // Check 4: the statement parses (the note, then its body).
     let mut contests_root_bad = None;
@@ -601,7 +622,7 @@ fn check<'a>(
 
     // Check 9: metadata and rules agree with the ballots.
     let election = match (&meta, &rules) {
-        (Some(meta), Some(_)) => check_semantics(&mut c, meta, statement.as_ref(), &shapes),
+        (Some(meta), Some(_)) => check_semantics(&mut c, meta, statement.as_ref()),
         _ => {
             c.not_run(9, "election.json or rules.json did not parse (check 2)");
             None
@@ -609,6 +630,15 @@ fn check<'a>(
     };
 
     let hashed = hashed();
+
+    // Check 2, the ballots files: a canonical one (most are) is seen to be
+    // by the jobs' fast pass; any other is checked rule by rule, naming
+    // each fault.
+    for (file, (path, bytes)) in ballot_files.iter().enumerate() {
+        if !hashed.canonical(file, bytes) {
+            check_ballots_text(&mut c, path, bytes);
+        }
+    }
     // Check 3: digests.
     match &manifest {
         None => c.not_run(3, "MANIFEST is missing or not canonical"),
@@ -875,7 +905,6 @@ fn check_semantics(
     c: &mut Checker<'_>,
     meta: &ElectionMeta,
     statement: Option<&Statement>,
-    shapes: &HashMap<&str, Shape>,
 ) -> Option<Election> {
     let before = c.faults[8].len();
     let at = MetaLines::of(c.files.get(ELECTION_FILE).copied().unwrap_or_default());
@@ -946,8 +975,8 @@ fn check_semantics(
             );
             continue;
         };
-        let papers = match shapes.get(path.as_str()) {
-            Some(shape) => read_canonical_papers(c, &path, bytes, &ids, cm.candidates.len(), shape),
+        let papers = match read_canonical_papers(&path, bytes, &ids, cm.candidates.len()) {
+            Some(papers) => papers.apply(c),
             None => read_papers(c, &path, bytes, &ids, cm.candidates.len()),
         };
         let Some(ballots) = papers else {
@@ -1080,30 +1109,60 @@ fn read_papers(
     Some(builder.build())
 }
 
-/// [`read_papers`] for a file that check 2 passes (`shape` is its
-/// [`scan::canonical_ballots`]): every line is a paper, in order, so each
-/// is split at its commas without checking the grammar again, and the
-/// store is sized for the file before the first paper.
+/// What [`read_canonical_papers`] found: check 9's faults and reason not
+/// to run, held until the file proved canonical, and the papers.
+struct Papers {
+    faults: Vec<Fault>,
+    not_run: Option<String>,
+    ballots: Option<ballot::Ballots>,
+}
+
+impl Papers {
+    fn apply(self, c: &mut Checker<'_>) -> Option<ballot::Ballots> {
+        c.faults[8].extend(self.faults);
+        if let Some(why) = self.not_run {
+            c.not_run(9, why);
+        }
+        self.ballots
+    }
+}
+
+/// [`read_papers`] for a file that check 2 passes, or `None` as soon as
+/// it finds the file does not (then [`read_papers`] reads it). Each line
+/// is judged and split in one pass, the store is sized for the file before
+/// the first paper, and the ids of the prefix a line shares with the line
+/// before are taken from it.
 ///
 /// The same papers, faults and order as [`read_papers`]: only how the
 /// lines are split and the ids looked up differs.
 fn read_canonical_papers(
-    c: &mut Checker<'_>,
     path: &str,
     bytes: &[u8],
     ids: &HashMap<&str, usize>,
     candidates: usize,
-    shape: &Shape,
-) -> Option<ballot::Ballots> {
-    // The ids as bytes, under a hash quicker than std's for short keys
-    // (one lookup per preference of each distinct line).
+) -> Option<Papers> {
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+        return None;
+    }
+    // Papers and preferences, at most: one a line, and one a comma more.
+    let (mut lines, mut commas) = (0usize, 0usize);
+    for &b in bytes {
+        lines += usize::from(b == b'\n');
+        commas += usize::from(b == b',');
+    }
+    let mut out = Papers {
+        faults: Vec::new(),
+        not_run: None,
+        ballots: None,
+    };
+    // The ids as bytes, under a hash quicker than std's for short keys.
     let mut lookup: HashMap<&[u8], usize, foldhash::fast::FixedState> =
         HashMap::with_capacity_and_hasher(ids.len(), foldhash::fast::FixedState::default());
     for (id, &k) in ids {
         lookup.insert(id.as_bytes(), k);
     }
     let mut builder = BallotsBuilder::new(candidates);
-    builder.reserve(shape.rankings, shape.preferences);
+    builder.reserve(lines, lines + commas);
     let mut ok = true;
     let mut shown = 0;
     let mut ranked_on = vec![0usize; candidates];
@@ -1121,6 +1180,11 @@ fn read_canonical_papers(
                 if shared == line.len() && shared == same.len() {
                     *n += 1;
                     continue;
+                }
+                // Sorted: the line before is a prefix of this one, or the
+                // first byte that differs is smaller there.
+                if shared < same.len() && line.get(shared) < same.get(shared) {
+                    return None;
                 }
                 shared
             }
@@ -1148,6 +1212,13 @@ fn read_canonical_papers(
                 .map_or(line.len(), |at| start + at);
             let id = &line[start..end];
             start = end + 1;
+            if !scan::id_ok(id) {
+                return None;
+            }
+            if !paper {
+                // The paper failed; the rest of the line is only judged.
+                continue;
+            }
             let problem = match lookup.get(id) {
                 None => Some(format!(
                     "{:?} is not a candidate of this contest in {ELECTION_FILE}",
@@ -1167,9 +1238,12 @@ fn read_canonical_papers(
                 paper = false;
                 if shown < FAULTS_PER_FILE {
                     shown += 1;
-                    c.fault(9, path, Some(i as u64 + 1), p);
+                    out.faults.push(Fault {
+                        file: path.to_owned(),
+                        line: Some(i as u64 + 1),
+                        message: p,
+                    });
                 }
-                break;
             }
         }
         ok &= paper;
@@ -1182,11 +1256,12 @@ fn read_canonical_papers(
     }
     if !ok {
         if shown == 0 {
-            c.not_run(9, format!("{path} has lines that are not papers (check 2)"));
+            out.not_run = Some(format!("{path} has lines that are not papers (check 2)"));
         }
-        return None;
+        return Some(out);
     }
-    Some(builder.build())
+    out.ballots = Some(builder.build());
+    Some(out)
 }
 
 #[cfg(test)]
@@ -1225,18 +1300,19 @@ mod tests {
         bytes: &[u8],
         ids: &HashMap<&str, usize>,
         candidates: usize,
-        shape: Option<&Shape>,
-    ) -> (Vec<Fault>, Option<String>, Option<ballot::Ballots>) {
+        fast: bool,
+    ) -> Option<(Vec<Fault>, Option<String>, Option<ballot::Ballots>)> {
         let mut c = checker();
-        let ballots = match shape {
-            Some(s) => read_canonical_papers(&mut c, "ballots/x.csv", bytes, ids, candidates, s),
-            None => read_papers(&mut c, "ballots/x.csv", bytes, ids, candidates),
+        let ballots = if fast {
+            read_canonical_papers("ballots/x.csv", bytes, ids, candidates)?.apply(&mut c)
+        } else {
+            read_papers(&mut c, "ballots/x.csv", bytes, ids, candidates)
         };
-        (
+        Some((
             std::mem::take(&mut c.faults[8]),
             c.not_run[8].take(),
             ballots,
-        )
+        ))
     }
 
     proptest! {
@@ -1256,6 +1332,24 @@ mod tests {
         }
 
         #[test]
+        fn the_fast_read_takes_only_canonical_files(
+            mut lines in prop::collection::vec(line(), 0..12),
+            sort in any::<bool>(),
+            final_lf in any::<bool>(),
+        ) {
+            if sort {
+                lines.sort();
+            }
+            let bytes = text(&lines, final_lf);
+            let ids: HashMap<&str, usize> = [("1", 0), ("2", 1), ("a", 2), ("b", 3)].into_iter().collect();
+            let fast = papers_of(&bytes, &ids, 4, true);
+            prop_assert_eq!(fast.is_some(), scan::canonical_ballots(&bytes).is_some());
+            if fast.is_some() {
+                prop_assert_eq!(fast, papers_of(&bytes, &ids, 4, false));
+            }
+        }
+
+        #[test]
         fn canonical_papers_are_read_as_read_papers_reads_them(
             mut lines in prop::collection::vec(
                 prop_oneof![
@@ -1272,16 +1366,15 @@ mod tests {
             lines.extend((0..many).map(|i| format!("x,{i}")));
             lines.sort();
             let bytes: Vec<u8> = lines.iter().flat_map(|l| format!("{l}\n").into_bytes()).collect();
-            let shape = scan::canonical_ballots(&bytes);
-            prop_assert!(shape.is_some(), "{:?}", lines);
+            prop_assert!(scan::canonical_ballots(&bytes).is_some(), "{:?}", lines);
             // "d" is a second name of candidate 0 when `twice`.
             let mut ids: HashMap<&str, usize> = [("a", 0), ("b", 1), ("c", 2), ("ab", 3)].into_iter().collect();
             if twice {
                 ids.insert("d", 0);
             }
             prop_assert_eq!(
-                papers_of(&bytes, &ids, 4, shape.as_ref()),
-                papers_of(&bytes, &ids, 4, None)
+                papers_of(&bytes, &ids, 4, true),
+                papers_of(&bytes, &ids, 4, false)
             );
         }
     }
