@@ -214,6 +214,83 @@ pub(crate) fn id_ok(id: &[u8]) -> bool {
     }
 }
 
+/// A contest's candidate ids, for the lookup of each preference: an id of
+/// at most 8 bytes (most are) is one `u64` in an open-addressed table, the
+/// rest are under foldhash.
+pub(crate) struct IdTable<'a> {
+    /// (id as a zero-padded little-endian `u64`, candidate); key 0 marks
+    /// an empty slot. Ids with a zero byte go to `long` ([`Self::key`]).
+    slots: Vec<(u64, usize)>,
+    shift: u32,
+    long: std::collections::HashMap<&'a [u8], usize, foldhash::fast::FixedState>,
+}
+
+impl<'a> IdTable<'a> {
+    /// The table of `ids` (id to candidate).
+    pub(crate) fn new(ids: &std::collections::HashMap<&'a str, usize>) -> IdTable<'a> {
+        let len = (ids.len() * 4).next_power_of_two().max(16);
+        let mut t = IdTable {
+            slots: vec![(0, 0); len],
+            shift: 64 - len.trailing_zeros(),
+            long: Default::default(),
+        };
+        for (id, &k) in ids {
+            let id = id.as_bytes();
+            match Self::key(id) {
+                Some(key) => {
+                    let mut i = t.home(key);
+                    while t.slots[i].0 != 0 {
+                        i = (i + 1) & (len - 1);
+                    }
+                    t.slots[i] = (key, k);
+                }
+                None => {
+                    t.long.insert(id, k);
+                }
+            }
+        }
+        t
+    }
+
+    /// An id of 1 to 8 bytes with no zero byte as a `u64`, which is then
+    /// distinct for distinct ids and never 0.
+    #[inline]
+    fn key(id: &[u8]) -> Option<u64> {
+        if id.is_empty() || id.len() > 8 {
+            return None;
+        }
+        let mut k = 0u64;
+        for (i, &b) in id.iter().enumerate() {
+            if b == 0 {
+                return None;
+            }
+            k |= u64::from(b) << (8 * i);
+        }
+        Some(k)
+    }
+
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// The candidate of `id`, if it is one.
+    #[inline]
+    pub(crate) fn get(&self, id: &[u8]) -> Option<usize> {
+        let Some(key) = Self::key(id) else {
+            return self.long.get(id).copied();
+        };
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            match self.slots[i] {
+                (0, _) => return None,
+                (k, c) if k == key => return Some(c),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +311,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_id_table_finds_what_a_map_finds(
+            ids in prop::collection::hash_map("[a-c0\\x00]{0,10}", 0usize..50, 0..40),
+            probes in prop::collection::vec("[a-c0\\x00]{0,10}", 0..40),
+        ) {
+            let map: std::collections::HashMap<&str, usize> =
+                ids.iter().map(|(id, &k)| (id.as_str(), k)).collect();
+            let table = IdTable::new(&map);
+            for probe in probes.iter().chain(ids.keys()) {
+                prop_assert_eq!(table.get(probe.as_bytes()), map.get(probe.as_str()).copied());
+            }
+        }
+
         #[test]
         fn runs_hashed_apart_give_the_streamed_root_and_verdict(
             mut lines in prop::collection::vec(

@@ -1155,13 +1155,10 @@ fn read_canonical_papers(
         not_run: None,
         ballots: None,
     };
-    // The ids as bytes, under a hash quicker than std's for short keys.
-    let mut lookup: HashMap<&[u8], usize, foldhash::fast::FixedState> =
-        HashMap::with_capacity_and_hasher(ids.len(), foldhash::fast::FixedState::default());
-    for (id, &k) in ids {
-        lookup.insert(id.as_bytes(), k);
-    }
-    let mut builder = BallotsBuilder::new(candidates);
+    let lookup = scan::IdTable::new(ids);
+    // Lines in strictly increasing order (else this gives up) whose ids
+    // each name one candidate are distinct rankings: nothing to merge.
+    let mut builder = BallotsBuilder::distinct(candidates);
     builder.reserve(lines, lines + commas);
     let mut ok = true;
     let mut shown = 0;
@@ -1224,10 +1221,10 @@ fn read_canonical_papers(
                     "{:?} is not a candidate of this contest in {ELECTION_FILE}",
                     String::from_utf8_lossy(id)
                 )),
-                Some(&k) if ranked_on[k] == i + 1 => {
+                Some(k) if ranked_on[k] == i + 1 => {
                     Some(format!("{:?} is ranked twice", String::from_utf8_lossy(id)))
                 }
-                Some(&k) => {
+                Some(k) => {
                     ranked_on[k] = i + 1;
                     ranking.extend(CandidateId::new(k));
                     found.push((end, k));
