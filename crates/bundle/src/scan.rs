@@ -22,19 +22,48 @@ pub(crate) fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> + '_ {
     })
 }
 
-/// How many bytes `a` and `b` start with in common.
+/// How many bytes `a` and `b` start with in common (compared 8 at a time).
 pub(crate) fn shared_prefix(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+    let n = a.len().min(b.len());
+    let word = |s: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(s);
+        u64::from_le_bytes(w)
+    };
+    let mut at = 0;
+    for (x, y) in a[..n].chunks_exact(8).zip(b[..n].chunks_exact(8)) {
+        let differ = word(x) ^ word(y);
+        if differ != 0 {
+            return at + (differ.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + a[at..n]
+        .iter()
+        .zip(&b[at..n])
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
-/// What a canonical ballots file holds, for sizing the ballot store.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Shape {
-    /// Distinct lines that are not the blank paper (at least as many as
-    /// the distinct rankings).
-    pub rankings: usize,
-    /// The ids of those lines, in all.
-    pub preferences: usize,
+/// The id that starts at `line[start]`: where it ends (at its comma or the
+/// line's end), whether it obeys [`id_ok`], and its [`IdTable`] key (its
+/// first 8 bytes as a little-endian `u64`), in one pass over its bytes.
+#[inline]
+pub(crate) fn next_id(line: &[u8], start: usize) -> (usize, bool, u64) {
+    let mut ok = line.get(start).is_some_and(|&b| ID_BYTE[b as usize] == 1);
+    let mut key = 0u64;
+    let mut end = start;
+    while let Some(&b) = line.get(end) {
+        if b == b',' {
+            break;
+        }
+        ok &= ID_BYTE[b as usize] != 0;
+        if end - start < 8 {
+            key |= u64::from(b) << (8 * (end - start));
+        }
+        end += 1;
+    }
+    (end, ok && end - start <= 64, key)
 }
 
 /// Bytes of a candidate id: 1 may start one, 2 may follow.
@@ -55,49 +84,34 @@ const ID_BYTE: [u8; 256] = {
     t
 };
 
-/// The number of ids of a line that is a `paper` (`layout::paper_ids`
-/// accepts it), else `None`.
-fn paper_len(line: &[u8]) -> Option<usize> {
-    if line == crate::layout::BLANK_PAPER.as_bytes() {
-        return Some(0);
-    }
-    let mut ids = 0;
-    for id in line.split(|&b| b == b',') {
-        if !id_ok(id) {
-            return None;
-        }
-        ids += 1;
-    }
-    Some(ids)
+/// Whether a line is a `paper` (`layout::paper_ids` accepts it).
+fn is_paper(line: &[u8]) -> bool {
+    line == crate::layout::BLANK_PAPER.as_bytes() || line.split(|&b| b == b',').all(id_ok)
 }
 
-/// The shape of a ballots file that check 2 passes (the text rules with
-/// no empty line, every line a paper, lines in bytewise order); `None`
-/// when it has any fault at all.
-pub(crate) fn canonical_ballots(bytes: &[u8]) -> Option<Shape> {
+/// Whether a ballots file passes check 2 (the text rules with no empty
+/// line, every line a paper, lines in bytewise order).
+pub(crate) fn canonical_ballots(bytes: &[u8]) -> bool {
     if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-        return None;
+        return false;
     }
     // A paper is printable ASCII, so a file of papers is UTF-8 with no
     // BOM, CR, control byte, trailing blank or empty line.
-    let mut shape = Shape::default();
     let mut previous: Option<&[u8]> = None;
     for line in lines(bytes) {
         if let Some(p) = previous {
             match line.cmp(p) {
-                std::cmp::Ordering::Less => return None,
+                std::cmp::Ordering::Less => return false,
                 std::cmp::Ordering::Equal => continue,
                 std::cmp::Ordering::Greater => {}
             }
         }
-        let ids = paper_len(line)?;
-        if ids > 0 {
-            shape.rankings += 1;
-            shape.preferences += ids;
+        if !is_paper(line) {
+            return false;
         }
         previous = Some(line);
     }
-    Some(shape)
+    true
 }
 
 /// Lines a run of the tree has, but the last; a power of two, so that each
@@ -148,57 +162,28 @@ fn tree_runs_by(bytes: &[u8], runs: usize, step: u64) -> Option<(Vec<(usize, usi
     Some((out, n))
 }
 
-/// What one run of a ballots file gave.
-#[derive(Debug)]
-pub(crate) struct Run {
-    /// Its tree, or `None` when it has a CR, which
-    /// [`crate::statement::ContestTreeBuilder`] reports.
-    pub tree: Option<TreeBuilder>,
-    /// Whether its lines are papers, each in order after the one before
-    /// (the line before the run included): [`canonical_ballots`] of the
-    /// whole file is whether every run is.
-    pub canonical: bool,
-}
-
-/// The run `start..end` of ballots file `bytes` (which ends in LF).
+/// The tree over the lines of run `start..end` of ballots file `bytes`
+/// (which ends in LF), or `None` when the run has a CR, which
+/// [`crate::statement::ContestTreeBuilder`] reports.
 ///
 /// A line equal to the one before has its leaf hash: a sorted file of many
 /// papers repeats rankings.
-pub(crate) fn run(bytes: &[u8], start: usize, end: usize) -> Run {
+pub(crate) fn run(bytes: &[u8], start: usize, end: usize) -> Option<TreeBuilder> {
     let run = &bytes[start..end];
     if memchr::memchr(b'\r', run).is_some() {
-        return Run {
-            tree: None,
-            canonical: false,
-        };
+        return None;
     }
-    let mut previous: Option<(&[u8], Option<Hash>)> = start.checked_sub(1).map(|lf| {
-        let before = &bytes[..lf];
-        let from = memchr::memrchr(b'\n', before).map_or(0, |at| at + 1);
-        (&before[from..], None)
-    });
-    let mut canonical = true;
     let mut tree = TreeBuilder::new();
+    let mut previous: Option<(&[u8], Hash)> = None;
     for line in lines(run) {
-        let mut same = None;
-        if let Some((p, h)) = previous {
-            match line.cmp(p) {
-                std::cmp::Ordering::Less => canonical = false,
-                std::cmp::Ordering::Equal => same = Some(h),
-                std::cmp::Ordering::Greater => {}
-            }
-        }
-        if same.is_none() && canonical && paper_len(line).is_none() {
-            canonical = false;
-        }
-        let hash = same.flatten().unwrap_or_else(|| leaf_hash(line));
+        let hash = match previous {
+            Some((p, h)) if p == line => h,
+            _ => leaf_hash(line),
+        };
         tree.push_leaf_hash(hash);
-        previous = Some((line, Some(hash)));
+        previous = Some((line, hash));
     }
-    Run {
-        tree: Some(tree),
-        canonical,
-    }
+    Some(tree)
 }
 
 /// Whether `id` obeys `layout::candidate_id_rule` (1 to 64 bytes, the
@@ -274,11 +259,22 @@ impl<'a> IdTable<'a> {
     }
 
     /// The candidate of `id`, if it is one.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn get(&self, id: &[u8]) -> Option<usize> {
-        let Some(key) = Self::key(id) else {
+        match Self::key(id) {
+            Some(key) => self.get_keyed(id, key),
+            None => self.long.get(id).copied(),
+        }
+    }
+
+    /// [`get`](Self::get) of an id that obeys [`id_ok`], given its key
+    /// from [`next_id`].
+    #[inline]
+    pub(crate) fn get_keyed(&self, id: &[u8], key: u64) -> Option<usize> {
+        if id.len() > 8 {
             return self.long.get(id).copied();
-        };
+        }
+        debug_assert_eq!(Self::key(id), Some(key));
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
@@ -297,17 +293,39 @@ mod tests {
     use crate::statement::ContestTreeBuilder;
     use proptest::prelude::*;
 
-    fn tree_of_runs(bytes: &[u8], runs: usize, step: u64) -> Option<(u64, Hash, bool)> {
+    fn tree_of_runs(bytes: &[u8], runs: usize, step: u64) -> Option<(u64, Hash)> {
         let mut tree = TreeBuilder::new();
-        let mut canonical = true;
         let (split, n) = tree_runs_by(bytes, runs, step)?;
         for (start, end) in split {
-            let r = run(bytes, start, end);
-            tree.append(&r.tree?);
-            canonical &= r.canonical;
+            tree.append(&run(bytes, start, end)?);
         }
         assert_eq!(tree.len(), n);
-        Some((tree.len(), tree.root(), canonical))
+        Some((tree.len(), tree.root()))
+    }
+
+    #[test]
+    fn shared_prefixes_and_ids() {
+        let a = b"12,34,56,78,90,11,22";
+        for n in 0..=a.len() {
+            for m in 0..=a.len() {
+                let mut b = a[..m].to_vec();
+                if n < m {
+                    b[n] = b'x';
+                }
+                let want = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+                assert_eq!(shared_prefix(a, &b), want, "{n} {m}");
+            }
+        }
+        assert_eq!(
+            next_id(b"ab,c", 0),
+            (2, true, u64::from_le_bytes(*b"ab\0\0\0\0\0\0"))
+        );
+        assert_eq!(next_id(b"ab,c", 3).0, 4);
+        assert!(!next_id(b"ab,,c", 3).1);
+        assert!(!next_id(b"-a", 0).1);
+        assert!(!next_id(&[b'a'; 65], 0).1);
+        assert!(next_id(&[b'a'; 64], 0).1);
+        assert!(!next_id(b"a b", 0).1);
     }
 
     proptest! {
@@ -321,11 +339,16 @@ mod tests {
             let table = IdTable::new(&map);
             for probe in probes.iter().chain(ids.keys()) {
                 prop_assert_eq!(table.get(probe.as_bytes()), map.get(probe.as_str()).copied());
+            if id_ok(probe.as_bytes()) {
+                let (end, ok, key) = next_id(probe.as_bytes(), 0);
+                prop_assert_eq!((end, ok), (probe.len(), true));
+                prop_assert_eq!(table.get_keyed(probe.as_bytes(), key), map.get(probe.as_str()).copied());
+            }
             }
         }
 
         #[test]
-        fn runs_hashed_apart_give_the_streamed_root_and_verdict(
+        fn runs_hashed_apart_give_the_streamed_root(
             mut lines in prop::collection::vec(
                 prop::collection::vec(prop::sample::select(b"ab,-\r".to_vec()), 0..4),
                 0..40,
@@ -345,18 +368,7 @@ mod tests {
             let mut streamed = ContestTreeBuilder::new();
             streamed.write(&bytes);
             let got = tree_of_runs(&bytes, runs, 1 << log_step);
-            match streamed.finish("x") {
-                Ok(l) => {
-                    prop_assert_eq!(
-                        got,
-                        Some((l.papers, l.root, canonical_ballots(&bytes).is_some()))
-                    );
-                }
-                Err(_) => {
-                    prop_assert!(got.is_none());
-                    prop_assert!(canonical_ballots(&bytes).is_none());
-                }
-            }
+            prop_assert_eq!(got, streamed.finish("x").ok().map(|l| (l.papers, l.root)));
         }
     }
 
@@ -364,20 +376,17 @@ mod tests {
     fn many_runs_of_many_lines_give_the_streamed_root() {
         // Past RUN_STEP, so that runs are longer than one step.
         for n in [0u64, 1, 4095, 4096, 4097, 8192, 3 * 4096 + 5, 40_000] {
-            // Unsorted past line 30, and sorted.
+            // Equal lines in threes, unsorted past line 30, and sorted.
             let text: String = (0..n).map(|i| format!("{}\n", i / 3)).collect();
             let sorted: String = (0..n).map(|i| format!("{:06}\n", i / 3)).collect();
-            assert_eq!(n < 31, canonical_ballots(text.as_bytes()).is_some());
-            assert!(canonical_ballots(sorted.as_bytes()).is_some());
             for text in [text, sorted] {
                 let mut streamed = ContestTreeBuilder::new();
                 streamed.write(text.as_bytes());
                 let streamed = streamed.finish("x").unwrap();
-                let canonical = canonical_ballots(text.as_bytes()).is_some();
                 for runs in [1, 2, 3, 7, 16] {
                     assert_eq!(
                         tree_of_runs(text.as_bytes(), runs, RUN_STEP),
-                        Some((streamed.papers, streamed.root, canonical)),
+                        Some((streamed.papers, streamed.root)),
                         "{n} lines in {runs} runs"
                     );
                 }

@@ -184,6 +184,8 @@ struct Checker<'a> {
     files: BTreeMap<&'a str, &'a [u8]>,
     faults: [Vec<Fault>; 9],
     not_run: [Option<String>; 9],
+    /// The ballots files that check 9 found canonical as it read them.
+    canonical: BTreeSet<String>,
 }
 
 impl Checker<'_> {
@@ -211,8 +213,8 @@ impl Checker<'_> {
 enum Job<'a> {
     /// The SHA-256 of MANIFEST entry `entry`'s file (check 3).
     Digest { entry: usize, bytes: &'a [u8] },
-    /// Run `run` (bytes `start..end`) of ballots file `file`: its tree
-    /// (check 6) and whether its lines are canonical (check 2).
+    /// The tree of run `run` (bytes `start..end`) of ballots file `file`
+    /// (check 6).
     Tree {
         file: usize,
         run: usize,
@@ -224,7 +226,7 @@ enum Job<'a> {
 
 enum Done {
     Digest(usize, Digest),
-    Tree(usize, usize, scan::Run),
+    Tree(usize, usize, Option<TreeBuilder>),
 }
 
 /// Takes jobs in order until none is left; what they gave.
@@ -249,7 +251,7 @@ fn work(jobs: &[Job<'_>], next: &AtomicUsize) -> Vec<Done> {
 struct Hashed {
     digests: Vec<Option<Digest>>,
     /// Per ballots file, its runs; empty when it was not split.
-    runs: Vec<Vec<Option<scan::Run>>>,
+    runs: Vec<Vec<Option<TreeBuilder>>>,
 }
 
 impl Hashed {
@@ -264,12 +266,10 @@ impl Hashed {
     ) -> Result<ContestLine, crate::Error> {
         if let Some(runs) = file.and_then(|f| self.runs.get(f))
             && !runs.is_empty()
-            && runs
-                .iter()
-                .all(|r| r.as_ref().is_some_and(|r| r.tree.is_some()))
+            && runs.iter().all(Option::is_some)
         {
             let mut tree = TreeBuilder::new();
-            for run in runs.iter().flatten().filter_map(|r| r.tree.as_ref()) {
+            for run in runs.iter().flatten() {
                 tree.append(run);
             }
             return Ok(ContestLine {
@@ -281,19 +281,6 @@ impl Hashed {
         let mut tree = ContestTreeBuilder::new();
         tree.write(bytes);
         tree.finish(id)
-    }
-}
-
-impl Hashed {
-    /// Whether ballots file `file` (`bytes`) passes check 2: from its runs
-    /// when it was split, else by one pass over it.
-    fn canonical(&self, file: usize, bytes: &[u8]) -> bool {
-        match self.runs.get(file) {
-            Some(runs) if !runs.is_empty() => {
-                runs.iter().all(|r| r.as_ref().is_some_and(|r| r.canonical))
-            }
-            _ => scan::canonical_ballots(bytes).is_some(),
-        }
     }
 }
 
@@ -382,7 +369,7 @@ pub fn verify(
             for d in done {
                 match d {
                     Done::Digest(entry, digest) => hashed.digests[entry] = Some(digest),
-                    Done::Tree(file, run, r) => hashed.runs[file][run] = Some(r),
+                    Done::Tree(file, run, tree) => hashed.runs[file][run] = tree,
                 }
             }
             hashed
@@ -414,6 +401,7 @@ fn check<'a>(
         files,
         faults: Default::default(),
         not_run: Default::default(),
+        canonical: BTreeSet::new(),
     };
 
     // Check 2 (MANIFEST part) first: the layout needs its list.
@@ -517,8 +505,9 @@ fn check<'a>(
     }
     let meta = check_election_json(&mut c);
     let rules = check_rules_json(&mut c);
-    // The ballots files' part of check 2 comes after check 9, from the
-    // jobs (their faults end check 2's list, so they are in order).
+    // The ballots files' part of check 2 comes after check 9, which sees
+    // most of them to be canonical (their faults end check 2's list, so
+    // they are in order).
 
     // Check 4: the statement parses (the note, then its body).
     let mut contests_root_bad = None;
@@ -629,16 +618,16 @@ fn check<'a>(
         }
     };
 
-    let hashed = hashed();
-
-    // Check 2, the ballots files: a canonical one (most are) is seen to be
-    // by the jobs' fast pass; any other is checked rule by rule, naming
-    // each fault.
-    for (file, (path, bytes)) in ballot_files.iter().enumerate() {
-        if !hashed.canonical(file, bytes) {
+    // Check 2, the ballots files: one that check 9 read in its one pass
+    // (most are) is canonical; any other is checked in one fast pass, and
+    // if it fails that, rule by rule, naming each fault.
+    for (path, bytes) in ballot_files {
+        if !c.canonical.contains(*path) && !scan::canonical_ballots(bytes) {
             check_ballots_text(&mut c, path, bytes);
         }
     }
+
+    let hashed = hashed();
     // Check 3: digests.
     match &manifest {
         None => c.not_run(3, "MANIFEST is missing or not canonical"),
@@ -976,7 +965,10 @@ fn check_semantics(
             continue;
         };
         let papers = match read_canonical_papers(&path, bytes, &ids, cm.candidates.len()) {
-            Some(papers) => papers.apply(c),
+            Some(papers) => {
+                c.canonical.insert(path.clone());
+                papers.apply(c)
+            }
             None => read_papers(c, &path, bytes, &ids, cm.candidates.len()),
         };
         let Some(ballots) = papers else {
@@ -1201,22 +1193,23 @@ fn read_canonical_papers(
         let mut paper = true;
         let mut start = found.last().map_or(0, |&(end, _)| end + 1);
         let blank = line == layout::BLANK_PAPER.as_bytes();
+        if blank {
+            // Nothing of it for the next line (it sorts first anyway).
+            found.clear();
+            ranking.clear();
+        }
         while !blank && start <= line.len() {
-            // Ids are short: a loop beats a call to memchr.
-            let end = line[start..]
-                .iter()
-                .position(|&b| b == b',')
-                .map_or(line.len(), |at| start + at);
+            let (end, valid, key) = scan::next_id(line, start);
             let id = &line[start..end];
             start = end + 1;
-            if !scan::id_ok(id) {
+            if !valid {
                 return None;
             }
             if !paper {
                 // The paper failed; the rest of the line is only judged.
                 continue;
             }
-            let problem = match lookup.get(id) {
+            let problem = match lookup.get_keyed(id, key) {
                 None => Some(format!(
                     "{:?} is not a candidate of this contest in {ELECTION_FILE}",
                     String::from_utf8_lossy(id)
@@ -1271,6 +1264,7 @@ mod tests {
             files: BTreeMap::new(),
             faults: Default::default(),
             not_run: Default::default(),
+            canonical: BTreeSet::new(),
         }
     }
 
@@ -1325,7 +1319,7 @@ mod tests {
             let bytes = text(&lines, final_lf);
             let mut c = checker();
             check_ballots_text(&mut c, "ballots/x.csv", &bytes);
-            prop_assert_eq!(scan::canonical_ballots(&bytes).is_some(), c.faults[1].is_empty());
+            prop_assert_eq!(scan::canonical_ballots(&bytes), c.faults[1].is_empty());
         }
 
         #[test]
@@ -1340,7 +1334,7 @@ mod tests {
             let bytes = text(&lines, final_lf);
             let ids: HashMap<&str, usize> = [("1", 0), ("2", 1), ("a", 2), ("b", 3)].into_iter().collect();
             let fast = papers_of(&bytes, &ids, 4, true);
-            prop_assert_eq!(fast.is_some(), scan::canonical_ballots(&bytes).is_some());
+            prop_assert_eq!(fast.is_some(), scan::canonical_ballots(&bytes));
             if fast.is_some() {
                 prop_assert_eq!(fast, papers_of(&bytes, &ids, 4, false));
             }
@@ -1363,7 +1357,7 @@ mod tests {
             lines.extend((0..many).map(|i| format!("x,{i}")));
             lines.sort();
             let bytes: Vec<u8> = lines.iter().flat_map(|l| format!("{l}\n").into_bytes()).collect();
-            prop_assert!(scan::canonical_ballots(&bytes).is_some(), "{:?}", lines);
+            prop_assert!(scan::canonical_ballots(&bytes), "{:?}", lines);
             // "d" is a second name of candidate 0 when `twice`.
             let mut ids: HashMap<&str, usize> = [("a", 0), ("b", 1), ("c", 2), ("ab", 3)].into_iter().collect();
             if twice {
