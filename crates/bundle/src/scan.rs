@@ -132,34 +132,41 @@ fn tree_runs_by(bytes: &[u8], runs: usize, step: u64) -> Option<(Vec<(usize, usi
     if !bytes.is_empty() && !bytes.ends_with(b"\n") {
         return None;
     }
-    // Where each step-th line starts.
-    let mut marks = vec![0usize];
-    let mut n = 0u64;
-    for end in memchr::memchr_iter(b'\n', bytes) {
-        n += 1;
-        if n % step == 0 {
-            marks.push(end + 1);
-        }
-    }
+    let n = count(b'\n', bytes) as u64;
     if n > MAX_PAPERS {
         return None;
     }
-    // Steps per run: a power of two giving at most `runs` runs.
-    let mut per = 1usize;
-    while (marks.len() - 1) / per >= runs.max(1) {
+    // Lines per run: step times a power of two, giving at most `runs` runs.
+    let mut per = step;
+    while n / per >= runs.max(1) as u64 {
         per *= 2;
     }
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < marks.len() {
-        let start = marks[at];
-        let end = marks.get(at + per).copied().unwrap_or(bytes.len());
-        if start < end || out.is_empty() {
-            out.push((start, end));
+    // Where each run starts: found in blocks whose lines are counted at
+    // once, but for the few blocks where a run starts.
+    const BLOCK: usize = 1 << 16;
+    let mut starts = vec![0usize];
+    let mut seen = 0u64;
+    for (k, block) in bytes.chunks(BLOCK).enumerate() {
+        let here = count(b'\n', block) as u64;
+        if seen % per + here < per {
+            seen += here;
+            continue;
         }
-        at += per;
+        for end in memchr::memchr_iter(b'\n', block) {
+            seen += 1;
+            if seen % per == 0 && k * BLOCK + end + 1 < bytes.len() {
+                starts.push(k * BLOCK + end + 1);
+            }
+        }
     }
+    let mut out: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
+    out.push((starts[starts.len() - 1], bytes.len()));
     Some((out, n))
+}
+
+/// How many times `byte` is in `bytes`.
+pub(crate) fn count(byte: u8, bytes: &[u8]) -> usize {
+    memchr::memchr_iter(byte, bytes).count()
 }
 
 /// The tree over the lines of run `start..end` of ballots file `bytes`

@@ -1137,11 +1137,7 @@ fn read_canonical_papers(
         return None;
     }
     // Papers and preferences, at most: one a line, and one a comma more.
-    let (mut lines, mut commas) = (0usize, 0usize);
-    for &b in bytes {
-        lines += usize::from(b == b'\n');
-        commas += usize::from(b == b',');
-    }
+    let (lines, commas) = (scan::count(b'\n', bytes), scan::count(b',', bytes));
     let mut out = Papers {
         faults: Vec::new(),
         not_run: None,
