@@ -45,8 +45,8 @@ pub(crate) fn shared_prefix(a: &[u8], b: &[u8]) -> usize {
         .count()
 }
 
-/// The id that starts at `line[start]`: where it ends (at its comma or the
-/// line's end), whether it obeys [`id_ok`], and its [`IdTable`] key (its
+/// The id that starts at `line[start]`: where it ends (at its comma, LF or
+/// the end of `line`), whether it obeys [`id_ok`], and its [`IdTable`] key (its
 /// first 8 bytes as a little-endian `u64`), in one pass over its bytes.
 #[inline]
 pub(crate) fn next_id(line: &[u8], start: usize) -> (usize, bool, u64) {
@@ -54,7 +54,7 @@ pub(crate) fn next_id(line: &[u8], start: usize) -> (usize, bool, u64) {
     let mut key = 0u64;
     let mut end = start;
     while let Some(&b) = line.get(end) {
-        if b == b',' {
+        if b == b',' || b == b'\n' {
             break;
         }
         ok &= ID_BYTE[b as usize] != 0;

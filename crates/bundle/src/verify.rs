@@ -1157,18 +1157,28 @@ fn read_canonical_papers(
     // and an id that ends inside the prefix two lines share is the same
     // id, already found (and distinct from those before it).
     let mut found: Vec<(usize, usize)> = Vec::new();
+    // The current run: its line with its LF, its papers, and whether it is
+    // a paper. Lines are found as they are read: `at` is where line `i`
+    // (from 0) starts.
     let mut run: Option<(&[u8], u64, bool)> = None;
-    for (i, line) in scan::lines(bytes).enumerate() {
+    let (mut at, mut i) = (0, 0);
+    while at < bytes.len() {
+        let rest = &bytes[at..];
         let shared = match &mut run {
             Some((same, n, _)) => {
-                let shared = scan::shared_prefix(same, line);
-                if shared == line.len() && shared == same.len() {
+                // No line holds an LF before its end, so a prefix as long
+                // as the line before and its LF is that line again.
+                let shared = scan::shared_prefix(same, rest);
+                if shared == same.len() {
                     *n += 1;
+                    at += shared;
+                    i += 1;
                     continue;
                 }
-                // Sorted: the line before is a prefix of this one, or the
-                // first byte that differs is smaller there.
-                if shared < same.len() && line.get(shared) < same.get(shared) {
+                // Sorted: the first byte that differs is smaller in the
+                // line before (its LF, when it is a prefix of this one, is
+                // smaller than any byte of a paper).
+                if rest.get(shared) < same.get(shared) {
                     return None;
                 }
                 shared
@@ -1188,52 +1198,61 @@ fn read_canonical_papers(
         }
         let mut paper = true;
         let mut start = found.last().map_or(0, |&(end, _)| end + 1);
-        let blank = line == layout::BLANK_PAPER.as_bytes();
-        if blank {
-            // Nothing of it for the next line (it sorts first anyway).
+        let line_end;
+        if rest.starts_with(b"-\n") {
+            // The blank paper: no ids (and it sorts first anyway).
             found.clear();
             ranking.clear();
-        }
-        while !blank && start <= line.len() {
-            let (end, valid, key) = scan::next_id(line, start);
-            let id = &line[start..end];
-            start = end + 1;
-            if !valid {
-                return None;
-            }
-            if !paper {
-                // The paper failed; the rest of the line is only judged.
-                continue;
-            }
-            let problem = match lookup.get_keyed(id, key) {
-                None => Some(format!(
-                    "{:?} is not a candidate of this contest in {ELECTION_FILE}",
-                    String::from_utf8_lossy(id)
-                )),
-                Some(k) if ranked_on[k] == i + 1 => {
-                    Some(format!("{:?} is ranked twice", String::from_utf8_lossy(id)))
+            line_end = layout::BLANK_PAPER.len();
+        } else {
+            loop {
+                let (end, valid, key) = scan::next_id(rest, start);
+                if !valid {
+                    return None;
                 }
-                Some(k) => {
-                    ranked_on[k] = i + 1;
-                    ranking.extend(CandidateId::new(k));
-                    found.push((end, k));
-                    None
+                let id = &rest[start..end];
+                // Once the paper failed, the rest of the line is only judged.
+                let problem = match lookup.get_keyed(id, key) {
+                    _ if !paper => None,
+                    None => Some(format!(
+                        "{:?} is not a candidate of this contest in {ELECTION_FILE}",
+                        String::from_utf8_lossy(id)
+                    )),
+                    Some(k) if ranked_on[k] == i + 1 => {
+                        Some(format!("{:?} is ranked twice", String::from_utf8_lossy(id)))
+                    }
+                    Some(k) => {
+                        ranked_on[k] = i + 1;
+                        ranking.extend(CandidateId::new(k));
+                        found.push((end, k));
+                        None
+                    }
+                };
+                if let Some(p) = problem {
+                    paper = false;
+                    if shown < FAULTS_PER_FILE {
+                        shown += 1;
+                        out.faults.push(Fault {
+                            file: path.to_owned(),
+                            line: Some(i as u64 + 1),
+                            message: p,
+                        });
+                    }
                 }
-            };
-            if let Some(p) = problem {
-                paper = false;
-                if shown < FAULTS_PER_FILE {
-                    shown += 1;
-                    out.faults.push(Fault {
-                        file: path.to_owned(),
-                        line: Some(i as u64 + 1),
-                        message: p,
-                    });
+                match rest.get(end) {
+                    Some(b'\n') => {
+                        line_end = end;
+                        break;
+                    }
+                    Some(_) => start = end + 1,
+                    None => return None,
                 }
             }
         }
         ok &= paper;
-        run = Some((line, 1, paper));
+        run = Some((&rest[..=line_end], 1, paper));
+        at += line_end + 1;
+        i += 1;
     }
     if let Some((_, n, true)) = run
         && builder.push(&ranking, n).is_err()
