@@ -1,12 +1,13 @@
 //! Fast passes over a ballots file for the verifier: whether the file is
-//! canonical at all, and its Merkle tree in runs that other threads hash.
+//! canonical at all, its Merkle tree in runs that other threads hash, and
+//! the pieces of the one-pass reading of its papers (`verify.rs`).
 //!
-//! Each pass only answers for a file with no fault of its kind, and says
-//! so by returning `None` otherwise: the verifier then runs the slower
-//! checks that name every fault (`layout::text_faults` and the paper
-//! checks; [`crate::statement::ContestTreeBuilder`]), so a faulty file is
-//! reported exactly as before, and a sound one is judged the same way
-//! (`tests` below holds the two to the same verdict).
+//! Each pass only answers for a file with no fault of its kind (`false`
+//! or `None` otherwise): the verifier then runs the slower checks that
+//! name every fault (`layout::text_faults` and the paper checks;
+//! [`crate::statement::ContestTreeBuilder`]), so a faulty file is reported
+//! exactly as before, and a sound one is judged the same way (the tests
+//! here and in `verify.rs` hold the two to the same verdict).
 
 use crate::merkle::{Hash, TreeBuilder, leaf_hash};
 use crate::statement::MAX_PAPERS;
