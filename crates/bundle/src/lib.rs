@@ -70,6 +70,7 @@ pub mod note;
 pub mod proof;
 pub mod publish;
 pub mod records;
+mod scan;
 pub mod statement;
 pub mod verify;
 mod verify_records;

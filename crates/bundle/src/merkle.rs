@@ -30,6 +30,13 @@ pub const EMPTY_ROOT: Hash = [
 
 /// The leaf hash of `data`: SHA-256(0x00 ‖ data).
 pub fn leaf_hash(data: &[u8]) -> Hash {
+    // A ballot line is short: its one or two padded blocks go straight to
+    // the compression function (a tree hashes millions of them).
+    if data.len() < 2 * 64 - 9 {
+        let mut blocks = [0u8; 128];
+        blocks[1..=data.len()].copy_from_slice(data);
+        return sha256_padded(&mut blocks, 1 + data.len());
+    }
     let mut h = Sha256::new();
     h.update([0x00]);
     h.update(data);
@@ -38,11 +45,43 @@ pub fn leaf_hash(data: &[u8]) -> Hash {
 
 /// The hash of an interior node: SHA-256(0x01 ‖ left ‖ right).
 pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
-    let mut h = Sha256::new();
-    h.update([0x01]);
-    h.update(left);
-    h.update(right);
-    h.finalize().into()
+    let mut blocks = [0u8; 128];
+    blocks[0] = 0x01;
+    blocks[1..33].copy_from_slice(left);
+    blocks[33..65].copy_from_slice(right);
+    sha256_padded(&mut blocks, 65)
+}
+
+/// SHA-256 of the first `len` bytes of `blocks` (at most 119, so that the
+/// message and its padding fit in two blocks; the rest of `blocks` is 0):
+/// pads the message as FIPS 180-4 §5.1.1 says and compresses its blocks.
+fn sha256_padded(blocks: &mut [u8; 128], len: usize) -> Hash {
+    const IV: [u32; 8] = [
+        0x6a09_e667,
+        0xbb67_ae85,
+        0x3c6e_f372,
+        0xa54f_f53a,
+        0x510e_527f,
+        0x9b05_688c,
+        0x1f83_d9ab,
+        0x5be0_cd19,
+    ];
+    debug_assert!(len + 9 <= 128);
+    blocks[len] = 0x80;
+    let n = if len + 9 <= 64 { 1 } else { 2 };
+    blocks[n * 64 - 8..n * 64].copy_from_slice(&(len as u64 * 8).to_be_bytes());
+    let (first, second) = blocks.split_at(64);
+    let blocks = [
+        *sha2::digest::generic_array::GenericArray::from_slice(first),
+        *sha2::digest::generic_array::GenericArray::from_slice(second),
+    ];
+    let mut state = IV;
+    sha2::compress256(&mut state, &blocks[..n]);
+    let mut out = [0u8; 32];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    out
 }
 
 /// Computes a tree root while leaves arrive one at a time.
@@ -81,8 +120,13 @@ impl TreeBuilder {
 
     /// Adds a leaf given by its leaf hash (already SHA-256(0x00 ‖ data)).
     pub fn push_leaf_hash(&mut self, hash: Hash) {
-        let mut size = 1u64;
-        let mut hash = hash;
+        self.push_subtree(1, hash);
+        self.len += 1;
+    }
+
+    /// Puts a complete subtree of `size` leaves on the stack, joining it
+    /// with the subtrees before it of its size (leaves not counted here).
+    fn push_subtree(&mut self, mut size: u64, mut hash: Hash) {
         while let Some(&(top_size, top)) = self.stack.last() {
             if top_size != size {
                 break;
@@ -92,7 +136,33 @@ impl TreeBuilder {
             size *= 2;
         }
         self.stack.push((size, hash));
-        self.len += 1;
+    }
+
+    /// Adds the leaves of `next`, a tree of the leaves that follow, as if
+    /// each had been pushed here: so that disjoint runs of leaves can be
+    /// hashed apart (on other threads) and joined in order.
+    ///
+    /// The join is exact when this tree's length is a multiple of `next`'s
+    /// largest complete subtree (the highest power of two not above
+    /// `next.len()`), which holds when every run but the last has the same
+    /// power-of-two length: then `next`'s subtrees are subtrees of the
+    /// whole tree, and RFC 9162 splits the whole where they do.
+    ///
+    /// # Panics
+    ///
+    /// When the lengths are not so aligned (the root would be wrong).
+    pub fn append(&mut self, next: &TreeBuilder) {
+        if let Some(&(largest, _)) = next.stack.first() {
+            assert!(
+                self.len % largest == 0,
+                "a tree of {} leaves cannot take a subtree of {largest} as a whole",
+                self.len
+            );
+        }
+        for &(size, hash) in &next.stack {
+            self.push_subtree(size, hash);
+        }
+        self.len += next.len;
     }
 
     /// How many leaves were pushed.
@@ -293,6 +363,27 @@ mod tests {
                 "recursive, size {n}"
             );
         }
+    }
+
+    #[test]
+    fn leaf_and_node_hashes_are_sha256_of_their_bytes() {
+        for n in 0..300usize {
+            let data: Vec<u8> = (0..n).map(|i| (i * 7 + n) as u8).collect();
+            let mut h = Sha256::new();
+            h.update([0x00]);
+            h.update(&data);
+            assert_eq!(
+                leaf_hash(&data),
+                <[u8; 32]>::from(h.finalize()),
+                "{n} bytes"
+            );
+        }
+        let (l, r) = ([3u8; 32], [0xfeu8; 32]);
+        let mut h = Sha256::new();
+        h.update([0x01]);
+        h.update(l);
+        h.update(r);
+        assert_eq!(node_hash(&l, &r), <[u8; 32]>::from(h.finalize()));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! another check refused is reported as not run, which is not a pass.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 
@@ -19,12 +20,14 @@ use crate::layout::{
     self, BALLOTS_DIR, CandidateMeta, ELECTION_FILE, ElectionMeta, FORMAT, MANIFEST_FILE,
     RULES_FILE, STATEMENT_FILE, Status, TextFault,
 };
-use crate::manifest::{Manifest, sha256};
+use crate::manifest::{Digest, Manifest, sha256};
+use crate::merkle::TreeBuilder;
 use crate::note::{self, Note};
 use crate::records::{
     self, DeclaredResult, NOMINATIONS_DIR, RESULT_FILE, ROLL_DIR, TURNOUT_FILE, Turnout,
 };
-use crate::statement::{ContestTreeBuilder, Statement};
+use crate::scan;
+use crate::statement::{ContestLine, ContestTreeBuilder, Statement};
 use crate::verify_records;
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 
@@ -227,6 +230,8 @@ pub(crate) struct Checker<'a> {
     faults: [Vec<Fault>; CHECK_COUNT],
     not_run: [Option<String>; CHECK_COUNT],
     not_applicable: [Option<String>; CHECK_COUNT],
+    /// The ballots files that check 9 found canonical as it read them.
+    canonical: BTreeSet<String>,
 }
 
 impl Checker<'_> {
@@ -259,6 +264,82 @@ impl Checker<'_> {
     }
 }
 
+/// The long, independent work on a bundle's bytes: hashing them, which
+/// other threads do while the verifier's own thread checks the rest.
+enum Job<'a> {
+    /// The SHA-256 of MANIFEST entry `entry`'s file (check 3).
+    Digest { entry: usize, bytes: &'a [u8] },
+    /// The tree of run `run` (bytes `start..end`) of ballots file `file`
+    /// (check 6).
+    Tree {
+        file: usize,
+        run: usize,
+        bytes: &'a [u8],
+        start: usize,
+        end: usize,
+    },
+}
+
+enum Done {
+    Digest(usize, Digest),
+    Tree(usize, usize, Option<TreeBuilder>),
+}
+
+/// Takes jobs in order until none is left; what they gave.
+fn work(jobs: &[Job<'_>], next: &AtomicUsize) -> Vec<Done> {
+    let mut done = Vec::new();
+    while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+        done.push(match *job {
+            Job::Digest { entry, bytes } => Done::Digest(entry, sha256(bytes)),
+            Job::Tree {
+                file,
+                run,
+                bytes,
+                start,
+                end,
+            } => Done::Tree(file, run, scan::run(bytes, start, end)),
+        });
+    }
+    done
+}
+
+/// What the jobs gave, by MANIFEST entry and by ballots file.
+struct Hashed {
+    digests: Vec<Option<Digest>>,
+    /// Per ballots file, its runs; empty when it was not split.
+    runs: Vec<Vec<Option<TreeBuilder>>>,
+}
+
+impl Hashed {
+    /// Ballots file `file`'s contest line, joined from its runs, or the
+    /// streaming builder's verdict (and its fault) when a run could not be
+    /// hashed apart.
+    fn contest_line(
+        &self,
+        file: Option<usize>,
+        id: &str,
+        bytes: &[u8],
+    ) -> Result<ContestLine, crate::Error> {
+        if let Some(runs) = file.and_then(|f| self.runs.get(f))
+            && !runs.is_empty()
+            && runs.iter().all(Option::is_some)
+        {
+            let mut tree = TreeBuilder::new();
+            for run in runs.iter().flatten() {
+                tree.append(run);
+            }
+            return Ok(ContestLine {
+                id: id.to_owned(),
+                papers: tree.len(),
+                root: tree.root(),
+            });
+        }
+        let mut tree = ContestTreeBuilder::new();
+        tree.write(bytes);
+        tree.finish(id)
+    }
+}
+
 /// Whether `path` may be a file of a `recount-bundle/1` at all.
 fn bundle_path(path: &str) -> bool {
     [ELECTION_FILE, RULES_FILE, TURNOUT_FILE, RESULT_FILE].contains(&path)
@@ -270,28 +351,123 @@ const DIRS: [&str; 3] = [BALLOTS_DIR, ROLL_DIR, NOMINATIONS_DIR];
 
 /// Runs every check on the bundle whose entries are `entries`, trusting
 /// `trusted` and requiring `require` distinct keys (at least 1).
+///
+/// The hashing (checks 3 and 6) runs on as many threads as the machine
+/// offers (`std::thread::available_parallelism`, at most 16), all joined
+/// before this returns; the report is the same however many there are.
 pub fn verify(
     entries: &[Entry],
     trusted: &[VerifierKey],
     require: usize,
 ) -> (Report, Option<VerifiedBundle>) {
+    let mut files = BTreeMap::new();
+    for e in entries {
+        if let Entry::File { path, bytes } = e {
+            files.insert(path.as_str(), bytes.as_slice());
+        }
+    }
+    let manifest = files.get(MANIFEST_FILE).map(|bytes| Manifest::parse(bytes));
+    let ballot_files: Vec<(&str, &[u8])> = files
+        .iter()
+        .filter(|(p, _)| layout::contest_of_path(p).is_some())
+        .map(|(p, b)| (*p, *b))
+        .collect();
+
+    // The hashing of checks 3 and 6 is split into jobs that other threads
+    // start on now; this one runs the other checks meanwhile, then helps,
+    // and runs checks 3 and 6 last (each check has its own list of faults,
+    // so the report is as if they ran in order).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(16));
+    let mut jobs = Vec::new();
+    let listed = match &manifest {
+        Some(Ok(m)) => m.entries(),
+        _ => &[],
+    };
+    for (entry, e) in listed.iter().enumerate() {
+        if let Some(bytes) = files.get(e.path()).copied() {
+            jobs.push(Job::Digest { entry, bytes });
+        }
+    }
+    let listed = listed.len();
+    let mut runs = Vec::new();
+    for (file, (_, bytes)) in ballot_files.iter().enumerate() {
+        let (split, _) = scan::tree_runs(bytes, 4 * threads).unwrap_or_default();
+        runs.push(split.len());
+        for (run, (start, end)) in split.into_iter().enumerate() {
+            jobs.push(Job::Tree {
+                file,
+                run,
+                bytes,
+                start,
+                end,
+            });
+        }
+    }
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads.min(jobs.len()))
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("recount-verify".into())
+                    .spawn_scoped(scope, || work(&jobs, &next))
+                    .ok()
+            })
+            .collect();
+        let hashed = || {
+            let mut done = work(&jobs, &next);
+            for w in workers {
+                match w.join() {
+                    Ok(d) => done.extend(d),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            let mut hashed = Hashed {
+                digests: vec![None; listed],
+                runs: runs
+                    .iter()
+                    .map(|&n| (0..n).map(|_| None).collect())
+                    .collect(),
+            };
+            for d in done {
+                match d {
+                    Done::Digest(entry, digest) => hashed.digests[entry] = Some(digest),
+                    Done::Tree(file, run, tree) => hashed.runs[file][run] = tree,
+                }
+            }
+            hashed
+        };
+        check(
+            entries,
+            files,
+            manifest,
+            &ballot_files,
+            trusted,
+            require,
+            hashed,
+        )
+    })
+}
+
+/// Every check, in order but for 3 and 6, which take their hashes from
+/// `hashed` (called once, after check 9).
+fn check<'a>(
+    entries: &'a [Entry],
+    files: BTreeMap<&'a str, &'a [u8]>,
+    manifest: Option<Result<Manifest, crate::Error>>,
+    ballot_files: &[(&'a str, &'a [u8])],
+    trusted: &[VerifierKey],
+    require: usize,
+    hashed: impl FnOnce() -> Hashed,
+) -> (Report, Option<VerifiedBundle>) {
     let mut c = Checker {
-        files: BTreeMap::new(),
+        files,
         faults: Default::default(),
         not_run: Default::default(),
         not_applicable: Default::default(),
+        canonical: BTreeSet::new(),
     };
-    for e in entries {
-        if let Entry::File { path, bytes } = e {
-            c.files.insert(path, bytes);
-        }
-    }
 
     // Check 2 (MANIFEST part) first: the layout needs its list.
-    let manifest = c
-        .files
-        .get(MANIFEST_FILE)
-        .map(|bytes| Manifest::parse(bytes));
     let manifest = match manifest {
         Some(Ok(m)) => Some(m),
         Some(Err(e)) => {
@@ -394,42 +570,11 @@ pub fn verify(
     }
     let meta = check_election_json(&mut c);
     let rules = check_rules_json(&mut c);
-    let ballot_files: Vec<(&str, &[u8])> = c
-        .files
-        .iter()
-        .filter(|(p, _)| layout::contest_of_path(p).is_some())
-        .map(|(p, b)| (*p, *b))
-        .collect();
-    for (path, bytes) in &ballot_files {
-        check_ballots_text(&mut c, path, bytes);
-    }
+    // The records' part of check 2 (they are small).
     let records = verify_records::read(&mut c);
-
-    // Check 3: digests.
-    match &manifest {
-        None => c.not_run(3, "MANIFEST is missing or not canonical"),
-        Some(m) => {
-            for (i, entry) in m.entries().iter().enumerate() {
-                let Some(bytes) = c.files.get(entry.path()).copied() else {
-                    continue;
-                };
-                let digest = sha256(bytes);
-                if &digest != entry.digest() {
-                    c.fault(
-                        3,
-                        entry.path(),
-                        None,
-                        format!(
-                            "SHA-256 is {}, but MANIFEST line {} records {}",
-                            crate::hex::encode(&digest),
-                            i + 1,
-                            crate::hex::encode(entry.digest())
-                        ),
-                    );
-                }
-            }
-        }
-    }
+    // The ballots files' part of check 2 comes after check 9, which sees
+    // most of them to be canonical (their faults end check 2's list, so
+    // they are in order).
 
     // Check 4: the statement parses (the note, then its body).
     let mut contests_root_bad = None;
@@ -497,67 +642,6 @@ pub fn verify(
         (_, None) => c.not_run(5, "MANIFEST is missing"),
     }
 
-    // Check 6: each contest's papers and root.
-    match &statement {
-        None => c.not_run(6, "the statement did not parse (check 4 or 7)"),
-        Some(s) => {
-            let named: BTreeSet<&str> = s.contests().iter().map(|l| l.id.as_str()).collect();
-            for (i, line) in s.contests().iter().enumerate() {
-                let n = Some(4 + i as u64);
-                let path = layout::ballots_path(&line.id);
-                let Some(bytes) = c.files.get(path.as_str()).copied() else {
-                    c.fault(
-                        6,
-                        STATEMENT_FILE,
-                        n,
-                        format!("contest {} has no file {path}", line.id),
-                    );
-                    continue;
-                };
-                let mut tree = ContestTreeBuilder::new();
-                tree.write(bytes);
-                match tree.finish(&line.id) {
-                    Err(e) => {
-                        let at = e.position().map(|p| p.line);
-                        c.fault(6, &path, at, format!("no Merkle root: {e}"));
-                    }
-                    Ok(got) => {
-                        if got.papers != line.papers {
-                            c.fault(
-                                6,
-                                STATEMENT_FILE,
-                                n,
-                                format!(
-                                    "contest {} has {} papers, but {path} has {} lines",
-                                    line.id, line.papers, got.papers
-                                ),
-                            );
-                        }
-                        if got.root != line.root {
-                            c.fault(
-                                6,
-                                STATEMENT_FILE,
-                                n,
-                                format!(
-                                    "contest {}'s root is {}, but the root of {path} is {}",
-                                    line.id,
-                                    crate::hex::encode(&line.root),
-                                    crate::hex::encode(&got.root)
-                                ),
-                            );
-                        }
-                    }
-                }
-            }
-            for (path, _) in &ballot_files {
-                let id = layout::contest_of_path(path).unwrap_or_default();
-                if !named.contains(id) {
-                    c.fault(6, path, None, "the statement has no contest line for it");
-                }
-            }
-        }
-    }
-
     // Check 7: contests-root.
     if let Some(line) = contests_root_bad {
         c.fault(
@@ -604,6 +688,104 @@ pub fn verify(
             None
         }
     };
+
+    // Check 2, the ballots files: one that check 9 read in its one pass
+    // (most are) is canonical; any other is checked in one fast pass, and
+    // if it fails that, rule by rule, naming each fault.
+    for (path, bytes) in ballot_files {
+        if !c.canonical.contains(*path) && !scan::canonical_ballots(bytes) {
+            check_ballots_text(&mut c, path, bytes);
+        }
+    }
+
+    let hashed = hashed();
+    // Check 3: digests.
+    match &manifest {
+        None => c.not_run(3, "MANIFEST is missing or not canonical"),
+        Some(m) => {
+            for (i, entry) in m.entries().iter().enumerate() {
+                let Some(bytes) = c.files.get(entry.path()).copied() else {
+                    continue;
+                };
+                let digest = hashed.digests[i].unwrap_or_else(|| sha256(bytes));
+                if &digest != entry.digest() {
+                    c.fault(
+                        3,
+                        entry.path(),
+                        None,
+                        format!(
+                            "SHA-256 is {}, but MANIFEST line {} records {}",
+                            crate::hex::encode(&digest),
+                            i + 1,
+                            crate::hex::encode(entry.digest())
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // Check 6: each contest's papers and root.
+    match &statement {
+        None => c.not_run(6, "the statement did not parse (check 4 or 7)"),
+        Some(s) => {
+            let named: BTreeSet<&str> = s.contests().iter().map(|l| l.id.as_str()).collect();
+            for (i, line) in s.contests().iter().enumerate() {
+                let n = Some(4 + i as u64);
+                let path = layout::ballots_path(&line.id);
+                let Some(bytes) = c.files.get(path.as_str()).copied() else {
+                    c.fault(
+                        6,
+                        STATEMENT_FILE,
+                        n,
+                        format!("contest {} has no file {path}", line.id),
+                    );
+                    continue;
+                };
+                let file = ballot_files
+                    .binary_search_by(|(p, _)| (*p).cmp(path.as_str()))
+                    .ok();
+                match hashed.contest_line(file, &line.id, bytes) {
+                    Err(e) => {
+                        let at = e.position().map(|p| p.line);
+                        c.fault(6, &path, at, format!("no Merkle root: {e}"));
+                    }
+                    Ok(got) => {
+                        if got.papers != line.papers {
+                            c.fault(
+                                6,
+                                STATEMENT_FILE,
+                                n,
+                                format!(
+                                    "contest {} has {} papers, but {path} has {} lines",
+                                    line.id, line.papers, got.papers
+                                ),
+                            );
+                        }
+                        if got.root != line.root {
+                            c.fault(
+                                6,
+                                STATEMENT_FILE,
+                                n,
+                                format!(
+                                    "contest {}'s root is {}, but the root of {path} is {}",
+                                    line.id,
+                                    crate::hex::encode(&line.root),
+                                    crate::hex::encode(&got.root)
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            for (path, _) in ballot_files {
+                let id = layout::contest_of_path(path).unwrap_or_default();
+                if !named.contains(id) {
+                    c.fault(6, path, None, "the statement has no contest line for it");
+                }
+            }
+        }
+    }
 
     // Checks 10 and 11: nominations and turnout.
     let nominations = verify_records::nominations(&mut c, meta.as_ref(), &at, &records);
@@ -881,8 +1063,15 @@ fn check_semantics(
             );
             continue;
         };
-        let Some(ballots) = read_papers(c, &path, bytes, &ballot_ids, &off_ballot, on_ballot.len())
-        else {
+        let papers =
+            match read_canonical_papers(&path, bytes, &ballot_ids, &off_ballot, on_ballot.len()) {
+                Some(papers) => {
+                    c.canonical.insert(path.clone());
+                    papers.apply(c)
+                }
+                None => read_papers(c, &path, bytes, &ballot_ids, &off_ballot, on_ballot.len()),
+            };
+        let Some(ballots) = papers else {
             continue;
         };
         let candidates = on_ballot
@@ -1004,13 +1193,7 @@ fn read_papers(
         let mut paper = true;
         for id in &papers {
             let problem = match ids.get(id) {
-                None => Some(match off_ballot.get(id) {
-                    Some(status) => format!(
-                        "{id:?} is {} in {ELECTION_FILE}, so on no ballot paper",
-                        status.as_str()
-                    ),
-                    None => format!("{id:?} is not a candidate of this contest in {ELECTION_FILE}"),
-                }),
+                None => Some(not_on_ballot(id, off_ballot)),
                 Some(&k) if ranked_on[k] == i + 1 => Some(format!("{id:?} is ranked twice")),
                 Some(&k) => {
                     ranked_on[k] = i + 1;
@@ -1042,4 +1225,307 @@ fn read_papers(
         return None;
     }
     Some(builder.build())
+}
+
+/// What [`read_canonical_papers`] found: check 9's faults and reason not
+/// to run, held until the file proved canonical, and the papers.
+struct Papers {
+    faults: Vec<Fault>,
+    not_run: Option<String>,
+    ballots: Option<ballot::Ballots>,
+}
+
+impl Papers {
+    fn apply(self, c: &mut Checker<'_>) -> Option<ballot::Ballots> {
+        c.faults[8].extend(self.faults);
+        if let Some(why) = self.not_run {
+            c.not_run(9, why);
+        }
+        self.ballots
+    }
+}
+
+/// Why a paper's id is no candidate on the contest's ballot.
+fn not_on_ballot(id: &str, off_ballot: &HashMap<&str, Status>) -> String {
+    match off_ballot.get(id) {
+        Some(status) => format!(
+            "{id:?} is {} in {ELECTION_FILE}, so on no ballot paper",
+            status.as_str()
+        ),
+        None => format!("{id:?} is not a candidate of this contest in {ELECTION_FILE}"),
+    }
+}
+
+/// [`read_papers`] for a file that check 2 passes, or `None` as soon as
+/// it finds the file does not (then [`read_papers`] reads it). Each line
+/// is judged and split in one pass, the store is sized for the file before
+/// the first paper, and the ids of the prefix a line shares with the line
+/// before are taken from it.
+///
+/// The same papers, faults and order as [`read_papers`]: only how the
+/// lines are split and the ids looked up differs.
+fn read_canonical_papers(
+    path: &str,
+    bytes: &[u8],
+    ids: &HashMap<&str, usize>,
+    off_ballot: &HashMap<&str, Status>,
+    candidates: usize,
+) -> Option<Papers> {
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+        return None;
+    }
+    // Papers and preferences, at most: one a line, and one a comma more.
+    let (lines, commas) = (scan::count(b'\n', bytes), scan::count(b',', bytes));
+    let mut out = Papers {
+        faults: Vec::new(),
+        not_run: None,
+        ballots: None,
+    };
+    let lookup = scan::IdTable::new(ids);
+    // Lines in strictly increasing order (else this gives up) whose ids
+    // each name one candidate are distinct rankings: nothing to merge.
+    let mut builder = BallotsBuilder::distinct(candidates);
+    builder.reserve(lines, lines + commas);
+    let mut ok = true;
+    let mut shown = 0;
+    let mut ranked_on = vec![0usize; candidates];
+    let mut ranking: Vec<CandidateId> = Vec::new();
+    // The ids found on the line before: where each ends (at its comma or
+    // the line's end) and its candidate. Sorted lines share long prefixes,
+    // and an id that ends inside the prefix two lines share is the same
+    // id, already found (and distinct from those before it).
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    // The current run: its line with its LF, its papers, and whether it is
+    // a paper. Lines are found as they are read: `at` is where line `i`
+    // (from 0) starts.
+    let mut run: Option<(&[u8], u64, bool)> = None;
+    let (mut at, mut i) = (0, 0);
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        let shared = match &mut run {
+            Some((same, n, _)) => {
+                // No line holds an LF before its end, so a prefix as long
+                // as the line before and its LF is that line again.
+                let shared = scan::shared_prefix(same, rest);
+                if shared == same.len() {
+                    *n += 1;
+                    at += shared;
+                    i += 1;
+                    continue;
+                }
+                // Sorted: the first byte that differs is smaller in the
+                // line before (its LF, when it is a prefix of this one, is
+                // smaller than any byte of a paper).
+                if rest.get(shared) < same.get(shared) {
+                    return None;
+                }
+                shared
+            }
+            None => 0,
+        };
+        if let Some((_, n, true)) = run
+            && builder.push(&ranking, n).is_err()
+        {
+            ok = false;
+        }
+        found.truncate(found.partition_point(|&(end, _)| end < shared));
+        ranking.clear();
+        for &(_, k) in &found {
+            ranked_on[k] = i + 1;
+            ranking.extend(CandidateId::new(k));
+        }
+        let mut paper = true;
+        let mut start = found.last().map_or(0, |&(end, _)| end + 1);
+        let line_end;
+        if rest.starts_with(b"-\n") {
+            // The blank paper: no ids (and it sorts first anyway).
+            found.clear();
+            ranking.clear();
+            line_end = layout::BLANK_PAPER.len();
+        } else {
+            loop {
+                let (end, valid, key) = scan::next_id(rest, start);
+                if !valid {
+                    return None;
+                }
+                let id = &rest[start..end];
+                // Once the paper failed, the rest of the line is only judged.
+                let problem = match lookup.get_keyed(id, key) {
+                    _ if !paper => None,
+                    None => Some(not_on_ballot(&String::from_utf8_lossy(id), off_ballot)),
+                    Some(k) if ranked_on[k] == i + 1 => {
+                        Some(format!("{:?} is ranked twice", String::from_utf8_lossy(id)))
+                    }
+                    Some(k) => {
+                        ranked_on[k] = i + 1;
+                        ranking.extend(CandidateId::new(k));
+                        found.push((end, k));
+                        None
+                    }
+                };
+                if let Some(p) = problem {
+                    paper = false;
+                    if shown < FAULTS_PER_FILE {
+                        shown += 1;
+                        out.faults.push(Fault {
+                            file: path.to_owned(),
+                            line: Some(i as u64 + 1),
+                            message: p,
+                        });
+                    }
+                }
+                match rest.get(end) {
+                    Some(b'\n') => {
+                        line_end = end;
+                        break;
+                    }
+                    Some(_) => start = end + 1,
+                    None => return None,
+                }
+            }
+        }
+        ok &= paper;
+        run = Some((&rest[..=line_end], 1, paper));
+        at += line_end + 1;
+        i += 1;
+    }
+    if let Some((_, n, true)) = run
+        && builder.push(&ranking, n).is_err()
+    {
+        ok = false;
+    }
+    if !ok {
+        if shown == 0 {
+            out.not_run = Some(format!("{path} has lines that are not papers (check 2)"));
+        }
+        return Some(out);
+    }
+    out.ballots = Some(builder.build());
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn checker() -> Checker<'static> {
+        Checker {
+            files: BTreeMap::new(),
+            faults: Default::default(),
+            not_run: Default::default(),
+            not_applicable: Default::default(),
+            canonical: BTreeSet::new(),
+        }
+    }
+
+    fn line() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            4 => prop::collection::vec(prop::sample::select(b"12ab,-._".to_vec()), 0..8),
+            1 => prop::collection::vec(prop::sample::select(b"1a,\r\t \x01\x7f\xff\xef\xbb\xbf".to_vec()), 0..6),
+            1 => Just(b"-".to_vec()),
+            1 => Just(vec![b'a'; 65]),
+            1 => Just(vec![b'a'; 64]),
+        ]
+    }
+
+    fn text(lines: &[Vec<u8>], final_lf: bool) -> Vec<u8> {
+        let mut bytes = lines.join(&b'\n');
+        if final_lf && !lines.is_empty() {
+            bytes.push(b'\n');
+        }
+        bytes
+    }
+
+    /// What check 9 made of a file: its faults, why it did not run, the papers.
+    fn papers_of(
+        bytes: &[u8],
+        ids: &HashMap<&str, usize>,
+        candidates: usize,
+        fast: bool,
+    ) -> Option<(Vec<Fault>, Option<String>, Option<ballot::Ballots>)> {
+        let mut c = checker();
+        let ballots = if fast {
+            read_canonical_papers("ballots/x.csv", bytes, ids, &HashMap::new(), candidates)?
+                .apply(&mut c)
+        } else {
+            read_papers(
+                &mut c,
+                "ballots/x.csv",
+                bytes,
+                ids,
+                &HashMap::new(),
+                candidates,
+            )
+        };
+        Some((
+            std::mem::take(&mut c.faults[8]),
+            c.not_run[8].take(),
+            ballots,
+        ))
+    }
+
+    proptest! {
+        #[test]
+        fn the_fast_verdict_is_check_2s(
+            mut lines in prop::collection::vec(line(), 0..12),
+            sort in any::<bool>(),
+            final_lf in any::<bool>(),
+        ) {
+            if sort {
+                lines.sort();
+            }
+            let bytes = text(&lines, final_lf);
+            let mut c = checker();
+            check_ballots_text(&mut c, "ballots/x.csv", &bytes);
+            prop_assert_eq!(scan::canonical_ballots(&bytes), c.faults[1].is_empty());
+        }
+
+        #[test]
+        fn the_fast_read_takes_only_canonical_files(
+            mut lines in prop::collection::vec(line(), 0..12),
+            sort in any::<bool>(),
+            final_lf in any::<bool>(),
+        ) {
+            if sort {
+                lines.sort();
+            }
+            let bytes = text(&lines, final_lf);
+            let ids: HashMap<&str, usize> = [("1", 0), ("2", 1), ("a", 2), ("b", 3)].into_iter().collect();
+            let fast = papers_of(&bytes, &ids, 4, true);
+            prop_assert_eq!(fast.is_some(), scan::canonical_ballots(&bytes));
+            if fast.is_some() {
+                prop_assert_eq!(fast, papers_of(&bytes, &ids, 4, false));
+            }
+        }
+
+        #[test]
+        fn canonical_papers_are_read_as_read_papers_reads_them(
+            mut lines in prop::collection::vec(
+                prop_oneof![
+                    6 => prop::collection::vec(prop::sample::select(vec!["a", "b", "c", "d", "x", "ab"]), 1..6)
+                        .prop_map(|ids| ids.join(",")),
+                    1 => Just("-".to_owned()),
+                ],
+                0..30,
+            ),
+            twice in any::<bool>(),
+            many in 0usize..25,
+        ) {
+            // Enough lines naming "x" (no candidate) to pass the fault limit.
+            lines.extend((0..many).map(|i| format!("x,{i}")));
+            lines.sort();
+            let bytes: Vec<u8> = lines.iter().flat_map(|l| format!("{l}\n").into_bytes()).collect();
+            prop_assert!(scan::canonical_ballots(&bytes), "{:?}", lines);
+            // "d" is a second name of candidate 0 when `twice`.
+            let mut ids: HashMap<&str, usize> = [("a", 0), ("b", 1), ("c", 2), ("ab", 3)].into_iter().collect();
+            if twice {
+                ids.insert("d", 0);
+            }
+            prop_assert_eq!(
+                papers_of(&bytes, &ids, 4, true),
+                papers_of(&bytes, &ids, 4, false)
+            );
+        }
+    }
 }

@@ -49,6 +49,24 @@ proptest! {
     }
 
     #[test]
+    fn rfc9162_root_of_runs_joined_in_order_agrees_with_the_recursion(
+        leaves in vec(vec(any::<u8>(), 0..6), 0..300),
+        log_run in 0u32..6,
+    ) {
+        // Runs of 2^log_run leaves, the last shorter, each hashed apart.
+        let mut whole = TreeBuilder::new();
+        for run in leaves.chunks(1 << log_run) {
+            let mut part = TreeBuilder::new();
+            for l in run {
+                part.push(l);
+            }
+            whole.append(&part);
+        }
+        prop_assert_eq!(whole.len(), leaves.len() as u64);
+        prop_assert_eq!(whole.root(), mth(&leaves));
+    }
+
+    #[test]
     fn manifest_written_then_read_is_unchanged(
         files in btree_map(path(), any::<[u8; 32]>(), 1..30),
     ) {

@@ -26,7 +26,14 @@ use ballot::constraints::Constraint;
 use ballot::{BallotsBuilder, Candidate, CandidateId, Contest, Election};
 
 /// The generators, by the names `--generator` takes.
-pub const GENERATORS: [&str; 6] = ["impartial", "blocs", "spatial", "mallows", "near-ties", "mixed"];
+pub const GENERATORS: [&str; 6] = [
+    "impartial",
+    "blocs",
+    "spatial",
+    "mallows",
+    "near-ties",
+    "mixed",
+];
 
 /// The shape of one generated election.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

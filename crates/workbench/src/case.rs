@@ -31,7 +31,10 @@ impl Case {
             .collect();
         let new_index = |i: usize| keep.iter().position(|&k| k == i);
         Case {
-            names: keep.iter().map(|&i| contest.candidates()[i].name.clone()).collect(),
+            names: keep
+                .iter()
+                .map(|&i| contest.candidates()[i].name.clone())
+                .collect(),
             attributes: keep
                 .iter()
                 .map(|&i| contest.candidates()[i].attributes.clone())
@@ -42,7 +45,10 @@ impl Case {
                 .iter()
                 .map(|b| {
                     (
-                        b.ranking.iter().filter_map(|c| new_index(c.index())).collect(),
+                        b.ranking
+                            .iter()
+                            .filter_map(|c| new_index(c.index()))
+                            .collect(),
                         b.count.0,
                     )
                 })

@@ -4,6 +4,9 @@
 
 use count::{Action, ContestCount, Rules, Stage};
 
+/// One count's stage: its action in words and each candidate's total.
+pub type Side = (String, Vec<(String, String)>);
+
 /// Where two counts part ways.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parting {
@@ -11,7 +14,7 @@ pub struct Parting {
     pub stage: Option<u32>,
     /// That stage under each rule: its action in words, and each
     /// candidate's total (`None` past a count's last stage).
-    pub sides: [Option<(String, Vec<(String, String)>)>; 2],
+    pub sides: [Option<Side>; 2],
     /// The elected under each rule, in order.
     pub elected: [Vec<String>; 2],
 }
@@ -38,7 +41,7 @@ pub fn action_words(s: &Stage) -> String {
     }
 }
 
-fn side(s: Option<&Stage>) -> Option<(String, Vec<(String, String)>)> {
+fn side(s: Option<&Stage>) -> Option<Side> {
     let s = s?;
     Some((
         action_words(s),
@@ -58,7 +61,10 @@ pub fn parting(a: &ContestCount, b: &ContestCount) -> Parting {
         let differ = match (x, y) {
             (Some(x), Some(y)) => {
                 action_words(x) != action_words(y)
-                    || x.totals.iter().zip(y.totals.iter()).any(|((_, p), (_, q))| !p.same_value(&q))
+                    || x.totals
+                        .iter()
+                        .zip(y.totals.iter())
+                        .any(|((_, p), (_, q))| !p.same_value(&q))
             }
             _ => true,
         };
@@ -79,10 +85,10 @@ pub fn parting(a: &ContestCount, b: &ContestCount) -> Parting {
 }
 
 /// Counts `contest` under `a` and `b` and compares them.
-pub fn compare(contest: &ballot::Contest, a: &Rules, b: &Rules) -> Result<Parting, count::CountError> {
+pub fn compare(contest: &ballot::Contest, a: &Rules, b: &Rules) -> Result<Parting, String> {
     let prepared = count::Prepared::new(contest);
-    let x = prepared.count(a)?;
-    let y = prepared.count(b)?;
+    let x = prepared.count(a).map_err(|e| format!("{}: {e}", a.name))?;
+    let y = prepared.count(b).map_err(|e| format!("{}: {e}", b.name))?;
     let (Some(x), Some(y)) = (x.last(), y.last()) else {
         return Ok(Parting {
             stage: None,

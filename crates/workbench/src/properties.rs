@@ -114,7 +114,11 @@ fn conservation(c: &ContestCount, only_no_gain: bool) -> Verdict {
             return Verdict::NotApplicable;
         };
         let cmp = sum.cmp_value(&c.valid_votes);
-        let bad = if only_no_gain { cmp.is_gt() } else { !cmp.is_eq() };
+        let bad = if only_no_gain {
+            cmp.is_gt()
+        } else {
+            !cmp.is_eq()
+        };
         if bad {
             return Verdict::Fails(format!(
                 "stage {}: candidates, non-transferable and loss sum to {sum}, the valid votes are {}",
@@ -151,7 +155,9 @@ fn elected_stay(c: &ContestCount) -> Verdict {
     }
     for e in &elected {
         if !c.elected.iter().any(|x| x == e) {
-            return Verdict::Fails(format!("{e} was elected during the count but is not in the result"));
+            return Verdict::Fails(format!(
+                "{e} was elected during the count but is not in the result"
+            ));
         }
     }
     Verdict::Holds
