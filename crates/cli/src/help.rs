@@ -47,7 +47,11 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
             "overvotes",
         ],
     ),
-    ("Rules", &["rules", "set"]),
+    ("Rules", &["rules", "set", "against", "property"]),
+    (
+        "Fuzzing",
+        &["generator", "cases", "keep", "bench_shape"],
+    ),
     (
         "Keys",
         &[

@@ -25,6 +25,7 @@ mod lots;
 mod output;
 mod progress;
 mod rules_arg;
+mod workbench_cmd;
 
 use std::process::ExitCode;
 
@@ -73,6 +74,10 @@ enum Command {
     Diff(diff_cmd::DiffArgs),
     /// Find which rules a published sheet's count followed: rank rule variants by how much of it they reproduce.
     Explain(explain_cmd::ExplainArgs),
+    /// Count one contest under two rules and show where they part ways.
+    Compare(workbench_cmd::CompareArgs),
+    /// Generate elections and find where two rules elect differently or a property fails, shrunk.
+    Fuzz(workbench_cmd::FuzzArgs),
     /// List the rule presets, or print every option of one.
     Rules(count_cmd::RulesArgs),
     /// Generate a seeded synthetic election (for demos and benchmarks).
@@ -147,6 +152,8 @@ fn main() -> ExitCode {
         Command::Audit(args) => audit_cmd::run(args),
         Command::Diff(args) => diff_cmd::run(args),
         Command::Explain(args) => explain_cmd::run(args),
+        Command::Compare(args) => workbench_cmd::run_compare(args),
+        Command::Fuzz(args) => workbench_cmd::run_fuzz(args),
         Command::Rules(args) => count_cmd::run_rules(args),
         Command::Generate(args) => generate::run(args),
         Command::Keygen(args) => bundle_cmd::run_keygen(args),
