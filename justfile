@@ -150,3 +150,23 @@ bench-audit: bench-data
     echo "verify: ${verifies[*]} s; count: ${counts[*]} s; audit: ${audits[*]} s"
     awk -v v="$v" -v c="$c" -v a="$a" 'BEGIN { printf "audit %.2f s against verify + count %.2f s: %.2fx\n", a, v + c, a / (v + c) }'
     echo "HTML report of the 100-candidate contest: $(stat -c %s "$dir/r.html") bytes"
+
+# Fuzz throughput (specs/workbench.md): 10 candidates, 3 seats, 1,000 papers,
+# wigm against scottish-stv, on 2 cores and on 1 (goal: 5,000 cases a second).
+bench-fuzz:
+    cargo build --release -p recount
+    -target/release/recount fuzz --rules wigm --against scottish-stv --bench-shape --cases 20000 --seed 2 --quiet -o target/tmp/bench-fuzz --keep 1
+    -target/release/recount fuzz --rules wigm --against scottish-stv --bench-shape --cases 20000 --seed 2 --quiet -o target/tmp/bench-fuzz --keep 1 --jobs 1
+
+# The invariant suite at length: 100,000 cases of each property each preset
+# is expected to hold (specs/workbench.md); exit 1 at the first that fails.
+fuzz-long:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release -p recount
+    for rules in scottish-stv ers97 wigm uig egm irv meek nz-meek warren; do
+        for p in conservation no-created-votes elected-stay seats-filled quota droop-proportionality irv-agreement majority determinism order-invariance relabelling-invariance constraints; do
+            case "$rules/$p" in nz-meek/no-created-votes|ers97/quota|irv/droop-proportionality) continue;; esac
+            target/release/recount fuzz --rules "$rules" --property "$p" --cases 100000 --seed 7 --quiet -o target/tmp/fuzz-long
+        done
+    done

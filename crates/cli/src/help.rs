@@ -50,7 +50,13 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
     ("Rules", &["rules", "set", "against", "property"]),
     (
         "Fuzzing",
-        &["generator", "cases", "keep", "bench_shape"],
+        &[
+            "generator",
+            "cases",
+            "keep",
+            "bench_shape",
+            "allow_arbitrary_ties",
+        ],
     ),
     (
         "Keys",

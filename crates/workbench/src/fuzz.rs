@@ -43,6 +43,20 @@ pub struct Fuzz {
     pub keep: usize,
     /// Recounts each shrink may spend.
     pub shrink_budget: usize,
+    /// Whether a disagreement may rest on a tie decided by lot or by
+    /// candidate order (arbitrary decisions, which any two rules may take
+    /// otherwise); by default such cases do not count.
+    pub allow_arbitrary_ties: bool,
+}
+
+/// Whether a count decided a tie by lot or by candidate order.
+pub fn arbitrary_tie(c: &count::ContestCount) -> bool {
+    c.stages.iter().flat_map(|s| &s.ties).any(|t| {
+        matches!(
+            t.method,
+            count::transcript::TieMethod::Lot { .. } | count::transcript::TieMethod::Order
+        )
+    })
 }
 
 /// One counterexample.
@@ -94,8 +108,8 @@ pub fn make_case(f: &Fuzz, i: u64) -> Option<(u64, Params, Case)> {
     Some((s, params, Case::of(&e.contests()[0])))
 }
 
-/// Whether `case` is a counterexample: `Some(what)` when it is, `None`
-/// when not, and `Some(Err(()))`… kept simple: (applies, counterexample).
+/// Whether the target applies to `case`, and what it shows when `case`
+/// is a counterexample.
 pub fn judge(f: &Fuzz, case: &Case) -> (bool, Option<String>) {
     match &f.target {
         Target::Property(p) => match properties::check(p, case, &f.rules) {
@@ -114,6 +128,9 @@ pub fn judge(f: &Fuzz, case: &Case) -> (bool, Option<String>) {
             let (Some(a), Some(b)) = (a.pop(), b.pop()) else {
                 return (false, None);
             };
+            if !f.allow_arbitrary_ties && (arbitrary_tie(&a) || arbitrary_tie(&b)) {
+                return (false, None);
+            }
             let p = parting(&a, &b);
             if p.same_elected() {
                 (true, None)

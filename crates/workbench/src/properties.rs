@@ -57,6 +57,24 @@ fn had_ties(c: &ContestCount) -> bool {
 /// Checks property `name` of `case` under `rules`; `None` for an unknown
 /// property.
 pub fn check(name: &str, case: &Case, rules: &Rules) -> Option<Verdict> {
+    if !PROPERTIES.contains(&name) {
+        return None;
+    }
+    // Representation constraints override the quota and the voters'
+    // order by design (a guarded candidate is elected below it, a doomed
+    // one excluded above it): these properties say nothing of such cases.
+    let overridden = [
+        "quota",
+        "droop-proportionality",
+        "irv-agreement",
+        "majority",
+        "monotonicity",
+        "participation",
+        "relabelling-invariance",
+    ];
+    if !case.constraints.is_empty() && overridden.contains(&name) {
+        return Some(Verdict::NotApplicable);
+    }
     let Some(c) = count_case(case, rules) else {
         return Some(Verdict::NotApplicable);
     };
@@ -102,11 +120,17 @@ pub fn check(name: &str, case: &Case, rules: &Rules) -> Option<Verdict> {
 }
 
 /// Candidates + non-transferable + loss = valid votes at every stage, to
-/// the last unit; with `only_no_gain`, only that nothing is created (the
-/// sum never exceeds the valid votes).
+/// the last unit; with `only_no_gain`, that no vote is created: the
+/// candidates' votes and the non-transferable never exceed the valid votes
+/// (a rule that rounds transfer values up gives away more than a surplus,
+/// which shows as a negative loss).
 fn conservation(c: &ContestCount, only_no_gain: bool) -> Verdict {
     for s in &c.stages {
-        let mut sum = s.exhausted.checked_add(&s.loss_by_fraction);
+        let mut sum = if only_no_gain {
+            Some(s.exhausted)
+        } else {
+            s.exhausted.checked_add(&s.loss_by_fraction)
+        };
         for (_, v) in s.totals.iter() {
             sum = sum.and_then(|x| x.checked_add(&v));
         }
@@ -121,8 +145,10 @@ fn conservation(c: &ContestCount, only_no_gain: bool) -> Verdict {
         };
         if bad {
             return Verdict::Fails(format!(
-                "stage {}: candidates, non-transferable and loss sum to {sum}, the valid votes are {}",
-                s.number, c.valid_votes
+                "stage {}: candidates, non-transferable{} sum to {sum}, the valid votes are {}",
+                s.number,
+                if only_no_gain { "" } else { " and loss" },
+                c.valid_votes
             ));
         }
     }
@@ -185,13 +211,15 @@ fn quota(c: &ContestCount) -> Verdict {
     Verdict::Holds
 }
 
-/// Droop proportionality (Dummett 1984; Woodall 1994): the papers that rank
-/// a set S of candidates above all others, if they are at least k quotas,
-/// elect at least min(k, |S|) of S. Checked for every S that is the first
-/// one to four preferences of some paper.
+/// Droop proportionality (Dummett 1984; Woodall 1994): if the papers that
+/// rank a set S of candidates above all others are more than k Droop
+/// quotas (k × valid papers ÷ (seats + 1)) and hold k of the rule's own
+/// quotas, at least min(k, |S|) of S are elected. Checked for every S that is the first one to four preferences
+/// of some paper; counted in whole papers, so no rounding enters.
 fn droop(case: &Case, c: &ContestCount) -> Verdict {
-    let quota = c.quota;
-    if quota.mantissa() <= 0 {
+    let valid = u128::from(case.papers());
+    let places = u128::from(c.seats) + 1;
+    if valid == 0 {
         return Verdict::NotApplicable;
     }
     let mut support: BTreeMap<Vec<usize>, u64> = BTreeMap::new();
@@ -203,19 +231,25 @@ fn droop(case: &Case, c: &ContestCount) -> Verdict {
         }
     }
     for (set, papers) in support {
-        let Some(votes) = i64::try_from(papers).ok().map(Decimal::from_integer) else {
-            continue;
-        };
-        // k = how many whole quotas the papers hold.
-        let mut k = 0u32;
-        let mut need = quota;
-        while votes.cmp_value(&need).is_ge() && k < c.seats {
-            k += 1;
-            match need.checked_add(&quota) {
-                Some(n) => need = n,
-                None => break,
+        // The largest k with papers × (seats + 1) > k × valid, and with k of
+        // the rule's own quotas in the papers (a rule whose quota is above
+        // valid ÷ (seats + 1), as the integer Droop quota ⌊v/(s+1)⌋+1 is,
+        // promises only as many seats as its quotas).
+        let exact = (u128::from(papers) * places - 1) / valid;
+        let mut by_quota = 0u128;
+        if let Some(votes) = i64::try_from(papers).ok().map(Decimal::from_integer)
+            && c.quota.mantissa() > 0
+        {
+            let mut need = c.quota;
+            while votes.cmp_value(&need).is_ge() && by_quota < u128::from(c.seats) {
+                by_quota += 1;
+                match need.checked_add(&c.quota) {
+                    Some(n) => need = n,
+                    None => break,
+                }
             }
         }
+        let k = exact.min(by_quota).min(u128::from(c.seats));
         let want = (k as usize).min(set.len());
         let got = set
             .iter()
@@ -224,7 +258,7 @@ fn droop(case: &Case, c: &ContestCount) -> Verdict {
         if got < want {
             let names: Vec<&str> = set.iter().map(|&i| case.names[i].as_str()).collect();
             return Verdict::Fails(format!(
-                "{papers} papers rank {{{}}} first, {k} quotas of {quota}, but only {got} of them are elected",
+                "{papers} of {valid} papers rank {{{}}} first, more than {k} Droop quotas, but only {got} of them are elected",
                 names.join(", ")
             ));
         }
@@ -302,17 +336,30 @@ fn relabelling(case: &Case, rules: &Rules, c: &ContestCount) -> Verdict {
     }
 }
 
+/// The rankings a change is tried on, for one case: at most [`TRIES`],
+/// those with the most papers first (each try is a recount).
+fn tried(case: &Case) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..case.rankings.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(case.rankings[k].1));
+    order.truncate(TRIES);
+    order
+}
+
+/// Rankings tried per winner by `monotonicity` and `participation`.
+pub const TRIES: usize = 12;
+
 /// Raising a winner on some papers (one place up, on every paper of one
 /// ranking that has them below first) never makes them lose.
 fn monotonicity(case: &Case, rules: &Rules, c: &ContestCount) -> Verdict {
     if had_ties(c) {
         return Verdict::NotApplicable;
     }
+    let rankings = tried(case);
     for w in &c.elected {
         let Some(wi) = case.names.iter().position(|n| n == w) else {
             continue;
         };
-        for k in 0..case.rankings.len() {
+        for &k in &rankings {
             let Some(at) = case.rankings[k].0.iter().position(|&x| x == wi) else {
                 continue;
             };
@@ -344,11 +391,12 @@ fn participation(case: &Case, rules: &Rules, c: &ContestCount) -> Verdict {
     if had_ties(c) {
         return Verdict::NotApplicable;
     }
+    let rankings = tried(case);
     for w in &c.elected {
         let Some(wi) = case.names.iter().position(|n| n == w) else {
             continue;
         };
-        for k in 0..case.rankings.len() {
+        for &k in &rankings {
             if case.rankings[k].0.first() != Some(&wi) {
                 continue;
             }

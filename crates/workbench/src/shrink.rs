@@ -32,6 +32,18 @@ pub fn shrink(case: &Case, keeps: &dyn Fn(&Case) -> bool, budget: usize) -> Case
                 changed = true;
             }
         }
+        // A candidate and a seat together (a contest of one seat fewer than
+        // its candidates cannot lose a candidate alone).
+        let mut c = 0;
+        while best.seats > 1 && c < best.names.len() && tries < budget {
+            let mut fewer = best.without_candidate(c);
+            fewer.seats -= 1;
+            if !attempt(fewer, &mut best, &mut tries) {
+                c += 1;
+            } else {
+                changed = true;
+            }
+        }
         // Fewer seats.
         if best.seats > 1 && tries < budget {
             let mut fewer = best.clone();
