@@ -9,14 +9,11 @@
 //! first thing); 2 bad usage or input (an unreadable trust key or sheet, a
 //! path that is no bundle); 3 I/O.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use bundle::verify::{Outcome, Report, VerifiedBundle};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use official::diff::{Diff, DiffOptions};
 use official::{Choice, OfficialSheet, SheetFormat, Shortening};
 
@@ -96,29 +93,11 @@ pub fn run(args: &AuditArgs) -> Result<(), Failure> {
             Some(std::fs::read(p).map_err(|e| Failure::Io(format!("{}: {e}", p.display())))?)
         }
     };
-    let bar = ProgressBar::hidden();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} audit: {msg}") {
-        bar.set_style(style);
-    }
-    let show = !args.quiet && std::io::stderr().is_terminal();
-    let (done, finished) = mpsc::channel::<()>();
-    let result = std::thread::scope(|scope| {
-        let shown_bar = bar.clone();
-        scope.spawn(move || {
-            if show
-                && finished.recv_timeout(Duration::from_secs(1))
-                    == Err(mpsc::RecvTimeoutError::Timeout)
-            {
-                shown_bar.set_draw_target(ProgressDrawTarget::stderr());
-                shown_bar.enable_steady_tick(Duration::from_millis(120));
-            }
+    let result =
+        crate::progress::with_spinner("{spinner} {elapsed} audit: {msg}", !args.quiet, |bar| {
+            bar.set_message("verifying the bundle");
+            audit(args, bar, sheet_bytes.as_deref())
         });
-        bar.set_message("verifying the bundle");
-        let r = audit(args, &bar, sheet_bytes.as_deref());
-        let _ = done.send(());
-        r
-    });
-    bar.finish_and_clear();
     let (report, verified, transcript, findings) = result?;
 
     // What failed, first thing first.

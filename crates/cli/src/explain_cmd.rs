@@ -7,13 +7,10 @@
 //! Exit codes: 0 a variant reproduces the sheet in full, 1 none does (the
 //! best is still printed), 2 bad input, 3 I/O.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use official::diff::DiffOptions;
 use official::explain::{ExplainOptions, Tried};
 
@@ -78,40 +75,23 @@ pub fn run(args: &ExplainArgs) -> Result<(), Failure> {
     let threads = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let bar = ProgressBar::hidden();
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {elapsed} explain: {pos} variants counted")
-    {
-        bar.set_style(style);
-    }
-    let show = !args.quiet && std::io::stderr().is_terminal();
-    let progress = |n: u64| bar.set_position(n);
-    let options = ExplainOptions {
-        diff: DiffOptions {
-            shortening: read.shortening,
-            aliases: &aliases,
-        },
-        threads,
-        progress: &progress,
-    };
     let started = Instant::now();
-    let (done, finished) = mpsc::channel::<()>();
-    let result = std::thread::scope(|scope| {
-        let shown_bar = bar.clone();
-        scope.spawn(move || {
-            if show
-                && finished.recv_timeout(Duration::from_secs(1))
-                    == Err(mpsc::RecvTimeoutError::Timeout)
-            {
-                shown_bar.set_draw_target(ProgressDrawTarget::stderr());
-                shown_bar.enable_steady_tick(Duration::from_millis(120));
-            }
-        });
-        let r = official::explain::explain(contest, &read.sheet, &options);
-        let _ = done.send(());
-        r
-    });
-    bar.finish_and_clear();
+    let result = crate::progress::with_spinner(
+        "{spinner} {elapsed} explain: {pos} variants counted",
+        !args.quiet,
+        |bar| {
+            let progress = |n: u64| bar.set_position(n);
+            let options = ExplainOptions {
+                diff: DiffOptions {
+                    shortening: read.shortening,
+                    aliases: &aliases,
+                },
+                threads,
+                progress: &progress,
+            };
+            official::explain::explain(contest, &read.sheet, &options)
+        },
+    );
     let elapsed = started.elapsed();
     let explained = result.map_err(|e| Failure::Input(format!("{}: {e}", read.shown)))?;
     let Some(best) = explained.ranked.first() else {

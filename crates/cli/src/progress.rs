@@ -68,6 +68,33 @@ pub fn count(
     result
 }
 
+/// Runs `work` with a spinner on standard error (`template` in
+/// `indicatif`'s form, with `{msg}` what `work` sets), drawn only once
+/// `work` has run for [`DELAY`], only when `show` and standard error is a
+/// terminal, and cleared when `work` ends.
+pub fn with_spinner<T>(template: &str, show: bool, work: impl FnOnce(&ProgressBar) -> T) -> T {
+    let bar = ProgressBar::hidden();
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    let show = show && std::io::stderr().is_terminal();
+    let (done, finished) = mpsc::channel::<()>();
+    let result = std::thread::scope(|scope| {
+        let shown = bar.clone();
+        scope.spawn(move || {
+            if show && finished.recv_timeout(DELAY) == Err(mpsc::RecvTimeoutError::Timeout) {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(Duration::from_millis(120));
+            }
+        });
+        let r = work(&bar);
+        let _ = done.send(());
+        r
+    });
+    bar.finish_and_clear();
+    result
+}
+
 /// Distinct rankings past which exact Meek is warned of, at any seats.
 pub const COSTLY_RANKINGS: usize = 5_000;
 /// Distinct rankings past which exact Meek is warned of with [`MANY_SEATS`].

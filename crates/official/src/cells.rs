@@ -10,6 +10,7 @@
 
 use crate::decimal::Decimal;
 use crate::error::Position;
+use crate::sheet::{Cell, Warning};
 
 /// What a figure cell holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,19 @@ pub(crate) fn figure(text: &str) -> Figure {
             "{t:?} is not a figure (digits, at most one decimal point, \
              thousands separators between groups of three digits); left unknown"
         )),
+    }
+}
+
+/// The cell at `pos` whose text is `text`: `None` when blank, or when it
+/// is no figure, which is then a warning in `warnings`.
+pub(crate) fn cell(text: &str, pos: Position, warnings: &mut Vec<Warning>) -> Option<Cell> {
+    match figure(text) {
+        Figure::Blank => None,
+        Figure::Value(value) => Some(Cell { value, pos }),
+        Figure::Bad(message) => {
+            warnings.push(Warning { pos, message });
+            None
+        }
     }
 }
 

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::cells::{Figure, figure};
+use crate::cells;
 use crate::error::{Error, Position, SheetFormat, describe_found};
 use crate::sheet::{Cell, OfficialCandidate, OfficialSheet, OfficialStage, StageAction, Warning};
 
@@ -82,14 +82,7 @@ impl Reader<'_> {
         let pos = self.pos(raw);
         let t = raw.get();
         let inner = serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_owned());
-        match figure(&inner) {
-            Figure::Value(value) => Some(Cell { value, pos }),
-            Figure::Blank => None,
-            Figure::Bad(message) => {
-                self.warnings.push(Warning { pos, message });
-                None
-            }
-        }
+        cells::cell(&inner, pos, &mut self.warnings)
     }
 }
 

@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::cells::{Figure, field_position, figure};
+use crate::cells::{self, field_position};
 use crate::error::{Error, Position, SheetFormat, describe_found};
 use crate::sheet::{Cell, OfficialCandidate, OfficialSheet, OfficialStage, StageAction, Warning};
 
@@ -119,15 +119,7 @@ fn contest(text: &str, c: &Contest) -> Result<OfficialSheet, Error> {
     let mut errors = Vec::new();
     let at = |r: &Row, field: usize| field_position(text, r.start, r.line, field);
     let read_cell = |r: &Row, field: usize, warnings: &mut Vec<Warning>| -> Option<Cell> {
-        let pos = at(r, field);
-        match figure(&r.fields[field]) {
-            Figure::Blank => None,
-            Figure::Value(value) => Some(Cell { value, pos }),
-            Figure::Bad(message) => {
-                warnings.push(Warning { pos, message });
-                None
-            }
-        }
+        cells::cell(&r.fields[field], at(r, field), warnings)
     };
     let (mut seats, mut valid_poll, mut quota) = (None, None, None);
     // stage → rows of candidates, and its non-transferable and loss rows.

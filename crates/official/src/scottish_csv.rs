@@ -27,7 +27,7 @@
 
 use std::collections::HashMap;
 
-use crate::cells::{Figure, field_position, figure};
+use crate::cells::{self, field_position};
 use crate::error::{Error, Position, SheetFormat, describe_found};
 use crate::sheet::{Cell, OfficialCandidate, OfficialSheet, OfficialStage, Warning};
 
@@ -169,15 +169,7 @@ fn ward(text: &str, code: &str, rows: &[Row]) -> Result<OfficialSheet, Error> {
     let mut errors = Vec::new();
     let at = |r: &Row, f: usize| field_position(text, r.start, r.line, f);
     let cell = |r: &Row, f: usize, warnings: &mut Vec<Warning>| -> Option<Cell> {
-        let pos = at(r, f);
-        match figure(&r.fields[f]) {
-            Figure::Blank => None,
-            Figure::Value(value) => Some(Cell { value, pos }),
-            Figure::Bad(message) => {
-                warnings.push(Warning { pos, message });
-                None
-            }
-        }
+        cells::cell(&r.fields[f], at(r, f), warnings)
     };
     let header = header();
     let column = |name: &str| {
