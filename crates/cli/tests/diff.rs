@@ -458,3 +458,48 @@ fn sheets_that_cannot_be_read_are_exit_2_with_their_place() {
             "expected a status: empty, elected or excluded, found \"won\"",
         ));
 }
+
+#[test]
+fn names_that_differ_are_paired_by_rule_or_warned_of_with_their_place_never_guessed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = sheet_of(Path::new(DEMO), "scottish-stv", &[]);
+    // An accent and a case change pair by rule (listed); a name that is no
+    // candidate's is a warning at its first row, and its figures unknown.
+    let renamed = good
+        .replace("Candidate 3,", "CANDIDATE 3,")
+        .replace("Candidate 5,", "Candidaté 5,")
+        .replace(",Candidate 2,", ",Kandidat Zwei,");
+    let sheet = write(tmp.path(), "s.csv", &renamed);
+    let (code, json) = diff_json(Path::new(DEMO), "scottish-stv", &sheet, &[]);
+    let d = &json["diff"];
+    let rules: Vec<(&str, &str)> = d["loose_pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["official"].as_str().unwrap(), p["rule"].as_str().unwrap()))
+        .collect();
+    assert!(rules.contains(&("CANDIDATE 3", "normalised")), "{rules:?}");
+    assert!(rules.contains(&("Candidaté 5", "unaccented")), "{rules:?}");
+    let warnings = d["warnings"].as_array().unwrap();
+    let w = warnings
+        .iter()
+        .find(|w| {
+            w[1].as_str()
+                .unwrap()
+                .contains("\"Kandidat Zwei\" (number 2 on the sheet) pairs with no candidate")
+        })
+        .unwrap_or_else(|| panic!("{warnings:?}"));
+    let first_row = renamed
+        .lines()
+        .position(|l| l.contains("Kandidat Zwei"))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(w[0]["line"], first_row);
+    assert!(warnings.iter().any(|w| {
+        w[1].as_str()
+            .unwrap()
+            .contains("\"Candidate 2\" of the ballots is not on the sheet")
+    }));
+    // Nothing else differs: the unpaired figures are not compared.
+    assert_eq!(code, 0, "{json:#}");
+}

@@ -401,6 +401,7 @@ mod tests {
             name: format!("{first} {surname}"),
             surname: Some(surname.into()),
             party: None,
+            pos: None,
         };
         OfficialSheet {
             format: SheetFormat::ScottishJson,
@@ -555,6 +556,7 @@ mod tests {
             name: "Cy Cedars".into(),
             surname: Some("Cedars".into()),
             party: None,
+            pos: None,
         };
         let err = compare(&s, &ours(), &CompareOptions::default()).unwrap_err();
         assert_eq!(

@@ -235,7 +235,9 @@ fn our_action(
         Action::FirstPreferences => Some(StageAction::FirstPreferences),
         Action::Surplus { candidate, .. } => idx(candidate).map(StageAction::Surplus),
         Action::Exclusion { candidates, .. } => {
-            let mut list: Vec<usize> = candidates.iter().filter_map(|c| idx(c)).collect();
+            // An exclusion of someone the sheet does not name cannot be compared.
+            let list: Option<Vec<usize>> = candidates.iter().map(|c| idx(c)).collect();
+            let mut list = list?;
             list.sort_unstable();
             Some(StageAction::Exclusion(list))
         }
@@ -270,10 +272,10 @@ pub fn diff(
                 }
             }
             None => warnings.push((
-                None,
+                sheet.candidates[o].pos,
                 format!(
-                    "the sheet's candidate {:?} (its {}th) pairs with no candidate of the ballots by name; \
-                     their figures are not compared",
+                    "the sheet's candidate {:?} (number {} on the sheet) pairs with no candidate of the \
+                     ballots by name; their figures are not compared",
                     sheet.candidates[o].name,
                     o + 1
                 ),
@@ -345,7 +347,12 @@ pub fn diff(
     let mut action_words = Vec::new();
     for (i, (official, mine)) in sheet.stages.iter().zip(&our_stages).enumerate() {
         let number = official.number;
-        let theirs = sheet.inferred_action(i);
+        // An action naming a sheet candidate who pairs with no one cannot be compared.
+        let theirs = sheet.inferred_action(i).filter(|a| match a {
+            StageAction::Surplus(c) => b.to_ours[*c].is_some(),
+            StageAction::Exclusion(list) => list.iter().all(|c| b.to_ours[*c].is_some()),
+            StageAction::FirstPreferences => true,
+        });
         let mine_action = our_action(mine, ours, &b.to_sheet);
         if theirs.is_some() && mine_action.is_some() && theirs != mine_action {
             let (o, u) = (

@@ -277,6 +277,7 @@ impl DroopDump {
                     name: n.clone(),
                     surname: None,
                     party: None,
+                    pos: None,
                 })
                 .collect(),
             stages: stages

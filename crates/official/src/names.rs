@@ -108,7 +108,7 @@ fn words(name: &str) -> Vec<String> {
 /// use official::sheet::OfficialCandidate;
 ///
 /// let sheet = |name: &str, surname: &str| OfficialCandidate {
-///     name: name.into(), surname: Some(surname.into()), party: None };
+///     name: name.into(), surname: Some(surname.into()), party: None, pos: None };
 /// let official = [sheet("Catriona Mackenzie", "Mackenzie"), sheet("Yvonne Allen", "Allen")];
 /// let ours = ["Yvonne ALLAN (Lab)".to_string(), "Catriona MACKENZIE (SNP)".to_string()];
 ///
@@ -249,6 +249,7 @@ mod tests {
                 .join(" "),
             surname: (!surname.is_empty()).then(|| surname.to_owned()),
             party: None,
+            pos: None,
         }
     }
 

@@ -229,10 +229,19 @@ pub fn read(input: &[u8]) -> Result<OfficialSheet, Error> {
         quota,
         candidates: names
             .into_iter()
-            .map(|name| OfficialCandidate {
-                name,
-                surname: None,
-                party: None,
+            .map(|name| {
+                // Where the first tally that names the candidate gives their votes.
+                let pos = report
+                    .results
+                    .iter()
+                    .find_map(|round| round.tally.get(&name))
+                    .map(|raw| r.pos(raw));
+                OfficialCandidate {
+                    name,
+                    surname: None,
+                    party: None,
+                    pos,
+                }
             })
             .collect(),
         stages,

@@ -187,6 +187,7 @@ fn contest(text: &str, c: &Contest) -> Result<OfficialSheet, Error> {
             name: r.fields[3].trim().to_owned(),
             surname: None,
             party: None,
+            pos: Some(at(r, 3)),
         })
         .collect();
     let by_name: HashMap<&str, usize> = candidates

@@ -219,6 +219,7 @@ fn ward(text: &str, code: &str, rows: &[Row]) -> Result<OfficialSheet, Error> {
             name: r.fields[NAME].clone(),
             surname: None,
             party: (!r.fields[PARTY].is_empty()).then(|| r.fields[PARTY].clone()),
+            pos: Some(at(r, NAME)),
         })
         .collect();
     // totals[stage][candidate]

@@ -330,6 +330,7 @@ impl<'t> Reader<'t> {
                         name,
                         surname: (!surname_t.is_empty()).then(|| surname_t.to_owned()),
                         party: (!party_t.is_empty()).then(|| party_t.to_owned()),
+                        pos: Some(self.pos(raw).in_record(index)),
                     },
                     total,
                     elected,

@@ -36,6 +36,8 @@ pub struct OfficialCandidate {
     pub surname: Option<String>,
     /// The party, where the sheet gives one.
     pub party: Option<String>,
+    /// Where the sheet names the candidate, when the reader knows.
+    pub pos: Option<Position>,
 }
 
 /// One stage of a sheet.
