@@ -269,6 +269,14 @@ impl Stream<'_> {
     }
 }
 
+/// `n` things in `of` bytes, scaled to `to` bytes.
+fn scale(n: usize, to: usize, of: usize) -> usize {
+    if of == 0 {
+        return 0;
+    }
+    usize::try_from(n as u128 * to as u128 / of as u128).unwrap_or(usize::MAX)
+}
+
 fn io_error(e: io::Error) -> Error {
     Error::new(ErrorKind::Io(e))
 }
@@ -833,29 +841,41 @@ impl<'a> Reader<'a> {
     /// those of a window read ahead, scaled to the stream's length.
     fn reserve(&mut self, builder: &mut BallotsBuilder) -> Result<(), Error> {
         let ended = self.src.read_ahead(WINDOW / 2)?;
-        let held = &self.src.bytes()[self.src.pos.min(self.src.bytes().len())..];
-        let held_lines = memchr::memchr_iter(b'\n', held).count();
+        let bytes = self.src.bytes();
+        let held = &bytes[self.src.pos.min(bytes.len())..];
         let rest = if ended {
             held.len()
         } else {
             self.src.rest_hint()
         };
-        let lines = if ended || held.is_empty() {
-            held_lines
+        let lines = if self.src.stream.is_none() || ended {
+            memchr::memchr_iter(b'\n', held).count()
         } else {
-            let scaled = held_lines as u128 * rest as u128 / held.len() as u128;
-            usize::try_from(scaled).unwrap_or(usize::MAX)
+            scale(memchr::memchr_iter(b'\n', held).count(), rest, held.len())
         };
+        // Preferences: the tokens of the first half megabyte's lines less
+        // the weight and the closing 0 of each, scaled to the rest. Every
+        // paper is counted, so repeated rankings make it an overestimate,
+        // which is no cost until it is used; an underestimate would grow the
+        // arena by a copy. A preference takes two bytes at least ("7 ").
+        let sample = &held[..held.len().min(WINDOW / 2)];
+        let mut sampled_prefs = 0;
+        let mut from = 0;
+        while from < sample.len() {
+            let to = memchr::memchr(b'\n', &sample[from..]).map_or(sample.len(), |k| from + k);
+            sampled_prefs += tokens(sample, from, to).count().saturating_sub(2);
+            from = to + 1;
+        }
+        let prefs = scale(sampled_prefs, rest, sample.len()).min(rest / 2);
         // One line is at most one distinct ranking; reserving for them all
-        // spares the arena and its index from growing step by step. The
-        // preference estimate assumes two bytes a preference ("7 "). A
+        // spares the arena and its index from growing step by step. A
         // reserved ranking costs about 25 bytes (end, count, index slots),
         // so the reservation is capped at one ranking per 24 bytes of input,
         // about the input's size: lines that are blank, hold blank papers
         // or are short must not make it several times the file, and the
         // arena grows past it by half again at a time (real ballot lines
         // are longer: the 5M-paper benchmark averages 38 bytes).
-        builder.reserve(lines.min(rest / 24), rest / 4);
+        builder.reserve(lines.min(rest / 24), prefs);
         // Room for a ballot id a line, should the ballots have them, but
         // only for lines of 9 bytes or more (`(abc)1 0`): shorter ids are
         // too few to matter, and blank lines must not make the room.
