@@ -424,7 +424,11 @@ pub fn ballot_lines(contest: &Contest) -> BallotLines {
     let blank = contest.ballots().blank().0;
     let mut size = if blank > 0 { BLANK_PAPER.len() } else { 0 };
     for b in contest.ballots().iter() {
-        size += b.ranking.iter().map(|id| ids[id.index()].len()).sum::<usize>();
+        size += b
+            .ranking
+            .iter()
+            .map(|id| ids[id.index()].len())
+            .sum::<usize>();
         size += b.ranking.len().saturating_sub(1);
     }
     let mut out = BallotLines {

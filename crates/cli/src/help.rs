@@ -48,10 +48,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
         ],
     ),
     ("Rules", &["rules", "set", "against", "property"]),
-    (
-        "Fuzzing",
-        &["generator", "cases", "keep", "bench_shape"],
-    ),
+    ("Fuzzing", &["generator", "cases", "keep", "bench_shape"]),
     (
         "Keys",
         &[

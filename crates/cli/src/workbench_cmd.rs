@@ -39,7 +39,12 @@ pub struct CompareArgs {
     #[command(flatten)]
     bundle: crate::bundle_cmd::BundleInput,
     /// The two rules: a preset or a rules file each (`--rules A --rules B`).
-    #[arg(long = "rules", value_name = "PRESET|FILE", num_args = 1, required = true)]
+    #[arg(
+        long = "rules",
+        value_name = "PRESET|FILE",
+        num_args = 1,
+        required = true
+    )]
     rules: Vec<String>,
     /// The report: text or json.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
@@ -93,22 +98,48 @@ fn side_text(p: &Parting, names: [&str; 2]) -> String {
             s.push_str(&format!("They part ways at stage {stage}:\n"));
             let (a, b) = (&p.sides[0], &p.sides[1]);
             let words = |x: &Option<workbench::compare::Side>| {
-                x.as_ref().map_or("(no such stage)".to_owned(), |x| x.0.clone())
+                x.as_ref()
+                    .map_or("(no such stage)".to_owned(), |x| x.0.clone())
             };
-            s.push_str(&format!("  {}: {}\n  {}: {}\n", names[0], words(a), names[1], words(b)));
+            s.push_str(&format!(
+                "  {}: {}\n  {}: {}\n",
+                names[0],
+                words(a),
+                names[1],
+                words(b)
+            ));
             let rows_a = a.as_ref().map(|x| x.1.clone()).unwrap_or_default();
             let rows_b = b.as_ref().map(|x| x.1.clone()).unwrap_or_default();
-            let width = rows_a.iter().chain(&rows_b).map(|r| r.0.len()).max().unwrap_or(9).max(9);
-            s.push_str(&format!("  {:<width$}  {:>14}  {:>14}\n", "candidate", names[0], names[1]));
-            let all: Vec<&String> = rows_a.iter().map(|r| &r.0).chain(rows_b.iter().map(|r| &r.0)).collect();
+            let width = rows_a
+                .iter()
+                .chain(&rows_b)
+                .map(|r| r.0.len())
+                .max()
+                .unwrap_or(9)
+                .max(9);
+            s.push_str(&format!(
+                "  {:<width$}  {:>14}  {:>14}\n",
+                "candidate", names[0], names[1]
+            ));
+            let all: Vec<&String> = rows_a
+                .iter()
+                .map(|r| &r.0)
+                .chain(rows_b.iter().map(|r| &r.0))
+                .collect();
             let mut seen = Vec::new();
             for name in all {
                 if seen.contains(&name) {
                     continue;
                 }
                 seen.push(name);
-                let va = rows_a.iter().find(|r| &r.0 == name).map_or("-", |r| r.1.as_str());
-                let vb = rows_b.iter().find(|r| &r.0 == name).map_or("-", |r| r.1.as_str());
+                let va = rows_a
+                    .iter()
+                    .find(|r| &r.0 == name)
+                    .map_or("-", |r| r.1.as_str());
+                let vb = rows_b
+                    .iter()
+                    .find(|r| &r.0 == name)
+                    .map_or("-", |r| r.1.as_str());
                 let mark = if va == vb { "" } else { "  <" };
                 s.push_str(&format!("  {name:<width$}  {va:>14}  {vb:>14}{mark}\n"));
             }
@@ -239,7 +270,11 @@ fn explanation(args: &FuzzArgs, f: &Finding, file: &str) -> String {
     }
     s.push_str(&format!(
         "\nReplay: recount {} {file} --rules {}{}\n",
-        if args.against.is_some() { "compare" } else { "count" },
+        if args.against.is_some() {
+            "compare"
+        } else {
+            "count"
+        },
         args.rules,
         args.against
             .as_ref()
@@ -329,7 +364,10 @@ pub fn run_fuzz(args: &FuzzArgs) -> Result<(), Failure> {
         let file = args.output.join(format!("{stem}.{ext}"));
         let txt = args.output.join(format!("{stem}.txt"));
         write_file(&file, &bytes)?;
-        write_file(&txt, explanation(args, f, &file.display().to_string()).as_bytes())?;
+        write_file(
+            &txt,
+            explanation(args, f, &file.display().to_string()).as_bytes(),
+        )?;
         written.push((file, f));
     }
     let mut s = format!(
@@ -342,7 +380,11 @@ pub fn run_fuzz(args: &FuzzArgs) -> Result<(), Failure> {
     if summary.found == 0 {
         s.push_str("No counterexample found.\n");
     } else {
-        s.push_str(&format!("{} counterexamples found; the first {} shrunk:\n", summary.found, written.len()));
+        s.push_str(&format!(
+            "{} counterexamples found; the first {} shrunk:\n",
+            summary.found,
+            written.len()
+        ));
         for (file, f) in &written {
             s.push_str(&format!(
                 "  {}: {} (from {})\n    {}\n",
@@ -357,7 +399,10 @@ pub fn run_fuzz(args: &FuzzArgs) -> Result<(), Failure> {
     if summary.found == 0 {
         Ok(())
     } else {
-        Err(Failure::Check(format!("{} counterexamples found", summary.found)))
+        Err(Failure::Check(format!(
+            "{} counterexamples found",
+            summary.found
+        )))
     }
 }
 
