@@ -1,5 +1,5 @@
 //! The BLT format of Hill, Wichmann and Woodall (Algorithm 123), as found in
-//! the wild: its reader and its canonical writer.
+//! the wild: its reader, which streams, and its canonical writer.
 //!
 //! # Grammar
 //!
@@ -60,7 +60,7 @@
 //!   When [`ReadOptions::seats`] is set it must agree with the file.
 //! * **Ballot ids** (OpenSTV): `(id) 1 3 2 0` is one paper; the weight after
 //!   an id must be 1, ids must be distinct, and either every ballot has one
-//!   or none does. The ids are not copied: `ids.rs` keeps where each is.
+//!   or none does. `ids.rs` keeps them, copied compactly.
 //! * **Droop's options** before the first ballot: `[tie 3 2 1]` sets the tie
 //!   order (strongest first), `[withdrawn 2 3]` withdraws, `[nick a b c]`
 //!   gives nicknames usable instead of numbers (in ballots and in later
@@ -82,12 +82,23 @@
 //! general path, which walks the line's tokens and hands each rank to a
 //! [`Normalizer`] as it is read.
 //!
+//! Streaming: [`read_from`] reads the file from a stream, one `read` at a
+//! time into a window of 1 MiB, parsing each line once it is whole there
+//! and dropping the lines read when it reads on, so a file is never held
+//! whole (a line longer than the window is). [`read`] parses bytes in
+//! memory with the same code; both give the same election or the same
+//! errors at the same positions (`tests/blt_stream.rs` checks it on
+//! streams that hand out a few bytes at a time). Names come after the
+//! papers, so the papers are stored by candidate number and named at the
+//! end.
+//!
 //! Memory: neither path keeps anything per token. The plain path gives up
 //! on a line once it names more preferences than there are candidates, and
 //! the general path holds the ranking so far (at most one entry a
-//! candidate), so a line of any length costs memory bounded by the number
-//! of candidates; what grows with the file is the arena of distinct
-//! rankings (see `specs/limits.md`).
+//! candidate), so parsing a line of any length costs memory bounded by the
+//! number of candidates; what grows with the file is the arena of distinct
+//! rankings, and OpenSTV ballot ids, which are copied (see
+//! `specs/limits.md`).
 //!
 //! Errors carry the byte offset (from 0, a byte-order mark included), the
 //! line and column (from 1; the column counts characters and leaves out a
