@@ -1,5 +1,5 @@
 //! The BLT format of Hill, Wichmann and Woodall (Algorithm 123), as found in
-//! the wild: its reader and its canonical writer.
+//! the wild: its reader, which streams, and its canonical writer.
 //!
 //! # Grammar
 //!
@@ -60,7 +60,7 @@
 //!   When [`ReadOptions::seats`] is set it must agree with the file.
 //! * **Ballot ids** (OpenSTV): `(id) 1 3 2 0` is one paper; the weight after
 //!   an id must be 1, ids must be distinct, and either every ballot has one
-//!   or none does. The ids are not copied: `ids.rs` keeps where each is.
+//!   or none does. `ids.rs` keeps them, copied compactly.
 //! * **Droop's options** before the first ballot: `[tie 3 2 1]` sets the tie
 //!   order (strongest first), `[withdrawn 2 3]` withdraws, `[nick a b c]`
 //!   gives nicknames usable instead of numbers (in ballots and in later
@@ -82,12 +82,23 @@
 //! general path, which walks the line's tokens and hands each rank to a
 //! [`Normalizer`] as it is read.
 //!
+//! Streaming: [`read_from`] reads the file from a stream, one `read` at a
+//! time into a window of 1 MiB, parsing each line once it is whole there
+//! and dropping the lines read when it reads on, so a file is never held
+//! whole (a line longer than the window is). [`read`] parses bytes in
+//! memory with the same code; both give the same election or the same
+//! errors at the same positions (`tests/blt_stream.rs` checks it on
+//! streams that hand out a few bytes at a time). Names come after the
+//! papers, so the papers are stored by candidate number and named at the
+//! end.
+//!
 //! Memory: neither path keeps anything per token. The plain path gives up
 //! on a line once it names more preferences than there are candidates, and
 //! the general path holds the ranking so far (at most one entry a
-//! candidate), so a line of any length costs memory bounded by the number
-//! of candidates; what grows with the file is the arena of distinct
-//! rankings (see `specs/limits.md`).
+//! candidate), so parsing a line of any length costs memory bounded by the
+//! number of candidates; what grows with the file is the arena of distinct
+//! rankings, and OpenSTV ballot ids, which are copied (see
+//! `specs/limits.md`).
 //!
 //! Errors carry the byte offset (from 0, a byte-order mark included), the
 //! line and column (from 1; the column counts characters and leaves out a
@@ -116,7 +127,7 @@
 //! characters in names and titles.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 
 mod ids;
 
@@ -138,20 +149,48 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// The election and contest id is `opts.id`, or `"blt"` when it is empty;
 /// the title comes from the file. Candidate ids are their numbers.
 pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
-    let id = if opts.id.is_empty() {
+    Reader::new(Source::whole(input), opts).read(election_id(opts))
+}
+
+/// Reads a BLT file from a stream, a window of about a megabyte at a time:
+/// the same election as [`read`] over the stream's bytes, or the same error
+/// (every message and position alike), without ever holding the whole
+/// file. What the window holds is the line being read and what was read
+/// ahead of it; a single line longer than the window is held whole.
+///
+/// `len` is the input's length in bytes when known (a file's size): it
+/// sizes the ballot store up front, as [`read`] does from the bytes, and is
+/// never trusted beyond that (a wrong length costs time, not a different
+/// result). Without it the store grows as the papers come.
+///
+/// Reading stops once the title and what may follow it are read: free notes
+/// after them may be left unread in `input`. A failure of `input` stops the
+/// reading and is the error returned, an [`ErrorKind::Io`].
+pub fn read_from(
+    input: &mut dyn Read,
+    len: Option<u64>,
+    opts: &ReadOptions,
+) -> Result<Election, Error> {
+    Reader::new(Source::stream(input, len), opts).read(election_id(opts))
+}
+
+fn election_id(opts: &ReadOptions) -> &str {
+    if opts.id.is_empty() {
         "blt"
     } else {
         opts.id.as_str()
-    };
-    Reader::new(input, opts).read(id)
+    }
 }
 
-/// One line of the input: its number and byte range (without the line break).
+/// One line of the input: its number and byte range (without the line
+/// break) in the bytes the reader holds, whose first is byte `base` of the
+/// input.
 #[derive(Clone, Copy, Debug)]
 struct Line {
     no: u64,
     start: usize,
     end: usize,
+    base: u64,
 }
 
 /// What a ballot line turned out to be.
@@ -164,15 +203,100 @@ enum Outcome {
     End,
 }
 
-struct Reader<'a> {
-    input: &'a [u8],
-    opts: &'a ReadOptions,
-    /// Start of the next unread line.
+/// How much a stream's window reads at a time. A megabyte is read in well
+/// under a millisecond and scanned while it is still in the cache.
+const WINDOW: usize = 1 << 20;
+
+/// Where the lines come from: the whole input in memory, or a stream read a
+/// window at a time. Either way every line the reader is handed is whole
+/// in [`Source::bytes`] and stays there until the next line is asked for.
+struct Source<'a> {
+    /// The input, when it is all in memory.
+    whole: &'a [u8],
+    /// The stream, when it is not.
+    stream: Option<Stream<'a>>,
+    /// Start of the next unread line, in [`Source::bytes`].
     pos: usize,
     /// Number of the last line read.
     no: u64,
+    /// Whether the input starts with a byte-order mark.
+    bom: bool,
+}
+
+/// A stream and its window.
+struct Stream<'a> {
+    reader: &'a mut dyn Read,
+    /// The window: the line last handed out, unread lines after it, then
+    /// room to read into. Zeroed once when made (or grown for a line
+    /// longer than it), never again.
+    buf: Vec<u8>,
+    /// How much of `buf` holds input.
+    filled: usize,
+    /// Offset in the input of `buf[0]`, always the start of a line.
+    base: u64,
+    /// End of the last whole line in `buf`, after its `\n`; `filled` once
+    /// the stream has ended.
+    complete: usize,
+    /// Whether the stream has ended.
+    eof: bool,
+    /// The input's length, if known.
+    len: Option<u64>,
+}
+
+impl Stream<'_> {
+    /// Drops the lines before `pos` (all read) and reads until the window
+    /// holds a whole line more, or the stream ends. One `read` at a time:
+    /// a stream that trickles is read as it comes.
+    fn refill(&mut self, pos: &mut usize) -> io::Result<()> {
+        let p = *pos;
+        self.buf.copy_within(p..self.filled, 0);
+        self.filled -= p;
+        self.complete -= p.min(self.complete);
+        self.base += p as u64;
+        *pos = 0;
+        loop {
+            if self.filled == self.buf.len() {
+                // A line longer than the window: it is held whole.
+                let grown = (self.buf.len() * 2).max(WINDOW);
+                self.buf.resize(grown, 0);
+            }
+            let old = self.filled;
+            let n = match self.reader.read(&mut self.buf[old..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                self.eof = true;
+                self.complete = self.filled;
+                return Ok(());
+            }
+            self.filled += n;
+            if let Some(k) = memchr::memrchr(b'\n', &self.buf[old..self.filled]) {
+                self.complete = old + k + 1;
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// `n` things in `of` bytes, scaled to `to` bytes.
+fn scale(n: usize, to: usize, of: usize) -> usize {
+    if of == 0 {
+        return 0;
+    }
+    usize::try_from(n as u128 * to as u128 / of as u128).unwrap_or(usize::MAX)
+}
+
+fn io_error(e: io::Error) -> Error {
+    Error::new(ErrorKind::Io(e))
+}
+
+/// The reader's state apart from where the bytes come from.
+struct State<'a> {
+    opts: &'a ReadOptions,
     candidates: usize,
-    nicks: HashMap<&'a [u8], CandidateId>,
+    nicks: HashMap<Vec<u8>, CandidateId>,
     /// Whether ballots carry OpenSTV ids, decided by the first ballot.
     ids_mode: Option<bool>,
     ids: BallotIds,
@@ -181,6 +305,11 @@ struct Reader<'a> {
     /// The import policy, applied on the general path as ranks are read.
     norm: Normalizer<(usize, usize)>,
     errors: Vec<Error>,
+}
+
+struct Reader<'a> {
+    src: Source<'a>,
+    st: State<'a>,
 }
 
 fn is_space(b: u8) -> bool {
@@ -364,116 +493,179 @@ impl Iterator for Tokens<'_> {
     }
 }
 
-impl<'a> Reader<'a> {
-    fn new(input: &'a [u8], opts: &'a ReadOptions) -> Reader<'a> {
-        let pos = if input.starts_with(BOM) { BOM.len() } else { 0 };
-        Reader {
-            input,
-            opts,
-            pos,
+impl<'a> Source<'a> {
+    fn whole(input: &'a [u8]) -> Source<'a> {
+        Source {
+            whole: input,
+            stream: None,
+            pos: 0,
             no: 0,
-            candidates: 0,
-            nicks: HashMap::new(),
-            ids_mode: None,
-            ids: BallotIds::new(0),
-            irregularities: Irregularities::default(),
-            ranking: Vec::new(),
-            norm: Normalizer::new(opts.policy),
-            errors: Vec::new(),
+            bom: false,
+        }
+    }
+
+    fn stream(reader: &'a mut dyn Read, len: Option<u64>) -> Source<'a> {
+        Source {
+            whole: &[],
+            stream: Some(Stream {
+                reader,
+                buf: Vec::new(),
+                filled: 0,
+                base: 0,
+                complete: 0,
+                eof: false,
+                len,
+            }),
+            pos: 0,
+            no: 0,
+            bom: false,
+        }
+    }
+
+    /// Reads the first line in and steps over a byte-order mark.
+    fn start(&mut self) -> Result<(), Error> {
+        // The first line is whole, or the input ended: a mark is never cut.
+        self.ensure()?;
+        self.bom = self.bytes().starts_with(BOM);
+        if self.bom {
+            self.pos = BOM.len();
+        }
+        Ok(())
+    }
+
+    /// The bytes held: the whole input, or the stream's window.
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        match &self.stream {
+            Some(s) => &s.buf[..s.filled],
+            None => self.whole,
+        }
+    }
+
+    /// The end of the whole lines in [`Source::bytes`].
+    #[inline]
+    fn complete(&self) -> usize {
+        match &self.stream {
+            Some(s) => s.complete,
+            None => self.whole.len(),
+        }
+    }
+
+    /// The offset in the input of the first byte held.
+    fn base(&self) -> u64 {
+        self.stream.as_ref().map_or(0, |s| s.base)
+    }
+
+    /// Makes sure a whole line starts at `pos`, reading on if needed;
+    /// false at the end of the input.
+    fn ensure(&mut self) -> Result<bool, Error> {
+        loop {
+            let Some(s) = &mut self.stream else {
+                return Ok(self.pos < self.whole.len());
+            };
+            if self.pos < s.complete {
+                return Ok(true);
+            }
+            if s.eof {
+                return Ok(false);
+            }
+            s.refill(&mut self.pos).map_err(io_error)?;
+        }
+    }
+
+    /// Reads ahead until `want` bytes from `pos` on are held, or the input
+    /// ended; true when it ended.
+    fn read_ahead(&mut self, want: usize) -> Result<bool, Error> {
+        loop {
+            let Some(s) = &mut self.stream else {
+                return Ok(true);
+            };
+            if s.eof {
+                return Ok(true);
+            }
+            if s.complete - self.pos.min(s.complete) >= want {
+                return Ok(false);
+            }
+            s.refill(&mut self.pos).map_err(io_error)?;
+        }
+    }
+
+    /// The bytes from `pos` to the end of the input: known for an input in
+    /// memory, else the stream's length when given (less what was read),
+    /// else what the window holds.
+    fn rest_hint(&self) -> usize {
+        match &self.stream {
+            None => self.whole.len().saturating_sub(self.pos),
+            Some(s) => {
+                let held = s.filled.saturating_sub(self.pos);
+                let known = if s.eof { None } else { s.len };
+                known.map_or(held, |len| {
+                    let rest = len.saturating_sub(s.base + self.pos as u64);
+                    usize::try_from(rest).unwrap_or(usize::MAX).max(held)
+                })
+            }
         }
     }
 
     /// The next line, or `None` at the end of the input.
-    fn next_line(&mut self) -> Option<Line> {
-        let input = self.input;
-        if self.pos >= input.len() {
-            return None;
+    fn next_line(&mut self) -> Result<Option<Line>, Error> {
+        if !self.ensure()? {
+            return Ok(None);
         }
+        let input = self.bytes();
+        let complete = self.complete();
         let start = self.pos;
-        let nl = input[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|k| start + k);
-        let (mut end, next) = match nl {
-            Some(k) => (k, k + 1),
-            None => (input.len(), input.len()),
+        // Past the last `\n` only at the end of the input: the last line.
+        let (mut end, next) = match memchr::memchr(b'\n', &input[start..complete]) {
+            Some(k) => (start + k, start + k + 1),
+            None => (complete, complete),
         };
         if end > start && input[end - 1] == b'\r' {
             end -= 1;
         }
+        let base = self.base();
         self.pos = next;
         self.no += 1;
-        Some(Line {
+        Ok(Some(Line {
             no: self.no,
             start,
             end,
-        })
-    }
-
-    /// The trimmed byte range of a line's text.
-    fn trimmed(&self, line: Line) -> (usize, usize) {
-        let (mut a, mut b) = (line.start, line.end);
-        while a < b && is_space(self.input[a]) {
-            a += 1;
-        }
-        while b > a && is_space(self.input[b - 1]) {
-            b -= 1;
-        }
-        (a, b)
-    }
-
-    /// True for a blank line or a comment line.
-    fn is_empty_line(&self, line: Line) -> bool {
-        let (a, b) = self.trimmed(line);
-        a == b || self.input[a] == b'#'
+            base,
+        }))
     }
 
     /// The next line that is neither blank nor a comment.
-    fn next_content_line(&mut self) -> Option<Line> {
-        while let Some(line) = self.next_line() {
-            if !self.is_empty_line(line) {
-                return Some(line);
+    fn next_content_line(&mut self) -> Result<Option<Line>, Error> {
+        while let Some(line) = self.next_line()? {
+            if !is_empty_line(self.bytes(), line) {
+                return Ok(Some(line));
             }
         }
-        None
+        Ok(None)
     }
 
-    /// A syntax error in ballot `ballot_no` at byte `at` of `line`.
-    fn ballot_error(
-        &self,
-        line: Line,
-        ballot_no: u64,
-        at: usize,
-        expected: String,
-        found: String,
-    ) -> Error {
-        let mut pos = self.position(line, at);
-        pos.ballot = Some(ballot_no);
-        Error::syntax(Format::Blt, pos, expected, found)
+    /// Puts back `line`, the last one read, to be read again.
+    fn unread(&mut self, line: Line) {
+        self.pos = line.start;
+        self.no = line.no - 1;
     }
 
-    fn position(&self, line: Line, at: usize) -> Position {
-        let column = self.input[line.start..at.min(line.end.max(line.start))]
-            .iter()
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count() as u64
-            + 1;
-        Position {
-            byte: at as u64,
-            line: line.no,
-            column,
-            ballot: None,
-        }
-    }
-
+    /// Where the input ends; asked only once it has all been read.
     fn eof_position(&self) -> Position {
-        let input = self.input;
-        let lines = input.iter().filter(|&&b| b == b'\n').count() as u64;
-        let last_start = input.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
-        let last_start = if last_start == 0 && input.starts_with(BOM) {
+        let input = self.bytes();
+        let last_start = memchr::memrchr(b'\n', input).map_or(0, |k| k + 1);
+        // A stream's window starts a line: with no `\n` in it, the last line
+        // starts there.
+        let last_start = if last_start == 0 && self.base() == 0 && self.bom {
             BOM.len()
         } else {
             last_start
+        };
+        let lines = if self.stream.is_none() {
+            memchr::memchr_iter(b'\n', input).count() as u64
+        } else {
+            // Every line read ended with `\n` but an unended last one.
+            self.no - u64::from(input.len() > last_start)
         };
         let column = input[last_start.min(input.len())..]
             .iter()
@@ -481,41 +673,100 @@ impl<'a> Reader<'a> {
             .count() as u64
             + 1;
         Position {
-            byte: input.len() as u64,
+            byte: self.base() + input.len() as u64,
             line: lines + 1,
             column,
             ballot: None,
         }
     }
 
-    fn error_at(
-        &self,
-        line: Line,
-        at: usize,
-        expected: impl Into<String>,
-        found: impl Into<String>,
-    ) -> Error {
-        Error::syntax(Format::Blt, self.position(line, at), expected, found)
-    }
-
     fn error_eof(&self, expected: impl Into<String>) -> Error {
         Error::syntax(Format::Blt, self.eof_position(), expected, "end of file")
     }
+}
 
-    /// Fails with everything collected so far plus `last`.
-    fn fail(&mut self, last: Error) -> Error {
-        let mut errors = std::mem::take(&mut self.errors);
-        errors.push(last);
-        Error::join(errors)
+/// The trimmed byte range of a line's text.
+fn trimmed(input: &[u8], line: Line) -> (usize, usize) {
+    let (mut a, mut b) = (line.start, line.end);
+    while a < b && is_space(input[a]) {
+        a += 1;
+    }
+    while b > a && is_space(input[b - 1]) {
+        b -= 1;
+    }
+    (a, b)
+}
+
+/// True for a blank line or a comment line.
+fn is_empty_line(input: &[u8], line: Line) -> bool {
+    let (a, b) = trimmed(input, line);
+    a == b || input[a] == b'#'
+}
+
+fn position(input: &[u8], line: Line, at: usize) -> Position {
+    let column = input[line.start..at.min(line.end.max(line.start))]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count() as u64
+        + 1;
+    Position {
+        byte: line.base + at as u64,
+        line: line.no,
+        column,
+        ballot: None,
+    }
+}
+
+fn error_at(
+    input: &[u8],
+    line: Line,
+    at: usize,
+    expected: impl Into<String>,
+    found: impl Into<String>,
+) -> Error {
+    Error::syntax(Format::Blt, position(input, line, at), expected, found)
+}
+
+/// A syntax error in ballot `ballot_no` at byte `at` of `line`.
+fn ballot_error(
+    input: &[u8],
+    line: Line,
+    ballot_no: u64,
+    at: usize,
+    expected: String,
+    found: String,
+) -> Error {
+    let mut pos = position(input, line, at);
+    pos.ballot = Some(ballot_no);
+    Error::syntax(Format::Blt, pos, expected, found)
+}
+
+impl<'a> Reader<'a> {
+    fn new(src: Source<'a>, opts: &'a ReadOptions) -> Reader<'a> {
+        Reader {
+            src,
+            st: State {
+                opts,
+                candidates: 0,
+                nicks: HashMap::new(),
+                ids_mode: None,
+                ids: BallotIds::new(0),
+                irregularities: Irregularities::default(),
+                ranking: Vec::new(),
+                norm: Normalizer::new(opts.policy),
+                errors: Vec::new(),
+            },
+        }
     }
 
     fn read(mut self, id: &str) -> Result<Election, Error> {
-        let Some(header) = self.next_content_line() else {
-            let e = self.error_eof("the numbers of candidates and seats");
+        self.src.start()?;
+        let Some(header) = self.src.next_content_line()? else {
+            let e = self.src.error_eof("the numbers of candidates and seats");
             return Err(e);
         };
-        let (candidates, seats) = self.header(header)?;
-        self.candidates = candidates;
+        let (candidates, seats) = self.st.header(self.src.bytes(), header)?;
+        self.st.candidates = candidates;
         let mut withdrawn = BTreeSet::new();
         let mut tie_order = None;
         let mut undeclared = BTreeSet::new();
@@ -524,10 +775,10 @@ impl<'a> Reader<'a> {
         let names = self.names();
         let (names, title) = match names {
             Ok(x) => x,
-            Err(e) => return Err(self.fail(e)),
+            Err(e) => return Err(self.st.fail(e)),
         };
-        if !self.errors.is_empty() {
-            return Err(Error::join(self.errors));
+        if !self.st.errors.is_empty() {
+            return Err(Error::join(self.st.errors));
         }
         let candidates: Vec<Candidate> = names
             .into_iter()
@@ -546,57 +797,8 @@ impl<'a> Reader<'a> {
         if let Some(order) = tie_order {
             contest = contest.with_tie_order(order)?;
         }
-        let contest = contest.with_import(self.opts.policy, self.irregularities);
+        let contest = contest.with_import(self.st.opts.policy, self.st.irregularities);
         Ok(Election::single(contest))
-    }
-
-    /// `candidates seats`.
-    fn header(&mut self, line: Line) -> Result<(usize, u32), Error> {
-        let mut toks = tokens(self.input, line.start, line.end);
-        let max = CandidateId::MAX_CANDIDATES;
-        let expected_n = format!("a number of candidates from 1 to {max}");
-        let Some((a, b)) = toks.next() else {
-            return Err(self.error_at(line, line.start, expected_n, "nothing"));
-        };
-        let n = match parse_u64(&self.input[a..b]) {
-            Some(n) if n >= 1 && n <= max as u64 => n as usize,
-            _ => {
-                let found = describe_found(&lossy(&self.input[a..b]));
-                return Err(self.error_at(line, a, expected_n, found));
-            }
-        };
-        let expected_s = format!("a number of seats from 1 to {n}");
-        let Some((a, b)) = toks.next() else {
-            return Err(self.error_at(line, line.end, expected_s, "end of line"));
-        };
-        let seats = match parse_u64(&self.input[a..b]) {
-            Some(s) if s >= 1 && s <= n as u64 => s as u32,
-            _ => {
-                let found = describe_found(&lossy(&self.input[a..b]));
-                return Err(self.error_at(line, a, expected_s, found));
-            }
-        };
-        if let Some(want) = self.opts.seats {
-            if want != seats {
-                let found = describe_found(&lossy(&self.input[a..b]));
-                return Err(self.error_at(
-                    line,
-                    a,
-                    format!("{want} seats, as the read options say"),
-                    found,
-                ));
-            }
-        }
-        if let Some((a, b)) = toks.next() {
-            let found = describe_found(&lossy(&self.input[a..b]));
-            return Err(self.error_at(
-                line,
-                a,
-                "the end of the header line (candidates, seats)",
-                found,
-            ));
-        }
-        Ok((n, seats))
     }
 
     /// Withdrawn lines and Droop options, up to the first ballot.
@@ -607,23 +809,24 @@ impl<'a> Reader<'a> {
         undeclared: &mut BTreeSet<usize>,
     ) -> Result<(), Error> {
         loop {
-            let save = (self.pos, self.no);
-            let Some(line) = self.next_content_line() else {
+            let Some(line) = self.src.next_content_line()? else {
                 return Ok(());
             };
-            let (a, _) = self.trimmed(line);
-            let first = self.input[a];
-            let second = self.input.get(a + 1).copied().unwrap_or(b' ');
+            let input = self.src.bytes();
+            let (a, _) = trimmed(input, line);
+            let first = input[a];
+            let second = input.get(a + 1).copied().unwrap_or(b' ');
             if first == b'-' && second.is_ascii_digit() {
-                for (s, e) in tokens(self.input, line.start, line.end) {
-                    let tok = &self.input[s..e];
+                for (s, e) in tokens(input, line.start, line.end) {
+                    let tok = &input[s..e];
                     let c = match tok.split_first() {
-                        Some((b'-', num)) => self.number(num),
+                        Some((b'-', num)) => self.st.number(num),
                         _ => None,
                     };
                     let Some(c) = c else {
-                        let n = self.candidates;
-                        return Err(self.error_at(
+                        let n = self.st.candidates;
+                        return Err(error_at(
+                            input,
                             line,
                             s,
                             format!("a withdrawn candidate from -1 to -{n}"),
@@ -633,12 +836,274 @@ impl<'a> Reader<'a> {
                     withdrawn.insert(c);
                 }
             } else if first == b'[' {
-                self.option(line, withdrawn, tie_order, undeclared)?;
+                self.st
+                    .option(input, line, withdrawn, tie_order, undeclared)?;
             } else {
-                (self.pos, self.no) = save;
+                // The first ballot (or whatever follows): the blank and
+                // comment lines before it are read again as nothing.
+                self.src.unread(line);
                 return Ok(());
             }
         }
+    }
+
+    /// Sizes the store for the ballots to come: one distinct ranking at most
+    /// a line, from the lines of the input in memory or, for a stream, from
+    /// those of a window read ahead, scaled to the stream's length.
+    fn reserve(&mut self, builder: &mut BallotsBuilder) -> Result<(), Error> {
+        let ended = self.src.read_ahead(WINDOW / 2)?;
+        let bytes = self.src.bytes();
+        let held = &bytes[self.src.pos.min(bytes.len())..];
+        let rest = if ended {
+            held.len()
+        } else {
+            self.src.rest_hint()
+        };
+        let lines = if self.src.stream.is_none() || ended {
+            memchr::memchr_iter(b'\n', held).count()
+        } else {
+            scale(memchr::memchr_iter(b'\n', held).count(), rest, held.len())
+        };
+        // Preferences: the tokens of the first half megabyte's lines less
+        // the weight and the closing 0 of each, scaled to the rest. Every
+        // paper is counted, so repeated rankings make it an overestimate,
+        // which is no cost until it is used; an underestimate would grow the
+        // arena by a copy. A preference takes two bytes at least ("7 ").
+        let sample = &held[..held.len().min(WINDOW / 2)];
+        let mut sampled_prefs = 0;
+        let mut from = 0;
+        while from < sample.len() {
+            let to = memchr::memchr(b'\n', &sample[from..]).map_or(sample.len(), |k| from + k);
+            sampled_prefs += tokens(sample, from, to).count().saturating_sub(2);
+            from = to + 1;
+        }
+        let prefs = scale(sampled_prefs, rest, sample.len()).min(rest / 2);
+        // One line is at most one distinct ranking; reserving for them all
+        // spares the arena and its index from growing step by step. A
+        // reserved ranking costs about 25 bytes (end, count, index slots),
+        // so the reservation is capped at one ranking per 24 bytes of input,
+        // about the input's size: lines that are blank, hold blank papers
+        // or are short must not make it several times the file, and the
+        // arena grows past it by half again at a time (real ballot lines
+        // are longer: the 5M-paper benchmark averages 38 bytes).
+        builder.reserve(lines.min(rest / 24), prefs);
+        // Room for a ballot id a line, should the ballots have them, but
+        // only for lines of 9 bytes or more (`(abc)1 0`): shorter ids are
+        // too few to matter, and blank lines must not make the room.
+        self.st.ids = BallotIds::new(lines.min(rest / 9));
+        Ok(())
+    }
+
+    /// The ballot section, through the end marker. Collects every bad ballot
+    /// line in `self.st.errors`; fails at once only when the section cannot
+    /// be followed any further.
+    fn ballots(&mut self) -> Result<BallotsBuilder, Error> {
+        let mut builder = BallotsBuilder::new(self.st.candidates);
+        self.reserve(&mut builder)?;
+        let n = self.st.candidates as u32;
+        let mut ranking = std::mem::take(&mut self.st.ranking);
+        let mut ballot_no: u64 = 0;
+        loop {
+            // Ballots with OpenSTV ids never take the plain path, and a plain
+            // first ballot settles that ballots have none.
+            if self.st.ids_mode != Some(true) {
+                // Every plain line the window holds whole, in one go.
+                let input = &self.src.bytes()[..self.src.complete()];
+                let end = input.len();
+                let (mut pos, mut read) = (self.src.pos, 0u64);
+                while let Some((weight, next)) = scan_plain(input, pos, n, &mut ranking) {
+                    // A repeated candidate (or an overflowing total) goes to
+                    // the general path, which applies the policy or reports it.
+                    if builder.push(&ranking, weight).is_err() {
+                        break;
+                    }
+                    pos = next;
+                    read += 1;
+                }
+                if read > 0 {
+                    self.st.ids_mode = Some(false);
+                    self.src.pos = pos;
+                    self.src.no += read;
+                    ballot_no += read;
+                }
+                // The window ran out of whole lines: read on.
+                if pos >= end && self.src.ensure()? {
+                    continue;
+                }
+            }
+            let Some(line) = self.src.next_line()? else {
+                let e = self
+                    .src
+                    .error_eof("a ballot or the 0 that ends the ballots");
+                return Err(self.st.fail(e));
+            };
+            let input = self.src.bytes();
+            if is_empty_line(input, line) {
+                continue;
+            }
+            let (a, e) = trimmed(input, line);
+            let first = input[a];
+            if !(first.is_ascii_digit() || first == b'(' || first == b'-' || first == b'[') {
+                // Most likely the names, with the end marker missing.
+                let e = error_at(
+                    input,
+                    line,
+                    a,
+                    "a ballot or the 0 that ends the ballots",
+                    describe_found(&lossy(&input[a..e])),
+                );
+                return Err(self.st.fail(e));
+            }
+            match self
+                .st
+                .ballot_line(input, line, ballot_no + 1, &mut builder)
+            {
+                Ok(Outcome::End) => break,
+                Ok(Outcome::Nothing) => {}
+                Ok(Outcome::Ballot) => ballot_no += 1,
+                Err(e) => {
+                    ballot_no += 1;
+                    self.st.errors.push(e);
+                    if self.st.errors.len() >= Error::MAX_REPORTED {
+                        return Err(Error::join(std::mem::take(&mut self.st.errors)));
+                    }
+                }
+            }
+        }
+        self.st.ranking = ranking;
+        Ok(builder)
+    }
+
+    /// Names and title, then what may follow the title.
+    #[allow(clippy::type_complexity)]
+    fn names(&mut self) -> Result<(Vec<(String, Option<String>)>, String), Error> {
+        let n = self.st.candidates;
+        // Sized by what the rest of the file can hold (a name takes two bytes
+        // at least), not by the header alone; the PrefLib comments' list is
+        // made only when such a comment appears.
+        let rest = self.src.rest_hint();
+        let mut names: Vec<(String, Option<String>)> = Vec::with_capacity(n.min(rest / 2));
+        let mut alternative: Vec<Option<String>> = Vec::new();
+        let title_line = loop {
+            let Some(line) = self.src.next_line()? else {
+                let what = if names.len() < n {
+                    format!("the name of candidate {} of {n}", names.len() + 1)
+                } else {
+                    "the election title".to_string()
+                };
+                return Err(self.src.error_eof(what));
+            };
+            let input = self.src.bytes();
+            let (a, b) = trimmed(input, line);
+            if a == b {
+                continue;
+            }
+            if input[a] == b'#' {
+                if names.is_empty() {
+                    self.st.alternative_name(&input[a + 1..b], &mut alternative);
+                }
+                continue;
+            }
+            if names.is_empty() && alternative.len() == n && alternative.iter().all(Option::is_some)
+            {
+                names = alternative
+                    .iter_mut()
+                    .map(|a| (a.take().unwrap_or_default(), None))
+                    .collect();
+            }
+            if names.len() == n {
+                break line;
+            }
+            let strings = text_line(input, line, 2)?;
+            let mut strings = strings.into_iter();
+            let name = strings.next().unwrap_or_default();
+            // `"Name" ""` is a name with no party (what the writer gives a
+            // name that would otherwise read as another dialect).
+            names.push((name, strings.next().filter(|p| !p.is_empty())));
+        };
+        let strings = text_line(self.src.bytes(), title_line, 3)?;
+        let mut extras = strings.len().saturating_sub(1);
+        let title = strings.into_iter().next().unwrap_or_default();
+        // Droop's optional source and comment; after them, or after a blank
+        // line, free notes.
+        while let Some(line) = self.src.next_line()? {
+            let input = self.src.bytes();
+            let (a, b) = trimmed(input, line);
+            if a == b {
+                break;
+            }
+            if extras == 2 {
+                break;
+            }
+            if input[a] == b'#' {
+                continue;
+            }
+            if input[a] == b'"' && extras < 2 {
+                extras += text_line(input, line, 2 - extras)?.len();
+                continue;
+            }
+            return Err(error_at(
+                input,
+                line,
+                a,
+                "the end of the file after the title (more names than candidates?)",
+                describe_found(&lossy(&input[a..b])),
+            ));
+        }
+        Ok((names, title))
+    }
+}
+
+impl State<'_> {
+    /// `candidates seats`.
+    fn header(&self, input: &[u8], line: Line) -> Result<(usize, u32), Error> {
+        let mut toks = tokens(input, line.start, line.end);
+        let max = CandidateId::MAX_CANDIDATES;
+        let expected_n = format!("a number of candidates from 1 to {max}");
+        let Some((a, b)) = toks.next() else {
+            return Err(error_at(input, line, line.start, expected_n, "nothing"));
+        };
+        let n = match parse_u64(&input[a..b]) {
+            Some(n) if n >= 1 && n <= max as u64 => n as usize,
+            _ => {
+                let found = describe_found(&lossy(&input[a..b]));
+                return Err(error_at(input, line, a, expected_n, found));
+            }
+        };
+        let expected_s = format!("a number of seats from 1 to {n}");
+        let Some((a, b)) = toks.next() else {
+            return Err(error_at(input, line, line.end, expected_s, "end of line"));
+        };
+        let seats = match parse_u64(&input[a..b]) {
+            Some(s) if s >= 1 && s <= n as u64 => s as u32,
+            _ => {
+                let found = describe_found(&lossy(&input[a..b]));
+                return Err(error_at(input, line, a, expected_s, found));
+            }
+        };
+        if let Some(want) = self.opts.seats {
+            if want != seats {
+                let found = describe_found(&lossy(&input[a..b]));
+                return Err(error_at(
+                    input,
+                    line,
+                    a,
+                    format!("{want} seats, as the read options say"),
+                    found,
+                ));
+            }
+        }
+        if let Some((a, b)) = toks.next() {
+            let found = describe_found(&lossy(&input[a..b]));
+            return Err(error_at(
+                input,
+                line,
+                a,
+                "the end of the header line (candidates, seats)",
+                found,
+            ));
+        }
+        Ok((n, seats))
     }
 
     /// A candidate number 1..=candidates.
@@ -668,19 +1133,26 @@ impl<'a> Reader<'a> {
     /// `[word args...]`.
     fn option(
         &mut self,
+        input: &[u8],
         line: Line,
         withdrawn: &mut BTreeSet<CandidateId>,
         tie_order: &mut Option<Vec<CandidateId>>,
         undeclared: &mut BTreeSet<usize>,
     ) -> Result<(), Error> {
-        let input = self.input;
-        let (open, end) = self.trimmed(line);
+        let (open, end) = trimmed(input, line);
         let Some(close) = input[open..end].iter().position(|&b| b == b']') else {
-            return Err(self.error_at(line, end, "] closing the option", "end of line"));
+            return Err(error_at(
+                input,
+                line,
+                end,
+                "] closing the option",
+                "end of line",
+            ));
         };
         let close = open + close;
         if let Some((s, e)) = tokens(input, close + 1, end).next() {
-            return Err(self.error_at(
+            return Err(error_at(
+                input,
                 line,
                 s,
                 "the end of the line after the option",
@@ -689,7 +1161,7 @@ impl<'a> Reader<'a> {
         }
         let mut toks = tokens(input, open + 1, close);
         let Some((ns, ne)) = toks.next() else {
-            return Err(self.error_at(line, open + 1, "an option name", "nothing"));
+            return Err(error_at(input, line, open + 1, "an option name", "nothing"));
         };
         let args = toks;
         let n = self.candidates;
@@ -698,7 +1170,8 @@ impl<'a> Reader<'a> {
             for (s, e) in args.clone() {
                 let tok = &input[s..e];
                 let Some(c) = this.candidate(tok) else {
-                    return Err(this.error_at(
+                    return Err(error_at(
+                        input,
                         line,
                         s,
                         this.expected_candidate(),
@@ -722,7 +1195,8 @@ impl<'a> Reader<'a> {
                     order.len() <= n
                 })?;
                 if order.len() != n || distinct.len() != n {
-                    return Err(self.error_at(
+                    return Err(error_at(
+                        input,
                         line,
                         open,
                         format!("a [tie] order naming each of the {n} candidates once"),
@@ -741,7 +1215,8 @@ impl<'a> Reader<'a> {
             })?,
             b"nick" => {
                 let too_many = || {
-                    self.error_at(
+                    error_at(
+                        input,
                         line,
                         open,
                         format!("a [nick] list of {n} nicknames, one per candidate"),
@@ -761,10 +1236,11 @@ impl<'a> Reader<'a> {
                     let id = CandidateId::new(i);
                     match id {
                         Some(id) if !bad => {
-                            nicks.insert(nick, id);
+                            nicks.insert(nick.to_vec(), id);
                         }
                         _ => {
-                            return Err(self.error_at(
+                            return Err(error_at(
+                                input,
                                 line,
                                 s,
                                 "a nickname not used before, not a number and without `=`",
@@ -781,7 +1257,8 @@ impl<'a> Reader<'a> {
             // Counting options: recount takes its rules from elsewhere.
             b"droop" => {}
             other => {
-                return Err(self.error_at(
+                return Err(error_at(
+                    input,
                     line,
                     ns,
                     "an option tie, withdrawn, nick, undeclared or droop",
@@ -792,106 +1269,24 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// The ballot section, through the end marker. Collects every bad ballot
-    /// line in `self.errors`; fails at once only when the section cannot be
-    /// followed any further.
-    fn ballots(&mut self) -> Result<BallotsBuilder, Error> {
-        let mut builder = BallotsBuilder::new(self.candidates);
-        let input = self.input;
-        let n = self.candidates as u32;
-        let mut ranking = std::mem::take(&mut self.ranking);
-        let mut ballot_no: u64 = 0;
-        // One line is at most one distinct ranking; reserving for them all
-        // spares the arena and its index from growing step by step. The
-        // preference estimate assumes two bytes a preference ("7 "). A
-        // reserved ranking costs about 25 bytes (end, count, index slots),
-        // so the reservation is capped at one ranking per 24 bytes of input,
-        // about the input's size: lines that are blank, hold blank papers
-        // or are short must not make it several times the file, and the
-        // arena grows past it by half again at a time (real ballot lines
-        // are longer: the 5M-paper benchmark averages 38 bytes).
-        let rest = &input[self.pos.min(input.len())..];
-        let lines = memchr::memchr_iter(b'\n', rest).count();
-        builder.reserve(lines.min(rest.len() / 24), rest.len() / 4);
-        // Room for a ballot id a line, should the ballots have them, but
-        // only for lines of 9 bytes or more (`(abc)1 0`): shorter ids are
-        // too few to matter, and blank lines must not make the room.
-        self.ids = BallotIds::new(lines.min(rest.len() / 9));
-        loop {
-            // Ballots with OpenSTV ids never take the plain path, and a plain
-            // first ballot settles that ballots have none.
-            let plain = if self.ids_mode == Some(true) {
-                None
-            } else {
-                scan_plain(input, self.pos, n, &mut ranking)
-            };
-            if let Some((weight, next)) = plain {
-                // A repeated candidate (or an overflowing total) goes to the
-                // general path, which applies the policy or reports it.
-                if builder.push(&ranking, weight).is_ok() {
-                    self.ids_mode = Some(false);
-                    self.pos = next;
-                    self.no += 1;
-                    ballot_no += 1;
-                    continue;
-                }
-            }
-            let Some(line) = self.next_line() else {
-                let e = self.error_eof("a ballot or the 0 that ends the ballots");
-                return Err(self.fail(e));
-            };
-            if self.is_empty_line(line) {
-                continue;
-            }
-            let (a, _) = self.trimmed(line);
-            let first = input[a];
-            if !(first.is_ascii_digit() || first == b'(' || first == b'-' || first == b'[') {
-                // Most likely the names, with the end marker missing.
-                let (s, e) = self.trimmed(line);
-                let e = self.error_at(
-                    line,
-                    a,
-                    "a ballot or the 0 that ends the ballots",
-                    describe_found(&lossy(&input[s..e])),
-                );
-                return Err(self.fail(e));
-            }
-            match self.ballot_line(line, ballot_no + 1, &mut builder) {
-                Ok(Outcome::End) => break,
-                Ok(Outcome::Nothing) => {}
-                Ok(Outcome::Ballot) => ballot_no += 1,
-                Err(e) => {
-                    ballot_no += 1;
-                    self.errors.push(e);
-                    if self.errors.len() >= Error::MAX_REPORTED {
-                        return Err(Error::join(std::mem::take(&mut self.errors)));
-                    }
-                }
-            }
-        }
-        self.ranking = ranking;
-        Ok(builder)
-    }
-
     /// One ballot line on the general path.
     fn ballot_line(
         &mut self,
+        input: &[u8],
         line: Line,
         ballot_no: u64,
         builder: &mut BallotsBuilder,
     ) -> Result<Outcome, Error> {
-        let input = self.input;
-        let err = |this: &Self, at: usize, expected: String, found: String| {
-            this.ballot_error(line, ballot_no, at, expected, found)
+        let err = |at: usize, expected: String, found: String| {
+            ballot_error(input, line, ballot_no, at, expected, found)
         };
         let found_tok = |s: usize, e: usize| describe_found(&lossy(&input[s..e]));
-        let (a, end) = self.trimmed(line);
+        let (a, end) = trimmed(input, line);
         let mut from = line.start;
         let mut id: Option<(usize, usize)> = None;
         if input[a] == b'(' {
             let Some(k) = input[a..end].iter().position(|&b| b == b')') else {
                 return Err(err(
-                    self,
                     end,
                     "a ) closing the ballot id".into(),
                     "end of line".into(),
@@ -904,7 +1299,6 @@ impl<'a> Reader<'a> {
         let Some((ws, we)) = toks.next() else {
             if id.is_some() {
                 return Err(err(
-                    self,
                     line.end,
                     "a paper count of 1 after the ballot id".into(),
                     "end of line".into(),
@@ -916,7 +1310,6 @@ impl<'a> Reader<'a> {
         if id.is_none() && is_zero(weight_tok) {
             if let Some((s, e)) = toks.next() {
                 return Err(err(
-                    self,
                     ws,
                     "a paper count of at least 1 (a lone 0 ends the ballots)".into(),
                     format!("{} followed by {}", found_tok(ws, we), found_tok(s, e)),
@@ -937,7 +1330,7 @@ impl<'a> Reader<'a> {
                     Some((s, e)) => found_tok(s, e),
                     None => found_tok(ws, we),
                 };
-                return Err(err(self, at, expected.into(), found));
+                return Err(err(at, expected.into(), found));
             }
             Some(_) => {}
         }
@@ -945,7 +1338,6 @@ impl<'a> Reader<'a> {
             Some(w) if w >= 1 && (!has_id || w == 1) => w,
             Some(w) if w >= 1 => {
                 return Err(err(
-                    self,
                     ws,
                     "a paper count of 1 after a ballot id".into(),
                     found_tok(ws, we),
@@ -953,7 +1345,6 @@ impl<'a> Reader<'a> {
             }
             Some(_) => {
                 return Err(err(
-                    self,
                     ws,
                     "a paper count of at least 1 (a lone 0 ends the ballots)".into(),
                     found_tok(ws, we),
@@ -965,7 +1356,7 @@ impl<'a> Reader<'a> {
                 } else {
                     "a paper count"
                 };
-                return Err(err(self, ws, expected.into(), found_tok(ws, we)));
+                return Err(err(ws, expected.into(), found_tok(ws, we)));
             }
         };
         // The ranks stream into the policy: nothing here grows with the
@@ -996,7 +1387,7 @@ impl<'a> Reader<'a> {
                             describe_found(&lossy(part))
                         };
                         self.norm = norm;
-                        return Err(err(self, at, self.expected_candidate(), found));
+                        return Err(err(at, self.expected_candidate(), found));
                     };
                     if let Some(p) = pair.get_mut(k) {
                         *p = Some(c);
@@ -1011,11 +1402,12 @@ impl<'a> Reader<'a> {
             }
             let Some(c) = self.candidate(tok) else {
                 self.norm = norm;
-                return Err(err(self, s, self.expected_candidate(), found_tok(s, e)));
+                return Err(err(s, self.expected_candidate(), found_tok(s, e)));
             };
             norm.push(Slot::One(c), (s, e));
         }
         let result = self.close_ballot(
+            input,
             line,
             ballot_no,
             id,
@@ -1036,24 +1428,23 @@ impl<'a> Reader<'a> {
     #[allow(clippy::too_many_arguments)]
     fn close_ballot(
         &mut self,
+        input: &[u8],
         line: Line,
         ballot_no: u64,
         id: Option<(usize, usize)>,
         (ws, we): (usize, usize),
         weight: u64,
-        mut toks: Tokens<'a>,
+        mut toks: Tokens<'_>,
         closed: bool,
         norm: &mut Normalizer<(usize, usize)>,
         builder: &mut BallotsBuilder,
     ) -> Result<Outcome, Error> {
-        let input = self.input;
-        let err = |this: &Self, at: usize, expected: String, found: String| {
-            this.ballot_error(line, ballot_no, at, expected, found)
+        let err = |at: usize, expected: String, found: String| {
+            ballot_error(input, line, ballot_no, at, expected, found)
         };
         let found_tok = |s: usize, e: usize| describe_found(&lossy(&input[s..e]));
         if !closed {
             return Err(err(
-                self,
                 line.end,
                 "0 ending the ballot".into(),
                 "end of line".into(),
@@ -1061,16 +1452,14 @@ impl<'a> Reader<'a> {
         }
         if let Some((s, e)) = toks.next() {
             return Err(err(
-                self,
                 s,
                 "the end of the line after the ballot's closing 0".into(),
                 found_tok(s, e),
             ));
         }
         if let Some((s, e)) = id {
-            if let Some(first) = self.ids.insert(input, s, ballot_no) {
+            if let Some(first) = self.ids.insert(ids::key(input, s), ballot_no) {
                 return Err(err(
-                    self,
                     s,
                     format!("a ballot id not used before (ballot {first} has it)"),
                     found_tok(s, e),
@@ -1081,7 +1470,6 @@ impl<'a> Reader<'a> {
             Ok(ranking) => ranking,
             Err((refused, (s, e))) => {
                 return Err(err(
-                    self,
                     s,
                     "a strict ranking".into(),
                     format!(
@@ -1096,101 +1484,30 @@ impl<'a> Reader<'a> {
         match builder.push(ranking, weight) {
             Ok(()) => Ok(Outcome::Ballot),
             Err(RankingError::TooManyPapers) => Err(err(
-                self,
                 ws,
                 "a total of papers below 2^64".into(),
                 papers_past_limit(builder.papers(), weight),
             )),
             Err(RankingError::ArenaFull) => Err(err(
-                self,
                 ws,
                 "at most 2^32 preferences in all distinct rankings".into(),
                 found_tok(ws, we),
             )),
             // The policy made the ranking strict and every candidate was checked.
-            Err(other) => Err(err(self, ws, "a strict ranking".into(), other.to_string())),
+            Err(other) => Err(err(ws, "a strict ranking".into(), other.to_string())),
         }
     }
 
-    /// Names and title, then what may follow the title.
-    #[allow(clippy::type_complexity)]
-    fn names(&mut self) -> Result<(Vec<(String, Option<String>)>, String), Error> {
-        let n = self.candidates;
-        // Sized by what the rest of the file can hold (a name takes two bytes
-        // at least), not by the header alone; the PrefLib comments' list is
-        // made only when such a comment appears.
-        let rest = self.input.len().saturating_sub(self.pos);
-        let mut names: Vec<(String, Option<String>)> = Vec::with_capacity(n.min(rest / 2));
-        let mut alternative: Vec<Option<String>> = Vec::new();
-        let title_line = loop {
-            let Some(line) = self.next_line() else {
-                let what = if names.len() < n {
-                    format!("the name of candidate {} of {n}", names.len() + 1)
-                } else {
-                    "the election title".to_string()
-                };
-                return Err(self.error_eof(what));
-            };
-            let (a, b) = self.trimmed(line);
-            if a == b {
-                continue;
-            }
-            if self.input[a] == b'#' {
-                if names.is_empty() {
-                    self.alternative_name(a, b, &mut alternative);
-                }
-                continue;
-            }
-            if names.is_empty() && alternative.len() == n && alternative.iter().all(Option::is_some)
-            {
-                names = alternative
-                    .iter_mut()
-                    .map(|a| (a.take().unwrap_or_default(), None))
-                    .collect();
-            }
-            if names.len() == n {
-                break line;
-            }
-            let strings = self.text_line(line, 2)?;
-            let mut strings = strings.into_iter();
-            let name = strings.next().unwrap_or_default();
-            // `"Name" ""` is a name with no party (what the writer gives a
-            // name that would otherwise read as another dialect).
-            names.push((name, strings.next().filter(|p| !p.is_empty())));
-        };
-        let strings = self.text_line(title_line, 3)?;
-        let mut extras = strings.len().saturating_sub(1);
-        let title = strings.into_iter().next().unwrap_or_default();
-        // Droop's optional source and comment; after them, or after a blank
-        // line, free notes.
-        while let Some(line) = self.next_line() {
-            let (a, b) = self.trimmed(line);
-            if a == b {
-                break;
-            }
-            if extras == 2 {
-                break;
-            }
-            if self.input[a] == b'#' {
-                continue;
-            }
-            if self.input[a] == b'"' && extras < 2 {
-                extras += self.text_line(line, 2 - extras)?.len();
-                continue;
-            }
-            return Err(self.error_at(
-                line,
-                a,
-                "the end of the file after the title (more names than candidates?)",
-                describe_found(&lossy(&self.input[a..b])),
-            ));
-        }
-        Ok((names, title))
+    /// Fails with everything collected so far plus `last`.
+    fn fail(&mut self, last: Error) -> Error {
+        let mut errors = std::mem::take(&mut self.errors);
+        errors.push(last);
+        Error::join(errors)
     }
 
     /// Records `# ALTERNATIVE NAME i: text` (PrefLib) comments.
-    fn alternative_name(&self, a: usize, b: usize, out: &mut Vec<Option<String>>) {
-        let Ok(text) = std::str::from_utf8(&self.input[a + 1..b]) else {
+    fn alternative_name(&self, text: &[u8], out: &mut Vec<Option<String>>) {
+        let Ok(text) = std::str::from_utf8(text) else {
             return;
         };
         let Some(rest) = text.trim_start().strip_prefix("ALTERNATIVE NAME") else {
@@ -1208,120 +1525,134 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
 
-    /// A name or title line: up to `max` quoted strings, or unquoted text.
-    fn text_line(&self, line: Line, max: usize) -> Result<Vec<String>, Error> {
-        let input = self.input;
-        let (a, b) = self.trimmed(line);
-        let text = match std::str::from_utf8(&input[a..b]) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = a + e.valid_up_to();
-                return Err(self.error_at(
-                    line,
-                    at,
-                    "UTF-8 text",
-                    format!("byte 0x{:02X}", input[at]),
-                ));
-            }
-        };
-        if let Some((k, c)) = text
-            .char_indices()
-            .find(|&(_, c)| (c < ' ' && c != '\t') || c == '\u{7f}')
-        {
-            return Err(self.error_at(
+/// A name or title line: up to `max` quoted strings, or unquoted text.
+fn text_line(input: &[u8], line: Line, max: usize) -> Result<Vec<String>, Error> {
+    let (a, b) = trimmed(input, line);
+    let text = match std::str::from_utf8(&input[a..b]) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = a + e.valid_up_to();
+            return Err(error_at(
+                input,
                 line,
-                a + k,
-                "a name or title",
-                format!("control character U+{:04X}", u32::from(c)),
+                at,
+                "UTF-8 text",
+                format!("byte 0x{:02X}", input[at]),
             ));
         }
-        if !text.starts_with('"') {
-            let t = text.trim_end_matches([',', ' ', '\t']);
-            return Ok(vec![t.to_string()]);
+    };
+    if let Some((k, c)) = text
+        .char_indices()
+        .find(|&(_, c)| (c < ' ' && c != '\t') || c == '\u{7f}')
+    {
+        return Err(error_at(
+            input,
+            line,
+            a + k,
+            "a name or title",
+            format!("control character U+{:04X}", u32::from(c)),
+        ));
+    }
+    if !text.starts_with('"') {
+        let t = text.trim_end_matches([',', ' ', '\t']);
+        return Ok(vec![t.to_string()]);
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    let mut csv_escaped = false;
+    while i < bytes.len() {
+        if bytes[i] == b'#' && !out.is_empty() {
+            break;
         }
-        let mut out = Vec::new();
-        let mut i = 0;
-        let bytes = text.as_bytes();
-        let mut csv_escaped = false;
-        while i < bytes.len() {
-            if bytes[i] == b'#' && !out.is_empty() {
+        if bytes[i] != b'"' || out.len() == max {
+            let what = if out.len() == max {
+                "the end of the line"
+            } else {
+                "a quoted string or the end of the line"
+            };
+            return Err(error_at(
+                input,
+                line,
+                a + i,
+                what,
+                describe_found(&text[i..]),
+            ));
+        }
+        let open = i;
+        i += 1;
+        let mut s = String::new();
+        loop {
+            let Some(k) = text[i..].find('"') else {
+                return Err(error_at(
+                    input,
+                    line,
+                    a + open,
+                    "a quoted string closed on the same line",
+                    describe_found(&text[open..]),
+                ));
+            };
+            s.push_str(&text[i..i + k]);
+            i += k + 1;
+            if bytes.get(i) == Some(&b'"') {
+                s.push('"');
+                csv_escaped = true;
+                i += 1;
+            } else {
                 break;
             }
-            if bytes[i] != b'"' || out.len() == max {
-                let what = if out.len() == max {
-                    "the end of the line"
-                } else {
-                    "a quoted string or the end of the line"
-                };
-                return Err(self.error_at(line, a + i, what, describe_found(&text[i..])));
-            }
-            let open = i;
+        }
+        out.push(s);
+        while i < bytes.len() && is_space(bytes[i]) {
             i += 1;
-            let mut s = String::new();
-            loop {
-                let Some(k) = text[i..].find('"') else {
-                    return Err(self.error_at(
-                        line,
-                        a + open,
-                        "a quoted string closed on the same line",
-                        describe_found(&text[open..]),
-                    ));
-                };
-                s.push_str(&text[i..i + k]);
-                i += k + 1;
-                if bytes.get(i) == Some(&b'"') {
-                    s.push('"');
-                    csv_escaped = true;
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            out.push(s);
-            while i < bytes.len() && is_space(bytes[i]) {
-                i += 1;
-            }
         }
-        if csv_escaped && out.len() == 1 && out[0].starts_with('"') {
-            // A whole line quoted again by a spreadsheet: read what it held.
-            let inner = out.remove(0);
-            return self.inner_text_line(line, &inner, max);
-        }
-        if csv_escaped && out.len() == 1 && max == 2 {
-            // The Scottish 2022 dialect: `"Grn ""Richie BRIAN"""` is the
-            // party, then the candidate's name quoted.
-            if let Some((name, party)) = party_then_name(&out[0]) {
-                return Ok(vec![name, party]);
-            }
-        }
-        Ok(out)
     }
+    if csv_escaped && out.len() == 1 && out[0].starts_with('"') {
+        // A whole line quoted again by a spreadsheet: read what it held.
+        let inner = out.remove(0);
+        return inner_text_line(input, line, &inner, max);
+    }
+    if csv_escaped && out.len() == 1 && max == 2 {
+        // The Scottish 2022 dialect: `"Grn ""Richie BRIAN"""` is the
+        // party, then the candidate's name quoted.
+        if let Some((name, party)) = party_then_name(&out[0]) {
+            return Ok(vec![name, party]);
+        }
+    }
+    Ok(out)
+}
 
-    /// Reads the content of a CSV-wrapped line as a name or title line.
-    fn inner_text_line(&self, line: Line, inner: &str, max: usize) -> Result<Vec<String>, Error> {
-        let mut out = Vec::new();
-        let mut rest = inner.trim();
-        while !rest.is_empty() {
-            let body = rest.strip_prefix('"').and_then(|r| r.split_once('"'));
-            match body {
-                Some((s, tail)) if out.len() < max => {
-                    out.push(s.to_string());
-                    rest = tail.trim_start();
-                }
-                _ => {
-                    let (a, _) = self.trimmed(line);
-                    return Err(self.error_at(
-                        line,
-                        a,
-                        format!("at most {max} quoted strings"),
-                        describe_found(inner),
-                    ));
-                }
+/// Reads the content of a CSV-wrapped line as a name or title line.
+fn inner_text_line(
+    input: &[u8],
+    line: Line,
+    inner: &str,
+    max: usize,
+) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    let mut rest = inner.trim();
+    while !rest.is_empty() {
+        let body = rest.strip_prefix('"').and_then(|r| r.split_once('"'));
+        match body {
+            Some((s, tail)) if out.len() < max => {
+                out.push(s.to_string());
+                rest = tail.trim_start();
+            }
+            _ => {
+                let (a, _) = trimmed(input, line);
+                return Err(error_at(
+                    input,
+                    line,
+                    a,
+                    format!("at most {max} quoted strings"),
+                    describe_found(inner),
+                ));
             }
         }
-        Ok(out)
     }
+    Ok(out)
 }
 
 /// `s` as a BLT quoted string, its quotes doubled.

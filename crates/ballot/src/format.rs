@@ -147,6 +147,31 @@ pub fn read(format: Format, input: &[u8], opts: &ReadOptions) -> Result<Election
     }
 }
 
+/// Reads an election from a stream in the given format: the same election,
+/// or the same error, as [`read`] over the stream's bytes.
+///
+/// BLT is read as it streams in, a window at a time, so that a large file
+/// is never held whole ([`crate::blt::read_from`]); the other formats are
+/// read whole first. `len` is the input's length when known (a file's
+/// size), only to size what is built up front. A failure of `input` is an
+/// [`ErrorKind::Io`]. The stream may be left unread past what the format
+/// ends with (a BLT file's free notes).
+pub fn read_from(
+    format: Format,
+    input: &mut dyn io::Read,
+    len: Option<u64>,
+    opts: &ReadOptions,
+) -> Result<Election, Error> {
+    if format == Format::Blt {
+        return crate::blt::read_from(input, len, opts);
+    }
+    let mut bytes = Vec::with_capacity(len.map_or(0, |n| usize::try_from(n).unwrap_or(0)));
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::new(ErrorKind::Io(e)))?;
+    read(format, &bytes, opts)
+}
+
 /// Writes an election in one of the writable formats.
 ///
 /// Errors with [`ErrorKind::Unrepresentable`] when the format cannot hold

@@ -35,6 +35,23 @@ fn end_at_gap() -> ReadOptions {
     }
 }
 
+/// `input` read by [`blt::read_from`] from a stream that hands out one to
+/// three bytes at a time (`tests/blt_stream.rs` compares the two readers
+/// at length; here every pinned message is checked streamed too).
+fn streamed(input: &[u8], opts: &ReadOptions) -> Result<Election, ballot::Error> {
+    struct Drip<'a>(&'a [u8], usize);
+    impl std::io::Read for Drip<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.1 += 1;
+            let n = (1 + self.1 % 3).min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    blt::read_from(&mut Drip(input, 0), Some(input.len() as u64), opts)
+}
+
 /// A one-line description of a single-contest election, written so that
 /// table rows can state the expected model by hand:
 /// `seats=S names=[a; b/party] ballots=[count:c1,c2 ...] blank=B withdrawn=[..] tie=[..] title=T`,
@@ -138,6 +155,7 @@ fn dialects_parse_to_the_model() {
     ];
     for (what, input, opts, want) in cases {
         let got = blt::read(input, opts).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(streamed(input, opts).unwrap(), got, "{what}, streamed");
         assert_eq!(summary(&got), *want, "{what}");
         assert_eq!(got.id, "blt", "{what}");
         assert_eq!(got.contests()[0].id(), "blt", "{what}");
@@ -212,6 +230,9 @@ fn malformed_inputs_give_their_exact_error_and_position() {
         let err = blt::read(&input, &opts).expect_err(what);
         assert_eq!(err.to_string(), want, "{what}");
         assert_eq!(err.position().map(|p| p.byte), Some(byte), "{what}");
+        let again = streamed(&input, &opts).expect_err(what);
+        assert_eq!(again.to_string(), want, "{what}, streamed");
+        assert_eq!(again.position(), err.position(), "{what}, streamed");
         assert!(matches!(err.kind(), ErrorKind::Syntax { .. }), "{what}");
     }
 }
@@ -220,6 +241,10 @@ fn malformed_inputs_give_their_exact_error_and_position() {
 fn every_bad_ballot_line_is_reported() {
     let input = b"3 2\n4 1 9 0\n2 1 2 0\n1 x 0\n\n# fine\n3 0 1 0\n1 2=3 0\n0\nA\nB\nC\nT\n";
     let err = blt::read(input, &strict()).unwrap_err();
+    assert_eq!(
+        streamed(input, &strict()).unwrap_err().to_string(),
+        err.to_string()
+    );
     let at: Vec<(u64, u64, Option<u64>)> = err
         .each()
         .iter()
@@ -246,6 +271,10 @@ fn a_repeated_ballot_id_names_its_first_ballot_past_bad_lines() {
     let input = b"3 2\n(x) 1 9 0\n(a) 1 1 0\n1 2 0\n(b) 2 1 0\n(c) 1 2 0\n(c) 1 3 0\n\
                   (a) 1 3 0\n(b) 1 3 0\n0\nA\nB\nC\nT\n";
     let err = blt::read(input, &strict()).unwrap_err();
+    assert_eq!(
+        streamed(input, &strict()).unwrap_err().to_string(),
+        err.to_string()
+    );
     let messages: Vec<String> = err.each().iter().map(|e| e.to_string()).collect();
     assert_eq!(
         messages,
@@ -262,6 +291,12 @@ fn a_repeated_ballot_id_names_its_first_ballot_past_bad_lines() {
 #[test]
 fn ballot_errors_and_a_names_error_are_reported_together() {
     let err = blt::read(b"2 1\n1 3 0\n0\n\"A\"\n", &strict()).unwrap_err();
+    assert_eq!(
+        streamed(b"2 1\n1 3 0\n0\n\"A\"\n", &strict())
+            .unwrap_err()
+            .to_string(),
+        err.to_string()
+    );
     let lines: Vec<u64> = err
         .each()
         .iter()
@@ -277,6 +312,10 @@ fn a_flood_of_bad_lines_stops_at_the_report_limit() {
         input.extend_from_slice(b"1 7 0\n");
     }
     let err = blt::read(&input, &strict()).unwrap_err();
+    assert_eq!(
+        streamed(&input, &strict()).unwrap_err().to_string(),
+        err.to_string()
+    );
     assert_eq!(err.each().len(), ballot::Error::MAX_REPORTED);
 }
 

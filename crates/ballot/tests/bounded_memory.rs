@@ -2,7 +2,9 @@
 //! small file must never exhaust the machine"): the peak of heap allocated
 //! while [`ballot::read`] reads a file is at most four times the file's
 //! size, on long general-path lines of every shape, on long lines of the
-//! other readers, and on the plain-digits path of a generated election.
+//! other readers, and on the plain-digits path of a generated election;
+//! and so is the peak of [`ballot::read_from`] reading the same file from a
+//! stream (a line longer than its window is held whole).
 //!
 //! A counting global allocator wraps the system one and tracks the bytes
 //! live and their peak. The bound is deterministic (bytes, not time), and
@@ -89,8 +91,41 @@ fn peak_of_read(format: Format, input: &[u8], opts: &ReadOptions) -> (usize, boo
     (peak, ok)
 }
 
+/// The same for [`ballot::read_from`] over a stream of `input`: the stream's
+/// window is counted, the input (already in memory) is not.
+fn peak_of_stream(format: Format, input: &[u8], opts: &ReadOptions) -> (usize, bool) {
+    let mut stream = input;
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let result = ballot::read_from(format, &mut stream, Some(input.len() as u64), opts);
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let ok = result.is_ok();
+    drop(result);
+    (peak, ok)
+}
+
+/// Reading `input` whole and streamed, each bounded; whether it was read.
 fn assert_bounded(what: &str, format: Format, input: &[u8], opts: &ReadOptions) -> bool {
-    let (peak, ok) = peak_of_read(format, input, opts);
+    let ok = assert_bounded_by(what, format, input, opts, peak_of_read);
+    let streamed = assert_bounded_by(
+        &format!("{what}, streamed"),
+        format,
+        input,
+        opts,
+        peak_of_stream,
+    );
+    assert_eq!(ok, streamed, "{what}: read whole and streamed alike");
+    ok
+}
+
+fn assert_bounded_by(
+    what: &str,
+    format: Format,
+    input: &[u8],
+    opts: &ReadOptions,
+    peak_of: fn(Format, &[u8], &ReadOptions) -> (usize, bool),
+) -> bool {
+    let (peak, ok) = peak_of(format, input, opts);
     let ratio = peak as f64 / input.len() as f64;
     eprintln!(
         "{what}: {} bytes, peak {peak} bytes ({ratio:.3}x), read {}",

@@ -178,8 +178,9 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     inputs.extend(args.constraints.as_deref());
     inputs.extend(args.rules.file());
     refuse_inputs(args.output.as_deref(), &inputs)?;
-    // What identifies the input, taken now so that a ballot file's bytes
-    // are not held through the count (a 5-million-paper file is 190 MB).
+    // What identifies the input: a ballot file's is taken as it streams
+    // in, a bundle's MANIFEST here, so that no bytes are held through the
+    // count (a 5-million-paper file is 190 MB).
     let shown = crate::input::display(&args.input.file);
     let identify = |file: String, bytes: &[u8], format: String| count::transcript::Input {
         file,
@@ -195,12 +196,20 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         (rules, input, verified.into_election())
     } else {
         let rules = rules_from(args, None)?;
-        let (bytes, format) = args.input.read()?;
-        let election = args
-            .input
-            .parse(&bytes, format, args.input.seats)
+        // Streamed: the file is hashed as it is read, never held whole.
+        let read = args.input.stream(false, true)?;
+        let election = read
+            .election
             .map_err(|e| input_failure(&args.input.file, &e))?;
-        let input = identify(shown, &bytes, format.name().to_owned());
+        let id = read
+            .id
+            .ok_or_else(|| Failure::Io(format!("{shown}: cannot read")))?;
+        let input = count::transcript::Input {
+            file: shown,
+            bytes: id.bytes,
+            sha256: id.sha256,
+            format: read.format.name().to_owned(),
+        };
         (rules, input, election)
     };
     apply_constraints(args, &mut election)?;

@@ -14,7 +14,7 @@ use official::diff::DiffOptions;
 use official::{Choice, SheetFormat, Shortening};
 
 use crate::Failure;
-use crate::input::{InputArgs, input_failure};
+use crate::input::InputArgs;
 use crate::output::write_output;
 use crate::rules_arg::RulesArg;
 
@@ -181,10 +181,7 @@ pub fn one_contest(
     let (rules, election) = match bundle.load(&input.file)? {
         Some(verified) => (Some(verified.rules().clone()), verified.into_election()),
         None => {
-            let (bytes, format) = input.read()?;
-            let election = input
-                .parse(&bytes, format, input.seats)
-                .map_err(|e| input_failure(&input.file, &e))?;
+            let (_, election) = input.load()?;
             (None, election)
         }
     };

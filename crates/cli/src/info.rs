@@ -28,8 +28,10 @@ struct Described {
     shown: String,
     /// Format for JSON (`blt`, `recount-bundle/1`).
     name: String,
-    /// The bytes identified: the file, or a bundle's MANIFEST.
-    bytes: Vec<u8>,
+    /// The size of what is identified: the file, or a bundle's MANIFEST.
+    bytes: u64,
+    /// Its SHA-256, 64 lowercase hex digits.
+    sha256: String,
     /// The file the bytes are.
     file: String,
 }
@@ -40,25 +42,27 @@ pub fn run(args: &InfoArgs) -> Result<(), Failure> {
         return run_bundle(args, verified);
     }
     // A file that records no seats is still described (issue 9 bug 10):
-    // read as if for one seat, and shown as "not recorded".
-    let (bytes, format) = args.input.read()?;
-    let mut read = args.input.parse(&bytes, format, args.input.seats);
-    let mut seats_recorded = true;
-    if let Err(e) = &read
-        && matches!(e.kind(), ballot::ErrorKind::SeatsNotRecorded { .. })
-        && args.input.seats.is_none()
-    {
-        read = args.input.parse(&bytes, format, Some(1));
-        seats_recorded = false;
-    }
-    let election = read.map_err(|e| crate::input::input_failure(&args.input.file, &e))?;
+    // read as if for one seat, and shown as "not recorded". Streamed: the
+    // file is hashed as it is read, never held whole.
+    let read = args.input.stream(true, true)?;
+    let election = read
+        .election
+        .map_err(|e| crate::input::input_failure(&args.input.file, &e))?;
     let election = args.input.select(election)?;
+    let id = read.id.ok_or_else(|| {
+        Failure::Io(format!(
+            "{}: cannot read",
+            crate::input::display(&args.input.file)
+        ))
+    })?;
     let described = Described {
-        shown: format.to_string(),
-        name: format.name().to_owned(),
-        bytes,
+        shown: read.format.to_string(),
+        name: read.format.name().to_owned(),
+        bytes: id.bytes,
+        sha256: id.sha256,
         file: crate::input::display(&args.input.file),
     };
+    let seats_recorded = read.seats_recorded;
     print(args, &described, &election, seats_recorded, None)
 }
 
@@ -71,7 +75,8 @@ fn run_bundle(args: &InfoArgs, verified: bundle::verify::VerifiedBundle) -> Resu
     let described = Described {
         shown: format.clone(),
         name: format,
-        bytes: manifest,
+        bytes: manifest.len() as u64,
+        sha256: crate::input::sha256_hex(&manifest),
         file: format!("{}/MANIFEST", crate::input::display(dir)),
     };
     print(args, &described, &election, true, Some(&verified))
@@ -87,20 +92,15 @@ fn print(
     write_output(None, &[], |out| {
         if args.json {
             let mut v = to_json(&d.name, election, seats_recorded);
-            v["bytes"] = json!(d.bytes.len());
-            v["sha256"] = json!(crate::input::sha256_hex(&d.bytes));
+            v["bytes"] = json!(d.bytes);
+            v["sha256"] = json!(d.sha256);
             if let Some(b) = bundle {
                 v["bundle"] = bundle_json(b);
             }
             serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| Failure::Io(e.to_string()))?;
             writeln!(out).map_err(io_failure)
         } else {
-            let file = format!(
-                "{} ({} bytes, SHA-256 {})",
-                d.file,
-                d.bytes.len(),
-                crate::input::sha256_hex(&d.bytes)
-            );
+            let file = format!("{} ({} bytes, SHA-256 {})", d.file, d.bytes, d.sha256);
             write_text(out, &file, &d.shown, election, seats_recorded).map_err(io_failure)?;
             match bundle {
                 Some(b) => write_bundle_text(out, b).map_err(io_failure),

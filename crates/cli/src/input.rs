@@ -78,11 +78,126 @@ impl InputArgs {
 
     /// Reads the file, giving its format and the election.
     pub fn load(&self) -> Result<(Format, Election), Failure> {
-        let (bytes, format) = self.read()?;
-        let election = self
-            .parse(&bytes, format, self.seats)
-            .map_err(|e| input_failure(&self.file, &e))?;
-        Ok((format, election))
+        let read = self.stream(false, false)?;
+        let election = read.election.map_err(|e| input_failure(&self.file, &e))?;
+        Ok((read.format, election))
+    }
+
+    /// Reads the file as it streams in, with `--seats`: a BLT file is
+    /// parsed a window at a time and never held whole (the other formats
+    /// are read whole, then parsed). The format is the one given, else
+    /// recognised from the name or the first 8 KiB.
+    ///
+    /// With `one_seat_if_unrecorded`, a file that records no seats, when
+    /// `--seats` is not given, is read as if for one seat (`recount info`).
+    /// With `identify`, the file's size and SHA-256 are taken over every
+    /// byte as it is read (the rest drained after the election is read),
+    /// once the election is read; else they are not computed.
+    pub fn stream(
+        &self,
+        one_seat_if_unrecorded: bool,
+        identify: bool,
+    ) -> Result<Streamed, Failure> {
+        let path = &self.file;
+        let shown = display(path);
+        let cannot = |e: std::io::Error| Failure::Io(format!("{shown}: cannot read: {e}"));
+        let (mut source, len): (Box<dyn Read>, Option<u64>) = if is_stdin(path) {
+            (Box::new(std::io::stdin().lock()), None)
+        } else {
+            let file = std::fs::File::open(path).map_err(cannot)?;
+            let len = file
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
+            (Box::new(file), len)
+        };
+        // Enough for what `Format::detect` looks at: 4096 bytes after a
+        // byte-order mark.
+        let mut head = Vec::with_capacity(HEAD);
+        (&mut source)
+            .take(HEAD as u64)
+            .read_to_end(&mut head)
+            .map_err(cannot)?;
+        let format = self.format_of(&head)?;
+        let mut input = Hashing {
+            inner: std::io::Cursor::new(head).chain(source),
+            hasher: identify.then(bundle::manifest::FileHasher::new),
+            bytes: 0,
+        };
+        let opts = |seats| ReadOptions {
+            policy: self.policy(),
+            seats,
+            id: stem(&self.file),
+            weight_column: self.weight_column.clone(),
+        };
+        let mut seats_recorded = true;
+        let election = if format == Format::Blt {
+            ballot::read_from(format, &mut input, len, &opts(self.seats))
+        } else {
+            // Read whole: such a file may have to be read again for one seat.
+            let mut bytes = Vec::new();
+            input.read_to_end(&mut bytes).map_err(cannot)?;
+            let mut read = ballot::read(format, &bytes, &opts(self.seats));
+            if let Err(e) = &read
+                && matches!(e.kind(), ErrorKind::SeatsNotRecorded { .. })
+                && self.seats.is_none()
+                && one_seat_if_unrecorded
+            {
+                read = ballot::read(format, &bytes, &opts(Some(1)));
+                seats_recorded = false;
+            }
+            read
+        };
+        // A failure of the file itself reads as one, as before streaming.
+        let election = match election {
+            Err(e) if matches!(e.kind(), ErrorKind::Io(_)) => {
+                let ErrorKind::Io(e) = e.into_kind() else {
+                    unreachable!("matched Io above")
+                };
+                return Err(cannot(e));
+            }
+            other => other,
+        };
+        let id = match (&election, input.hasher.is_some()) {
+            (Ok(_), true) => {
+                // What the reader left unread (a BLT file's notes) is part
+                // of the file all the same.
+                std::io::copy(&mut input, &mut std::io::sink()).map_err(cannot)?;
+                let digest = input.hasher.take().map(|h| h.finish()).unwrap_or_default();
+                Some(FileIdentity {
+                    bytes: input.bytes,
+                    sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+                })
+            }
+            _ => None,
+        };
+        Ok(Streamed {
+            format,
+            election,
+            seats_recorded,
+            id,
+        })
+    }
+
+    /// The format given, else recognised from the name and `head`.
+    fn format_of(&self, head: &[u8]) -> Result<Format, Failure> {
+        if let Some(f) = self.input_format {
+            return Ok(f);
+        }
+        let path = &self.file;
+        // Standard input has no name to go by: its content alone.
+        let name = path
+            .file_name()
+            .filter(|_| !is_stdin(path))
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Format::detect(&name, head).ok_or_else(|| {
+            Failure::Input(format!(
+                "{}: cannot tell the ballot format from the name or content; pass --input-format",
+                display(path)
+            ))
+        })
     }
 
     /// `election` with only the contest `--contest` names (all of it
@@ -106,53 +221,48 @@ impl InputArgs {
         )
         .map_err(|e| input_failure(&self.file, &e))
     }
+}
 
-    /// The file's bytes and its format (given, else recognised).
-    pub fn read(&self) -> Result<(Vec<u8>, Format), Failure> {
-        let path = &self.file;
-        let shown = display(path);
-        let bytes = if is_stdin(path) {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Failure::Io(format!("{shown}: cannot read: {e}")))?;
-            bytes
-        } else {
-            std::fs::read(path).map_err(|e| Failure::Io(format!("{shown}: cannot read: {e}")))?
-        };
-        // Standard input has no name to go by: its content alone.
-        let name = path
-            .file_name()
-            .filter(|_| !is_stdin(path))
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let format = match self.input_format {
-            Some(f) => f,
-            None => Format::detect(&name, &bytes).ok_or_else(|| {
-                Failure::Input(format!(
-                    "{shown}: cannot tell the ballot format from the name or content; pass --input-format",
-                ))
-            })?,
-        };
-        Ok((bytes, format))
-    }
+/// How much of a file format recognition looks at, and more: 4096 bytes
+/// after a byte-order mark.
+const HEAD: usize = 8192;
 
-    /// The election in `bytes`, with `seats` for formats that do not
-    /// record them.
-    pub fn parse(
-        &self,
-        bytes: &[u8],
-        format: Format,
-        seats: Option<u32>,
-    ) -> Result<Election, ballot::Error> {
-        let opts = ReadOptions {
-            policy: self.policy(),
-            seats,
-            id: stem(&self.file),
-            weight_column: self.weight_column.clone(),
-        };
-        ballot::read(format, bytes, &opts)
+/// A ballot file read by [`InputArgs::stream`].
+pub struct Streamed {
+    /// Its format, given or recognised.
+    pub format: Format,
+    /// The election, or what the reader found wrong.
+    pub election: Result<Election, ballot::Error>,
+    /// False when the file records no seats and was read for one.
+    pub seats_recorded: bool,
+    /// Its size and SHA-256, when asked for and the election was read.
+    pub id: Option<FileIdentity>,
+}
+
+/// What names a ballot file's contents: its size and SHA-256 (as MANIFEST
+/// names a file), taken as it was read.
+pub struct FileIdentity {
+    /// Its length in bytes.
+    pub bytes: u64,
+    /// 64 lowercase hex digits.
+    pub sha256: String,
+}
+
+/// A reader that counts and (when asked) hashes every byte read through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Option<bundle::manifest::FileHasher>,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(h) = &mut self.hasher {
+            h.update(&buf[..n]);
+        }
+        self.bytes += n as u64;
+        Ok(n)
     }
 }
 

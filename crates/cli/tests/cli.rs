@@ -1061,3 +1061,42 @@ fn issue_9_bug_8_tie_orders_take_whole_names_and_are_given_per_contest() {
             "give each its order with --tie-order-of",
         ));
 }
+
+/// `info` names the file by its size and SHA-256 over every byte, though
+/// the BLT reader streams the file and stops before the notes after the
+/// title: from a path and from standard input alike, on a file larger than
+/// the reader's window.
+#[test]
+fn info_identifies_a_streamed_file_by_all_its_bytes() {
+    let mut blt = String::from("3 2\n");
+    while blt.len() < 3 << 20 {
+        blt.push_str("2 1 3 0\n1 2 0\n4 3 1 2 0\n");
+    }
+    blt.push_str("0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n\nnotes the reader never reads\n");
+    let dir = std::env::temp_dir().join(format!("recount-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.blt");
+    std::fs::write(&path, &blt).unwrap();
+    let want = bundle::manifest::sha256_hex(blt.as_bytes());
+    let by_path = recount()
+        .args(["info", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let by_stdin = recount()
+        .args(["info", "--json", "-"])
+        .write_stdin(blt.clone())
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    for out in [by_path, by_stdin] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["bytes"], blt.len() as u64);
+        assert_eq!(v["sha256"], want.as_str());
+    }
+}
