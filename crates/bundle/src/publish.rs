@@ -383,86 +383,166 @@ fn contest_meta(c: &Contest) -> Result<ContestMeta, Error> {
 }
 
 /// A contest's distinct ballot lines, sorted bytewise, each with its paper
-/// count: one buffer of line bytes and a 24-byte entry a line, not a
-/// string each (a 5-million-paper contest has about 4 million distinct
-/// lines, which as strings took more memory than the ballot file).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BallotLines {
-    bytes: Vec<u8>,
-    /// (start in `bytes`, length, papers), sorted by the line's bytes.
-    lines: Vec<(usize, usize, u64)>,
+/// count: the order of the contest's rankings, 4 bytes a ranking, with the
+/// lines' bytes made from the ballot store as they are compared and
+/// written (a 5-million-paper contest has about 4 million distinct lines:
+/// as strings they took more memory than the ballot file).
+#[derive(Clone, Debug)]
+pub struct BallotLines<'c> {
+    contest: &'c Contest,
+    ids: Vec<&'c [u8]>,
+    /// Rankings by their index in the store, in line order; [`BLANK`] for
+    /// the blank papers' line.
+    order: Vec<u32>,
 }
 
-impl BallotLines {
-    /// The lines, in order, each with its papers.
-    pub fn iter(&self) -> impl Iterator<Item = (&[u8], u64)> + '_ {
-        self.lines
+/// The place of the blank papers' line in [`BallotLines`]'s order.
+const BLANK: u32 = u32::MAX;
+
+impl BallotLines<'_> {
+    /// The bytes of line `k` (a ranking's index, or [`BLANK`]), into `out`.
+    fn line(&self, k: u32, out: &mut Vec<u8>) {
+        if k == BLANK {
+            out.extend_from_slice(BLANK_PAPER.as_bytes());
+            return;
+        }
+        for (i, id) in self
+            .contest
+            .ballots()
+            .ballot(k as usize)
+            .ranking
             .iter()
-            .map(|&(start, len, n)| (&self.bytes[start..start + len], n))
+            .enumerate()
+        {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(self.ids[id.index()]);
+        }
+    }
+
+    fn count(&self, k: u32) -> u64 {
+        if k == BLANK {
+            self.contest.ballots().blank().0
+        } else {
+            self.contest.ballots().ballot(k as usize).count.0
+        }
+    }
+
+    /// Each line, in order, with its papers.
+    pub fn for_each(&self, mut f: impl FnMut(&[u8], u64)) {
+        let mut buf = Vec::new();
+        for &k in &self.order {
+            buf.clear();
+            self.line(k, &mut buf);
+            f(&buf, self.count(k));
+        }
     }
 
     /// Distinct lines.
     pub fn len(&self) -> usize {
-        self.lines.len()
+        self.order.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.order.is_empty()
     }
 }
 
+/// The bytewise order of two rankings' lines (their ids joined by `,`),
+/// without making the lines: id by id, and where one id is a prefix of the
+/// other, the next byte of each line decides (a `,` or the line's end,
+/// which sorts first).
+fn cmp_lines(
+    a: &[ballot::CandidateId],
+    b: &[ballot::CandidateId],
+    ids: &[&[u8]],
+) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    for i in 0.. {
+        match (a.get(i), b.get(i)) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x == y => continue,
+            (Some(x), Some(y)) => {
+                let (x, y) = (ids[x.index()], ids[y.index()]);
+                let m = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+                // The byte after the common part, or `None` at a line's end.
+                let next = |id: &[u8], line: &[ballot::CandidateId]| {
+                    id.get(m).copied().or((i + 1 < line.len()).then_some(b','))
+                };
+                return next(x, a).cmp(&next(y, b));
+            }
+        }
+    }
+    Ordering::Equal
+}
+
 /// A contest's distinct ballot lines, sorted bytewise ([`BallotLines`]).
-pub fn ballot_lines(contest: &Contest) -> BallotLines {
+/// Rankings are distinct and ids are distinct, so no two lines are equal.
+pub fn ballot_lines(contest: &Contest) -> BallotLines<'_> {
     let ids: Vec<&[u8]> = contest
         .candidates()
         .iter()
         .map(|c| c.id.as_bytes())
         .collect();
-    // Sized exactly first: a buffer grown by doubling would hold twice its
-    // size while it is copied.
-    let blank = contest.ballots().blank().0;
-    let mut size = if blank > 0 { BLANK_PAPER.len() } else { 0 };
-    for b in contest.ballots().iter() {
-        size += b
-            .ranking
-            .iter()
-            .map(|id| ids[id.index()].len())
-            .sum::<usize>();
-        size += b.ranking.len().saturating_sub(1);
+    let ballots = contest.ballots();
+    let rankings = u32::try_from(ballots.len()).expect("a store holds fewer than 2^32 rankings");
+    let mut order: Vec<u32> = Vec::with_capacity(ballots.len() + 1);
+    order.extend(0..rankings);
+    if ballots.blank().0 > 0 {
+        order.push(BLANK);
     }
-    let mut out = BallotLines {
-        bytes: Vec::with_capacity(size),
-        lines: Vec::with_capacity(contest.ballots().len() + 1),
-    };
-    for b in contest.ballots().iter() {
-        let start = out.bytes.len();
-        for (k, id) in b.ranking.iter().enumerate() {
-            if k > 0 {
-                out.bytes.push(b',');
-            }
-            out.bytes.extend_from_slice(ids[id.index()]);
-        }
-        out.lines.push((start, out.bytes.len() - start, b.count.0));
-    }
-    if blank > 0 {
-        let start = out.bytes.len();
-        out.bytes.extend_from_slice(BLANK_PAPER.as_bytes());
-        out.lines.push((start, BLANK_PAPER.len(), blank));
-    }
-    let bytes = &out.bytes;
-    out.lines
-        .sort_unstable_by(|a, b| bytes[a.0..a.0 + a.1].cmp(&bytes[b.0..b.0 + b.1]));
-    // Two rankings cannot give one line (ids are distinct), but merge to be sure.
-    out.lines.dedup_by(|later, earlier| {
-        if bytes[later.0..later.0 + later.1] == bytes[earlier.0..earlier.0 + earlier.1] {
-            earlier.2 += later.2;
-            true
+    let ranking = |k: u32| -> &[ballot::CandidateId] {
+        if k == BLANK {
+            &[]
         } else {
-            false
+            ballots.ballot(k as usize).ranking
         }
-    });
-    out
+    };
+    let cmp = |&a: &u32, &b: &u32| {
+        if a == BLANK || b == BLANK {
+            // "-" sorts before every id (ids start with a letter or digit).
+            return (b == BLANK).cmp(&(a == BLANK));
+        }
+        cmp_lines(ranking(a), ranking(b), &ids)
+    };
+    // Two halves sorted on two threads, then merged: the comparisons are
+    // most of publishing a large contest.
+    if order.len() >= 1 << 16 {
+        let mid = order.len() / 2;
+        let (left, right) = order.split_at_mut(mid);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| right.sort_unstable_by(cmp));
+            left.sort_unstable_by(cmp);
+            if let Err(panic) = other.join() {
+                std::panic::resume_unwind(panic);
+            }
+        });
+        let mut merged = Vec::with_capacity(order.len());
+        let (mut i, mut j) = (0, mid);
+        while i < mid && j < order.len() {
+            if cmp(&order[j], &order[i]).is_lt() {
+                merged.push(order[j]);
+                j += 1;
+            } else {
+                merged.push(order[i]);
+                i += 1;
+            }
+        }
+        merged.extend_from_slice(&order[i..mid]);
+        merged.extend_from_slice(&order[j..]);
+        order = merged;
+    } else {
+        order.sort_unstable_by(cmp);
+    }
+    BallotLines {
+        contest,
+        ids,
+        order,
+    }
 }
 
 /// What writing one ballots file gives: its contest line and its digest.
@@ -479,24 +559,28 @@ pub struct WrittenBallots {
 /// digest and Merkle root as it goes.
 pub fn write_ballots(
     id: &str,
-    lines: &BallotLines,
+    lines: &BallotLines<'_>,
     out: &mut impl Write,
 ) -> io::Result<WrittenBallots> {
     let mut hasher = FileHasher::new();
     let mut tree = ContestTreeBuilder::new();
     let mut buf = Vec::with_capacity(64 * 1024);
-    for (line, count) in lines.iter() {
+    let mut failed = Ok(());
+    lines.for_each(|line, count| {
         for _ in 0..count {
             buf.extend_from_slice(line);
             buf.push(b'\n');
             if buf.len() >= 60 * 1024 {
                 hasher.update(&buf);
                 tree.write(&buf);
-                out.write_all(&buf)?;
+                if failed.is_ok() {
+                    failed = out.write_all(&buf);
+                }
                 buf.clear();
             }
         }
-    }
+    });
+    failed?;
     hasher.update(&buf);
     tree.write(&buf);
     out.write_all(&buf)?;
@@ -541,4 +625,59 @@ pub fn seal(draft: &Draft, ballots: &[WrittenBallots], signer: &Signer) -> Resul
         manifest: manifest.to_text(),
         statement: signed.to_text(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lines come out in the bytewise order of the joined strings,
+    /// where one id is a prefix of another ("1" and "12") included.
+    #[test]
+    fn lines_sort_as_their_bytes() {
+        let ids = ["1", "12", "2", "1a", "b"];
+        let names: Vec<ballot::Candidate> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| ballot::Candidate {
+                id: (*id).into(),
+                ..ballot::Candidate::named(i + 1, format!("C{i}"))
+            })
+            .collect();
+        let mut b = ballot::BallotsBuilder::new(5);
+        let c = |i: usize| ballot::CandidateId::new(i).unwrap();
+        let rankings: Vec<Vec<usize>> = vec![
+            vec![0],
+            vec![0, 1],
+            vec![1],
+            vec![1, 0],
+            vec![0, 2, 1],
+            vec![3],
+            vec![2],
+            vec![4, 0],
+            vec![0, 3],
+            vec![],
+        ];
+        for r in &rankings {
+            let r: Vec<ballot::CandidateId> = r.iter().map(|&i| c(i)).collect();
+            b.push(&r, 1).unwrap();
+        }
+        let contest = Contest::new("w", "W", 1, names, b.build()).unwrap();
+        let mut got = Vec::new();
+        ballot_lines(&contest).for_each(|line, n| {
+            got.push((String::from_utf8(line.to_vec()).unwrap(), n));
+        });
+        let mut want: Vec<(String, u64)> = rankings
+            .iter()
+            .map(|r| {
+                if r.is_empty() {
+                    ("-".to_owned(), 1)
+                } else {
+                    (r.iter().map(|&i| ids[i]).collect::<Vec<_>>().join(","), 1)
+                }
+            })
+            .collect();
+        want.sort();
+        assert_eq!(got, want);
+    }
 }

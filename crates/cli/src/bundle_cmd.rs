@@ -330,23 +330,12 @@ pub fn publish_to(
         base.to_string_lossy(),
         std::process::id()
     ));
-    // Each contest's lines, then the election dropped: memory stays near
-    // the ballot store and the lines' bytes (about twice the file).
-    let lines: Vec<publish::BallotLines> = draft
-        .contests()
-        .iter()
-        .map(|id| {
-            publish::ballot_lines(
-                election
-                    .contest(id)
-                    .expect("the draft's contests are the election's"),
-            )
-        })
-        .collect();
-    drop(election);
     fs::create_dir(&tmp).map_err(io_err(&tmp, "create"))?;
-    let written = write_bundle(&tmp, &lines, &draft, signer);
-    drop(lines);
+    // Each contest's lines are an order of its rankings (4 bytes each),
+    // their bytes made from the ballot store as they are written: memory
+    // stays near the store's.
+    let written = write_bundle(&tmp, &election, &draft, signer);
+    drop(election);
     let checked = written.and_then(|()| self_check(&tmp, out, signer));
     let renamed = checked.and_then(|audit| {
         install(&tmp, out, replacing, &parent, base)?;
@@ -488,7 +477,7 @@ fn self_check(tmp: &Path, out: &Path, signer: &Signer) -> Result<Option<String>,
 
 fn write_bundle(
     dir: &Path,
-    lines: &[publish::BallotLines],
+    election: &ballot::Election,
     draft: &Draft,
     signer: &Signer,
 ) -> Result<(), Failure> {
@@ -509,11 +498,15 @@ fn write_bundle(
     let ballots_dir = dir.join(BALLOTS_DIR);
     fs::create_dir(&ballots_dir).map_err(io_err(&ballots_dir, "create"))?;
     let mut ballots = Vec::new();
-    for (id, lines) in draft.contests().iter().zip(lines) {
+    for id in draft.contests() {
+        let contest = election
+            .contest(id)
+            .expect("the draft's contests are the election's");
         let path = dir.join(layout::ballots_path(id));
         let file = fs::File::create(&path).map_err(io_err(&path, "create"))?;
         let mut out = BufWriter::new(file);
-        let w = publish::write_ballots(id, lines, &mut out)
+        let lines = publish::ballot_lines(contest);
+        let w = publish::write_ballots(id, &lines, &mut out)
             .and_then(|w| out.flush().map(|()| w))
             .map_err(io_err(&path, "write"))?;
         ballots.push(w);
