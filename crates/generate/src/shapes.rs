@@ -15,8 +15,9 @@
 //! Papers are truncated to a realistic length (at least one preference,
 //! mean about half the candidates, often shorter), and [`Params::draw`]
 //! draws the parameters themselves: 2 to 100 candidates, 1 to 20 seats
-//! (fewer than the candidates), tiny (1–20) to large (up to 5,000) paper
-//! counts, and sometimes a representation constraint.
+//! (fewer than the candidates), tiny (1–20) to large (up to 5,000) drawn
+//! papers, one election in fifty with each paper standing for a million
+//! to a billion (huge counts), and sometimes a representation constraint.
 
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -46,6 +47,8 @@ pub struct Params {
     pub papers: u64,
     /// Whether a `gender=woman` minimum is set (candidates get attributes).
     pub constrained: bool,
+    /// Each drawn paper stands for this many (1 but for huge counts).
+    pub weight: u64,
 }
 
 impl Params {
@@ -63,11 +66,20 @@ impl Params {
             1..=7 => rng.random_range(21..=500),
             _ => rng.random_range(501..=5_000),
         };
+        let constrained = candidates >= 4 && rng.random_range(0..5) == 0;
+        // One election in fifty has a huge paper count: each paper drawn
+        // stands for a million to a billion alike.
+        let weight = if rng.random_range(0..50) == 0 {
+            rng.random_range(1_000_000..=1_000_000_000)
+        } else {
+            1
+        };
         Params {
             candidates,
             seats,
             papers,
-            constrained: candidates >= 4 && rng.random_range(0..5) == 0,
+            constrained,
+            weight,
         }
     }
 
@@ -78,6 +90,7 @@ impl Params {
             seats: 3,
             papers: 1_000,
             constrained: false,
+            weight: 1,
         }
     }
 }
@@ -101,7 +114,7 @@ pub fn election(generator: &str, params: Params, seed: u64) -> Option<Election> 
                 let mut r = ids.clone();
                 r.shuffle(&mut rng);
                 truncate(&mut r, &mut rng);
-                builder.push(&r, 1).ok()?;
+                builder.push(&r, params.weight).ok()?;
             }
         }
         "blocs" => {
@@ -134,7 +147,7 @@ pub fn election(generator: &str, params: Params, seed: u64) -> Option<Election> 
                 }
                 paper.extend(rest);
                 truncate(&mut paper, &mut rng);
-                builder.push(&paper, 1).ok()?;
+                builder.push(&paper, params.weight).ok()?;
             }
         }
         "spatial" => {
@@ -144,7 +157,7 @@ pub fn election(generator: &str, params: Params, seed: u64) -> Option<Election> 
                 let mut r = ids.clone();
                 r.sort_by_key(|c| ((place[c.index()] - v).abs(), c.index()));
                 truncate(&mut r, &mut rng);
-                builder.push(&r, 1).ok()?;
+                builder.push(&r, params.weight).ok()?;
             }
         }
         "mallows" => {
@@ -159,7 +172,7 @@ pub fn election(generator: &str, params: Params, seed: u64) -> Option<Election> 
                     }
                 }
                 truncate(&mut r, &mut rng);
-                builder.push(&r, 1).ok()?;
+                builder.push(&r, params.weight).ok()?;
             }
         }
         "near-ties" => {
@@ -169,7 +182,9 @@ pub fn election(generator: &str, params: Params, seed: u64) -> Option<Election> 
                 let mut r = ids.clone();
                 r.shuffle(&mut rng);
                 truncate(&mut r, &mut rng);
-                builder.push(&r, base + rng.random_range(0..2)).ok()?;
+                builder
+                    .push(&r, (base + rng.random_range(0..2)) * params.weight)
+                    .ok()?;
             }
         }
         _ => return None,
