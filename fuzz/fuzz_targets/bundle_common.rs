@@ -6,7 +6,8 @@ use bundle::keys::{KeyName, Signer, SigningKey};
 use bundle::publish::{self, Draft};
 use bundle::verify::Entry;
 
-const BLT: &[u8] = b"4 2\n2 1 2 3 0\n1 2 0\n3 3 1 0\n1 4 0\n0\n\"Ann\"\n\"Bob\"\n\"Cy\"\n\"Di\"\n\"Ward\"\n";
+const BLT: &[u8] =
+    b"4 2\n2 1 2 3 0\n1 2 0\n3 3 1 0\n1 4 0\n0\n\"Ann\"\n\"Bob\"\n\"Cy\"\n\"Di\"\n\"Ward\"\n";
 
 pub fn signer() -> Signer {
     SigningKey::from_seed([3; 32]).signer(KeyName::new("fuzz").expect("a name"))

@@ -16,6 +16,11 @@ fuzz_target!(|data: &[u8]| {
         _ => None,
     });
     if let Some(statement) = statement {
-        let _ = bundle::proof::check(&proof, statement, &[bundle_common::signer().verifier_key()], 1);
+        let _ = bundle::proof::check(
+            &proof,
+            statement,
+            &[bundle_common::signer().verifier_key()],
+            1,
+        );
     }
 });
