@@ -15,7 +15,7 @@ use bundle::verify::{Outcome, Report, VerifiedBundle};
 use clap::{Args, ValueEnum};
 use indicatif::ProgressBar;
 use official::diff::{Diff, DiffOptions};
-use official::{Choice, OfficialSheet, SheetFormat, Shortening};
+use official::{OfficialSheet, SheetFormat, Shortening};
 
 use crate::Failure;
 use crate::output::write_output;
@@ -275,6 +275,12 @@ fn audit(args: &AuditArgs, bar: &ProgressBar, sheet: Option<&[u8]>) -> Result<Au
             ))
         })?),
     };
+    // Every contest's sheet, read once.
+    let sheets = match (sheet, sheet_format) {
+        (Some(bytes), Some(format)) => official::read_all(format, bytes)
+            .map_err(|e| Failure::Input(format!("the official sheet: {e}")))?,
+        _ => Vec::new(),
+    };
     let declared = verified.declared_result();
     let mut findings = Vec::new();
     for (contest, record) in election.contests().iter().zip(&transcript.contests) {
@@ -294,7 +300,7 @@ fn audit(args: &AuditArgs, bar: &ProgressBar, sheet: Option<&[u8]>) -> Result<Au
         let declared_agrees = declared_names.as_ref().map(|d| *d == record.elected);
         bar.set_message(format!("comparing {}", contest.id()));
         let official = match (sheet, sheet_format) {
-            (Some(bytes), Some(format)) => of_contest(format, bytes, contest, record)?,
+            (Some(_), Some(format)) => of_contest(format, &sheets, contest, record)?,
             _ => None,
         };
         findings.push(ContestFinding {
@@ -310,49 +316,31 @@ fn audit(args: &AuditArgs, bar: &ProgressBar, sheet: Option<&[u8]>) -> Result<Au
     Ok((report, Some(verified), Some(transcript), findings))
 }
 
-/// The sheet's diff with `record`, when the sheet is of this contest (by
-/// its id, or by its candidates' names).
+/// The diff with `record` of the sheet in `sheets` that is of this
+/// contest: the one whose id or name is the contest's, else the first
+/// whose candidates all pair with the contest's by name.
 fn of_contest(
     format: SheetFormat,
-    bytes: &[u8],
+    sheets: &[OfficialSheet],
     contest: &ballot::Contest,
     record: &count::ContestCount,
 ) -> Result<Option<(OfficialSheet, Diff)>, Failure> {
-    let by_id = Choice {
-        contest: Some(contest.id()),
-        names: &record.candidates,
-    };
-    let sheet = match official::read(format, bytes, &by_id) {
-        Ok(s) => Some(s),
-        Err(e) if matches!(e.kind(), official::ErrorKind::Contest { .. }) => {
-            let by_names = Choice {
-                contest: None,
-                names: &record.candidates,
-            };
-            official::read(format, bytes, &by_names).ok()
-        }
-        Err(e) => return Err(Failure::Input(format!("the official sheet: {e}"))),
-    };
-    let Some(sheet) = sheet else {
+    let id = contest.id();
+    let pairs =
+        |s: &&OfficialSheet| official::match_names(&s.candidates, &record.candidates, &[]).is_ok();
+    let by_id = sheets
+        .iter()
+        .find(|s| s.code.as_deref() == Some(id) || s.name.as_deref() == Some(id));
+    let Some(sheet) = by_id.filter(pairs).or_else(|| sheets.iter().find(pairs)) else {
         return Ok(None);
-    };
-    // A sheet of one contest is read whatever the names: it is this
-    // contest's only when every candidate pairs.
-    if official::match_names(&sheet.candidates, &record.candidates, &[]).is_err() {
-        return Ok(None);
-    }
-    let shortening = if matches!(format, SheetFormat::ScottishJson | SheetFormat::ScottishCsv) {
-        Shortening::SCOTTISH_COUNCILS
-    } else {
-        Shortening::HalfUp
     };
     let options = DiffOptions {
-        shortening,
+        shortening: Shortening::of_format(format),
         aliases: &[],
     };
-    let diff = official::diff::diff(&sheet, record, &options)
+    let diff = official::diff::diff(sheet, record, &options)
         .map_err(|e| Failure::Input(format!("the official sheet: {e}")))?;
-    Ok(Some((sheet, diff)))
+    Ok(Some((sheet.clone(), diff)))
 }
 
 fn summary(

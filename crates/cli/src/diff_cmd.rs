@@ -124,10 +124,7 @@ impl SheetArgs {
             Some(Rounding::HalfUp) => Shortening::HalfUp,
             Some(Rounding::Down) => Shortening::Down,
             Some(Rounding::Scottish) => Shortening::SCOTTISH_COUNCILS,
-            None if matches!(format, SheetFormat::ScottishJson | SheetFormat::ScottishCsv) => {
-                Shortening::SCOTTISH_COUNCILS
-            }
-            None => Shortening::HalfUp,
+            None => Shortening::of_format(format),
         };
         Ok(Sheet {
             shown,

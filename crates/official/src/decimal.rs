@@ -47,6 +47,17 @@ impl Shortening {
     /// Glasgow 2017 Hillhead stage 2, `998.5328` for 998.53286).
     pub const SCOTTISH_COUNCILS: Shortening = Shortening::Mixed { rounded_up_to: 2 };
 
+    /// How sheets in `format` shorten figures unless told otherwise: the
+    /// Scottish councils' rule for Scottish sheets, half up for the rest.
+    pub fn of_format(format: crate::SheetFormat) -> Shortening {
+        match format {
+            crate::SheetFormat::ScottishJson | crate::SheetFormat::ScottishCsv => {
+                Shortening::SCOTTISH_COUNCILS
+            }
+            _ => Shortening::HalfUp,
+        }
+    }
+
     /// The rounding applied to a cell of `places` places.
     pub fn rounding_for(&self, places: u32) -> RoundMode {
         match *self {

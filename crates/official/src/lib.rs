@@ -46,5 +46,5 @@ pub use compare::{CompareOptions, Comparison, Difference, compare};
 pub use decimal::{Decimal, RoundMode, Shortening};
 pub use error::{Error, ErrorKind, Position, SheetFormat};
 pub use names::{MatchRule, Matching, match_names};
-pub use read::{Choice, detect, read};
+pub use read::{Choice, detect, read, read_all};
 pub use sheet::{Cell, OfficialCandidate, OfficialSheet, OfficialStage, StageAction, Warning};

@@ -55,14 +55,18 @@ pub fn read(
     bytes: &[u8],
     choice: &Choice<'_>,
 ) -> Result<OfficialSheet, Error> {
-    let sheets = match format {
+    choose(read_all(format, bytes)?, choice)
+}
+
+/// Reads every contest's sheet from `bytes` in `format`, in file order.
+pub fn read_all(format: SheetFormat, bytes: &[u8]) -> Result<Vec<OfficialSheet>, Error> {
+    Ok(match format {
         SheetFormat::ScottishJson => vec![scottish_json::read(bytes)?],
         SheetFormat::DroopDump => vec![droop_dump::read(bytes)?.to_sheet()],
         SheetFormat::RctabJson => vec![rctab_json::read(bytes)?],
         SheetFormat::RecountSheet => recount_sheet::read(bytes)?,
         SheetFormat::ScottishCsv => scottish_csv::read(bytes)?,
-    };
-    choose(sheets, choice)
+    })
 }
 
 fn list(sheets: &[OfficialSheet]) -> Vec<(String, String)> {
