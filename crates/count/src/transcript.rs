@@ -383,6 +383,47 @@ pub struct OtherDraw {
     pub elected: Vec<String>,
 }
 
+/// One stage as a published result sheet shows it
+/// ([`ContestCount::sheet_stages`]).
+#[derive(Clone, Debug)]
+pub struct SheetStage<'a> {
+    /// The state at the end of the stage (its last sub-stage).
+    pub stage: &'a Stage,
+    /// Elected during the stage (all its sub-stages, and the places filled
+    /// with no transfer just after it), in order.
+    pub elected: Vec<String>,
+    /// Excluded during the stage, likewise.
+    pub excluded: Vec<String>,
+}
+
+impl ContestCount {
+    /// The stages as a result sheet shows them: a stage divided into
+    /// sub-stages is its last sub-stage, and the last places filled with
+    /// no transfer ([`Action::ElectRemaining`], SSI 2007/42 r.52) are no
+    /// stage of their own but join the stage before.
+    pub fn sheet_stages(&self) -> Vec<SheetStage<'_>> {
+        let mut out: Vec<SheetStage<'_>> = Vec::new();
+        for stage in &self.stages {
+            let remaining = matches!(stage.action, Action::ElectRemaining);
+            match out.last_mut() {
+                Some(last) if remaining || last.stage.number == stage.number => {
+                    if !remaining {
+                        last.stage = stage;
+                    }
+                    last.elected.extend(stage.elected.iter().cloned());
+                    last.excluded.extend(stage.excluded.iter().cloned());
+                }
+                _ => out.push(SheetStage {
+                    stage,
+                    elected: stage.elected.clone(),
+                    excluded: stage.excluded.clone(),
+                }),
+            }
+        }
+        out
+    }
+}
+
 impl LotSensitivity {
     /// True when some other result of some draw tried elects a different
     /// set of candidates (the order of election aside).

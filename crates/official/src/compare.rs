@@ -23,7 +23,7 @@
 //! published and where it is; nothing is tolerated silently. Which
 //! differences are known errors of a sheet is for the caller to pin.
 
-use count::{Action, ContestCount};
+use count::ContestCount;
 
 use crate::decimal::{Decimal, Shortening};
 use crate::error::{Error, ErrorKind, Position};
@@ -284,17 +284,7 @@ pub fn compare(
 
 /// Our stages as a sheet shows them (see the module docs).
 pub(crate) fn sheet_stages(ours: &ContestCount) -> Vec<&count::Stage> {
-    let mut out: Vec<&count::Stage> = Vec::new();
-    for stage in &ours.stages {
-        if matches!(stage.action, Action::ElectRemaining) {
-            continue;
-        }
-        match out.last_mut() {
-            Some(last) if last.number == stage.number => *last = stage,
-            _ => out.push(stage),
-        }
-    }
-    out
+    ours.sheet_stages().into_iter().map(|s| s.stage).collect()
 }
 
 #[cfg(test)]
@@ -303,6 +293,7 @@ mod tests {
     use crate::error::SheetFormat;
     use crate::names::MatchRule;
     use crate::sheet::{Cell, OfficialCandidate, OfficialStage};
+    use count::Action;
 
     const NAMES: [&str; 3] = ["Ann ASH (Grn)", "Bo BIRCH (Lab)", "Cy CEDAR (SNP)"];
 

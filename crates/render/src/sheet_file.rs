@@ -9,7 +9,7 @@
 //! r.52) are no stage of their own: those candidates are marked elected at
 //! the last stage written.
 
-use count::transcript::{Action, ContestCount, Stage, Transcript};
+use count::transcript::{Action, Stage, Transcript};
 
 /// The header row.
 pub const HEADER: [&str; 9] = [
@@ -45,7 +45,7 @@ pub fn recount_sheet(t: &Transcript) -> String {
         for (kind, value) in [("seats", &seats), ("valid-poll", &valid), ("quota", &quota)] {
             row([&contest, "", kind, "", "", "", "", value, ""]);
         }
-        let stages = sheet_stages(c);
+        let stages = c.sheet_stages();
         let mut before: Option<&Stage> = None;
         for shown in &stages {
             let stage = shown.stage;
@@ -93,39 +93,4 @@ pub fn recount_sheet(t: &Transcript) -> String {
     }
     String::from_utf8(w.into_inner().expect("a CSV written to memory"))
         .expect("CSV of UTF-8 fields is UTF-8")
-}
-
-/// One stage as a sheet shows it: the state at its end, and who was
-/// elected or excluded during it (all its sub-stages, and the places
-/// filled with no transfer just after it).
-struct Shown<'a> {
-    stage: &'a Stage,
-    elected: Vec<String>,
-    excluded: Vec<String>,
-}
-
-fn sheet_stages(c: &ContestCount) -> Vec<Shown<'_>> {
-    let mut out: Vec<Shown<'_>> = Vec::new();
-    for stage in &c.stages {
-        let joins = match out.last() {
-            Some(last) => {
-                last.stage.number == stage.number || matches!(stage.action, Action::ElectRemaining)
-            }
-            None => false,
-        };
-        if joins && let Some(last) = out.last_mut() {
-            if !matches!(stage.action, Action::ElectRemaining) {
-                last.stage = stage;
-            }
-            last.elected.extend(stage.elected.iter().cloned());
-            last.excluded.extend(stage.excluded.iter().cloned());
-        } else {
-            out.push(Shown {
-                stage,
-                elected: stage.elected.clone(),
-                excluded: stage.excluded.clone(),
-            });
-        }
-    }
-    out
 }
