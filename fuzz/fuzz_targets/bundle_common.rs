@@ -24,40 +24,6 @@ pub fn entries() -> &'static [Entry] {
         let election = ballot::read(ballot::Format::Blt, BLT, &opts).expect("the fixture");
         let rules = count::Rules::preset("scottish-stv").expect("a preset");
         let draft = Draft::new(&election, &rules).expect("a draft");
-        let mut out = vec![
-            Entry::Dir {
-                path: "ballots".into(),
-            },
-            Entry::File {
-                path: "election.json".into(),
-                bytes: draft.election_json().into(),
-            },
-            Entry::File {
-                path: "rules.json".into(),
-                bytes: draft.rules_json().into(),
-            },
-        ];
-        let mut written = Vec::new();
-        for c in election.contests() {
-            let mut bytes = Vec::new();
-            written.push(
-                publish::write_ballots(c.id(), &publish::ballot_lines(c), &mut bytes)
-                    .expect("written"),
-            );
-            out.push(Entry::File {
-                path: format!("ballots/{}.csv", c.id()),
-                bytes,
-            });
-        }
-        let sealed = publish::seal(&draft, &written, &signer()).expect("sealed");
-        out.push(Entry::File {
-            path: "MANIFEST".into(),
-            bytes: sealed.manifest.into(),
-        });
-        out.push(Entry::File {
-            path: "statement".into(),
-            bytes: sealed.statement.into(),
-        });
-        out
+        publish::in_memory(&election, &draft, &signer()).expect("a bundle")
     })
 }

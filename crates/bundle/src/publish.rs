@@ -17,7 +17,7 @@ use crate::error::{Error, ErrorKind, PublishProblem};
 use crate::keys::Signer;
 use crate::layout::{
     self, BLANK_PAPER, CandidateMeta, ConstraintMeta, ContestMeta, ELECTION_FILE, ElectionMeta,
-    FORMAT, RULES_FILE, Status,
+    FORMAT, MANIFEST_FILE, RULES_FILE, STATEMENT_FILE, Status,
 };
 use crate::manifest::{Digest, FileHasher, ManifestBuilder};
 use crate::meta::{Meta, MetaContest};
@@ -625,6 +625,56 @@ pub fn seal(draft: &Draft, ballots: &[WrittenBallots], signer: &Signer) -> Resul
         manifest: manifest.to_text(),
         statement: signed.to_text(),
     })
+}
+
+/// The whole bundle of `draft` (made from `election`), signed by `signer`,
+/// as the entries [`crate::verify::verify`] reads: every directory and file
+/// a publisher writes, in memory (records included). For a caller that
+/// keeps a bundle in memory, and for tests; `recount publish` writes the
+/// same files to a directory.
+pub fn in_memory(
+    election: &Election,
+    draft: &Draft,
+    signer: &Signer,
+) -> Result<Vec<crate::verify::Entry>, Error> {
+    use crate::verify::Entry;
+    let mut dirs = BTreeSet::from([layout::BALLOTS_DIR.to_owned()]);
+    let mut files = vec![
+        (
+            ELECTION_FILE.to_owned(),
+            draft.election_json.clone().into_bytes(),
+        ),
+        (RULES_FILE.to_owned(), draft.rules_json.clone().into_bytes()),
+    ];
+    for (path, text) in &draft.records {
+        if let Some((dir, _)) = path.split_once('/') {
+            dirs.insert(dir.to_owned());
+        }
+        files.push((path.clone(), text.clone().into_bytes()));
+    }
+    let mut written = Vec::new();
+    for id in &draft.contests {
+        let contest = election.contest(id).ok_or_else(|| {
+            refuse(PublishProblem::MetaFact(format!(
+                "the draft's contest {id} is not the election's"
+            )))
+        })?;
+        let mut bytes = Vec::new();
+        let w = write_ballots(id, &ballot_lines(contest), &mut bytes)
+            .map_err(|e| refuse(PublishProblem::MetaFact(e.to_string())))?;
+        written.push(w);
+        files.push((layout::ballots_path(id), bytes));
+    }
+    let sealed = seal(draft, &written, signer)?;
+    files.push((MANIFEST_FILE.to_owned(), sealed.manifest.into_bytes()));
+    files.push((STATEMENT_FILE.to_owned(), sealed.statement.into_bytes()));
+    let mut out: Vec<Entry> = dirs.into_iter().map(|path| Entry::Dir { path }).collect();
+    out.extend(
+        files
+            .into_iter()
+            .map(|(path, bytes)| Entry::File { path, bytes }),
+    );
+    Ok(out)
 }
 
 #[cfg(test)]

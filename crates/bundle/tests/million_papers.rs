@@ -10,39 +10,7 @@ use bundle::verify::{self, Entry, Fault, Outcome};
 /// The entries of `election`'s bundle under `rules`, sealed by `signer`.
 fn bundle(election: &ballot::Election, rules: &count::Rules, signer: &Signer) -> Vec<Entry> {
     let draft = Draft::new(election, rules).unwrap();
-    let mut entries = vec![
-        Entry::Dir {
-            path: "ballots".into(),
-        },
-        Entry::File {
-            path: "election.json".into(),
-            bytes: draft.election_json().into(),
-        },
-        Entry::File {
-            path: "rules.json".into(),
-            bytes: draft.rules_json().into(),
-        },
-    ];
-    let mut written = Vec::new();
-    for c in election.contests() {
-        let mut bytes = Vec::new();
-        written
-            .push(publish::write_ballots(c.id(), &publish::ballot_lines(c), &mut bytes).unwrap());
-        entries.push(Entry::File {
-            path: format!("ballots/{}.csv", c.id()),
-            bytes,
-        });
-    }
-    let sealed = publish::seal(&draft, &written, signer).unwrap();
-    entries.push(Entry::File {
-        path: "MANIFEST".into(),
-        bytes: sealed.manifest.into(),
-    });
-    entries.push(Entry::File {
-        path: "statement".into(),
-        bytes: sealed.statement.into(),
-    });
-    entries
+    publish::in_memory(election, &draft, signer).unwrap()
 }
 
 #[test]

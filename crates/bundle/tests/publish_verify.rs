@@ -31,39 +31,7 @@ fn entries() -> Vec<Entry> {
 fn bundle_with(election: &ballot::Election, preset: &str, seed: u8) -> Vec<Entry> {
     let rules = count::Rules::preset(preset).unwrap();
     let draft = Draft::new(election, &rules).unwrap();
-    let mut out = vec![
-        Entry::Dir {
-            path: "ballots".into(),
-        },
-        Entry::File {
-            path: "election.json".into(),
-            bytes: draft.election_json().into(),
-        },
-        Entry::File {
-            path: "rules.json".into(),
-            bytes: draft.rules_json().into(),
-        },
-    ];
-    let mut written = Vec::new();
-    for c in election.contests() {
-        let mut bytes = Vec::new();
-        written
-            .push(publish::write_ballots(c.id(), &publish::ballot_lines(c), &mut bytes).unwrap());
-        out.push(Entry::File {
-            path: format!("ballots/{}.csv", c.id()),
-            bytes,
-        });
-    }
-    let sealed = publish::seal(&draft, &written, &signer(seed, "ro")).unwrap();
-    out.push(Entry::File {
-        path: "MANIFEST".into(),
-        bytes: sealed.manifest.into(),
-    });
-    out.push(Entry::File {
-        path: "statement".into(),
-        bytes: sealed.statement.into(),
-    });
-    out
+    publish::in_memory(election, &draft, &signer(seed, "ro")).unwrap()
 }
 
 fn failed(entries: &[Entry]) -> Vec<u8> {
