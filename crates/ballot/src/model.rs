@@ -290,6 +290,24 @@ impl Contest {
         })
     }
 
+    /// The same contest (candidates, withdrawn, tie order, import record,
+    /// constraints) with other ballots: what a change of papers (a margin's
+    /// change file, a what-if) makes. Errors when `ballots` were built for
+    /// another number of candidates.
+    pub fn with_ballots(&self, ballots: Ballots) -> Result<Contest, Error> {
+        if ballots.candidates() != self.candidates.len() {
+            return Err(Error::new(ErrorKind::Model(format!(
+                "ballots are for {} candidates but the contest has {}",
+                ballots.candidates(),
+                self.candidates.len()
+            ))));
+        }
+        Ok(Contest {
+            ballots,
+            ..self.clone()
+        })
+    }
+
     /// The ballots.
     pub fn ballots(&self) -> &Ballots {
         &self.ballots

@@ -107,6 +107,11 @@ pub struct CountArgs {
     /// second). Warnings are still printed.
     #[arg(short, long)]
     quiet: bool,
+    /// Count with a change of papers made first: a change file `recount
+    /// margin` writes (specs/changes.md). Exit 1 when the count does not
+    /// elect what the file claims under the same rules.
+    #[arg(long, value_name = "CHANGE.json")]
+    apply: Option<PathBuf>,
 }
 
 /// Arguments of `recount rules`.
@@ -177,6 +182,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     inputs.extend(args.attributes.as_deref());
     inputs.extend(args.constraints.as_deref());
     inputs.extend(args.rules.file());
+    inputs.extend(args.apply.as_deref());
     refuse_inputs(args.output.as_deref(), &inputs)?;
     // What identifies the input: a ballot file's is taken as it streams
     // in, a bundle's MANIFEST here, so that no bytes are held through the
@@ -213,7 +219,11 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         (rules, input, election)
     };
     apply_constraints(args, &mut election)?;
-    let election = args.input.select(election)?;
+    let mut election = args.input.select(election)?;
+    let claim = match &args.apply {
+        Some(path) => Some(apply_change(path, &mut election)?),
+        None => None,
+    };
     check_seats(args.rules.name(), &election)?;
     if !args.tie_order.is_empty() && election.contests().len() > 1 {
         return Err(Failure::Input(format!(
@@ -228,6 +238,10 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     provenance(&mut transcript, input, &election);
     transcript.lots = crate::lots::sensitivity(&election, &rules, &transcript, args.lot_recounts)?;
     crate::lots::report(&transcript.lots, args.allow_default_seed)?;
+    let verdict = match &claim {
+        Some(c) => replayed(c, &rules, &transcript),
+        None => Ok(()),
+    };
     let body = match args.format {
         ReportFormat::Text => render::text_with(
             &transcript,
@@ -249,7 +263,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         ReportFormat::Json => {
             // Streamed: a transcript of many candidates over many stages is
             // far larger written out than held.
-            return write_output(args.output.as_deref(), &inputs, |out| {
+            write_output(args.output.as_deref(), &inputs, |out| {
                 serde_json::to_writer_pretty(&mut *out, &transcript).map_err(|e| {
                     if e.is_io() {
                         io_failure(e.into())
@@ -258,12 +272,92 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
                     }
                 })?;
                 out.write_all(b"\n").map_err(io_failure)
-            });
+            })?;
+            return verdict;
         }
     };
     write_output(args.output.as_deref(), &inputs, |out| {
         out.write_all(body.as_bytes()).map_err(io_failure)
-    })
+    })?;
+    verdict
+}
+
+/// Makes the change of `path` to its contest of `election`; the file's claim.
+fn apply_change(
+    path: &Path,
+    election: &mut ballot::Election,
+) -> Result<workbench::margin::ChangeFile, Failure> {
+    let shown = crate::input::display(path);
+    let text = std::fs::read_to_string(path).map_err(|e| Failure::Io(format!("{shown}: {e}")))?;
+    let change = workbench::margin::ChangeFile::from_json(&text)
+        .map_err(|e| Failure::Input(format!("{shown}: {e}")))?;
+    let ids: Vec<String> = election
+        .contests()
+        .iter()
+        .map(|c| c.id().to_owned())
+        .collect();
+    let only = election.contests().len() == 1;
+    let Some(contest) = election
+        .contests_mut()
+        .iter_mut()
+        .find(|c| c.id() == change.contest || only)
+    else {
+        return Err(Failure::Input(format!(
+            "{shown}: a change of contest {:?}, but the ballots hold {}",
+            change.contest,
+            ids.join(", ")
+        )));
+    };
+    let changed = workbench::margin::apply(contest, &change)
+        .map_err(|e| Failure::Input(format!("{shown}: {e}")))?;
+    *contest = changed;
+    eprintln!(
+        "recount: {shown}: {} paper{} of contest {} changed before the count",
+        change.papers,
+        if change.papers == 1 { "" } else { "s" },
+        contest.id()
+    );
+    Ok(change)
+}
+
+/// Whether the count elects what the change file claims (checked when it
+/// was found under the same rules).
+fn replayed(
+    change: &workbench::margin::ChangeFile,
+    rules: &count::Rules,
+    transcript: &count::Transcript,
+) -> Result<(), Failure> {
+    if change.claim.rules != rules.name {
+        eprintln!(
+            "recount: note: the change was found under {}, not {}: its claim is not checked",
+            change.claim.rules, rules.name
+        );
+        return Ok(());
+    }
+    let elected: Vec<&String> = transcript
+        .contests
+        .iter()
+        .filter(|c| c.contest == change.contest || transcript.contests.len() == 1)
+        .flat_map(|c| c.elected.iter())
+        .collect();
+    let claimed: Vec<&String> = change.claim.elected_after.iter().collect();
+    if elected == claimed {
+        Ok(())
+    } else {
+        Err(Failure::Check(format!(
+            "the change file claims the count elects {}, but it elects {}",
+            claimed
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            elected
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
 }
 
 /// The text sheet's width: `--width`, else the terminal's when the sheet

@@ -310,3 +310,17 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     bundle::manifest::sha256_hex(bytes)
 }
+
+/// The ballot file of `input` read again keeping only the rows whose
+/// `column` holds `value` (or all but those when `keep` is false).
+pub fn read_rows(
+    input: &InputArgs,
+    column: &str,
+    value: &str,
+    keep: bool,
+) -> Result<Election, Failure> {
+    let _ = (input, column, value, keep);
+    Err(Failure::Input(
+        "--batch: rows by column need the CSV row filter".into(),
+    ))
+}

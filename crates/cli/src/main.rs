@@ -22,6 +22,7 @@ mod help;
 mod info;
 mod input;
 mod lots;
+mod margin_cmd;
 mod output;
 mod progress;
 mod rules_arg;
@@ -78,6 +79,8 @@ enum Command {
     Compare(workbench_cmd::CompareArgs),
     /// Generate elections and find where two rules elect differently or a property fails, shrunk.
     Fuzz(workbench_cmd::FuzzArgs),
+    /// How close the result was: the fewest papers whose change changes the winners, found, verified and written as change files.
+    Margin(margin_cmd::MarginArgs),
     /// List the rule presets, or print every option of one.
     Rules(count_cmd::RulesArgs),
     /// Generate a seeded synthetic election (for demos and benchmarks).
@@ -154,6 +157,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain_cmd::run(args),
         Command::Compare(args) => workbench_cmd::run_compare(args),
         Command::Fuzz(args) => workbench_cmd::run_fuzz(args),
+        Command::Margin(args) => margin_cmd::run(args),
         Command::Rules(args) => count_cmd::run_rules(args),
         Command::Generate(args) => generate::run(args),
         Command::Keygen(args) => bundle_cmd::run_keygen(args),

@@ -2,7 +2,8 @@
 //! side on one contest ([`compare`]), the properties a rule should have
 //! ([`properties`]), and fuzzing for elections where rules part ways or a
 //! property fails ([`fuzz`]), each shrunk to a minimal counterexample
-//! ([`shrink`]) kept as a [`Case`].
+//! ([`shrink`]) kept as a [`Case`]; and the margins of a result
+//! ([`margin`]): the fewest papers whose change changes the winners.
 //!
 //! Pure functions of their inputs and seeds: nothing is read, written or
 //! printed here; `recount compare` and `recount fuzz` do that.
@@ -13,6 +14,7 @@
 pub mod case;
 pub mod compare;
 pub mod fuzz;
+pub mod margin;
 pub mod properties;
 pub mod shrink;
 
