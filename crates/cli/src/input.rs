@@ -130,6 +130,7 @@ impl InputArgs {
             seats,
             id: stem(&self.file),
             weight_column: self.weight_column.clone(),
+            rows: None,
         };
         let mut seats_recorded = true;
         let election = if format == Format::Blt {
