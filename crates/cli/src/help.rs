@@ -48,6 +48,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
         ],
     ),
     ("Rules", &["rules", "set", "against", "property"]),
+    ("Changes", &["remove", "add", "withdraw"]),
     (
         "Fuzzing",
         &[
@@ -105,6 +106,13 @@ pub fn command() -> Command {
         cli = cli.mut_subcommand(name, group);
     }
     cli.mut_subcommand("count", |c| c.after_help(count_after_help()))
+        .mut_subcommand("whatif", |c| {
+            c.mut_arg("seats", |a| {
+                a.help(
+                    "Seats of the changed election (a file that records none is read for this many, both counts then filling them)",
+                )
+            })
+        })
 }
 
 /// Puts each option of `cmd` under its heading.

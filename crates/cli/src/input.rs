@@ -98,6 +98,18 @@ impl InputArgs {
         one_seat_if_unrecorded: bool,
         identify: bool,
     ) -> Result<Streamed, Failure> {
+        self.stream_rows(one_seat_if_unrecorded, identify, None)
+    }
+
+    /// [`InputArgs::stream`] reading only the CSV rows `rows` chooses (a
+    /// format without columns refuses a filter: the error is the
+    /// election's).
+    pub fn stream_rows(
+        &self,
+        one_seat_if_unrecorded: bool,
+        identify: bool,
+        rows: Option<&ballot::RowFilter>,
+    ) -> Result<Streamed, Failure> {
         let path = &self.file;
         let shown = display(path);
         let cannot = |e: std::io::Error| Failure::Io(format!("{shown}: cannot read: {e}"));
@@ -130,7 +142,7 @@ impl InputArgs {
             seats,
             id: stem(&self.file),
             weight_column: self.weight_column.clone(),
-            rows: None,
+            rows: rows.cloned(),
         };
         let mut seats_recorded = true;
         let election = if format == Format::Blt {

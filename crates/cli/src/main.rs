@@ -25,6 +25,7 @@ mod lots;
 mod output;
 mod progress;
 mod rules_arg;
+mod whatif_cmd;
 mod workbench_cmd;
 
 use std::process::ExitCode;
@@ -78,6 +79,8 @@ enum Command {
     Compare(workbench_cmd::CompareArgs),
     /// Generate elections and find where two rules elect differently or a property fails, shrunk.
     Fuzz(workbench_cmd::FuzzArgs),
+    /// Count one contest as it is and with papers removed or added, candidates withdrawn or the seats changed, side by side.
+    Whatif(whatif_cmd::WhatifArgs),
     /// List the rule presets, or print every option of one.
     Rules(count_cmd::RulesArgs),
     /// Generate a seeded synthetic election (for demos and benchmarks).
@@ -154,6 +157,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain_cmd::run(args),
         Command::Compare(args) => workbench_cmd::run_compare(args),
         Command::Fuzz(args) => workbench_cmd::run_fuzz(args),
+        Command::Whatif(args) => whatif_cmd::run(args),
         Command::Rules(args) => count_cmd::run_rules(args),
         Command::Generate(args) => generate::run(args),
         Command::Keygen(args) => bundle_cmd::run_keygen(args),

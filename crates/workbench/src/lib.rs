@@ -2,10 +2,11 @@
 //! side on one contest ([`compare`]), the properties a rule should have
 //! ([`properties`]), and fuzzing for elections where rules part ways or a
 //! property fails ([`fuzz`]), each shrunk to a minimal counterexample
-//! ([`shrink`]) kept as a [`Case`].
+//! ([`shrink`]) kept as a [`Case`]; one contest counted as it is and with
+//! its papers or count changed ([`whatif`]).
 //!
 //! Pure functions of their inputs and seeds: nothing is read, written or
-//! printed here; `recount compare` and `recount fuzz` do that.
+//! printed here; `recount compare`, `recount fuzz` and `recount whatif` do that.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -15,5 +16,6 @@ pub mod compare;
 pub mod fuzz;
 pub mod properties;
 pub mod shrink;
+pub mod whatif;
 
 pub use case::Case;
