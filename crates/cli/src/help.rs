@@ -81,6 +81,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
             "tie_order_of",
             "allow_default_seed",
             "lot_recounts",
+            "budget",
         ],
     ),
     (
