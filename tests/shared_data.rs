@@ -95,6 +95,7 @@ fn every_ballot_file_in_the_shared_data_loads() {
             seats: seats_for(&rel),
             id: path.file_stem().unwrap().to_string_lossy().into_owned(),
             weight_column: None,
+            rows: None,
         };
         let bytes = std::fs::read(path).unwrap();
         match ballot::read(format, &bytes, &opts) {

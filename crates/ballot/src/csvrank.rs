@@ -42,6 +42,18 @@
 //! `Precinct`, `pile`…) are ignored. Rows may be shorter than the header:
 //! missing cells are empty.
 //!
+//! **Row filter.** With [`ReadOptions::rows`] (`recount whatif --remove
+//! batch=7`), only some rows are read as papers: those whose cell in the
+//! filter's column (named as the others are, without case after trimming)
+//! equals its value after trimming spaces, case kept (`keep`), or every row
+//! but those. A row left out is not read at all, so its other cells are
+//! not checked. The candidates are still the names of every row, so a
+//! filtered read has the same candidates, in the same order, as the whole
+//! file. A header without the column is an error at the header row that
+//! lists the columns it has. Per-paper columns (batch, precinct, region)
+//! are lost once the papers are stored as distinct rankings, which is why
+//! the filter is a reading option and not an operation on the model.
+//!
 //! **Cells.** A cell exactly equal to a candidate's name is that candidate
 //! (so a declared candidate may be called `Overvote`). Otherwise, after trimming spaces: empty or `undervote` (any
 //! case) is an empty rank ([`Slot::Skipped`]); `overvote` (any case) is
@@ -177,6 +189,9 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
         last_start = record.byte;
         let at = |field: usize| src.field_pos(&record, field).in_ballot(row);
         let result = (|| {
+            if !columns.passes(&record, opts.rows.as_ref())? {
+                return Ok(());
+            }
             let weight = columns.weight(&record)?;
             norm.start();
             for &col in &columns.ranks {
@@ -678,6 +693,8 @@ struct Columns {
     flag: Option<usize>,
     /// True when the flag column is `valid` (false means rejected).
     flag_is_valid: bool,
+    /// The column of [`ReadOptions::rows`], when given.
+    filter: Option<usize>,
 }
 
 type CellError = (usize, String, String);
@@ -689,9 +706,24 @@ impl Columns {
         let mut weight = None;
         let mut flag = None;
         let mut flag_is_valid = false;
+        let mut filter = None;
+        let wanted = opts
+            .rows
+            .as_ref()
+            .map(|f| f.column.trim().to_ascii_lowercase());
         for (i, name) in header.iter().enumerate() {
             let name = &*String::from_utf8_lossy(name);
             let key = name.trim().to_ascii_lowercase();
+            // The filter's column may also be one read for itself (a
+            // filter on `weight` is odd but well defined).
+            if wanted.as_deref() == Some(key.as_str()) && filter.replace(i).is_some() {
+                return Err(Error::syntax(
+                    FORMAT,
+                    at(i),
+                    format!("one column named {:?} to filter rows by", key),
+                    describe_found(name),
+                ));
+            }
             let twice = |what: &str| {
                 Error::syntax(
                     FORMAT,
@@ -732,6 +764,22 @@ impl Columns {
                 "no such column",
             ));
         }
+        if let (Some(f), None) = (&opts.rows, filter) {
+            let present: Vec<String> = header
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).trim().to_owned())
+                .collect();
+            return Err(Error::syntax(
+                FORMAT,
+                at(0),
+                format!(
+                    "a column named {:?} to filter rows by; the columns are: {}",
+                    f.column,
+                    present.join(", ")
+                ),
+                "no such column",
+            ));
+        }
         if ranks.is_empty() && weight.is_none() {
             return Err(Error::syntax(
                 FORMAT,
@@ -762,6 +810,7 @@ impl Columns {
             weight,
             flag,
             flag_is_valid,
+            filter,
         })
     }
 
@@ -772,6 +821,7 @@ impl Columns {
             .iter()
             .chain(&self.weight)
             .chain(&self.flag)
+            .chain(&self.filter)
             .max();
         last.map_or(0, |&i| i + 1)
     }
@@ -789,6 +839,15 @@ impl Columns {
                 describe_found(cell),
             )),
         }
+    }
+
+    /// True when the row is read as a paper under `rows` (always without one).
+    fn passes(&self, record: &Row, rows: Option<&crate::RowFilter>) -> Result<bool, CellError> {
+        let (Some(col), Some(rows)) = (self.filter, rows) else {
+            return Ok(true);
+        };
+        let cell = text(record, col)?;
+        Ok((cell.trim() == rows.value.trim()) == rows.keep)
     }
 
     /// True when the row is flagged as a rejected paper.

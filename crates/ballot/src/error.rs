@@ -90,6 +90,14 @@ pub enum ErrorKind {
         /// Which format was being read.
         format: Format,
     },
+    /// A row filter ([`crate::ReadOptions::rows`]) was given for a format
+    /// that has no columns (every format but CSV).
+    RowsNotRecorded {
+        /// Which format was being read.
+        format: Format,
+        /// The filter, as `column=value` or `column!=value`.
+        filter: String,
+    },
     /// A writer cannot express this election in its format.
     Unrepresentable {
         /// The format being written.
@@ -208,6 +216,10 @@ impl fmt::Display for Error {
             ErrorKind::SeatsNotRecorded { .. } => {
                 write!(f, "PrefLib files do not record seats; pass --seats N")
             }
+            ErrorKind::RowsNotRecorded { format, filter } => write!(
+                f,
+                "{format} files have no columns to filter rows by ({filter}); only CSV records do"
+            ),
             ErrorKind::Unrepresentable { format, what } => {
                 write!(f, "cannot write this election as {format}: {what}")
             }

@@ -134,10 +134,64 @@ pub struct ReadOptions {
     pub id: String,
     /// CSV: the column holding each row's paper count, if any.
     pub weight_column: Option<String>,
+    /// CSV: read only some rows, by the cell of one column (a batch,
+    /// precinct or region). The model keeps distinct rankings, not papers,
+    /// so per-paper columns can only be used while reading. Every other
+    /// format holds no columns and refuses a filter
+    /// ([`ErrorKind::RowsNotRecorded`]).
+    pub rows: Option<RowFilter>,
+}
+
+/// Which rows of a CSV file are read as papers ([`ReadOptions::rows`]).
+///
+/// The column is named as the others are, without case after trimming
+/// spaces; the cell is compared with `value` after trimming spaces, case
+/// and all. The candidates are still found from every row, so a filtered
+/// read has the same candidates as an unfiltered one.
+///
+/// ```
+/// use ballot::{Format, ReadOptions, RowFilter};
+///
+/// let csv = b"batch,rank1,rank2\n1,A,B\n2,B,A\n2,B,\n";
+/// let opts = |keep| ReadOptions {
+///     seats: Some(1),
+///     rows: Some(RowFilter { column: "Batch".into(), value: "2".into(), keep }),
+///     ..ReadOptions::default()
+/// };
+/// let kept = ballot::read(Format::Csv, csv, &opts(true)).unwrap();
+/// assert_eq!(kept.contests()[0].ballots().ranked_papers(), 2);
+/// let rest = ballot::read(Format::Csv, csv, &opts(false)).unwrap();
+/// assert_eq!(rest.contests()[0].ballots().ranked_papers(), 1);
+///
+/// // A column the file lacks is an error listing those it has.
+/// let bad = ReadOptions {
+///     seats: Some(1),
+///     rows: Some(RowFilter { column: "ward".into(), value: "2".into(), keep: true }),
+///     ..ReadOptions::default()
+/// };
+/// let err = ballot::read(Format::Csv, csv, &bad).unwrap_err();
+/// assert!(err.to_string().contains("the columns are: batch, rank1, rank2"), "{err}");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowFilter {
+    /// The column read.
+    pub column: String,
+    /// The cell's value.
+    pub value: String,
+    /// True: only the rows whose cell equals `value`; false: every row but those.
+    pub keep: bool,
+}
+
+impl fmt::Display for RowFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = if self.keep { "=" } else { "!=" };
+        write!(f, "{}{op}{}", self.column, self.value)
+    }
 }
 
 /// Reads an election from `input` in the given format.
 pub fn read(format: Format, input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
+    refuse_rows(format, opts)?;
     match format {
         Format::Blt => crate::blt::read(input, opts),
         Format::PreflibSoi | Format::PreflibToi => crate::preflib::read(input, format, opts),
@@ -162,6 +216,7 @@ pub fn read_from(
     len: Option<u64>,
     opts: &ReadOptions,
 ) -> Result<Election, Error> {
+    refuse_rows(format, opts)?;
     if format == Format::Blt {
         return crate::blt::read_from(input, len, opts);
     }
@@ -170,6 +225,17 @@ pub fn read_from(
         .read_to_end(&mut bytes)
         .map_err(|e| Error::new(ErrorKind::Io(e)))?;
     read(format, &bytes, opts)
+}
+
+/// A row filter is for CSV only: the other formats have no columns.
+fn refuse_rows(format: Format, opts: &ReadOptions) -> Result<(), Error> {
+    match &opts.rows {
+        Some(filter) if format != Format::Csv => Err(Error::new(ErrorKind::RowsNotRecorded {
+            format,
+            filter: filter.to_string(),
+        })),
+        _ => Ok(()),
+    }
 }
 
 /// Writes an election in one of the writable formats.
@@ -221,6 +287,35 @@ mod tests {
                 "{name} {:?}",
                 String::from_utf8_lossy(head)
             );
+        }
+    }
+
+    #[test]
+    fn a_row_filter_is_refused_by_every_format_without_columns() {
+        let opts = ReadOptions {
+            seats: Some(1),
+            rows: Some(RowFilter {
+                column: "batch".into(),
+                value: "7".into(),
+                keep: false,
+            }),
+            ..ReadOptions::default()
+        };
+        let blt = b"2 1\n1 1 0\n0\n\"A\"\n\"B\"\n\"t\"\n";
+        for format in Format::ALL.into_iter().filter(|&f| f != Format::Csv) {
+            let err = read(format, blt, &opts).unwrap_err();
+            assert!(
+                matches!(err.kind(), ErrorKind::RowsNotRecorded { format: f, .. } if *f == format),
+                "{format}: {err}"
+            );
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{format} files have no columns to filter rows by (batch!=7); only CSV records do"
+                )
+            );
+            let streamed = read_from(format, &mut &blt[..], None, &opts).unwrap_err();
+            assert!(matches!(streamed.kind(), ErrorKind::RowsNotRecorded { .. }));
         }
     }
 }

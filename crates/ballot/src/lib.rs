@@ -39,7 +39,7 @@ pub mod store;
 
 pub use choice::Choice;
 pub use error::{Error, ErrorKind, Position};
-pub use format::{Format, ReadOptions, read, read_from, write};
+pub use format::{Format, ReadOptions, RowFilter, read, read_from, write};
 pub use model::{Candidate, CandidateId, Contest, Election};
 pub use policy::{ImportPolicy, Irregularities, Irregularity};
 pub use store::{Ballot, Ballots, BallotsBuilder, PaperCount, RankingError};

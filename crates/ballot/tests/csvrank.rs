@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use ballot::policy::{Overvotes, RepeatedCandidates, SkippedRanks};
 use ballot::{
     BallotsBuilder, Candidate, CandidateId, Contest, Election, ErrorKind, Format, ImportPolicy,
-    Irregularities, ReadOptions,
+    Irregularities, ReadOptions, RowFilter,
 };
 use proptest::prelude::*;
 use recount_testkit::{Names, arb_election};
@@ -114,6 +114,123 @@ fn csv_candidates_do_not_depend_on_row_order() {
     let b = ballot::read(Format::Csv, b"rank1,rank2\nMo,\nZoe,Al\n", &opts(Some(1))).unwrap();
     assert_eq!(summary(&a).0, ["Al", "Mo", "Zoe"]);
     assert_eq!(summary(&a).0, summary(&b).0);
+}
+
+fn filtered(column: &str, value: &str, keep: bool) -> ReadOptions {
+    ReadOptions {
+        rows: Some(RowFilter {
+            column: column.into(),
+            value: value.into(),
+            keep,
+        }),
+        ..opts(Some(1))
+    }
+}
+
+/// The row filter: each case a file, a filter, and the rankings read.
+#[test]
+fn csv_row_filter_cases() {
+    type Case = (
+        &'static str,
+        (&'static str, &'static str, bool),
+        &'static [(u64, &'static [&'static str])],
+    );
+    let cases: &[Case] = &[
+        // Keep one batch; the others are not papers.
+        (
+            "batch,rank1,rank2\n1,A,B\n2,B,A\n2,B,\n",
+            ("batch", "2", true),
+            &[(1, &["B", "A"]), (1, &["B"])],
+        ),
+        // Every row but that batch.
+        (
+            "batch,rank1,rank2\n1,A,B\n2,B,A\n2,B,\n",
+            ("batch", "2", false),
+            &[(1, &["A", "B"])],
+        ),
+        // The column's name without case after trimming; the cell trimmed, case kept.
+        (
+            " Precinct ,rank1\n North ,A\nnorth,B\nsouth,B\n",
+            ("PRECINCT", "North", true),
+            &[(1, &["A"])],
+        ),
+        // With weights, the weight of the rows kept.
+        (
+            "weight,ward,rank1\n3,x,A\n4,y,A\n5,x,B\n",
+            ("ward", "x", false),
+            &[(4, &["A"])],
+        ),
+        // A short row has an empty cell: it matches an empty value.
+        (
+            "rank1,region\nA\nB,east\n",
+            ("region", "", true),
+            &[(1, &["A"])],
+        ),
+        // The column may come past the rank columns, of a long row.
+        (
+            "rank1,rank2,a,b,c,batch\nA,B,,,,9\nB,,,,,8\n",
+            ("batch", "9", false),
+            &[(1, &["B"])],
+        ),
+    ];
+    for (input, (column, value, keep), want) in cases {
+        let e = ballot::read(
+            Format::Csv,
+            input.as_bytes(),
+            &filtered(column, value, *keep),
+        )
+        .unwrap_or_else(|err| panic!("{input:?}: {err}"));
+        let want: Rankings = want
+            .iter()
+            .map(|(n, r)| (*n, r.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        assert_eq!(summary(&e).1, want, "{input:?} {column} {value} {keep}");
+    }
+}
+
+#[test]
+fn csv_row_filter_keeps_every_rows_candidates() {
+    // B stands though the batch that named B is left out.
+    let e = ballot::read(
+        Format::Csv,
+        b"batch,rank1\n1,A\n2,B\n",
+        &filtered("batch", "2", false),
+    )
+    .unwrap();
+    assert_eq!(summary(&e).0, ["A", "B"]);
+    assert_eq!(summary(&e).1, [(1, vec!["A".to_string()])]);
+}
+
+#[test]
+fn csv_row_filter_errors_name_the_header_and_the_columns() {
+    let err = ballot::read(
+        Format::Csv,
+        b"# free comment\nbatch, rank1\n1,A\n",
+        &filtered("ward", "1", true),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "2:1: CSV error: expected a column named \"ward\" to filter rows by; the columns are: batch, rank1, found no such column"
+    );
+    let err = ballot::read(
+        Format::Csv,
+        b"batch,rank1,BATCH\n1,A,2\n",
+        &filtered("batch", "1", true),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "1:13: CSV error: expected one column named \"batch\" to filter rows by, found \"BATCH\""
+    );
+    // A row left out is not read: its bad weight is no error.
+    let e = ballot::read(
+        Format::Csv,
+        b"weight,batch,rank1\nx,1,A\n2,2,B\n",
+        &filtered("batch", "1", false),
+    )
+    .unwrap();
+    assert_eq!(summary(&e).1, [(2, vec!["B".to_string()])]);
 }
 
 #[test]
@@ -428,6 +545,7 @@ fn cambridge(data: &std::path::Path, file: &str, policy: ImportPolicy) -> Electi
         id: "cambridge".into(),
         policy,
         weight_column: None,
+        rows: None,
     };
     ballot::read(Format::Csv, &bytes, &o).unwrap_or_else(|e| panic!("{file}: {e}"))
 }

@@ -280,6 +280,7 @@ fn real_elections_round_trip_through_json_and_csv() {
             id: "real".into(),
             policy,
             weight_column: None,
+            rows: None,
         };
         let e = ballot::read(format, &bytes, &opts).unwrap_or_else(|err| panic!("{file}: {err}"));
         for out_format in [Format::Json, Format::Csv] {

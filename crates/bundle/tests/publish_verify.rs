@@ -15,6 +15,7 @@ fn election() -> ballot::Election {
         seats: None,
         id: "ward-1".into(),
         weight_column: None,
+        rows: None,
     };
     ballot::read(ballot::Format::Blt, BLT.as_bytes(), &opts).unwrap()
 }

@@ -2,7 +2,8 @@
 //! the bundle (every numbered check, nominations and turnout included),
 //! recount every contest under the bundle's rules, compare each with the
 //! bundle's declared result and, with `--official SHEET`, diff the contest
-//! the sheet is of; then report: a summary on the terminal (JSON with
+//! the sheet is of; try each tie the count decided the other way (as
+//! `recount ties`, `specs/ties.md`); then report: a summary on the terminal (JSON with
 //! `--format json`) and, with `--html FILE`, the report page.
 //!
 //! Exit codes: 0 everything holds; 1 anything fails (the summary says what,
@@ -65,6 +66,8 @@ struct ContestFinding {
     declared: Option<Vec<String>>,
     declared_agrees: Option<bool>,
     official: Option<(OfficialSheet, Diff)>,
+    /// Each tie of the count tried the other way (`recount ties`).
+    ties: Option<count::TieSensitivity>,
 }
 
 fn outcome_word(o: &Outcome) -> &'static str {
@@ -193,6 +196,7 @@ pub fn run(args: &AuditArgs) -> Result<(), Failure> {
                     .official
                     .as_ref()
                     .map(|(s, d)| (s, d, official_file.clone())),
+                ties: f.ties.as_ref().map(crate::ties_cmd::view),
             })
             .collect();
         let title = verified
@@ -303,7 +307,18 @@ fn audit(args: &AuditArgs, bar: &ProgressBar, sheet: Option<&[u8]>) -> Result<Au
             (Some(_), Some(format)) => of_contest(format, &sheets, contest, record)?,
             _ => None,
         };
+        bar.set_message(format!("trying the ties of {}", contest.id()));
+        let stages = record.stages.len();
+        let budget = crate::lots::default_budget(
+            contest.ballots().len(),
+            contest.candidates().len(),
+            stages,
+        );
+        let ties = count::Prepared::new(contest)
+            .tie_sensitivity(rules, budget)
+            .map_err(|e| Failure::Input(format!("contest {}: {e}", contest.id())))?;
         findings.push(ContestFinding {
+            ties: Some(ties),
             id: contest.id().to_owned(),
             title: contest.title().to_owned(),
             seats: contest.seats(),
@@ -519,6 +534,13 @@ fn text(
             )),
             None => s.push_str("  declared result:   none in the bundle\n"),
         }
+        if let Some(t) = &f.ties {
+            let v = crate::ties_cmd::view(t);
+            s.push_str(&format!("  ties:              {}\n", v.summary));
+            for line in &v.lines {
+                s.push_str(&format!("    {line}\n"));
+            }
+        }
         if let Some((_, d)) = &f.official {
             if d.agrees() {
                 s.push_str("  official sheet:    agrees\n");
@@ -585,6 +607,7 @@ fn json(
                 "id": f.id, "seats": f.seats, "elected": f.elected,
                 "declared": f.declared, "declared_agrees": f.declared_agrees,
                 "official": f.official.as_ref().map(|(_, d)| d),
+                "ties": f.ties,
             })
         })
         .collect();

@@ -49,6 +49,19 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
     ),
     ("Rules", &["rules", "set", "against", "property"]),
     (
+        "Changes",
+        &[
+            "remove",
+            "add",
+            "withdraw",
+            "apply",
+            "changes",
+            "batch",
+            "between",
+            "max_papers",
+        ],
+    ),
+    (
         "Fuzzing",
         &[
             "generator",
@@ -80,6 +93,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
             "tie_order_of",
             "allow_default_seed",
             "lot_recounts",
+            "budget",
         ],
     ),
     (
@@ -105,6 +119,13 @@ pub fn command() -> Command {
         cli = cli.mut_subcommand(name, group);
     }
     cli.mut_subcommand("count", |c| c.after_help(count_after_help()))
+        .mut_subcommand("whatif", |c| {
+            c.mut_arg("seats", |a| {
+                a.help(
+                    "Seats of the changed election (a file that records none is read for this many, both counts then filling them)",
+                )
+            })
+        })
 }
 
 /// Puts each option of `cmd` under its heading.

@@ -98,6 +98,18 @@ impl InputArgs {
         one_seat_if_unrecorded: bool,
         identify: bool,
     ) -> Result<Streamed, Failure> {
+        self.stream_rows(one_seat_if_unrecorded, identify, None)
+    }
+
+    /// [`InputArgs::stream`] reading only the CSV rows `rows` chooses (a
+    /// format without columns refuses a filter: the error is the
+    /// election's).
+    pub fn stream_rows(
+        &self,
+        one_seat_if_unrecorded: bool,
+        identify: bool,
+        rows: Option<&ballot::RowFilter>,
+    ) -> Result<Streamed, Failure> {
         let path = &self.file;
         let shown = display(path);
         let cannot = |e: std::io::Error| Failure::Io(format!("{shown}: cannot read: {e}"));
@@ -130,6 +142,7 @@ impl InputArgs {
             seats,
             id: stem(&self.file),
             weight_column: self.weight_column.clone(),
+            rows: rows.cloned(),
         };
         let mut seats_recorded = true;
         let election = if format == Format::Blt {
@@ -312,15 +325,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The ballot file of `input` read again keeping only the rows whose
-/// `column` holds `value` (or all but those when `keep` is false).
+/// `column` holds `value` (or all but those when `keep` is false), with
+/// the contest chosen as for the whole file.
 pub fn read_rows(
     input: &InputArgs,
     column: &str,
     value: &str,
     keep: bool,
 ) -> Result<Election, Failure> {
-    let _ = (input, column, value, keep);
-    Err(Failure::Input(
-        "--batch: rows by column need the CSV row filter".into(),
-    ))
+    let rows = ballot::RowFilter {
+        column: column.to_owned(),
+        value: value.to_owned(),
+        keep,
+    };
+    let election = input
+        .stream_rows(false, false, Some(&rows))?
+        .election
+        .map_err(|e| input_failure(&input.file, &e))?;
+    input.select(election)
 }

@@ -26,6 +26,8 @@ mod margin_cmd;
 mod output;
 mod progress;
 mod rules_arg;
+mod ties_cmd;
+mod whatif_cmd;
 mod workbench_cmd;
 
 use std::process::ExitCode;
@@ -81,6 +83,10 @@ enum Command {
     Fuzz(workbench_cmd::FuzzArgs),
     /// How close the result was: the fewest papers whose change changes the winners, found, verified and written as change files.
     Margin(margin_cmd::MarginArgs),
+    /// Count one contest as it is and with papers removed or added, candidates withdrawn or the seats changed, side by side.
+    Whatif(whatif_cmd::WhatifArgs),
+    /// Try each tie the count decided (by lot or by an arbitrary rule) the other way, and list those that change the winners.
+    Ties(ties_cmd::TiesArgs),
     /// List the rule presets, or print every option of one.
     Rules(count_cmd::RulesArgs),
     /// Generate a seeded synthetic election (for demos and benchmarks).
@@ -158,6 +164,8 @@ fn main() -> ExitCode {
         Command::Compare(args) => workbench_cmd::run_compare(args),
         Command::Fuzz(args) => workbench_cmd::run_fuzz(args),
         Command::Margin(args) => margin_cmd::run(args),
+        Command::Whatif(args) => whatif_cmd::run(args),
+        Command::Ties(args) => ties_cmd::run(args),
         Command::Rules(args) => count_cmd::run_rules(args),
         Command::Generate(args) => generate::run(args),
         Command::Keygen(args) => bundle_cmd::run_keygen(args),

@@ -94,7 +94,9 @@ pub struct FuzzArgs {
     quiet: bool,
 }
 
-fn side_text(p: &Parting, names: [&str; 2]) -> String {
+/// Where two counts part ways and whom each elects, as `compare`, `fuzz`'s
+/// explanations and `whatif` print it.
+pub(crate) fn side_text(p: &Parting, names: [&str; 2]) -> String {
     let mut s = String::new();
     match p.stage {
         None => s.push_str("The two counts agree at every stage.\n"),

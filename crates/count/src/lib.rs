@@ -50,6 +50,7 @@ mod record;
 mod reserved;
 pub mod rules;
 mod standing;
+pub mod tie_sensitivity;
 mod ties;
 pub mod transcript;
 
@@ -58,6 +59,8 @@ pub use error::{CountError, MAX_FIGURES};
 pub use prepared::{Outcome, Prepared};
 pub use progress::{Progress, ProgressEvent, count_observed};
 pub use rules::Rules;
+pub use tie_sensitivity::{TieOutcomes, TieSensitivity};
+pub use ties::ForcedTie;
 pub use transcript::{
     Action, ConstraintDecision, ContestCount, ExclusionReason, Figures, NameList, Names, Stage,
     SubstitutionRecord, TieDecision, TieMethod, TiePurpose, Transcript, Verdict,

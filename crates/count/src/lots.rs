@@ -12,7 +12,7 @@ use crate::error::CountError;
 use crate::prepared::Prepared;
 use crate::record::Counted;
 use crate::rules::Rules;
-use crate::ties::ForcedDraw;
+use crate::ties::{ForcedDraw, Forcing};
 use crate::transcript::{LotDraw, LotSensitivity, OtherDraw, TieMethod, TiePurpose, same_winners};
 
 impl Prepared<'_> {
@@ -45,8 +45,11 @@ impl Prepared<'_> {
                     .filter(|&v| v != drawn.value)
                     .take(tried as usize)
                 {
-                    let forced = ForcedDraw { draw, value };
-                    let other = self.counted(rules, true, true, Some((count, forced)))?;
+                    let forced = Forcing {
+                        draw: Some(ForcedDraw { draw, value }),
+                        ..Forcing::default()
+                    };
+                    let other = self.counted(rules, true, true, Some((count, &forced)))?;
                     let chosen = other
                         .get(count)
                         .and_then(|c| decisions(c, false).into_iter().nth(draw as usize).flatten())
@@ -80,7 +83,7 @@ impl Prepared<'_> {
 }
 
 /// Who a contest's counts elect (every count's, in turn).
-fn elected(counted: &[Counted]) -> Vec<String> {
+pub(crate) fn elected(counted: &[Counted]) -> Vec<String> {
     counted
         .iter()
         .flat_map(|c| c.record.elected.iter().cloned())

@@ -52,7 +52,7 @@ use crate::record::{
     unique_names,
 };
 use crate::rules::{Arithmetic, DefeatBatch, Iterative, IterativeQuotaVotes, Rules, WithoutVotes};
-use crate::ties::{ForcedDraw, History, InTurn, TieBreaker, decision};
+use crate::ties::{Forcing, History, InTurn, TieBreaker, decision};
 use crate::transcript::{Action, ExclusionReason, Stage, TieDecision, TiePurpose};
 
 /// Iterations allowed in one round before it is treated as stable (a
@@ -119,7 +119,7 @@ struct Setup {
     guard: Option<Guard>,
     substitution: Option<ContestConstraints>,
     outcome_only: bool,
-    forced: Option<ForcedDraw>,
+    forced: Forcing,
 }
 
 /// Why an iteration ended.

@@ -21,7 +21,7 @@ use crate::prefix_tree::Tree;
 use crate::progress::Observer;
 use crate::record::{Counted, DEFAULT_THREADS, Run};
 use crate::rules::{ConstraintMethod, Method, Rules};
-use crate::ties::ForcedDraw;
+use crate::ties::Forcing;
 use crate::transcript::{ContestCount, TieDecision};
 
 /// What a count decides, without its record.
@@ -159,21 +159,23 @@ impl<'c> Prepared<'c> {
     }
 
     /// The contest's counts with the draws of their lots; `forced` gives
-    /// one draw of one count (its index among the contest's counts) its
-    /// result.
+    /// one count (its index among the contest's counts) some draws'
+    /// results or a decision's choice.
     pub(crate) fn counted(
         &self,
         rules: &Rules,
         outcome_only: bool,
         keep: bool,
-        forced: Option<(usize, ForcedDraw)>,
+        forced: Option<(usize, &Forcing)>,
     ) -> Result<Vec<Counted>, CountError> {
         rules.validate().map_err(CountError::Rules)?;
         let contest = self.contest.as_ref();
         let run = |index: usize| Run {
             threads: self.threads,
             outcome_only,
-            forced: forced.and_then(|(i, f)| (i == index).then_some(f)),
+            forced: forced
+                .and_then(|(i, f)| (i == index).then(|| f.clone()))
+                .unwrap_or_default(),
         };
         if rules.constraint_method == ConstraintMethod::ReservedPlaces
             && !contest.constraints().is_empty()

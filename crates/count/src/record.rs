@@ -11,17 +11,18 @@ use crate::error::CountError;
 use crate::figures::{Figures, Names};
 use crate::numbers::Number;
 use crate::rules::Rules;
-use crate::ties::{Drawn, ForcedDraw};
+use crate::ties::{Drawn, Forcing};
 use crate::transcript::{ContestCount, Stage, SubstitutionRecord};
 
 /// How a count runs (`Prepared`): on how many threads its large transfers
 /// or distributions go, and whether its stages record their figures.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Run {
     pub(crate) threads: usize,
     pub(crate) outcome_only: bool,
-    /// One draw of the lot given its result (`lots.rs`).
-    pub(crate) forced: Option<ForcedDraw>,
+    /// Draws of the lot, or a tie decision, given (`lots.rs`,
+    /// `tie_sensitivity.rs`).
+    pub(crate) forced: Forcing,
 }
 
 /// A contest's record and the draws of the lot made for it.

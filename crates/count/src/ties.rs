@@ -180,8 +180,11 @@ pub(crate) struct TieBreaker {
     seed: Option<String>,
     lot: Option<ChaCha20Rng>,
     draws: u64,
-    /// A draw whose result is given, not drawn (tie sensitivity).
-    forced: Option<ForcedDraw>,
+    /// Draws whose results, and a decision whose choice, are given, not
+    /// made (tie sensitivity).
+    forced: Forcing,
+    /// Tie decisions made so far (the transcript's, in its order).
+    decisions: u64,
     /// Every draw so far: how many outcomes it had and which it gave.
     drawn: Vec<Drawn>,
 }
@@ -191,6 +194,34 @@ pub(crate) struct TieBreaker {
 pub(crate) struct Drawn {
     pub(crate) options: u64,
     pub(crate) value: u64,
+}
+
+/// What a recount is given instead of deciding it (tie sensitivity).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Forcing {
+    /// One draw's result.
+    pub draw: Option<ForcedDraw>,
+    /// The results of the count's first draws, in order (a path of the
+    /// tree of lots); each one that is not an outcome of its draw is
+    /// ignored. Later draws are the stream's.
+    pub draws: Vec<u64>,
+    /// One tie decision's choice, however the rules would have made it.
+    pub tie: Option<ForcedTie>,
+}
+
+/// The count's tie decision number `decision` (from 0, in the order the
+/// transcript lists its decisions, every method alike) chooses `candidate`
+/// when it is among the tied; the rest of the count is as the rules then
+/// make it. A lot decision still reads its draw from the stream, so later
+/// draws give what they would have given. For a run of choices from one
+/// tied set (candidates without votes excluded together) it is the first
+/// choice; the others keep the order the decision gave them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ForcedTie {
+    /// The decision's number in its count.
+    pub decision: u64,
+    /// The candidate it chooses.
+    pub candidate: ballot::CandidateId,
 }
 
 /// The lot's draw number `draw` (from 0, in the count's stream) gives
@@ -222,15 +253,29 @@ impl TieBreaker {
             seed: ties.seed.clone(),
             lot: None,
             draws: 0,
-            forced: None,
+            forced: Forcing::default(),
+            decisions: 0,
             drawn: Vec::new(),
         }
     }
 
-    /// The same tie rules with one draw's result given.
-    pub(crate) fn forcing(mut self, forced: Option<ForcedDraw>) -> TieBreaker {
+    /// The same tie rules with some draws' results, or a decision, given.
+    pub(crate) fn forcing(mut self, forced: Forcing) -> TieBreaker {
         self.forced = forced;
         self
+    }
+
+    /// Counts one decision among `tied` that chose `chosen`, and gives the
+    /// forced choice instead when this is the decision forced.
+    fn decided(&mut self, tied: &[usize], chosen: usize) -> usize {
+        let number = self.decisions;
+        self.decisions += 1;
+        match self.forced.tie {
+            Some(f) if f.decision == number && tied.contains(&f.candidate.index()) => {
+                f.candidate.index()
+            }
+            _ => chosen,
+        }
     }
 
     /// Every draw made, in order.
@@ -252,7 +297,8 @@ impl TieBreaker {
         tied: &[usize],
         purpose: TiePurpose,
     ) -> (usize, TieMethod) {
-        self.decide(history, tied, purpose, false)
+        let (c, method) = self
+            .decide(history, tied, purpose, false)
             .unwrap_or_else(|| {
                 let lowest = purpose == TiePurpose::Exclusion;
                 let c = if lowest {
@@ -261,7 +307,8 @@ impl TieBreaker {
                     tied.iter().min()
                 };
                 (c.copied().unwrap_or(0), TieMethod::Order)
-            })
+            });
+        (self.decided(tied, c), method)
     }
 
     /// The chain's look-back methods only (ERS97 5.6.2: "only the earlier
@@ -272,7 +319,8 @@ impl TieBreaker {
         tied: &[usize],
         purpose: TiePurpose,
     ) -> Option<(usize, TieMethod)> {
-        self.decide(history, tied, purpose, true)
+        let (c, method) = self.decide(history, tied, purpose, true)?;
+        Some((self.decided(tied, c), method))
     }
 
     /// Applies the methods of the chain in turn (only its look-back ones
@@ -346,6 +394,26 @@ impl TieBreaker {
         k: usize,
         purpose: TiePurpose,
     ) -> (Vec<usize>, TieMethod) {
+        let (mut chosen, method) = self.choose_in_turn_by_rules(tied, k, purpose);
+        if let Some(&first) = chosen.first() {
+            let forced = self.decided(tied, first);
+            if forced != first {
+                // The forced one first, then the others as they came.
+                chosen.retain(|&c| c != forced);
+                chosen.insert(0, forced);
+                chosen.truncate(k.min(tied.len()));
+            }
+        }
+        (chosen, method)
+    }
+
+    /// [`Self::choose_in_turn`] as the rules make it.
+    fn choose_in_turn_by_rules(
+        &mut self,
+        tied: &[usize],
+        k: usize,
+        purpose: TiePurpose,
+    ) -> (Vec<usize>, TieMethod) {
         let lowest = purpose == TiePurpose::Exclusion;
         let mut set: Vec<usize> = tied.to_vec();
         set.sort_unstable();
@@ -402,7 +470,14 @@ impl TieBreaker {
         let index = self.draws;
         self.draws += 1;
         let mut value = lot_draw(&mut self.lot, self.seed.as_deref(), n);
-        if let Some(f) = self.forced
+        if let Some(&v) = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.forced.draws.get(i))
+            && v < n
+        {
+            value = v;
+        }
+        if let Some(f) = self.forced.draw
             && f.draw == index
             && f.value < n
         {

@@ -49,6 +49,22 @@ pub struct ContestView<'a> {
     pub declared_agrees: Option<bool>,
     /// The official sheet of the contest and its diff, with the file.
     pub official: Option<(&'a OfficialSheet, &'a Diff, String)>,
+    /// The ties the count decided and what their other outcomes elect,
+    /// when they were tried (`recount ties`).
+    pub ties: Option<TiesView>,
+}
+
+/// One contest's ties, in words (the `cli` words them, as `recount ties`).
+#[derive(Clone, Debug, Default)]
+pub struct TiesView {
+    /// A sentence: how many ties and whether any other outcome changes the
+    /// winners ("No tie was decided." when none).
+    pub summary: String,
+    /// One line per tie: what was tied, how it was decided, what its other
+    /// outcomes elect.
+    pub lines: Vec<String>,
+    /// True when some tie's other outcome changes the winners.
+    pub changes_winners: bool,
 }
 
 /// Everything the report shows.
@@ -191,6 +207,25 @@ pub fn audit_html(v: &AuditView<'_>) -> String {
                     escape(view.declared_finding.as_deref().unwrap_or_default()),
                     escape(&declared.join(", "))
                 );
+            }
+            if let Some(ties) = &view.ties {
+                let class = if ties.changes_winners {
+                    "differ"
+                } else {
+                    "agree"
+                };
+                let _ = writeln!(
+                    out,
+                    "<h3>Ties</h3>\n<p class=\"{class}\">{}</p>",
+                    escape(&ties.summary)
+                );
+                if !ties.lines.is_empty() {
+                    out.push_str("<ul>\n");
+                    for line in &ties.lines {
+                        let _ = writeln!(out, "<li>{}</li>", escape(line));
+                    }
+                    out.push_str("</ul>\n");
+                }
             }
             if let Some((sheet, diff, file)) = &view.official {
                 let class = if diff.agrees() { "agree" } else { "differ" };

@@ -23,7 +23,7 @@ mod sheet_file;
 mod text;
 mod wide;
 
-pub use audit::{AuditView, CheckView, ContestView, NominationRow, audit_html};
+pub use audit::{AuditView, CheckView, ContestView, NominationRow, TiesView, audit_html};
 pub use csv::csv;
 pub use diff::{DiffReport, diff_html, diff_text};
 pub use html::{escape, html};
