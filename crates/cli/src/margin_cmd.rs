@@ -106,10 +106,8 @@ fn default_budget(contest: &Contest, rules: &count::Rules, threads: usize) -> Re
     prepared.outcome(rules).map_err(fail)?;
     let counts: Vec<u64> = contest.ballots().iter().map(|b| b.count.0).collect();
     let started = std::time::Instant::now();
-    prepared
-        .with_counts(&counts)
-        .and_then(|p| p.outcome(rules))
-        .map_err(fail)?;
+    let again = prepared.with_counts(&counts).map_err(fail)?;
+    again.outcome(rules).map_err(fail)?;
     let one = started.elapsed().as_secs_f64().max(1e-6);
     Ok(((DEFAULT_SECONDS * threads as f64 / one) as u64).clamp(100, 20_000))
 }
