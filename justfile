@@ -158,6 +158,23 @@ bench-fuzz:
     -target/release/recount fuzz --rules wigm --against scottish-stv --bench-shape --cases 20000 --seed 2 --quiet -o target/tmp/bench-fuzz --keep 1
     -target/release/recount fuzz --rules wigm --against scottish-stv --bench-shape --cases 20000 --seed 2 --quiet -o target/tmp/bench-fuzz --keep 1 --jobs 1
 
+# Margin search (specs/changes.md): a 10-candidate, 4-seat, 10,000-paper
+# election under three presets (goal: 2 s, at most 10 s), and a verified
+# upper bound on the 100-candidate, 6-seat, 1-million-paper Senate-shaped
+# election (goal: within 60 s), each with time and peak memory.
+bench-margin:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release -p recount
+    dir=target/bench/margin; mkdir -p "$dir"
+    bin=target/release/recount
+    [ -f "$dir/e10.blt" ] || $bin generate --candidates 10 --seats 4 --papers 10000 --mean-length-tenths 50 --seed 3 -o "$dir/e10.blt"
+    [ -f "$dir/s1m.blt" ] || $bin generate --papers 1000000 --seed 1 -o "$dir/s1m.blt"
+    for rules in scottish-stv wigm meek; do
+        /usr/bin/time -f "10,000 papers, $rules: %e s, peak %M KB" $bin margin "$dir/e10.blt" --rules $rules --quiet --force -o "$dir/c10-$rules" | grep -E '^Margin'
+    done
+    /usr/bin/time -f "1,000,000 papers, wigm: %e s, peak %M KB" $bin margin "$dir/s1m.blt" --rules wigm --quiet --force -o "$dir/c1m" | grep -E '^Margin|^Recounts'
+
 # The invariant suite at length: 100,000 cases of each property each preset
 # is expected to hold (specs/workbench.md); exit 1 at the first that fails.
 fuzz-long:
