@@ -251,3 +251,28 @@ fn a_change_file_that_does_not_fit_the_ballots_is_refused_by_step() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_text_report_of_the_non_monotonic_case() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "nonmono.blt", NON_MONOTONIC);
+    let run = recount()
+        .current_dir(dir.path())
+        .args([
+            "margin",
+            "nonmono.blt",
+            "--rules",
+            "scottish-stv",
+            "--between",
+            "A,C",
+            "--quiet",
+            "-o",
+            "out",
+        ])
+        .assert()
+        .code(0);
+    insta::assert_snapshot!(
+        "margin-non-monotonic",
+        String::from_utf8_lossy(&run.get_output().stdout)
+    );
+}
