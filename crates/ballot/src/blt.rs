@@ -5,9 +5,10 @@
 //!
 //! The file is read line by line (`\n` or `\r\n`; UTF-8, an optional byte-order
 //! mark). Blank lines are skipped everywhere except where said below, and so
-//! are comment lines, whose first non-blank character is `#`. `sep` is one or
-//! more spaces, tabs or commas (one Scottish file separates with commas); a
-//! `#` after the last token of a numeric line starts a comment.
+//! are comment lines, whose first non-blank characters are `#` or `//`
+//! (Droop and OpenSTV write `//` notes). `sep` is one or more spaces, tabs
+//! or commas (one Scottish file separates with commas); a `#` or `//` after
+//! the last token of a numeric line starts a comment.
 //!
 //! ```text
 //! file       = header { withdrawn | option } { ballot } end names title [extras] [notes]
@@ -480,7 +481,7 @@ impl Iterator for Tokens<'_> {
         while i < to && (is_sep(input[i]) || input[i] == b'\r') {
             i += 1;
         }
-        if i >= to || input[i] == b'#' {
+        if i >= to || starts_comment(&input[i..to]) {
             self.i = to;
             return None;
         }
@@ -700,7 +701,13 @@ fn trimmed(input: &[u8], line: Line) -> (usize, usize) {
 /// True for a blank line or a comment line.
 fn is_empty_line(input: &[u8], line: Line) -> bool {
     let (a, b) = trimmed(input, line);
-    a == b || input[a] == b'#'
+    a == b || starts_comment(&input[a..b])
+}
+
+/// Whether `text` (from a line's first non-blank byte, or a token's) is a
+/// comment: `#`, or `//`.
+fn starts_comment(text: &[u8]) -> bool {
+    text.starts_with(b"#") || text.starts_with(b"//")
 }
 
 fn position(input: &[u8], line: Line, at: usize) -> Position {
@@ -1004,6 +1011,9 @@ impl<'a> Reader<'a> {
                 }
                 continue;
             }
+            if starts_comment(&input[a..b]) {
+                continue;
+            }
             if names.is_empty() && alternative.len() == n && alternative.iter().all(Option::is_some)
             {
                 names = alternative
@@ -1035,7 +1045,7 @@ impl<'a> Reader<'a> {
             if extras == 2 {
                 break;
             }
-            if input[a] == b'#' {
+            if starts_comment(&input[a..b]) {
                 continue;
             }
             if input[a] == b'"' && extras < 2 {
@@ -1925,6 +1935,18 @@ mod tests {
             .map(|(a, b)| &line[a..b])
             .collect();
         assert_eq!(toks, [&b"4"[..], b"1", b"2", b"0"]);
+    }
+
+    #[test]
+    fn double_slash_comment_lines_and_trailing_notes_are_comments() {
+        // Issue 15: Droop and OpenSTV files carry `//` notes.
+        let plain = b"3 2\n4 1 2 0\n2 3 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n";
+        let noted = b"// made by hand\n3 2\n  // the ballots\n4 1 2 0 // four\n2 3 0\n0\n// the names\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n";
+        let opts = ReadOptions::default();
+        assert_eq!(read(plain, &opts).unwrap(), read(noted, &opts).unwrap());
+        // A single slash is still an error, at its place.
+        let err = read(b"3 2\n4 1 / 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n", &opts).unwrap_err();
+        assert_eq!(err.position().map(|p| p.line), Some(2));
     }
 
     #[test]
