@@ -321,16 +321,16 @@ fn apply_change(
 }
 
 /// Whether the count elects what the change file claims (checked when it
-/// was found under the same rules).
+/// was found under the same rules, every option: their SHA-256).
 fn replayed(
     change: &workbench::margin::ChangeFile,
     rules: &count::Rules,
     transcript: &count::Transcript,
 ) -> Result<(), Failure> {
-    if change.claim.rules != rules.name {
+    if change.claim.rules_sha256 != workbench::margin::rules_sha256(rules) {
         eprintln!(
-            "recount: note: the change was found under {}, not {}: its claim is not checked",
-            change.claim.rules, rules.name
+            "recount: note: the change was found under other rules ({}, SHA-256 {}) than these: its claim is not checked",
+            change.claim.rules, change.claim.rules_sha256
         );
         return Ok(());
     }

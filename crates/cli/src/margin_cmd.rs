@@ -133,6 +133,11 @@ pub fn run(args: &MarginArgs) -> Result<(), Failure> {
     let rules = args.rules.resolve_or(bundle_rules.as_ref())?;
     let contest = &election.contests()[0];
     let mut options = Options::new(args.changes.into());
+    if args.max_papers == Some(0) {
+        return Err(Failure::Input(
+            "--max-papers 0: a change of no papers changes nothing; give 1 or more".into(),
+        ));
+    }
     options.max_papers = args.max_papers;
     if let Some(between) = &args.between {
         let Some((a, b)) = between.split_once(',') else {
@@ -275,17 +280,37 @@ fn lower_words(m: &Margin) -> String {
     }
 }
 
+/// The command that replays a change file: the same ballots (a bundle with
+/// its keys), the same rules and overrides.
 fn replay(args: &MarginArgs, rules: &count::Rules, path: &Path) -> String {
-    let file = crate::input::display(&args.input.file);
-    let rules_arg = args
-        .rules
-        .rules
-        .clone()
-        .unwrap_or_else(|| rules.name.clone());
-    format!(
-        "recount count {file} --rules {rules_arg} --apply {}",
-        path.display()
-    )
+    let quote = |a: &str| {
+        if !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@".contains(c))
+        {
+            a.to_owned()
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        }
+    };
+    let mut words = vec![
+        "recount".to_owned(),
+        "count".to_owned(),
+        quote(&crate::input::display(&args.input.file)),
+    ];
+    for key in &args.bundle.trust {
+        words.push("--trust".into());
+        words.push(quote(key));
+    }
+    words.push("--rules".into());
+    words.push(quote(args.rules.rules.as_deref().unwrap_or(&rules.name)));
+    for set in &args.rules.set {
+        words.push("--set".into());
+        words.push(quote(set));
+    }
+    words.push("--apply".into());
+    words.push(quote(&path.display().to_string()));
+    words.join(" ")
 }
 
 fn text(

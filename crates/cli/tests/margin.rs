@@ -242,6 +242,22 @@ fn a_change_file_that_does_not_fit_the_ballots_is_refused_by_step() {
         .arg(&lying)
         .assert()
         .code(1);
+    // Under other options the claim is not the count's to check: a note.
+    let run = recount()
+        .arg("count")
+        .arg(&file)
+        .args([
+            "--rules",
+            "scottish-stv",
+            "--set",
+            "quota.divisor=seats",
+            "--apply",
+        ])
+        .arg(&lying)
+        .assert()
+        .code(0);
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(err.contains("its claim is not checked"), "{err}");
     // Existing change files are not overwritten without --force.
     recount()
         .arg("margin")

@@ -34,6 +34,9 @@ pub struct Step {
 pub struct Claim {
     /// The rules it was found under (a preset's name or the rules file's `name`).
     pub rules: String,
+    /// The SHA-256 of those rules as recount writes them ([`rules_sha256`]):
+    /// a replay under rules of the same name but other options is told apart.
+    pub rules_sha256: String,
     /// Who the papers as they are elect, in order.
     pub elected_before: Vec<String>,
     /// Who the changed papers elect, in order.
@@ -142,6 +145,17 @@ impl ChangeFile {
         text.push('\n');
         text
     }
+}
+
+/// The SHA-256, in hex, of `rules` as JSON (every option, overrides and
+/// seed included): what a claim names its rules by.
+pub fn rules_sha256(rules: &count::Rules) -> String {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_vec(rules).expect("rules serialise");
+    Sha256::digest(&json)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A ranking as a change file names it.
@@ -322,6 +336,7 @@ mod tests {
             steps,
             claim: Claim {
                 rules: "wigm".into(),
+                rules_sha256: String::new(),
                 elected_before: vec![],
                 elected_after: vec![],
                 displaced: vec![],

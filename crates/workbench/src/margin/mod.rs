@@ -45,7 +45,7 @@ impl From<CountError> for MarginError {
 
 use rayon::prelude::*;
 
-pub use change::{ApplyError, ChangeFile, apply};
+pub use change::{ApplyError, ChangeFile, apply, rules_sha256};
 
 /// Which changes of papers are searched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -410,6 +410,7 @@ pub fn change_file(
     let mut file = steps_file(contest, &f.steps);
     file.claim = change::Claim {
         rules: rules.name.clone(),
+        rules_sha256: change::rules_sha256(rules),
         elected_before: elected.iter().map(name).collect(),
         elected_after: f.elected.iter().map(name).collect(),
         displaced: f.displaced.iter().map(name).collect(),
@@ -439,6 +440,7 @@ fn steps_file(contest: &Contest, steps: &[Step]) -> ChangeFile {
             .collect(),
         claim: change::Claim {
             rules: String::new(),
+            rules_sha256: String::new(),
             elected_before: Vec::new(),
             elected_after: Vec::new(),
             displaced: Vec::new(),
