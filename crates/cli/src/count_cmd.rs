@@ -224,7 +224,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         Some(path) => Some(apply_change(path, &mut election)?),
         None => None,
     };
-    check_seats(args.rules.name(), &election)?;
+    check_seats(args.rules.name(), &rules, &election)?;
     if !args.tie_order.is_empty() && election.contests().len() > 1 {
         return Err(Failure::Input(format!(
             "{}: {} contests; give each its order with --tie-order-of CONTEST NAME…",
@@ -422,17 +422,23 @@ fn provenance(
 /// Issue 9 bug 7: a single-winner preset on a several-seat contest is
 /// refused, naming the presets that fit; more seats than standing
 /// candidates is counted, with a warning.
-fn check_seats(rules: &str, election: &ballot::Election) -> Result<(), Failure> {
+fn check_seats(
+    rules: &str,
+    resolved: &count::Rules,
+    election: &ballot::Election,
+) -> Result<(), Failure> {
     let preset = count::rules::Preset::find(rules);
+    // A pass a seat fills several seats with a single-winner method.
+    let one_count = resolved.passes == count::rules::Passes::One;
     for c in election.contests() {
-        if preset.is_some_and(|p| p.single_winner) && c.seats() > 1 {
+        if one_count && preset.is_some_and(|p| p.single_winner) && c.seats() > 1 {
             let fit: Vec<&str> = count::rules::PRESETS
                 .iter()
                 .filter(|p| !p.single_winner)
                 .map(|p| p.name)
                 .collect();
             return Err(Failure::Input(format!(
-                "contest {}: {} seats, but --rules {rules} elects one; for several seats use one of: {}",
+                "contest {}: {} seats, but --rules {rules} elects one; for several seats use one of: {}, or fill a seat a pass with --set passes=one-per-seat",
                 c.id(),
                 c.seats(),
                 fit.join(", ")

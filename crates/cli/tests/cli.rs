@@ -1100,3 +1100,39 @@ fn info_identifies_a_streamed_file_by_all_its_bytes() {
         assert_eq!(v["sha256"], want.as_str());
     }
 }
+
+#[test]
+fn sequential_irv_counts_several_seats_with_a_single_winner_preset() {
+    // Issue 15: sequential multi-winner IRV, a pass a seat
+    // (crates/count/tests/sequential.rs works the example by hand).
+    let blt = "3 2\n40 1 3 0\n31 2 3 0\n20 3 2 0\n9 3 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"Passes\"\n";
+    recount()
+        .args(["count", "-", "--rules", "irv"])
+        .write_stdin(blt)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--set passes=one-per-seat"));
+    let out = recount()
+        .args([
+            "count",
+            "-",
+            "--rules",
+            "irv",
+            "--set",
+            "passes=one-per-seat",
+            "--format",
+            "json",
+        ])
+        .write_stdin(blt)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(t["contests"][0]["elected"], serde_json::json!(["B"]));
+    assert_eq!(t["contests"][1]["elected"], serde_json::json!(["C"]));
+    assert_eq!(t["contests"][1]["purpose"], "seat 2 of 2, 1 withdrawn");
+}

@@ -49,6 +49,7 @@ mod progress;
 mod record;
 mod reserved;
 pub mod rules;
+mod sequential;
 mod standing;
 pub mod tie_sensitivity;
 mod ties;

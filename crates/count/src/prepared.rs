@@ -20,7 +20,7 @@ use crate::gregory::{self, Layout};
 use crate::prefix_tree::Tree;
 use crate::progress::Observer;
 use crate::record::{Counted, DEFAULT_THREADS, Run};
-use crate::rules::{ConstraintMethod, Method, Rules};
+use crate::rules::{ConstraintMethod, Method, Passes, Rules};
 use crate::ties::Forcing;
 use crate::transcript::{ContestCount, TieDecision};
 
@@ -177,6 +177,24 @@ impl<'c> Prepared<'c> {
                 .and_then(|(i, f)| (i == index).then(|| f.clone()))
                 .unwrap_or_default(),
         };
+        if rules.passes == Passes::OnePerSeat && contest.seats() > 1 {
+            // Each pass is of a different contest (the winners withdrawn).
+            let drawn = RefCell::new(Vec::new());
+            let records = crate::sequential::passes(contest, |sub| {
+                let index = drawn.borrow().len();
+                let sub = Prepared::new(sub)
+                    .threads(self.threads)
+                    .observer(self.observer);
+                let counted = sub.count_one(rules, run(index), false)?;
+                drawn.borrow_mut().push(counted.drawn);
+                Ok(counted.record)
+            })?;
+            return Ok(records
+                .into_iter()
+                .zip(drawn.into_inner())
+                .map(|(record, drawn)| Counted { record, drawn })
+                .collect());
+        }
         if rules.constraint_method == ConstraintMethod::ReservedPlaces
             && !contest.constraints().is_empty()
         {

@@ -153,7 +153,7 @@ pub fn results(c: &ContestCount) -> HashMap<&str, String> {
             });
         }
     }
-    let reserved = c.purpose.is_some();
+    let reserved = c.purpose.is_some() && c.rules.passes == count::rules::Passes::One;
     for n in &c.withdrawn {
         results.entry(n.as_str()).or_insert_with(|| {
             if reserved {

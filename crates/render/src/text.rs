@@ -197,8 +197,11 @@ fn contest_text(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut 
         "Rules: {}   {places}: {}   Valid papers: {}   {invalid}: {}   Valid votes: {}   Quota: {}",
         c.rules.name, c.seats, c.valid_papers, c.invalid_papers, c.valid_votes, c.quota
     );
+    let passes = c.rules.passes == count::rules::Passes::OnePerSeat;
     if !c.withdrawn.is_empty() {
-        let label = if reserved {
+        let label = if passes {
+            "Withdrawn (winners of earlier passes, and any withdrawn before)"
+        } else if reserved {
             "Not eligible for this reserved count"
         } else {
             "Withdrawn"
@@ -209,7 +212,12 @@ fn contest_text(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut 
         let _ = writeln!(out, "Constraints: {}", c.constraints.join("; "));
     }
     if let Some(p) = &c.purpose {
-        let _ = writeln!(out, "Reserved-places count: {p}");
+        let kind = if passes {
+            "Pass (one a seat)"
+        } else {
+            "Reserved-places count"
+        };
+        let _ = writeln!(out, "{kind}: {p}");
     }
     provenance(t, c, opts, out);
     out.push('\n');

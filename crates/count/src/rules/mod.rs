@@ -58,6 +58,31 @@ pub struct Rules {
     pub candidates_without_votes: WithoutVotes,
     /// The method family and the options only it reads.
     pub method: Method,
+    /// How the seats are filled: by one count (STV), or by one single-seat
+    /// count a seat, earlier winners withdrawn (sequential IRV).
+    #[serde(default, skip_serializing_if = "Passes::is_one")]
+    pub passes: Passes,
+}
+
+/// How a contest's seats are filled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Passes {
+    /// One count fills every seat.
+    #[default]
+    One,
+    /// One count a seat, each for one seat with the winners of the
+    /// passes before withdrawn (their preferences skipped): sequential
+    /// multi-winner IRV (RCTab's `multiPassIrv`). Each pass is its own
+    /// record in the transcript; constraints are refused.
+    OnePerSeat,
+}
+
+impl Passes {
+    /// True for [`Passes::One`] (left out of rules files).
+    pub fn is_one(&self) -> bool {
+        *self == Passes::One
+    }
 }
 
 /// The two families of STV method, each with the options only it reads.

@@ -247,6 +247,7 @@ impl Rules {
             constraint_method: ConstraintMethod::GuardDoom,
             candidates_without_votes: WithoutVotes::Together,
             method: Method::Gregory(ssi_gregory()),
+            passes: Passes::One,
         }
     }
 
@@ -399,6 +400,7 @@ impl Rules {
                     batch: DefeatBatch::None,
                 },
             }),
+            passes: Passes::One,
         }
     }
 
