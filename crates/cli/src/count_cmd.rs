@@ -422,7 +422,7 @@ fn provenance(
 /// Issue 9 bug 7: a single-winner preset on a several-seat contest is
 /// refused, naming the presets that fit; more seats than standing
 /// candidates is counted, with a warning.
-fn check_seats(
+pub(crate) fn check_seats(
     rules: &str,
     resolved: &count::Rules,
     election: &ballot::Election,

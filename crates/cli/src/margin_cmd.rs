@@ -131,6 +131,7 @@ pub fn run(args: &MarginArgs) -> Result<(), Failure> {
     let shown = crate::input::display(&args.input.file);
     let (bundle_rules, election) = one_contest(&args.input, &args.bundle)?;
     let rules = args.rules.resolve_or(bundle_rules.as_ref())?;
+    crate::count_cmd::check_seats(args.rules.name(), &rules, &election)?;
     let contest = &election.contests()[0];
     let mut options = Options::new(args.changes.into());
     if args.max_papers == Some(0) {

@@ -16,7 +16,9 @@
 //! value, itself bounded by (S + D + 2|Δq|) / (V − D) and by 1. Rules whose
 //! papers take a value that ignores the one they had (unweighted, last
 //! parcel) get the cruder 3D + 2K + 2|Δq|, K the papers changed. Rounding
-//! adds at most a few units of the last place per candidate and transfer.
+//! adds at most a few units of the last place per candidate and transfer,
+//! and the transfer value's rounding up to four of its units on every
+//! paper (by value, when weighted) the surplus moves.
 //! A decision can only change once some gap it compared (a total against
 //! the quota, the excluded against the lowest kept, one surplus against
 //! the next) is within that reach: the bound is the fewest papers for
@@ -129,13 +131,26 @@ fn within_reach(rules: &Rules, record: &ContestCount, changes: Changes, k: u64) 
         (Rounding::Exact, Arithmetic::Rational) => BigRational::zero(),
     };
     let candidates = BigRational::from_integer(BigInt::from(record.candidates.len()));
-    // Each transfer's rounding, both counts', with room for stepwise rounding.
+    // A surplus transfer's rounding of what each candidate receives, both
+    // counts', with room for stepwise rounding (moving papers at their
+    // values, an exclusion, rounds nothing).
     let slack = match rules.arithmetic {
         Arithmetic::Fixed { places } => {
             BigRational::from_integer(BigInt::from(4)) * &candidates * unit(places)
         }
-        _ => BigRational::zero(),
-    } + &candidates * unit(rules.display_places) * &two;
+        Arithmetic::Rational => BigRational::zero(),
+    };
+    // The figures are read as written, truncated at the display places: a
+    // gap between two of them is off by less than two units.
+    let shown_unit = &two * unit(rules.display_places);
+    // One unit of the transfer value's rounding.
+    let tv_unit = match (g.surplus.transfer_value.rounding, rules.arithmetic) {
+        (Rounding::Places { places, .. }, _) => unit(places),
+        (Rounding::Exact, Arithmetic::Fixed { places }) => unit(places),
+        (Rounding::Exact, Arithmetic::Rational) => BigRational::zero(),
+    };
+    let valid_votes = rational(&record.valid_votes) + &votes_moved;
+    let valid_papers = BigRational::from_integer(BigInt::from(record.valid_papers)) + &votes_moved;
     let static_quota =
         g.quota.votes == QuotaVotes::Valid && g.quota.recompute == QuotaRecompute::Never;
     let weighted = g.surplus.method == SurplusMethod::WeightedInclusive;
@@ -168,7 +183,7 @@ fn within_reach(rules: &Rules, record: &ContestCount, changes: Changes, k: u64) 
         for &c in &deciding {
             let Some(t) = total(c) else { continue };
             let gap = (&t - &q).abs();
-            if gap <= &d + &dq + &slack {
+            if gap <= &d + &dq + &shown_unit {
                 return Some(Closest {
                     stage: stage.number,
                     what: format!("{}'s votes against the quota", names[c]),
@@ -200,7 +215,7 @@ fn within_reach(rules: &Rules, record: &ContestCount, changes: Changes, k: u64) 
                     .min();
                 if let (Some(h), Some((t, c))) = (highest, kept) {
                     let gap = &t - &h;
-                    if gap <= &d + &slack {
+                    if gap <= &d + &shown_unit {
                         return Some(Closest {
                             stage: stage.number,
                             what: format!(
@@ -215,7 +230,6 @@ fn within_reach(rules: &Rules, record: &ContestCount, changes: Changes, k: u64) 
                         });
                     }
                 }
-                d += &slack;
             }
             Action::Surplus {
                 candidate,
@@ -229,7 +243,7 @@ fn within_reach(rules: &Rules, record: &ContestCount, changes: Changes, k: u64) 
                         if let Some(t) = total(p) {
                             let other = &t - &q;
                             let gap = &s - &other;
-                            if gap <= &d + &slack {
+                            if gap <= &d + &shown_unit {
                                 return Some(Closest {
                                     stage: stage.number,
                                     what: format!(
@@ -248,8 +262,8 @@ fn within_reach(rules: &Rules, record: &ContestCount, changes: Changes, k: u64) 
                     .map(rational)
                     .filter(|t| t.is_positive())
                     .map(|t| &s / t);
-                let t_bound = match value_moved {
-                    Some(v) if weighted && v > d => {
+                let t_bound = match &value_moved {
+                    Some(v) if weighted && *v > d => {
                         let t = (&s + &d + &two * &dq + &slack) / (v - &d);
                         if t > BigRational::one() {
                             BigRational::one()
@@ -259,6 +273,15 @@ fn within_reach(rules: &Rules, record: &ContestCount, changes: Changes, k: u64) 
                     }
                     _ => BigRational::one(),
                 };
+                // The transfer value's own rounding, in both counts: at most
+                // its unit (twice, stepwise) on every paper moved, so the
+                // papers' value (weighted) or number (otherwise) times it.
+                let moved = if weighted {
+                    value_moved.map_or_else(|| valid_votes.clone(), |v| v + &d)
+                } else {
+                    valid_papers.clone()
+                };
+                let slack = &slack + &two * &two * &tv_unit * moved;
                 d = if weighted {
                     &d + &two * &t_bound * &d + &two * &dq + &slack
                 } else {
