@@ -303,8 +303,14 @@ fn replay(args: &MarginArgs, rules: &count::Rules, path: &Path) -> String {
         words.push("--trust".into());
         words.push(quote(key));
     }
-    words.push("--rules".into());
-    words.push(quote(args.rules.rules.as_deref().unwrap_or(&rules.name)));
+    // A bundle counted under its own rules needs no --rules.
+    if let Some(given) = args.rules.rules.as_deref() {
+        words.push("--rules".into());
+        words.push(quote(given));
+    } else if args.bundle.trust.is_empty() {
+        words.push("--rules".into());
+        words.push(quote(&rules.name));
+    }
     for set in &args.rules.set {
         words.push("--set".into());
         words.push(quote(set));

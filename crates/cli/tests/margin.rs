@@ -292,3 +292,39 @@ fn the_text_report_of_the_non_monotonic_case() {
         String::from_utf8_lossy(&run.get_output().stdout)
     );
 }
+
+#[test]
+fn a_bundles_contest_has_its_margin_under_the_bundles_rules_and_replays() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../audit-data");
+    let dir = tempfile::tempdir().unwrap();
+    let run = recount()
+        .arg("margin")
+        .arg(data.join("momentum-demo"))
+        .arg("--trust")
+        .arg(data.join("demo-key.pub"))
+        .args(["--contest", "midlands", "--format", "json", "--quiet", "-o"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let report: Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    let files = report["change_files"].as_array().unwrap();
+    assert!(!files.is_empty());
+    for f in files {
+        // The replay takes the bundle's own rules, and its claim holds.
+        recount()
+            .arg("count")
+            .arg(data.join("momentum-demo"))
+            .arg("--trust")
+            .arg(data.join("demo-key.pub"))
+            .args(["--apply", f.as_str().unwrap(), "-o"])
+            .arg(dir.path().join("sheet.txt"))
+            .assert()
+            .code(0);
+    }
+    assert!(
+        report["findings"][0]["replay"]
+            .as_str()
+            .unwrap()
+            .contains("--trust")
+    );
+}
