@@ -44,6 +44,11 @@ impl Choice for Format {
         (Format::Dat, "dat", "Rank-position ballot format"),
         (Format::Csv, "csv", "CSV with rank1..rankN columns"),
         (Format::Json, "json", "recount's JSON election"),
+        (
+            Format::EssXlsx,
+            "ess",
+            "ES&S cast-vote records (Excel .xlsx)",
+        ),
     ];
 }
 

@@ -18,8 +18,8 @@ use crate::choice;
 /// The ballot file and how to read it.
 #[derive(Clone, Debug, Args)]
 pub struct InputArgs {
-    /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV or
-    /// recount JSON); `-` reads standard input.
+    /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV,
+    /// recount JSON or an ES&S .xlsx CVR); `-` reads standard input.
     pub file: PathBuf,
     /// The ballot file's format; by default recognised from its extension or content.
     #[arg(long, value_name = "FORMAT", value_parser = choice::parser::<Format>())]
