@@ -60,6 +60,11 @@ impl Choice for EqualRankings {
             "end-at-tie",
             "The paper ends just before the tied rank (void for uncertainty)",
         ),
+        (
+            EqualRankings::EndIfSeveralContinuing,
+            "end-if-several-continuing",
+            "RCTab's exhaust-if-multiple-continuing, as far as import can tell (refuses what only the count can decide)",
+        ),
     ];
 }
 
@@ -90,6 +95,11 @@ impl Choice for RepeatedCandidates {
             RepeatedCandidates::KeepFirst,
             "keep-first",
             "Keep the first (highest) ranking",
+        ),
+        (
+            RepeatedCandidates::EndAtRepeat,
+            "end-at-repeat",
+            "The paper ends at the repeat (RCTab exhaustOnDuplicateCandidate)",
         ),
     ];
 }

@@ -167,6 +167,8 @@ struct PolicyDto {
     skipped_ranks: SkippedRanks,
     repeated_candidates: RepeatedCandidates,
     overvotes: Overvotes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_skipped_ranks: Option<u32>,
 }
 
 /// The model's [`Irregularities`], with unknown fields refused.
@@ -404,6 +406,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
             skipped_ranks: c.policy.skipped_ranks,
             repeated_candidates: c.policy.repeated_candidates,
             overvotes: c.policy.overvotes,
+            max_skipped_ranks: c.policy.max_skipped_ranks,
         };
         let irr = Irregularities {
             equal_rankings: c.irregularities.equal_rankings,
@@ -508,6 +511,7 @@ pub fn write(election: &Election, out: &mut dyn Write) -> Result<(), Error> {
             skipped_ranks: p.skipped_ranks,
             repeated_candidates: p.repeated_candidates,
             overvotes: p.overvotes,
+            max_skipped_ranks: p.max_skipped_ranks,
         };
         writeln!(w, "      \"policy\": {},", j(&policy)?)?;
         let i = c.irregularities();

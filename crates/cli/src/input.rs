@@ -51,6 +51,11 @@ pub struct InputArgs {
     /// A rank marked overvoted.
     #[arg(long, value_parser = choice::parser::<Overvotes>())]
     pub overvotes: Option<Overvotes>,
+    /// Close up gaps of at most N empty ranks; a longer gap ends the paper
+    /// (RCTab's maxSkippedRanksAllowed). Implies `--skipped-ranks close-up`
+    /// unless that option says otherwise.
+    #[arg(long, value_name = "N")]
+    pub max_skipped_ranks: Option<u32>,
 }
 
 impl InputArgs {
@@ -72,6 +77,12 @@ impl InputArgs {
         }
         if let Some(o) = self.overvotes {
             p.overvotes = o;
+        }
+        if let Some(n) = self.max_skipped_ranks {
+            p.max_skipped_ranks = Some(n);
+            if self.skipped_ranks.is_none() {
+                p.skipped_ranks = SkippedRanks::CloseUp;
+            }
         }
         p
     }
