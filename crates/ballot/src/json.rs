@@ -25,10 +25,11 @@
 //!          "min": integer,                 //   attributes; min optional (0),
 //!          "max": integer}                 //   max optional (no maximum)
 //!       ],
-//!       "policy": {"equal-rankings": "reject" | "end-at-tie",
+//!       "policy": {"equal-rankings": "reject" | "end-at-tie" | "end-if-several-continuing",
 //!                  "skipped-ranks": "reject" | "close-up" | "end-at-gap",
-//!                  "repeated-candidates": "reject" | "keep-first",
-//!                  "overvotes": "reject" | "end-at-overvote" | "skip-rank"},
+//!                  "repeated-candidates": "reject" | "keep-first" | "end-at-repeat",
+//!                  "overvotes": "reject" | "end-at-overvote" | "skip-rank",
+//!                  "max-skipped-ranks": integer},  // the last only with a gap limit
 //!                                          // optional; a missing field is "reject"
 //!       "irregularities": {"equal_rankings": n, "skipped_ranks": n,
 //!                          "repeated_candidates": n, "overvotes": n},
