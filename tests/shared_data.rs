@@ -1,8 +1,9 @@
 //! Every ballot file in the shared real-data folder loads (issue 2).
 //!
-//! The walk finds ballot files by extension (`.blt`, `.soi`, `.toi`, `.dat`)
-//! and by content for CSV (a `rank1` column); other files there are official
-//! results and notes. Files that need a non-default import policy or a seat
+//! The walk finds ballot files by extension (`.blt`, `.soi`, `.toi`, `.dat`),
+//! by content for CSV (a `rank1` column) and by name for ES&S cast-vote
+//! records (`…cvr.xlsx`: the Scottish `results.xlsx` are official sheets);
+//! other files there are official results and notes. Files that need a non-default import policy or a seat
 //! count are listed below with the reason; everything else must load under
 //! the strict default. The number of files of each format is asserted, so a
 //! walk that silently skipped files would fail.
@@ -22,12 +23,24 @@ const LENIENT: &[(&str, &str)] = &[
         "cambridge-ma/",
         "Cambridge 2021 cast-vote records rank a candidate twice (198 papers)",
     ),
+    (
+        "minneapolis-2013-official/",
+        "Minneapolis CVRs hold undervotes, overvotes and repeats (ES&S export)",
+    ),
+    (
+        "rctab-minneapolis-2013-park/",
+        "the same park board CVR as RCTab's test data",
+    ),
 ];
 
 /// Seats for formats that do not record them.
 fn seats_for(rel: &str) -> Option<u32> {
     if rel.starts_with("cambridge-ma/") {
         Some(9) // Cambridge City Council: nine seats.
+    } else if rel.starts_with("minneapolis-2013-official/2013-boe") {
+        Some(2) // Board of Estimate and Taxation: two seats.
+    } else if rel.contains("minneapolis") {
+        Some(3) // Park board at large: three seats.
     } else if rel.starts_with("preflib/") {
         Some(1) // PrefLib records no seats; any count loads the file.
     } else {
@@ -61,6 +74,8 @@ fn ballot_format(path: &Path) -> Option<Format> {
                 .then_some(Format::Csv)
         }
         Format::Json => None, // official results, not ballots
+        // Spreadsheets of official results are .xlsx too.
+        Format::EssXlsx => name.ends_with("cvr.xlsx").then_some(Format::EssXlsx),
         f => Some(f),
     }
 }
@@ -118,11 +133,19 @@ fn every_ballot_file_in_the_shared_data_loads() {
     );
     // MANIFEST.md: 1,157 BLT files (1,125 scot-elex and the rest Droop's,
     // the vectors and NZSTV), 115 PrefLib .soi, 355 .dat wards, 3 Cambridge CSVs.
-    let expected: BTreeMap<&str, usize> =
-        [("blt", 1157), ("csv", 3), ("dat", 355), ("soi", 115)].into();
+    let expected: BTreeMap<&str, usize> = [
+        ("blt", 1157),
+        ("csv", 3),
+        ("dat", 355),
+        ("ess", 3),
+        ("soi", 115),
+    ]
+    .into();
     assert_eq!(per_format, expected);
     // Cambridge rows (MANIFEST.md §8): 21,046 + 21,814 + 23,512.
     assert_eq!(papers["csv"], 21_046 + 21_814 + 23_512);
+    // Minneapolis 2013 (MANIFEST.md §6–7): 80,101 rows in each CVR.
+    assert_eq!(papers["ess"], 3 * 80_101);
     eprintln!("loaded {per_format:?}; papers {papers:?}");
 }
 

@@ -44,6 +44,11 @@ impl Choice for Format {
         (Format::Dat, "dat", "Rank-position ballot format"),
         (Format::Csv, "csv", "CSV with rank1..rankN columns"),
         (Format::Json, "json", "recount's JSON election"),
+        (
+            Format::EssXlsx,
+            "ess",
+            "ES&S cast-vote records (Excel .xlsx)",
+        ),
     ];
 }
 
@@ -54,6 +59,11 @@ impl Choice for EqualRankings {
             EqualRankings::EndAtTie,
             "end-at-tie",
             "The paper ends just before the tied rank (void for uncertainty)",
+        ),
+        (
+            EqualRankings::EndIfSeveralContinuing,
+            "end-if-several-continuing",
+            "RCTab's exhaust-if-multiple-continuing, as far as import can tell (refuses what only the count can decide)",
         ),
     ];
 }
@@ -85,6 +95,11 @@ impl Choice for RepeatedCandidates {
             RepeatedCandidates::KeepFirst,
             "keep-first",
             "Keep the first (highest) ranking",
+        ),
+        (
+            RepeatedCandidates::EndAtRepeat,
+            "end-at-repeat",
+            "The paper ends at the repeat (RCTab exhaustOnDuplicateCandidate)",
         ),
     ];
 }

@@ -74,6 +74,24 @@ pub enum ErrorKind {
         /// What was there instead, e.g. `"9"` or `"end of file"`.
         found: String,
     },
+    /// An input error in a spreadsheet (an ES&S `.xlsx` export): at a cell
+    /// of a named sheet, or (`sheet` none) in the workbook as a whole.
+    Cell {
+        /// Which format was being read.
+        format: Format,
+        /// The sheet's name as the workbook gives it; none when the problem
+        /// is the workbook's (not a zip, no sheet).
+        sheet: Option<String>,
+        /// `line` is the sheet's row and `column` its column, both from 1
+        /// (cell `B7` is line 7, column 2); `ballot` the data row's number
+        /// from 1 (the header row is not counted); `byte` is 0 (cells are
+        /// compressed XML, so a byte offset would point at nothing).
+        pos: Position,
+        /// What the grammar wanted there.
+        expected: String,
+        /// What was there instead.
+        found: String,
+    },
     /// Several input errors in one file, in file order (at most
     /// [`Error::MAX_REPORTED`]). Readers report every bad ballot rather than
     /// stopping at the first.
@@ -160,6 +178,11 @@ impl Error {
     pub fn position(&self) -> Option<&Position> {
         match &*self.0 {
             ErrorKind::Syntax { pos, .. } => Some(pos),
+            ErrorKind::Cell {
+                sheet: Some(_),
+                pos,
+                ..
+            } => Some(pos),
             ErrorKind::Many(errors) => errors.first().and_then(Error::position),
             _ => None,
         }
@@ -196,6 +219,22 @@ impl fmt::Display for Error {
                 }
                 write!(f, ": expected {expected}, found {found}")
             }
+            ErrorKind::Cell {
+                format,
+                sheet,
+                pos,
+                expected,
+                found,
+            } => {
+                if let Some(sheet) = sheet {
+                    write!(f, "sheet {sheet:?}, cell {}: ", cell_name(pos))?;
+                }
+                write!(f, "{format} error")?;
+                if let Some(n) = pos.ballot {
+                    write!(f, " in ballot {n}")?;
+                }
+                write!(f, ": expected {expected}, found {found}")
+            }
             ErrorKind::Many(errors) => {
                 for (i, e) in errors.iter().enumerate() {
                     if i > 0 {
@@ -213,8 +252,13 @@ impl fmt::Display for Error {
                 f,
                 "this CSV file does not record seats (no \"# seats:\" line); pass --seats N"
             ),
-            ErrorKind::SeatsNotRecorded { .. } => {
+            ErrorKind::SeatsNotRecorded {
+                format: Format::PreflibSoi | Format::PreflibToi,
+            } => {
                 write!(f, "PrefLib files do not record seats; pass --seats N")
+            }
+            ErrorKind::SeatsNotRecorded { format } => {
+                write!(f, "{format} files do not record seats; pass --seats N")
             }
             ErrorKind::RowsNotRecorded { format, filter } => write!(
                 f,
@@ -234,6 +278,20 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// A spreadsheet cell's name from its row (`line`) and column, both from
+/// 1: column 1 is `A`, 26 `Z`, 27 `AA` (as Excel names them).
+pub fn cell_name(pos: &Position) -> String {
+    let mut letters = Vec::new();
+    let mut n = pos.column;
+    while n > 0 {
+        let d = (n - 1) % 26;
+        letters.push(b'A' + d as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), pos.line)
 }
 
 /// Describes a found token for an error message: quoted and shortened.
@@ -285,6 +343,33 @@ mod tests {
         let joined = Error::join(many);
         assert_eq!(joined.each().len(), Error::MAX_REPORTED);
         assert_eq!(joined.position().map(|p| p.line), Some(0));
+    }
+
+    #[test]
+    fn cells_are_named_as_excel_names_them() {
+        let cases = [
+            (1, 1, "A1"),
+            (7, 2, "B7"),
+            (3, 26, "Z3"),
+            (9, 27, "AA9"),
+            (2, 52, "AZ2"),
+            (1, 703, "AAA1"),
+        ];
+        for (row, col, want) in cases {
+            assert_eq!(cell_name(&Position::at(row, col)), want);
+        }
+        let e = Error::new(ErrorKind::Cell {
+            format: Format::EssXlsx,
+            sheet: Some("Marked Sheet".into()),
+            pos: Position::at(7, 2).in_ballot(6),
+            expected: "a candidate".into(),
+            found: "\"X\"".into(),
+        });
+        assert_eq!(
+            e.to_string(),
+            "sheet \"Marked Sheet\", cell B7: ES&S Excel error in ballot 6: expected a candidate, found \"X\""
+        );
+        assert_eq!(e.position().map(|p| (p.line, p.column)), Some((7, 2)));
     }
 
     #[test]

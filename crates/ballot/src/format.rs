@@ -30,6 +30,10 @@ pub enum Format {
     Csv,
     /// recount's own lossless JSON election.
     Json,
+    /// An ES&S cast-vote-record export: an Excel workbook (`.xlsx`) with a
+    /// row per paper and a column per choice ([`crate::ess`]).
+    #[serde(rename = "ess")]
+    EssXlsx,
 }
 
 impl Format {
@@ -38,13 +42,14 @@ impl Format {
     pub const WRITTEN: [Format; 3] = [Format::Blt, Format::Csv, Format::Json];
 
     /// Every format, in the order `recount` lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Blt,
         Format::PreflibSoi,
         Format::PreflibToi,
         Format::Dat,
         Format::Csv,
         Format::Json,
+        Format::EssXlsx,
     ];
 
     /// The format a file name's extension suggests, if any.
@@ -57,6 +62,7 @@ impl Format {
             "dat" => Format::Dat,
             "csv" => Format::Csv,
             "json" => Format::Json,
+            "xlsx" => Format::EssXlsx,
             _ => return None,
         })
     }
@@ -66,6 +72,14 @@ impl Format {
     pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
         if let Some(f) = Format::from_extension(name) {
             return Some(f);
+        }
+        // An .xlsx workbook is a zip archive; the only zip recount reads is
+        // an ES&S export, so a zip whose first entries are a workbook's is one.
+        if head.starts_with(b"PK\x03\x04")
+            && (memchr::memmem::find(head, b"[Content_Types].xml").is_some()
+                || memchr::memmem::find(head, b"xl/").is_some())
+        {
+            return Some(Format::EssXlsx);
         }
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
@@ -105,6 +119,7 @@ impl Format {
             Format::Dat => "dat",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::EssXlsx => "ess",
         }
     }
 }
@@ -118,6 +133,7 @@ impl fmt::Display for Format {
             Format::Dat => "DAT",
             Format::Csv => "CSV",
             Format::Json => "JSON",
+            Format::EssXlsx => "ES&S Excel",
         })
     }
 }
@@ -198,6 +214,7 @@ pub fn read(format: Format, input: &[u8], opts: &ReadOptions) -> Result<Election
         Format::Dat => crate::dat::read(input, opts),
         Format::Csv => crate::csvrank::read(input, opts),
         Format::Json => crate::json::read(input, opts),
+        Format::EssXlsx => crate::ess::read(input, opts),
     }
 }
 
@@ -279,6 +296,13 @@ mod tests {
             ),
             ("noext", b"weight,rank1,rank2\n", Some(Format::Csv)),
             ("noext", b"hello world again\n", None),
+            ("cvr.XLSX", b"", Some(Format::EssXlsx)),
+            (
+                "noext",
+                b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml",
+                Some(Format::EssXlsx),
+            ),
+            ("noext", b"PK\x03\x04\x14\x00other.txt", None),
         ];
         for (name, head, want) in cases {
             assert_eq!(

@@ -25,10 +25,11 @@
 //!          "min": integer,                 //   attributes; min optional (0),
 //!          "max": integer}                 //   max optional (no maximum)
 //!       ],
-//!       "policy": {"equal-rankings": "reject" | "end-at-tie",
+//!       "policy": {"equal-rankings": "reject" | "end-at-tie" | "end-if-several-continuing",
 //!                  "skipped-ranks": "reject" | "close-up" | "end-at-gap",
-//!                  "repeated-candidates": "reject" | "keep-first",
-//!                  "overvotes": "reject" | "end-at-overvote" | "skip-rank"},
+//!                  "repeated-candidates": "reject" | "keep-first" | "end-at-repeat",
+//!                  "overvotes": "reject" | "end-at-overvote" | "skip-rank",
+//!                  "max-skipped-ranks": integer},  // the last only with a gap limit
 //!                                          // optional; a missing field is "reject"
 //!       "irregularities": {"equal_rankings": n, "skipped_ranks": n,
 //!                          "repeated_candidates": n, "overvotes": n},
@@ -167,6 +168,8 @@ struct PolicyDto {
     skipped_ranks: SkippedRanks,
     repeated_candidates: RepeatedCandidates,
     overvotes: Overvotes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_skipped_ranks: Option<u32>,
 }
 
 /// The model's [`Irregularities`], with unknown fields refused.
@@ -404,6 +407,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
             skipped_ranks: c.policy.skipped_ranks,
             repeated_candidates: c.policy.repeated_candidates,
             overvotes: c.policy.overvotes,
+            max_skipped_ranks: c.policy.max_skipped_ranks,
         };
         let irr = Irregularities {
             equal_rankings: c.irregularities.equal_rankings,
@@ -508,6 +512,7 @@ pub fn write(election: &Election, out: &mut dyn Write) -> Result<(), Error> {
             skipped_ranks: p.skipped_ranks,
             repeated_candidates: p.repeated_candidates,
             overvotes: p.overvotes,
+            max_skipped_ranks: p.max_skipped_ranks,
         };
         writeln!(w, "      \"policy\": {},", j(&policy)?)?;
         let i = c.irregularities();

@@ -30,6 +30,7 @@ pub mod constraints;
 pub mod csvrank;
 pub mod dat;
 pub mod error;
+pub mod ess;
 pub mod format;
 pub mod json;
 pub mod model;

@@ -30,6 +30,17 @@ pub enum EqualRankings {
     /// The preference is void for uncertainty: the paper ends just before the
     /// tied rank (ERS97 6.10–6.12). A tie at the first rank leaves a blank paper.
     EndAtTie,
+    /// RCTab's `exhaustIfMultipleContinuing` overvote rule, as far as import
+    /// can apply it: when the paper reaches the tied rank, every candidate
+    /// ranked above is no longer continuing, so those are struck from the
+    /// tie. One left: a plain preference for it (RCTab gives the vote to the
+    /// one continuing candidate, and passes over the rank when it is not
+    /// continuing, as a count does with any preference). None left: the rank
+    /// is passed over (still a marked rank for [`ImportPolicy::max_skipped_ranks`]).
+    /// Two or more left: whether the paper exhausts depends on which of them
+    /// are continuing when it gets there, which only the count knows, so the
+    /// paper is refused, naming it.
+    EndIfSeveralContinuing,
 }
 
 /// What to do with an empty rank followed by later preferences.
@@ -54,6 +65,10 @@ pub enum RepeatedCandidates {
     Reject,
     /// Keep the highest ranking of the candidate and drop the later ones.
     KeepFirst,
+    /// The paper ends at the candidate's second ranking (RCTab
+    /// `exhaustOnDuplicateCandidate`): when a count reaches it the first was
+    /// passed over, so the paper exhausts there.
+    EndAtRepeat,
 }
 
 /// What to do with a rank marked as overvoted without naming candidates
@@ -85,6 +100,13 @@ pub struct ImportPolicy {
     pub repeated_candidates: RepeatedCandidates,
     /// A rank marked overvoted.
     pub overvotes: Overvotes,
+    /// With [`SkippedRanks::CloseUp`]: the most consecutive empty ranks a
+    /// gap may have and still be closed up; a longer gap ends the paper
+    /// (RCTab `maxSkippedRanksAllowed`: a paper exhausts at a marked rank
+    /// more than N + 1 ranks after the last marked one, or after rank 0 at
+    /// its start). None: no limit. Trailing empty ranks are never a gap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_skipped_ranks: Option<u32>,
 }
 
 impl ImportPolicy {
@@ -97,6 +119,7 @@ impl ImportPolicy {
             skipped_ranks: SkippedRanks::CloseUp,
             repeated_candidates: RepeatedCandidates::KeepFirst,
             overvotes: Overvotes::EndAtOvervote,
+            max_skipped_ranks: None,
         }
     }
 }
@@ -331,8 +354,19 @@ impl<P: Copy> Normalizer<P> {
             return;
         }
         if let Some((g, g_at)) = self.gap.take() {
+            let skipped = i - g;
             match self.policy.skipped_ranks {
                 SkippedRanks::Reject => return self.refuse(Irregularity::SkippedRank, g, g_at),
+                SkippedRanks::CloseUp
+                    if self
+                        .policy
+                        .max_skipped_ranks
+                        .is_some_and(|max| skipped > max as usize) =>
+                {
+                    self.met[1] = true;
+                    self.state = State::Ended;
+                    return;
+                }
                 SkippedRanks::CloseUp => self.met[1] = true,
                 SkippedRanks::EndAtGap => {
                     self.met[1] = true;
@@ -353,17 +387,30 @@ impl<P: Copy> Normalizer<P> {
                             self.refuse(Irregularity::RepeatedCandidate, i, at);
                         }
                         RepeatedCandidates::KeepFirst => self.met[2] = true,
+                        RepeatedCandidates::EndAtRepeat => {
+                            self.met[2] = true;
+                            self.state = State::Ended;
+                        }
                     }
                 } else {
                     self.stamps[k] = self.stamp;
                     self.out.push(c);
                 }
             }
-            Slot::Equal(_) => match self.policy.equal_rankings {
+            Slot::Equal(tied) => match self.policy.equal_rankings {
                 EqualRankings::Reject => self.refuse(Irregularity::EqualRanking, i, at),
                 EqualRankings::EndAtTie => {
                     self.met[0] = true;
                     self.state = State::Ended;
+                }
+                EqualRankings::EndIfSeveralContinuing => {
+                    self.met[0] = true;
+                    let mut left = tied.iter().filter(|c| !self.on_paper(**c));
+                    match (left.next(), left.next()) {
+                        (None, _) => {}
+                        (Some(&c), None) => self.add(c),
+                        (Some(_), Some(_)) => self.refuse(Irregularity::EqualRanking, i, at),
+                    }
                 }
             },
             Slot::Overvote => match self.policy.overvotes {
@@ -376,6 +423,21 @@ impl<P: Copy> Normalizer<P> {
             },
             Slot::Skipped => unreachable!("handled above"),
         }
+    }
+
+    /// True when `c` is already in this paper's ranking.
+    fn on_paper(&self, c: CandidateId) -> bool {
+        self.stamps.get(c.index()) == Some(&self.stamp)
+    }
+
+    /// Adds `c` (not yet on the paper) to the ranking.
+    fn add(&mut self, c: CandidateId) {
+        let k = c.index();
+        if k >= self.stamps.len() {
+            self.stamps.resize(k + 1, 0);
+        }
+        self.stamps[k] = self.stamp;
+        self.out.push(c);
     }
 
     fn refuse(&mut self, irregularity: Irregularity, slot: usize, at: P) {
@@ -531,6 +593,124 @@ mod tests {
                 .unwrap()
                 .0,
             vec![0, 1]
+        );
+    }
+
+    /// RCTab's `maxSkippedRanksAllowed` (Tabulator: a paper exhausts at a
+    /// marked rank `r` when `r - lastRank > max + 1`, `lastRank` the last
+    /// marked rank, 0 at the start; ranks left empty are not marked, an
+    /// overvote is): a gap of at most N empty ranks closes up, a longer one
+    /// ends the paper, and trailing empty ranks never matter.
+    #[test]
+    fn max_skipped_ranks_is_rctabs_consecutive_gap_limit() {
+        let at_most = |n| ImportPolicy {
+            skipped_ranks: SkippedRanks::CloseUp,
+            max_skipped_ranks: Some(n),
+            ..ImportPolicy::default()
+        };
+        let (a, b) = (Slot::One(c(0)), Slot::One(c(1)));
+        let s = Slot::Skipped;
+        let cases: &[(u32, &[Slot<'_>], &[usize])] = &[
+            // rank 1 then rank 3: 3 - 1 = 2 > 0 + 1, exhausted at rank 3.
+            (0, &[a, s, b], &[0]),
+            // first mark at rank 2: 2 - 0 > 1.
+            (0, &[s, a, b], &[]),
+            (0, &[a, b, s, s, s], &[0, 1]),
+            // 3 - 1 = 2, not above 1 + 1: closed up.
+            (1, &[a, s, b], &[0, 1]),
+            (1, &[a, s, s, b], &[0]),
+            (1, &[s, a], &[0]),
+            (2, &[a, s, s, b], &[0, 1]),
+            (2, &[s, s, a, s, s, s, b], &[0]),
+            (2, &[a, s, s, s], &[0]),
+            // An overvote is a marked rank: the gap count starts again after it.
+            (1, &[a, s, Slot::Overvote, s, b], &[0, 1]),
+        ];
+        for (n, slots, want) in cases {
+            let p = ImportPolicy {
+                overvotes: Overvotes::SkipRank,
+                ..at_most(*n)
+            };
+            assert_eq!(run(p, slots).unwrap().0, *want, "max {n}: {slots:?}");
+        }
+        // Unlimited is plain close-up.
+        assert_eq!(
+            run(ImportPolicy::lenient(), &[a, s, s, s, s, b]).unwrap().0,
+            vec![0, 1]
+        );
+        // A gap that ends the paper is counted as a skipped-rank paper.
+        let (_, seen) = run(at_most(0), &[a, s, b]).unwrap();
+        assert_eq!(seen.skipped_ranks, 2);
+    }
+
+    /// RCTab's `exhaustOnDuplicateCandidate`: the paper exhausts at the
+    /// rank where a candidate appears a second time (the first ranking was
+    /// passed over, or the paper would have stayed with it).
+    #[test]
+    fn end_at_repeat_is_rctabs_exhaust_on_duplicate_candidate() {
+        let p = ImportPolicy {
+            repeated_candidates: RepeatedCandidates::EndAtRepeat,
+            ..ImportPolicy::default()
+        };
+        let (a, b, d) = (Slot::One(c(0)), Slot::One(c(1)), Slot::One(c(2)));
+        assert_eq!(run(p, &[a, b, a, d]).unwrap().0, vec![0, 1]);
+        assert_eq!(run(p, &[a, a, b]).unwrap().0, vec![0]);
+        assert_eq!(run(p, &[a, b, d]).unwrap().0, vec![0, 1, 2]);
+        let (_, seen) = run(p, &[a, a]).unwrap();
+        assert_eq!(seen.repeated_candidates, 2);
+        // keep-first goes on past the repeat instead.
+        let keep = ImportPolicy {
+            repeated_candidates: RepeatedCandidates::KeepFirst,
+            ..p
+        };
+        assert_eq!(run(keep, &[a, b, a, d]).unwrap().0, vec![0, 1, 2]);
+    }
+
+    /// RCTab's `exhaustIfMultipleContinuing` (Tabulator: at an overvoted
+    /// rank, the continuing candidates among those marked: none, go on to
+    /// the next rank; one, the vote is theirs; two or more, exhaust). At
+    /// import, only the candidates ranked above are known not to be
+    /// continuing when the paper gets there.
+    #[test]
+    fn end_if_several_continuing_applies_what_import_can_know() {
+        let p = ImportPolicy {
+            equal_rankings: EqualRankings::EndIfSeveralContinuing,
+            ..ImportPolicy::default()
+        };
+        let (a, b, d) = (Slot::One(c(0)), Slot::One(c(1)), Slot::One(c(2)));
+        let ab = [c(0), c(1)];
+        let abd = [c(0), c(1), c(2)];
+        // B above the tie: only A can be continuing there, the vote is A's.
+        assert_eq!(run(p, &[b, Slot::Equal(&ab), d]).unwrap().0, vec![1, 0, 2]);
+        // A and B both above: the rank is passed over.
+        assert_eq!(
+            run(p, &[a, b, Slot::Equal(&ab), d]).unwrap().0,
+            vec![0, 1, 2]
+        );
+        // A marked rank all the same: the gap limit counts from it.
+        let limited = ImportPolicy {
+            skipped_ranks: SkippedRanks::CloseUp,
+            max_skipped_ranks: Some(0),
+            ..p
+        };
+        assert_eq!(
+            run(limited, &[a, b, Slot::Equal(&ab), d]).unwrap().0,
+            vec![0, 1, 2]
+        );
+        // Two could still be continuing: only the count can decide.
+        assert_eq!(
+            run(p, &[a, Slot::Equal(&abd)]),
+            Err(Refused {
+                irregularity: Irregularity::EqualRanking,
+                slot: 1
+            })
+        );
+        assert_eq!(
+            run(p, &[Slot::Equal(&ab)]),
+            Err(Refused {
+                irregularity: Irregularity::EqualRanking,
+                slot: 0
+            })
         );
     }
 }

@@ -45,6 +45,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
             "skipped_ranks",
             "repeated_candidates",
             "overvotes",
+            "max_skipped_ranks",
         ],
     ),
     ("Rules", &["rules", "set", "against", "property"]),

@@ -115,7 +115,11 @@ fn policy_text(c: &Contest) -> String {
     v.as_object()
         .map(|m| {
             m.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("?")))
+                // Choices are names; the gap limit is a number.
+                .map(|(k, v)| match v.as_str() {
+                    Some(name) => format!("{k}={name}"),
+                    None => format!("{k}={v}"),
+                })
                 .collect::<Vec<_>>()
                 .join(" ")
         })

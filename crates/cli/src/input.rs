@@ -18,8 +18,8 @@ use crate::choice;
 /// The ballot file and how to read it.
 #[derive(Clone, Debug, Args)]
 pub struct InputArgs {
-    /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV or
-    /// recount JSON); `-` reads standard input.
+    /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV,
+    /// recount JSON or an ES&S .xlsx CVR); `-` reads standard input.
     pub file: PathBuf,
     /// The ballot file's format; by default recognised from its extension or content.
     #[arg(long, value_name = "FORMAT", value_parser = choice::parser::<Format>())]
@@ -51,6 +51,11 @@ pub struct InputArgs {
     /// A rank marked overvoted.
     #[arg(long, value_parser = choice::parser::<Overvotes>())]
     pub overvotes: Option<Overvotes>,
+    /// Close up gaps of at most N empty ranks; a longer gap ends the paper
+    /// (RCTab's maxSkippedRanksAllowed). Implies `--skipped-ranks close-up`
+    /// unless that option says otherwise.
+    #[arg(long, value_name = "N")]
+    pub max_skipped_ranks: Option<u32>,
 }
 
 impl InputArgs {
@@ -72,6 +77,12 @@ impl InputArgs {
         }
         if let Some(o) = self.overvotes {
             p.overvotes = o;
+        }
+        if let Some(n) = self.max_skipped_ranks {
+            p.max_skipped_ranks = Some(n);
+            if self.skipped_ranks.is_none() {
+                p.skipped_ranks = SkippedRanks::CloseUp;
+            }
         }
         p
     }

@@ -82,6 +82,7 @@ fn provenance(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut St
     if let Some(import) = &c.import {
         use ballot::Choice;
         let (p, n) = (&import.policy, &import.changed);
+        let max_skipped = p.max_skipped_ranks.map(|m| m.to_string());
         let parts: Vec<String> = [
             ("equal-rankings", p.equal_rankings.name(), n.equal_rankings),
             ("skipped-ranks", p.skipped_ranks.name(), n.skipped_ranks),
@@ -93,6 +94,9 @@ fn provenance(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut St
             ("overvotes", p.overvotes.name(), n.overvotes),
         ]
         .into_iter()
+        // The gap limit changes no count of its own: its papers are among
+        // the skipped ranks'.
+        .chain(max_skipped.as_deref().map(|m| ("max-skipped-ranks", m, 0)))
         .map(|(k, v, papers)| match papers {
             0 => format!("{k}={v}"),
             1 => format!("{k}={v}: 1 paper"),
