@@ -177,31 +177,24 @@ impl<'c> Prepared<'c> {
                 .and_then(|(i, f)| (i == index).then(|| f.clone()))
                 .unwrap_or_default(),
         };
-        if rules.passes == Passes::OnePerSeat && contest.seats() > 1 {
-            // Each pass is of a different contest (the winners withdrawn).
-            let drawn = RefCell::new(Vec::new());
-            let records = crate::sequential::passes(contest, |sub| {
-                let index = drawn.borrow().len();
-                let sub = Prepared::new(sub)
-                    .threads(self.threads)
-                    .observer(self.observer);
-                let counted = sub.count_one(rules, run(index), false)?;
-                drawn.borrow_mut().push(counted.drawn);
-                Ok(counted.record)
-            })?;
-            return Ok(records
-                .into_iter()
-                .zip(drawn.into_inner())
-                .map(|(record, drawn)| Counted { record, drawn })
-                .collect());
-        }
-        if rules.constraint_method == ConstraintMethod::ReservedPlaces
+        // A contest counted as several counts of other contests (the winners
+        // withdrawn, or the ineligible): each laid out afresh, nothing to reuse.
+        type Parts<'a> = fn(
+            &Contest,
+            &dyn Fn(&Contest) -> Result<ContestCount, CountError>,
+        ) -> Result<Vec<ContestCount>, CountError>;
+        let parts: Option<Parts> = if rules.passes == Passes::OnePerSeat && contest.seats() > 1 {
+            Some(|c, one| crate::sequential::passes(c, one))
+        } else if rules.constraint_method == ConstraintMethod::ReservedPlaces
             && !contest.constraints().is_empty()
         {
-            // Each of its counts is of a different contest (the ineligible
-            // withdrawn): nothing to reuse.
+            Some(|c, one| crate::reserved::reserved_places(c, one))
+        } else {
+            None
+        };
+        if let Some(parts) = parts {
             let drawn = RefCell::new(Vec::new());
-            let records = crate::reserved::reserved_places(contest, |sub| {
+            let one = |sub: &Contest| {
                 let index = drawn.borrow().len();
                 let sub = Prepared::new(sub)
                     .threads(self.threads)
@@ -209,7 +202,8 @@ impl<'c> Prepared<'c> {
                 let counted = sub.count_one(rules, run(index), false)?;
                 drawn.borrow_mut().push(counted.drawn);
                 Ok(counted.record)
-            })?;
+            };
+            let records = parts(contest, &one)?;
             return Ok(records
                 .into_iter()
                 .zip(drawn.into_inner())
