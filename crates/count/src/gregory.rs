@@ -190,6 +190,10 @@ struct Counter<'a, N: Number> {
     /// for the arena's end mark, so the search for a ranking's next
     /// hopeful preference stops at its end without a bound of its own.
     hopeful: Vec<bool>,
+    /// Per candidate, whether a paper stops at them: the hopeful, and
+    /// under [`Surplus::receive_until_transferred`] the elected whose
+    /// surplus waits; the end mark's slot as in `hopeful`.
+    routes: Vec<bool>,
     votes: Vec<N>,
     parcels: Vec<Vec<Parcel<N>>>,
     pending: Vec<bool>,
@@ -247,7 +251,7 @@ impl<'a, N: Number> Counter<'a, N> {
         for w in contest.withdrawn() {
             status[w.index()] = Standing::Withdrawn;
         }
-        let hopeful = status
+        let hopeful: Vec<bool> = status
             .iter()
             .map(|s| *s == Standing::Hopeful)
             .chain([true])
@@ -264,6 +268,7 @@ impl<'a, N: Number> Counter<'a, N> {
             names,
             seats: contest.seats() as usize,
             status,
+            routes: hopeful.clone(),
             hopeful,
             votes: vec![N::zero(); n],
             parcels: (0..n).map(|_| Vec::new()).collect(),
@@ -342,12 +347,19 @@ impl<'a, N: Number> Counter<'a, N> {
             // specs/constraints.md §4 duty 3: the doomed go first, together,
             // before any surplus (a doomed candidate can never be elected).
             let doomed = self.guard.as_ref().map(Guard::doomed).unwrap_or_default();
+            // Minneapolis 167.70(1)(c): sure losers' votes "must be
+            // transferred", then the count goes on from clause a; the last
+            // places are filled on a proposed exclusion of the lowest (e).
+            let mut sure_losers = false;
             let (set, note) = if !doomed.is_empty() {
                 let note = ExclusionNote {
                     reason: Some(ExclusionReason::Doomed),
                     passed_over_guarded: Vec::new(),
                 };
                 (doomed, note)
+            } else if let Some(set) = self.sure_losers() {
+                sure_losers = true;
+                (set, ExclusionNote::default())
             } else {
                 if let Some(c) = self.surplus_to_transfer() {
                     self.transfer_surplus(c);
@@ -355,7 +367,8 @@ impl<'a, N: Number> Counter<'a, N> {
                 }
                 self.choose_exclusion()
             };
-            if self.g.completion.last_vacancies == LastVacancies::OnProposedExclusion
+            if !sure_losers
+                && self.g.completion.last_vacancies == LastVacancies::OnProposedExclusion
                 && hopeful.len() - set.len() == self.vacancies()
             {
                 let rest: Vec<usize> = hopeful.into_iter().filter(|c| !set.contains(c)).collect();
@@ -555,6 +568,7 @@ impl<'a, N: Number> Counter<'a, N> {
             }
             self.status[c] = Standing::Elected;
             self.hopeful[c] = false;
+            self.routes[c] = self.g.surplus.receive_until_transferred;
             self.pending[c] = true;
             self.elected.push(c);
             self.stage_elected.push(c);
@@ -574,6 +588,7 @@ impl<'a, N: Number> Counter<'a, N> {
         for &c in excluded {
             self.status[c] = Standing::Excluded;
             self.hopeful[c] = false;
+            self.routes[c] = false;
             self.excluded.push(c);
         }
         let mut rest = rest.to_vec();
@@ -581,6 +596,7 @@ impl<'a, N: Number> Counter<'a, N> {
         for c in rest {
             self.status[c] = Standing::Elected;
             self.hopeful[c] = false;
+            self.routes[c] = false;
             self.elected.push(c);
             self.stage_elected.push(c);
         }
@@ -595,13 +611,19 @@ impl<'a, N: Number> Counter<'a, N> {
     /// The candidate whose surplus is transferred now, if any (and not deferred).
     fn surplus_to_transfer(&mut self) -> Option<usize> {
         let transfer_zero = self.g.surplus.zero_surplus == ZeroSurplus::TransferAsStage;
-        // SSI r.48(1): only a candidate whose votes *exceed* the quota has a surplus.
+        let waits = self.g.surplus.receive_until_transferred;
+        // SSI r.48(1): only a candidate whose votes *exceed* the quota has a
+        // surplus. One still receiving papers may have one later
+        // (Minneapolis 2013, rounds 2-4: Erwin at exactly the threshold,
+        // then 282 over it).
         for c in 0..self.names.len() {
-            if self.pending[c] && self.surplus(c).is_zero() && !transfer_zero {
+            if self.pending[c] && self.surplus(c).is_zero() && !transfer_zero && !waits {
                 self.pending[c] = false;
             }
         }
-        let candidates: Vec<usize> = (0..self.names.len()).filter(|&c| self.pending[c]).collect();
+        let candidates: Vec<usize> = (0..self.names.len())
+            .filter(|&c| self.pending[c] && (transfer_zero || !self.surplus(c).is_zero()))
+            .collect();
         if candidates.is_empty() {
             return None;
         }
@@ -666,6 +688,50 @@ impl<'a, N: Number> Counter<'a, N> {
         self.bulk_group(&low, &s, t).is_some()
     }
 
+    /// A batch of the `k` lowest of `low` (sorted), shrunk while it would
+    /// leave the constraints impossible (duty 5), never splitting equal
+    /// votes; none when fewer than `smallest` are left. In ballot-paper order.
+    fn allowed_batch(&self, low: &[usize], mut k: usize, smallest: usize) -> Option<Vec<usize>> {
+        if let Some(guard) = &self.guard {
+            let state = &self.status;
+            while k >= smallest
+                && k > 0
+                && (self.votes[low[k - 1]] == self.votes[low[k]]
+                    || !guard.allows_excluding(state, &low[..k]))
+            {
+                k -= 1;
+            }
+        }
+        if k < smallest.max(1) {
+            return None;
+        }
+        let mut batch = low[..k].to_vec();
+        batch.sort_unstable();
+        Some(batch)
+    }
+
+    /// Minneapolis 167.70(1)(c): the lowest candidates who cannot be
+    /// elected, defeated before any surplus moves ([`SureLosers`]).
+    fn sure_losers(&self) -> Option<Vec<usize>> {
+        let smallest = self.g.exclusion.sure_losers?.smallest_group as usize;
+        // The next candidate up may be guarded; the batch may not hold one
+        // (`allowed_batch` shrinks it).
+        let mut low = self.hopefuls();
+        low.sort_by(|&a, &b| self.votes[a].cmp(&self.votes[b]).then(a.cmp(&b)));
+        let extra = self.total_pending_surplus();
+        let max_k = self.hopefuls().len().saturating_sub(self.vacancies());
+        let mut sum = N::zero();
+        let mut best = None;
+        for k in 1..=max_k.min(low.len().saturating_sub(1)) {
+            sum = sum.add(&self.votes[low[k - 1]]);
+            let next = &self.votes[low[k]];
+            if *next != self.votes[low[k - 1]] && sum.add(&extra) < *next {
+                best = Some(k);
+            }
+        }
+        self.allowed_batch(&low, best?, smallest)
+    }
+
     /// The largest group (at least two) of lowest candidates, not splitting
     /// equal votes, leaving enough candidates for the places, whose votes
     /// plus `extra` compare by `t` with the next candidate's votes.
@@ -698,6 +764,8 @@ impl<'a, N: Number> Counter<'a, N> {
         let number = self.next_stage_number();
         let arrival = self.history.len();
         let parcels = std::mem::take(&mut self.parcels[c]);
+        // No paper of the surplus comes back to its own candidate.
+        self.routes[c] = false;
         let examined: Vec<&Parcel<N>> = match self.g.surplus.method {
             SurplusMethod::LastParcel => {
                 let last = parcels.iter().map(|p| p.arrival).max().unwrap_or(0);
@@ -761,6 +829,10 @@ impl<'a, N: Number> Counter<'a, N> {
                                         N::mul(&p.value, &surplus, tv_rules.rounding, &self.ctx);
                                     N::div(&a, &total, tv_rules.rounding, &self.ctx)
                                 }
+                                TvSteps::FractionFirst => {
+                                    let f = N::div(&surplus, &total, tv_rules.rounding, &self.ctx);
+                                    N::mul(&f, &p.value, tv_rules.rounding, &self.ctx)
+                                }
                             }
                         }
                     }
@@ -802,8 +874,13 @@ impl<'a, N: Number> Counter<'a, N> {
         match self.g.surplus.loss {
             LossShown::Separate => self.loss = self.loss.add(&loss),
             LossShown::NonTransferable => self.exhausted = self.exhausted.add(&loss),
+            LossShown::KeptByCandidate => {}
         }
-        self.votes[c] = self.votes[c].sub(&surplus);
+        let kept = match self.g.surplus.loss {
+            LossShown::KeptByCandidate => loss,
+            _ => N::zero(),
+        };
+        self.votes[c] = self.votes[c].sub(&surplus).add(&kept);
         self.pending[c] = false;
         let single_tv = match tvs.first() {
             Some(first) if tvs.iter().all(|t| t == first) => Some(self.d(first)),
@@ -828,7 +905,7 @@ impl<'a, N: Number> Counter<'a, N> {
         if entries.len() < self.parallel_entries || self.threads <= 1 {
             return route_part(
                 &self.arena.prefs,
-                &self.hopeful,
+                &self.routes,
                 entries,
                 &mut self.dest_entries,
                 &mut self.dest_papers,
@@ -844,7 +921,7 @@ impl<'a, N: Number> Counter<'a, N> {
         let mut chunks = entries.chunks(size);
         let mine = chunks.next().unwrap_or_default();
         let n = self.names.len();
-        let (prefs, hopeful) = (&self.arena.prefs, &self.hopeful);
+        let (prefs, hopeful) = (&self.arena.prefs, &self.routes);
         type Part = (Vec<Vec<Entry>>, Vec<u64>, Vec<usize>, u64);
         let mut others: Vec<Part> = chunks
             .clone()
@@ -942,25 +1019,9 @@ impl<'a, N: Number> Counter<'a, N> {
         }
         low.sort_by(|&a, &b| self.votes[a].cmp(&self.votes[b]).then(a.cmp(&b)));
         let extra = self.total_pending_surplus();
-        let mut set = None;
-        if let Some(mut k) = self.bulk_group(&low, &extra, self.g.exclusion.bulk) {
-            // Duty 5: a batch must leave the constraints possible; shrink it,
-            // never splitting equal votes, until it does.
-            if let Some(guard) = &self.guard {
-                let state = &self.status;
-                while k >= 2
-                    && (self.votes[low[k - 1]] == self.votes[low[k]]
-                        || !guard.allows_excluding(state, &low[..k]))
-                {
-                    k -= 1;
-                }
-            }
-            if k >= 2 {
-                let mut batch = low[..k].to_vec();
-                batch.sort_unstable();
-                set = Some(batch);
-            }
-        }
+        let set = self
+            .bulk_group(&low, &extra, self.g.exclusion.bulk)
+            .and_then(|k| self.allowed_batch(&low, k, 2));
         // A bulk exclusion (ERS97 5.2.5) takes candidates without votes
         // with the others, deciding no tie; where none applies they may
         // still go together.
@@ -1002,6 +1063,7 @@ impl<'a, N: Number> Counter<'a, N> {
         for &c in set {
             self.status[c] = Standing::Excluded;
             self.hopeful[c] = false;
+            self.routes[c] = false;
             self.excluded.push(c);
         }
         self.constraints_changed();

@@ -83,6 +83,19 @@ pub struct Surplus {
     /// r.48(1) "exceeds the quota"), or a zero "transfer" stage (PRF WIGM
     /// B.3 "the largest surplus (possibly zero)").
     pub zero_surplus: ZeroSurplus,
+    /// A candidate who reaches the quota still receives papers until their
+    /// surplus is transferred (Minneapolis Code 167.70(1)(d): the candidate
+    /// is "declared elected" when the surplus is transferred, so is still
+    /// continuing before). False (left out of the file) in every rule book
+    /// that deems a candidate elected on reaching the quota (SSI r.48(1)).
+    /// Under it a zero surplus under `skip` waits: the papers received
+    /// later make a surplus transferred in turn.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub receive_until_transferred: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The Gregory family member.
@@ -135,6 +148,11 @@ pub enum TvSteps {
     Single,
     /// `round(round(value × surplus) ÷ total)`.
     Stepwise,
+    /// `round(round(surplus ÷ total) × value)`: the "surplus fraction"
+    /// first, then the paper's value times it (Minneapolis Code 167.20,
+    /// "Surplus fraction of a vote" and "Transfer value", each "calculated
+    /// to four (4) decimal places, ignoring any remainder").
+    FractionFirst,
 }
 
 /// Where the rounding loss of a surplus goes on the sheet.
@@ -145,6 +163,11 @@ pub enum LossShown {
     Separate,
     /// Into the non-transferable total (ERS97 6.11 "non-transferable difference").
     NonTransferable,
+    /// Kept by the elected candidate, whose total after the transfer is the
+    /// quota plus the loss (Minneapolis 2013 tabulation, round 4: "0.2472
+    /// of Erwin's total could not be distributed because of rounding and
+    /// will stay with the candidate").
+    KeptByCandidate,
 }
 
 /// The order of surplus transfers.
@@ -190,10 +213,36 @@ pub struct Exclusion {
     /// (ERS97 5.2.5 "does not exceed"), or always one (SSI r.50(1) "the
     /// candidate with the then lowest number of votes").
     pub bulk: Threshold,
+    /// Minneapolis Code 167.70(1)(c): before any surplus is transferred,
+    /// the lowest candidates who cannot be elected are defeated together
+    /// ([`SureLosers`]). Left out of the file (none) elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sure_losers: Option<SureLosers>,
     /// Papers moved all at once, each at its value (SSI r.50(4)), or in
     /// batches by value, highest first, each a sub-stage followed by the
     /// election test (ERS97 5.4.1–5.4.2, 5.4.9–5.4.11).
     pub parcels: ExclusionParcels,
+}
+
+/// The defeat of candidates "for whom it is mathematically impossible to
+/// be elected" (Minneapolis Code 167.20, 167.70(1)(c)), made before the
+/// surpluses waiting are transferred: the largest group of the lowest
+/// continuing candidates, not splitting equal votes and leaving at least as
+/// many continuing candidates as places, whose votes together with every
+/// surplus waiting are *less than* the votes of the next candidate up
+/// (equal is not enough: a tie with that candidate could still be won;
+/// the correction Droop's `mpls` makes to 167.20's wording, which the
+/// official tabulations do not contradict).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SureLosers {
+    /// The fewest candidates such a defeat takes: 2 reads "batch
+    /// elimination" as 167.20 defines it ("a simultaneous defeat of
+    /// multiple continuing candidates"), as the official 2013 tabulation
+    /// counted (round 4 transferred Erwin's surplus rather than defeat
+    /// McPherson alone); 1 is Droop's `mpls` (a single sure loser also goes
+    /// before the surpluses). At least 1.
+    pub smallest_group: u32,
 }
 
 /// How an excluded candidate's papers move.

@@ -24,7 +24,7 @@ pub struct Preset {
 }
 
 /// The presets, in the order `recount rules` lists them.
-pub const PRESETS: [Preset; 10] = [
+pub const PRESETS: [Preset; 11] = [
     Preset {
         name: "scottish-stv",
         description: "Scottish local government STV, SSI 2007/42 Sch. 1 rules 45-52 (WIGM, 5 dp, truncation)",
@@ -58,6 +58,13 @@ pub const PRESETS: [Preset; 10] = [
         description: "Exclusive Gregory (last parcel, transferable papers), 5 dp, exclusion by value",
         spec: "specs/rules/egm.md",
         rules: Rules::egm,
+        single_winner: false,
+    },
+    Preset {
+        name: "minneapolis",
+        description: "Minneapolis multi-seat STV, Code ch. 167: 4 dp, elected at transfer, batch elimination first",
+        spec: "specs/rules/minneapolis.md",
+        rules: Rules::minneapolis,
         single_winner: false,
     },
     Preset {
@@ -180,9 +187,11 @@ fn ssi_gregory() -> Gregory {
             order: SurplusOrder::Largest,
             deferral: Threshold::Never,
             zero_surplus: ZeroSurplus::Skip,
+            receive_until_transferred: false,
         },
         exclusion: Exclusion {
             bulk: Threshold::Never,
+            sure_losers: None,
             parcels: ExclusionParcels::AllAtOnce,
         },
         completion: Completion {
@@ -281,9 +290,11 @@ impl Rules {
                     order: SurplusOrder::Largest,
                     deferral: Threshold::NotExceeding,
                     zero_surplus: ZeroSurplus::Skip,
+                    receive_until_transferred: false,
                 },
                 exclusion: Exclusion {
                     bulk: Threshold::NotExceeding,
+                    sure_losers: None,
                     parcels: ExclusionParcels::ByValueDescending,
                 },
                 completion: Completion {
@@ -329,6 +340,34 @@ impl Rules {
                 cap_at_value: true,
             };
             g.exclusion.parcels = ExclusionParcels::ByValueDescending;
+        })
+    }
+
+    /// Minneapolis multiple-seat STV (Code of Ordinances ch. 167, 167.20
+    /// and 167.70), as the city's 2013 tabulations count it.
+    pub fn minneapolis() -> Rules {
+        on_ssi("minneapolis", |r, g| {
+            // 167.20 "Surplus fraction", "Transfer value": four places,
+            // "ignoring any remainder".
+            r.arithmetic = Arithmetic::Fixed { places: 4 };
+            r.display_places = 4;
+            // 167.20 "Threshold": V ÷ (S + 1) + 1, "any fractions disregarded"
+            // (the Scottish quota); 167.70(1)(a) "equal to or greater than".
+            // 167.70(1)(d), (e), (f): every tie by lot.
+            r.ties.chain = vec![TieBreak::Lot];
+            g.surplus.transfer_value = TransferValue {
+                rounding: Rounding::truncate(4),
+                steps: TvSteps::FractionFirst,
+                cap_at_value: false,
+            };
+            g.surplus.loss = LossShown::KeptByCandidate;
+            g.surplus.receive_until_transferred = true;
+            g.exclusion.sure_losers = Some(SureLosers { smallest_group: 2 });
+            // 167.70(1)(f): the count ends when the continuing candidates are
+            // as many as the offices left; the 2013 tabulation's last round
+            // defeats Nordyke and elects the two left with "no vote
+            // transfers in this round".
+            g.completion.last_vacancies = LastVacancies::OnProposedExclusion;
         })
     }
 

@@ -39,6 +39,9 @@ pub enum RulesError {
     RepeatedTieBreak(TieBreak),
     /// `ties.seed` is not 1 to 64 hexadecimal digits.
     BadSeed(String),
+    /// `method.gregory.exclusion.sure_losers.smallest_group` is 0: a defeat
+    /// of no candidate.
+    EmptySureLosers,
 }
 
 impl fmt::Display for RulesError {
@@ -70,6 +73,10 @@ impl fmt::Display for RulesError {
             RulesError::BadSeed(seed) => {
                 write!(f, "ties.seed {seed:?}: expected 1 to 64 hexadecimal digits")
             }
+            RulesError::EmptySureLosers => write!(
+                f,
+                "method.gregory.exclusion.sure_losers.smallest_group is 0; at least 1"
+            ),
         }
     }
 }
@@ -95,6 +102,13 @@ pub(super) fn validate(rules: &Rules) -> Result<(), RulesError> {
     }
     if let Some(seed) = &rules.ties.seed {
         seed_bytes(seed).map_err(|_| RulesError::BadSeed(seed.clone()))?;
+    }
+    if let Method::Gregory(g) = &rules.method
+        && g.exclusion
+            .sure_losers
+            .is_some_and(|s| s.smallest_group == 0)
+    {
+        return Err(RulesError::EmptySureLosers);
     }
     let Some(held) = rules.fixed_places() else {
         return Ok(());

@@ -65,6 +65,11 @@ pub fn unsupported(rules: &Rules, records: &[ContestCount]) -> Option<&'static s
     if g.surplus.deferral != Threshold::Never || g.exclusion.bulk != Threshold::Never {
         return Some("no cheap bound for rules that defer surpluses or exclude in bulk");
     }
+    if g.exclusion.sure_losers.is_some() || g.surplus.receive_until_transferred {
+        return Some(
+            "no cheap bound for rules that defeat sure losers first or elect at the transfer",
+        );
+    }
     None
 }
 
