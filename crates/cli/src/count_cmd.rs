@@ -584,7 +584,7 @@ mod tests {
         match rules_from(&a, None) {
             Err(Failure::Input(m)) => assert!(
                 m.contains(
-                    "scottish-stv, ers97, wigm, uig, egm, irv, meek, nz-meek, warren, meek-exact"
+                    "scottish-stv, ers97, wigm, uig, egm, minneapolis, irv, meek, nz-meek, warren, meek-exact"
                 ),
                 "{m}"
             ),

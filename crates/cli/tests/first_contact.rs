@@ -37,7 +37,7 @@ fn stdout_of(cmd: &mut Command) -> String {
 }
 
 const PRESET_LIST: &str =
-    "scottish-stv, ers97, wigm, uig, egm, irv, meek, nz-meek, warren, meek-exact";
+    "scottish-stv, ers97, wigm, uig, egm, minneapolis, irv, meek, nz-meek, warren, meek-exact";
 
 // ----- 1. presets in any letter case, with "did you mean" ----------------
 
