@@ -330,7 +330,14 @@ impl<'a, N: Number> Counter<'a, N> {
         self.constraints_changed();
         self.first_stage(first);
         loop {
-            if self.vacancies() == 0 || self.broken.is_some() || self.too_large {
+            if self.broken.is_some() || self.too_large {
+                break;
+            }
+            if self.vacancies() == 0 {
+                if self.g.completion.continue_until_two && self.hopefuls().len() > 1 {
+                    self.exclude_after_the_count();
+                    continue;
+                }
                 break;
             }
             let hopeful = self.hopefuls();
@@ -402,6 +409,20 @@ impl<'a, N: Number> Counter<'a, N> {
             self.substitutions = swaps;
         }
         Ok(self.finish())
+    }
+
+    /// [`Completion::continue_until_two`]: one more exclusion of the
+    /// lowest, the elected receiving papers and keeping their surpluses.
+    fn exclude_after_the_count(&mut self) {
+        for &c in &self.elected {
+            self.routes[c] = true;
+            self.pending[c] = false;
+        }
+        let (mut set, note) = self.choose_exclusion();
+        // Candidates without votes go together in the order one at a time
+        // would take them; the last of them stays, one of the final two.
+        set.truncate(self.hopefuls().len() - 1);
+        self.exclude(&set, note);
     }
 
     /// Recomputes guard/doom after a change of status (duty 2), noting new

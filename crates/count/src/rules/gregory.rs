@@ -261,6 +261,14 @@ pub enum ExclusionParcels {
 pub struct Completion {
     /// When continuing candidates fill the last places without a transfer.
     pub last_vacancies: LastVacancies,
+    /// After the places are filled, exclude the lowest one at a time until
+    /// a single continuing candidate is left beside those elected, the
+    /// elected receiving papers and no surplus moving (RCTab's
+    /// `continueUntilTwoCandidatesRemain`, for reporting the final two of
+    /// an IRV count). The winners are the same. False (left out of the
+    /// file) in every preset.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub continue_until_two: bool,
 }
 
 /// The last-vacancies rule.

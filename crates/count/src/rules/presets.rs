@@ -196,6 +196,7 @@ fn ssi_gregory() -> Gregory {
         },
         completion: Completion {
             last_vacancies: LastVacancies::BetweenStages,
+            continue_until_two: false,
         },
     }
 }
@@ -299,6 +300,7 @@ impl Rules {
                 },
                 completion: Completion {
                     last_vacancies: LastVacancies::OnProposedExclusion,
+                    continue_until_two: false,
                 },
             };
         })
