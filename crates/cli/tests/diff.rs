@@ -503,3 +503,39 @@ fn names_that_differ_are_paired_by_rule_or_warned_of_with_their_place_never_gues
     // Nothing else differs: the unpaired figures are not compared.
     assert_eq!(code, 0, "{json:#}");
 }
+
+#[test]
+fn rctabs_csv_report_is_recognised_and_its_figures_placed() {
+    // The Minneapolis 2013 park board under the city's own rules against
+    // RCTab's report of its configuration: RCTab eliminates one candidate a
+    // round where the city eliminated two at once, so the stages part at
+    // stage 2, and each difference points into the CSV.
+    let Some(data) = recount_testkit::shared_data() else {
+        return;
+    };
+    let dir = data.join("rctab-minneapolis-2013-park");
+    let out = recount()
+        .arg("diff")
+        .arg(dir.join("2013_minneapolis_park_cvr.xlsx"))
+        .arg("--official")
+        .arg(dir.join("2013_minneapolis_park_expected_detailed_report.csv"))
+        .args(["--seats", "3", "--rules", "minneapolis"])
+        .args(["--skipped-ranks", "close-up", "--overvotes", "skip-rank"])
+        .args(["--repeated-candidates", "keep-first", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("RCTab detailed report CSV") || text.contains("rctab-csv"),
+        "{text}"
+    );
+    // Stage 1 agrees but for RCTab's inactive count; stage 2's Erwin is
+    // 14684 on the sheet (Undeclared Write-ins alone eliminated), 14866 here.
+    assert!(text.contains("14684"), "{text}");
+}

@@ -80,15 +80,18 @@ pub enum SheetFormat {
     ScottishCsv,
     /// RCTab's detailed result report JSON (see [`crate::rctab_json`]).
     RctabJson,
+    /// RCTab's detailed result report CSV (see [`crate::rctab_csv`]).
+    RctabCsv,
 }
 
 impl SheetFormat {
     /// Every format, in the order [`crate::detect`] tries them.
-    pub const ALL: [SheetFormat; 5] = [
+    pub const ALL: [SheetFormat; 6] = [
         SheetFormat::RecountSheet,
         SheetFormat::ScottishCsv,
         SheetFormat::ScottishJson,
         SheetFormat::RctabJson,
+        SheetFormat::RctabCsv,
         SheetFormat::DroopDump,
     ];
 
@@ -100,6 +103,7 @@ impl SheetFormat {
             SheetFormat::RecountSheet => "recount-sheet",
             SheetFormat::ScottishCsv => "scottish-csv",
             SheetFormat::RctabJson => "rctab-json",
+            SheetFormat::RctabCsv => "rctab-csv",
         }
     }
 }
@@ -112,6 +116,7 @@ impl fmt::Display for SheetFormat {
             SheetFormat::RecountSheet => "recount-sheet/1",
             SheetFormat::ScottishCsv => "Scottish 2022 CSV",
             SheetFormat::RctabJson => "RCTab detailed report JSON",
+            SheetFormat::RctabCsv => "RCTab detailed report CSV",
         })
     }
 }

@@ -35,6 +35,7 @@ pub mod droop_dump;
 pub mod error;
 pub mod explain;
 pub mod names;
+pub mod rctab_csv;
 pub mod rctab_json;
 pub mod read;
 pub mod recount_sheet;

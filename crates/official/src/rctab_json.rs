@@ -21,7 +21,7 @@
 //! given has their surplus transferred), and a candidate `elected` in
 //! round r is elected at stage r. A candidate left out of a tally has a
 //! blank cell. The non-transferable value of a stage is the sum of its
-//! round's `inactiveBallots`. The quota is the first round's `threshold`.
+//! round's `inactiveBallots` but `finalRoundSurplus`. The quota is the first round's `threshold`.
 //! Figures are read exactly, never through a float; a figure that is not
 //! a decimal is a warning with its position, and the cell is unknown.
 
@@ -191,7 +191,15 @@ pub fn read(input: &[u8]) -> Result<OfficialSheet, Error> {
         stage.excluded = x;
         // Inactive papers: the sum of the categories.
         let mut inactive: Option<Cell> = None;
-        for raw in round.inactive_ballots.values() {
+        // `finalRoundSurplus` sits among them in the JSON but is the last
+        // winners' votes above the threshold, not papers that went
+        // inactive (the CSV report keeps it out of "Inactive Ballots
+        // Total", on a row of its own).
+        for (_, raw) in round
+            .inactive_ballots
+            .iter()
+            .filter(|(k, _)| k.as_str() != "finalRoundSurplus")
+        {
             if let Some(c) = r.cell(raw) {
                 inactive = Some(match inactive {
                     None => c,
