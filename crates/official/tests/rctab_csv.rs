@@ -56,8 +56,8 @@ fn the_minneapolis_report_reads_alike_as_csv_and_as_json() {
     assert_eq!(c.seats, Some(3));
     assert_eq!(c.quota.as_ref().unwrap().text(), "14866");
     assert_eq!(
-        c.quota.as_ref().map(|q| q.value.clone()),
-        j.quota.as_ref().map(|q| q.value.clone())
+        c.quota.as_ref().map(|q| q.value),
+        j.quota.as_ref().map(|q| q.value)
     );
     assert_eq!(c.stages.len(), j.stages.len());
     assert_eq!(c.stages.len(), 11);
@@ -77,8 +77,8 @@ fn the_minneapolis_report_reads_alike_as_csv_and_as_json() {
             "stage {n}"
         );
         assert_eq!(
-            cs.non_transferable.as_ref().map(|x| x.value.clone()),
-            js.non_transferable.as_ref().map(|x| x.value.clone()),
+            cs.non_transferable.as_ref().map(|x| x.value),
+            js.non_transferable.as_ref().map(|x| x.value),
             "stage {n}"
         );
         for (k, cand) in c.candidates.iter().enumerate() {
@@ -87,9 +87,9 @@ fn the_minneapolis_report_reads_alike_as_csv_and_as_json() {
                 .iter()
                 .position(|x| x.name == cand.name)
                 .unwrap();
-            let ours = cs.totals[k].as_ref().map(|x| x.value.clone());
+            let ours = cs.totals[k].as_ref().map(|x| x.value);
             match &js.totals[jk] {
-                Some(v) => assert_eq!(ours, Some(v.value.clone()), "stage {n}: {}", cand.name),
+                Some(v) => assert_eq!(ours, Some(v.value), "stage {n}: {}", cand.name),
                 // The JSON leaves out an eliminated candidate; the CSV writes 0.
                 None => assert!(
                     ours.as_ref().is_some_and(|v| v
