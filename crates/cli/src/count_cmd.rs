@@ -54,6 +54,13 @@ pub struct CountArgs {
     rules: RulesArg,
     #[command(flatten)]
     bundle: crate::bundle_cmd::BundleInput,
+    /// An RCTab contest configuration (`*_config.json`): the file is its
+    /// ES&S CVR, read with the configuration's labels, candidates and
+    /// reading options, and counted under its tabulation options mapped
+    /// to rules; an option recount cannot honour is refused by name
+    /// (specs/rctab.md). Not with --rules or the reading options.
+    #[arg(long, value_name = "CONFIG.json")]
+    rctab_config: Option<PathBuf>,
     /// Seed of the lot, in hexadecimal (up to 64 digits); recorded in the transcript.
     #[arg(long, value_name = "HEX")]
     seed: Option<String>,
@@ -183,6 +190,7 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
     inputs.extend(args.constraints.as_deref());
     inputs.extend(args.rules.file());
     inputs.extend(args.apply.as_deref());
+    inputs.extend(args.rctab_config.as_deref());
     refuse_inputs(args.output.as_deref(), &inputs)?;
     // What identifies the input: a ballot file's is taken as it streams
     // in, a bundle's MANIFEST here, so that no bytes are held through the
@@ -195,7 +203,16 @@ pub fn run_count(args: &CountArgs) -> Result<(), Failure> {
         format,
     };
     let bundle = args.bundle.load(&args.input.file)?;
-    let (rules, input, mut election) = if let Some(verified) = bundle {
+    let (rules, input, mut election) = if let Some(config) = &args.rctab_config {
+        let (base, input, election) = crate::rctab_config::load(config, &args.input)?;
+        if args.rules.rules.is_some() {
+            return Err(Failure::Input(format!(
+                "{}: the rules are the configuration's; --rules is not taken with --rctab-config",
+                crate::input::display(config)
+            )));
+        }
+        (rules_from(args, Some(&base))?, input, election)
+    } else if let Some(verified) = bundle {
         let rules = rules_from(args, Some(verified.rules()))?;
         let (manifest, format) = crate::bundle_cmd::provenance(&args.input.file, &verified)?;
         let input = identify(format!("{shown}/MANIFEST"), &manifest, format);

@@ -25,6 +25,7 @@ mod lots;
 mod margin_cmd;
 mod output;
 mod progress;
+mod rctab_config;
 mod rules_arg;
 mod ties_cmd;
 mod whatif_cmd;

@@ -1,0 +1,631 @@
+//! An RCTab contest configuration (`*_config.json`) read as what recount
+//! counts with: the cast-vote-record files, how their papers are read
+//! (import policy and ES&S layout), the seats and the `Rules`. The mapping
+//! is `specs/rctab.md`'s, option by option; an option recount cannot
+//! honour is refused by its name, never ignored.
+//!
+//! Pure: bytes in, a [`RctabConfig`] or a [`ConfigError`] out; the caller
+//! reads the files it names.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use ballot::ImportPolicy;
+use ballot::ess::EssLayout;
+use ballot::policy::{EqualRankings, Overvotes, RepeatedCandidates, SkippedRanks};
+use count::Rules;
+use count::rules::{
+    Arithmetic, LossShown, Passes, QuotaDivisor, QuotaIncrement, Rounding, SurplusMethod,
+    Threshold, TieBreak, TvSteps,
+};
+use serde_json::Value;
+
+/// What a configuration says to count.
+#[derive(Debug)]
+pub struct RctabConfig {
+    /// The contest's name (`outputSettings.contestName`).
+    pub contest_name: Option<String>,
+    /// The CVR files, each resolved against the configuration's folder.
+    pub cvr_files: Vec<PathBuf>,
+    /// How the ES&S sheets' cells are read.
+    pub layout: EssLayout,
+    /// How irregular papers are read.
+    pub policy: ImportPolicy,
+    /// `numberOfWinners`.
+    pub seats: u32,
+    /// Candidates marked `excluded`: withdrawn before the count.
+    pub withdrawn: Vec<String>,
+    /// The tabulation options as rules.
+    pub rules: Rules,
+}
+
+/// Why a configuration cannot be counted with.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// Not JSON, or not an object of the expected shape.
+    Syntax(String),
+    /// An option recount cannot honour, with its value and why.
+    Refused {
+        /// The option, by key path (`rules.tiebreakMode`).
+        option: String,
+        /// Its value in the file.
+        value: String,
+        /// Why it is refused.
+        why: &'static str,
+    },
+    /// A value that is not one RCTab defines for the option.
+    BadValue {
+        /// The option, by key path.
+        option: String,
+        /// Its value in the file.
+        value: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Syntax(m) => write!(f, "not an RCTab configuration: {m}"),
+            ConfigError::Refused { option, value, why } => {
+                write!(f, "{option} {value}: not supported: {why} (specs/rctab.md)")
+            }
+            ConfigError::BadValue {
+                option,
+                value,
+                expected,
+            } => write!(f, "{option} {value}: expected {expected}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// An option's value as RCTab writes it: a string, a number or a boolean;
+/// absent and `""` are none.
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn flag(v: Option<&Value>, option: &str) -> Result<bool, ConfigError> {
+    match text(v).as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(ConfigError::BadValue {
+            option: option.into(),
+            value: other.into(),
+            expected: "true or false",
+        }),
+    }
+}
+
+fn number(v: Option<&Value>, option: &str) -> Result<Option<u32>, ConfigError> {
+    match text(v) {
+        None => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|_| ConfigError::BadValue {
+            option: option.into(),
+            value: t,
+            expected: "a whole number",
+        }),
+    }
+}
+
+fn refused(option: &str, value: impl Into<String>, why: &'static str) -> ConfigError {
+    ConfigError::Refused {
+        option: option.into(),
+        value: value.into(),
+        why,
+    }
+}
+
+/// Reads a configuration; `dir` is its folder, against which CVR paths
+/// are resolved.
+pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+    let rules_v = v
+        .get("rules")
+        .ok_or_else(|| ConfigError::Syntax("no \"rules\" object".into()))?;
+    let r = |key: &str| rules_v.get(key);
+    let sources = v
+        .get("cvrFileSources")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ConfigError::Syntax("no \"cvrFileSources\" list".into()))?;
+
+    // Papers.
+    let mut layout = EssLayout::default();
+    let mut cvr_files = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        let key = |k: &str| format!("cvrFileSources[{i}].{k}");
+        let provider = text(s.get("provider")).unwrap_or_default();
+        if provider != "ess" {
+            return Err(refused(
+                &key("provider"),
+                provider,
+                "only ES&S sheets are read from a configuration so far",
+            ));
+        }
+        let path = text(s.get("filePath"))
+            .ok_or_else(|| ConfigError::Syntax(format!("no {}", key("filePath"))))?;
+        cvr_files.push(dir.join(path));
+        if let Some(d) = text(s.get("overvoteDelimiter")) {
+            return Err(refused(
+                &key("overvoteDelimiter"),
+                d,
+                "an ES&S cell names one candidate or a label",
+            ));
+        }
+        if flag(
+            s.get("treatBlankAsUndeclaredWriteIn"),
+            &key("treatBlankAsUndeclaredWriteIn"),
+        )? {
+            return Err(refused(
+                &key("treatBlankAsUndeclaredWriteIn"),
+                "true",
+                "a blank cell is an empty rank",
+            ));
+        }
+        if let Some(l) = text(s.get("overvoteLabel")) {
+            layout.overvote = l;
+        }
+        if let Some(l) = text(s.get("skippedRankLabel")) {
+            layout.skipped = l;
+        }
+        if let Some(l) = text(s.get("undeclaredWriteInLabel")) {
+            layout.write_in = l;
+        }
+        layout.first_choice_column =
+            number(s.get("firstVoteColumnIndex"), &key("firstVoteColumnIndex"))?;
+    }
+    let mut names = Vec::new();
+    let mut withdrawn = Vec::new();
+    for (i, c) in v
+        .get("candidates")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = text(c.get("name"))
+            .ok_or_else(|| ConfigError::Syntax(format!("no candidates[{i}].name")))?;
+        if c.get("aliases")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+        {
+            return Err(refused(
+                &format!("candidates[{i}].aliases"),
+                name,
+                "a candidate is one name in the sheet",
+            ));
+        }
+        if flag(c.get("excluded"), &format!("candidates[{i}].excluded"))? {
+            withdrawn.push(name.clone());
+        }
+        names.push(name);
+    }
+    if !names.is_empty() {
+        layout.candidates = Some(names);
+    }
+    let mut policy = ImportPolicy::default();
+    match text(r("overvoteRule")).as_deref() {
+        Some("alwaysSkipToNextRank") => policy.overvotes = Overvotes::SkipRank,
+        Some("exhaustImmediately") => {
+            policy.overvotes = Overvotes::EndAtOvervote;
+            policy.equal_rankings = EqualRankings::EndAtTie;
+        }
+        Some("exhaustIfMultipleContinuing") => {
+            policy.equal_rankings = EqualRankings::EndIfSeveralContinuing
+        }
+        other => {
+            return Err(ConfigError::BadValue {
+                option: "rules.overvoteRule".into(),
+                value: other.unwrap_or("none").into(),
+                expected: "alwaysSkipToNextRank, exhaustImmediately or exhaustIfMultipleContinuing",
+            });
+        }
+    }
+    match text(r("maxSkippedRanksAllowed")).as_deref() {
+        None | Some("unlimited") => policy.skipped_ranks = SkippedRanks::CloseUp,
+        Some(n) => {
+            let n = n.parse().map_err(|_| ConfigError::BadValue {
+                option: "rules.maxSkippedRanksAllowed".into(),
+                value: n.into(),
+                expected: "a whole number or unlimited",
+            })?;
+            policy.skipped_ranks = SkippedRanks::CloseUp;
+            policy.max_skipped_ranks = Some(n);
+        }
+    }
+    policy.repeated_candidates = if flag(
+        r("exhaustOnDuplicateCandidate"),
+        "rules.exhaustOnDuplicateCandidate",
+    )? {
+        RepeatedCandidates::EndAtRepeat
+    } else {
+        RepeatedCandidates::KeepFirst
+    };
+    layout.max_ranks = match text(r("maxRankingsAllowed")).as_deref() {
+        None | Some("max") => None,
+        Some(n) => Some(n.parse().map_err(|_| ConfigError::BadValue {
+            option: "rules.maxRankingsAllowed".into(),
+            value: n.into(),
+            expected: "a whole number or max",
+        })?),
+    };
+    if flag(
+        r("treatBlankAsUndeclaredWriteIn"),
+        "rules.treatBlankAsUndeclaredWriteIn",
+    )? {
+        return Err(refused(
+            "rules.treatBlankAsUndeclaredWriteIn",
+            "true",
+            "a blank cell is an empty rank",
+        ));
+    }
+
+    // Counting.
+    let seats = number(r("numberOfWinners"), "rules.numberOfWinners")?.unwrap_or(1);
+    if seats == 0 {
+        return Err(ConfigError::BadValue {
+            option: "rules.numberOfWinners".into(),
+            value: "0".into(),
+            expected: "at least 1",
+        });
+    }
+    for (key, why) in [
+        ("stopTabulationEarlyAfterRound", "a count runs to its end"),
+        (
+            "multiSeatBottomsUpPercentageThreshold",
+            "bottoms-up counts are not built",
+        ),
+    ] {
+        if let Some(t) = text(r(key)) {
+            return Err(refused(&format!("rules.{key}"), t, why));
+        }
+    }
+    if let Some(t) = text(r("minimumVoteThreshold")).filter(|t| t != "0") {
+        return Err(refused(
+            "rules.minimumVoteThreshold",
+            t,
+            "no rule book here excludes below a fixed vote",
+        ));
+    }
+    let places = number(
+        r("decimalPlacesForVoteArithmetic"),
+        "rules.decimalPlacesForVoteArithmetic",
+    )?
+    .unwrap_or(4);
+    if places > count::rules::validate::MAX_FIXED_PLACES {
+        return Err(ConfigError::BadValue {
+            option: "rules.decimalPlacesForVoteArithmetic".into(),
+            value: places.to_string(),
+            expected: "at most 18",
+        });
+    }
+    let mode = text(r("winnerElectionMode")).unwrap_or_default();
+    let mut rules = match mode.as_str() {
+        "singleWinnerMajority" | "multiPassIrv" => {
+            let mut rules = Rules::irv();
+            if mode == "multiPassIrv" {
+                rules.passes = Passes::OnePerSeat;
+            }
+            if flag(
+                r("doesFirstRoundDetermineThreshold"),
+                "rules.doesFirstRoundDetermineThreshold",
+            )? {
+                let g = rules.gregory_mut().expect("irv is Gregory");
+                g.quota.votes = count::rules::QuotaVotes::Valid;
+                g.quota.recompute = count::rules::QuotaRecompute::Never;
+            }
+            rules
+        }
+        "multiWinnerAllowMultipleWinnersPerRound" | "multiWinnerAllowOnlyOneWinnerPerRound" => {
+            let mut rules = Rules::scottish_stv();
+            rules.arithmetic = Arithmetic::Fixed { places };
+            rules.display_places = places;
+            if flag(
+                r("nonIntegerWinningThreshold"),
+                "rules.nonIntegerWinningThreshold",
+            )? {
+                rules.quota.rounding = Rounding::truncate(places);
+                rules.quota.increment = QuotaIncrement::Unit { places };
+            }
+            let g = rules.gregory_mut().expect("scottish-stv is Gregory");
+            g.surplus.method = SurplusMethod::WeightedInclusive;
+            g.surplus.transfer_value.rounding = Rounding::truncate(places);
+            g.surplus.transfer_value.steps = TvSteps::FractionFirst;
+            g.surplus.loss = LossShown::Separate;
+            // RCTab gives an elected candidate's surplus a round even when it
+            // is nothing (the Minneapolis report's round 3: Erwin at exactly
+            // the threshold, transfers 0.0000).
+            g.surplus.zero_surplus = count::rules::ZeroSurplus::TransferAsStage;
+            // One winner a round: the others at the threshold are still
+            // continuing, and receive papers, until their turn.
+            g.surplus.receive_until_transferred = mode == "multiWinnerAllowOnlyOneWinnerPerRound";
+            rules
+        }
+        other => {
+            return Err(refused(
+                "rules.winnerElectionMode",
+                other,
+                "bottoms-up counts are not built",
+            ));
+        }
+    };
+    if flag(r("hareQuota"), "rules.hareQuota")? {
+        rules.quota.divisor = QuotaDivisor::Seats;
+    }
+    if let Some(g) = rules.gregory_mut() {
+        if flag(r("batchElimination"), "rules.batchElimination")? {
+            g.exclusion.bulk = Threshold::LessThan;
+        }
+        if flag(
+            r("continueUntilTwoCandidatesRemain"),
+            "rules.continueUntilTwoCandidatesRemain",
+        )? {
+            g.completion.continue_until_two = true;
+        }
+    }
+    let tiebreak = text(r("tiebreakMode")).unwrap_or_default();
+    rules.ties.chain = match tiebreak.as_str() {
+        "random" | "generatePermutation" => vec![TieBreak::Lot],
+        "previousRoundCountsThenRandom" => vec![TieBreak::Backward, TieBreak::Lot],
+        "usePermutationInConfig" => {
+            rules.ties.order_picks = count::rules::OrderPicks::StrongestFirst;
+            rules.ties.order = layout.candidates.clone();
+            vec![TieBreak::Order]
+        }
+        "stopCountingAndAsk" | "previousRoundCountsThenAsk" => {
+            return Err(refused(
+                "rules.tiebreakMode",
+                tiebreak,
+                "a count asks no one; give the operator's decisions with --tie-order",
+            ));
+        }
+        other => {
+            return Err(ConfigError::BadValue {
+                option: "rules.tiebreakMode".into(),
+                value: other.into(),
+                expected: "one of RCTab's tiebreak modes",
+            });
+        }
+    };
+    if let Some(seed) = text(r("randomSeed")) {
+        // RCTab's seed is a decimal integer; the rules hold a hexadecimal one
+        // (the draws are recount's own, not Java's: specs/rctab.md).
+        let n: i64 = seed.parse().map_err(|_| ConfigError::BadValue {
+            option: "rules.randomSeed".into(),
+            value: seed.clone(),
+            expected: "a whole number",
+        })?;
+        rules.ties.seed = Some(format!("{:x}", n as u64));
+    }
+    rules.name = format!(
+        "rctab:{}",
+        text(r("rulesDescription")).unwrap_or_else(|| mode.clone())
+    );
+    rules
+        .validate()
+        .map_err(|e| ConfigError::Syntax(e.to_string()))?;
+    Ok(RctabConfig {
+        contest_name: v
+            .get("outputSettings")
+            .and_then(|o| text(o.get("contestName"))),
+        cvr_files,
+        layout,
+        policy,
+        seats,
+        withdrawn,
+        rules,
+    })
+}
+
+/// Reads `config` and the CVR on the command line, as `recount count
+/// CVR --rctab-config CONFIG` counts them: the base rules (overrides,
+/// seeds and tie orders go on top), the input's identity and the election.
+///
+/// The CVR counted is the one given; the configuration's own `filePath`,
+/// when it names a file that exists, must hold the same bytes (a
+/// configuration names paths on its author's machine, which seldom
+/// resolve elsewhere).
+pub fn load(
+    config: &Path,
+    input: &crate::input::InputArgs,
+) -> Result<(Rules, count::transcript::Input, ballot::Election), crate::Failure> {
+    use crate::Failure;
+    let shown = crate::input::display(config);
+    let bytes = std::fs::read(config).map_err(|e| Failure::Io(format!("{shown}: {e}")))?;
+    let dir = config.parent().unwrap_or(Path::new("."));
+    let c = read(&bytes, dir).map_err(|e| Failure::Input(format!("{shown}: {e}")))?;
+    let given = [
+        ("--equal-rankings", input.equal_rankings.is_some()),
+        ("--skipped-ranks", input.skipped_ranks.is_some()),
+        ("--repeated-candidates", input.repeated_candidates.is_some()),
+        ("--overvotes", input.overvotes.is_some()),
+        ("--max-skipped-ranks", input.max_skipped_ranks.is_some()),
+        ("--lenient", input.lenient),
+    ];
+    if let Some((flag, _)) = given.iter().find(|(_, set)| *set) {
+        return Err(Failure::Input(format!(
+            "{shown}: the reading options are the configuration's; {flag} is not taken with --rctab-config"
+        )));
+    }
+    if c.cvr_files.len() != 1 {
+        return Err(Failure::Input(format!(
+            "{shown}: {} CVR files; one is counted at a time",
+            c.cvr_files.len()
+        )));
+    }
+    if let Some(seats) = input.seats.filter(|&s| s != c.seats) {
+        return Err(Failure::Input(format!(
+            "{shown}: numberOfWinners is {}, --seats {seats}",
+            c.seats
+        )));
+    }
+    let cvr_shown = crate::input::display(&input.file);
+    let cvr = std::fs::read(&input.file).map_err(|e| Failure::Io(format!("{cvr_shown}: {e}")))?;
+    if let Ok(named) = std::fs::read(&c.cvr_files[0])
+        && named != cvr
+    {
+        return Err(Failure::Input(format!(
+            "{shown}: its CVR {} is not the file given, {cvr_shown}",
+            crate::input::display(&c.cvr_files[0])
+        )));
+    }
+    let opts = ballot::ReadOptions {
+        policy: c.policy,
+        seats: Some(c.seats),
+        id: input
+            .file
+            .file_stem()
+            .map_or("contest".into(), |s| s.to_string_lossy().into_owned()),
+        ..ballot::ReadOptions::default()
+    };
+    let mut election = ballot::ess::read_with(&cvr, &opts, &c.layout)
+        .map_err(|e| crate::input::input_failure(&input.file, &e))?;
+    if !c.withdrawn.is_empty() {
+        let contest = &mut election.contests_mut()[0];
+        let ids: Vec<ballot::CandidateId> = c
+            .withdrawn
+            .iter()
+            .filter_map(|n| contest.find_by_name(n))
+            .collect();
+        *contest = contest
+            .clone()
+            .with_withdrawn(ids)
+            .map_err(|e| Failure::Input(format!("{shown}: {e}")))?;
+    }
+    if let Some(name) = c.contest_name {
+        election.title = name;
+    }
+    let identity = count::transcript::Input {
+        file: cvr_shown,
+        bytes: cvr.len() as u64,
+        sha256: crate::input::sha256_hex(&cvr),
+        format: ballot::Format::EssXlsx.name().to_owned(),
+    };
+    Ok((c.rules, identity, election))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minneapolis() -> Option<(Vec<u8>, PathBuf)> {
+        let data = recount_testkit::shared_data()?;
+        let dir = data.join("rctab-minneapolis-2013-park");
+        Some((
+            std::fs::read(dir.join("2013_minneapolis_park_config.json")).unwrap(),
+            dir,
+        ))
+    }
+
+    #[test]
+    fn the_minneapolis_configuration_maps_option_by_option() {
+        let Some((bytes, dir)) = minneapolis() else {
+            return;
+        };
+        let c = read(&bytes, &dir).unwrap();
+        assert_eq!(
+            c.contest_name.as_deref(),
+            Some("2013 Minneapolis Park Board")
+        );
+        assert_eq!(c.seats, 3);
+        assert_eq!(
+            c.cvr_files,
+            [dir.join("../_shared/2013_minneapolis_park_cvr.xlsx")]
+        );
+        assert_eq!(c.layout.write_in, "UWI");
+        assert_eq!(c.layout.first_choice_column, Some(2));
+        assert_eq!(c.layout.max_ranks, Some(3));
+        assert_eq!(c.layout.candidates.as_ref().map(Vec::len), Some(10));
+        assert_eq!(c.policy.overvotes, Overvotes::SkipRank);
+        assert_eq!(c.policy.max_skipped_ranks, Some(2));
+        assert_eq!(c.policy.repeated_candidates, RepeatedCandidates::KeepFirst);
+        assert_eq!(c.rules.arithmetic, Arithmetic::Fixed { places: 4 });
+        assert_eq!(c.rules.ties.chain, [TieBreak::Lot]);
+        assert_eq!(c.rules.ties.seed.as_deref(), Some("0"));
+        assert_eq!(c.rules.name, "rctab:Minneapolis Rules");
+    }
+
+    #[test]
+    fn options_recount_cannot_honour_are_refused_by_name() {
+        let Some((bytes, dir)) = minneapolis() else {
+            return;
+        };
+        let base: Value = serde_json::from_slice(&bytes).unwrap();
+        let with = |path: &[&str], value: Value| {
+            let mut v = base.clone();
+            let mut at = &mut v;
+            for p in &path[..path.len() - 1] {
+                at = if let Ok(i) = p.parse::<usize>() {
+                    &mut at[i]
+                } else {
+                    &mut at[*p]
+                };
+            }
+            at[path[path.len() - 1]] = value;
+            read(&serde_json::to_vec(&v).unwrap(), &dir)
+                .unwrap_err()
+                .to_string()
+        };
+        let e = with(&["rules", "tiebreakMode"], "stopCountingAndAsk".into());
+        assert!(
+            e.starts_with("rules.tiebreakMode stopCountingAndAsk: not supported"),
+            "{e}"
+        );
+        let e = with(&["rules", "winnerElectionMode"], "bottomsUp".into());
+        assert!(
+            e.starts_with("rules.winnerElectionMode bottomsUp: not supported"),
+            "{e}"
+        );
+        let e = with(&["rules", "minimumVoteThreshold"], "10".into());
+        assert!(
+            e.starts_with("rules.minimumVoteThreshold 10: not supported"),
+            "{e}"
+        );
+        let e = with(&["cvrFileSources", "0", "provider"], "hart".into());
+        assert!(
+            e.starts_with("cvrFileSources[0].provider hart: not supported"),
+            "{e}"
+        );
+        let e = with(&["rules", "overvoteRule"], "sometimes".into());
+        assert!(
+            e.starts_with("rules.overvoteRule sometimes: expected"),
+            "{e}"
+        );
+        let e = with(&["rules", "stopTabulationEarlyAfterRound"], "3".into());
+        assert!(e.contains("not supported"), "{e}");
+    }
+
+    #[test]
+    fn counting_options_become_rules_values() {
+        let Some((bytes, dir)) = minneapolis() else {
+            return;
+        };
+        let mut v: Value = serde_json::from_slice(&bytes).unwrap();
+        v["rules"]["hareQuota"] = true.into();
+        v["rules"]["batchElimination"] = true.into();
+        v["rules"]["nonIntegerWinningThreshold"] = true.into();
+        v["rules"]["tiebreakMode"] = "previousRoundCountsThenRandom".into();
+        v["rules"]["randomSeed"] = "255".into();
+        let c = read(&serde_json::to_vec(&v).unwrap(), &dir).unwrap();
+        assert_eq!(c.rules.quota.divisor, QuotaDivisor::Seats);
+        assert_eq!(c.rules.quota.increment, QuotaIncrement::Unit { places: 4 });
+        assert_eq!(c.rules.ties.chain, [TieBreak::Backward, TieBreak::Lot]);
+        assert_eq!(c.rules.ties.seed.as_deref(), Some("ff"));
+        let g = c.rules.gregory().unwrap();
+        assert_eq!(g.exclusion.bulk, Threshold::LessThan);
+        v["rules"]["winnerElectionMode"] = "singleWinnerMajority".into();
+        v["rules"]["continueUntilTwoCandidatesRemain"] = true.into();
+        let c = read(&serde_json::to_vec(&v).unwrap(), &dir).unwrap();
+        assert!(c.rules.gregory().unwrap().completion.continue_until_two);
+        assert_eq!(c.rules.election.criterion, count::rules::Criterion::Exceeds);
+    }
+}
