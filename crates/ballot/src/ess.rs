@@ -314,7 +314,14 @@ pub fn read_with(input: &[u8], opts: &ReadOptions, layout: &EssLayout) -> Result
     let candidates = candidates
         .into_iter()
         .enumerate()
-        .map(|(i, n)| Candidate::named(i + 1, n))
+        .map(|(i, n)| {
+            let mut c = Candidate::named(i + 1, n.clone());
+            if *n == layout.write_in {
+                c.attributes
+                    .insert(Candidate::WRITE_IN.into(), Candidate::UNDECLARED.into());
+            }
+            c
+        })
         .collect();
     let contest = Contest::new(
         opts.id.clone(),

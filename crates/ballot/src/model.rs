@@ -69,6 +69,20 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// The attribute a CVR reader sets on the candidate that pools every
+    /// undeclared write-in (`write-in` = [`Candidate::UNDECLARED`]), so that
+    /// rules treating such a pool apart (RCTab: never elected, excluded
+    /// first) can find it; an attribute, so every format that keeps
+    /// attributes keeps it.
+    pub const WRITE_IN: &'static str = "write-in";
+    /// The value of [`Candidate::WRITE_IN`] on the pool.
+    pub const UNDECLARED: &'static str = "undeclared";
+
+    /// Whether this candidate pools the undeclared write-ins.
+    pub fn is_undeclared_write_ins(&self) -> bool {
+        self.attributes.get(Self::WRITE_IN).map(String::as_str) == Some(Self::UNDECLARED)
+    }
+
     /// A candidate with a name, no affiliation and no attributes; `number` is
     /// the 1-based candidate number used as the id.
     pub fn named(number: usize, name: impl Into<String>) -> Candidate {

@@ -275,6 +275,14 @@ fn a_declared_layout_refuses_other_names_and_puts_the_write_in_last() {
         .map(|c| c.name.as_str())
         .collect();
     assert_eq!(names, ["B", "A", "Write-in"]);
+    // The pool of undeclared write-ins is marked so, for rules that treat
+    // it apart (RCTab), and only it.
+    let pools: Vec<bool> = e.contests()[0]
+        .candidates()
+        .iter()
+        .map(|c| c.is_undeclared_write_ins())
+        .collect();
+    assert_eq!(pools, [false, false, true]);
     // The third choice is past `max_ranks`: "C" is never read.
     assert_eq!(
         rankings(&e),

@@ -362,6 +362,9 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
         rules.quota.divisor = QuotaDivisor::Seats;
     }
     if let Some(g) = rules.gregory_mut() {
+        // RCTab eliminates the undeclared write-ins in the first round and
+        // never elects them, whatever the mode.
+        g.exclusion.undeclared_write_ins_first = true;
         if flag(r("batchElimination"), "rules.batchElimination")? {
             g.exclusion.bulk = Threshold::LessThan;
         }
@@ -552,6 +555,13 @@ mod tests {
         assert_eq!(c.rules.ties.chain, [TieBreak::Lot]);
         assert_eq!(c.rules.ties.seed.as_deref(), Some("0"));
         assert_eq!(c.rules.name, "rctab:Minneapolis Rules");
+        assert!(
+            c.rules
+                .gregory()
+                .unwrap()
+                .exclusion
+                .undeclared_write_ins_first
+        );
     }
 
     #[test]

@@ -333,6 +333,11 @@ impl<'a, N: Number> Counter<'a, N> {
             if self.broken.is_some() || self.too_large {
                 break;
             }
+            if let Some(pool) = self.write_ins_to_exclude() {
+                let note = ExclusionNote::default();
+                self.exclude(&[pool], note);
+                continue;
+            }
             if self.vacancies() == 0 {
                 if self.g.completion.continue_until_two && self.hopefuls().len() > 1 {
                     self.exclude_after_the_count();
@@ -409,6 +414,17 @@ impl<'a, N: Number> Counter<'a, N> {
             self.substitutions = swaps;
         }
         Ok(self.finish())
+    }
+
+    /// [`Exclusion::undeclared_write_ins_first`]: the pool of undeclared
+    /// write-ins while it stands and others do (before any place is filled
+    /// or any surplus moves).
+    fn write_ins_to_exclude(&self) -> Option<usize> {
+        if !self.g.exclusion.undeclared_write_ins_first || self.vacancies() == 0 {
+            return None;
+        }
+        (0..self.names.len())
+            .find(|&c| self.hopeful[c] && self.contest.candidates()[c].is_undeclared_write_ins())
     }
 
     /// [`Completion::continue_until_two`]: one more exclusion of the
@@ -566,6 +582,8 @@ impl<'a, N: Number> Counter<'a, N> {
             .filter(|&c| {
                 // specs/constraints.md §4 duty 4: never the doomed, even at the quota.
                 !self.is_doomed(c)
+                    && !(self.g.exclusion.undeclared_write_ins_first
+                        && self.contest.candidates()[c].is_undeclared_write_ins())
                     && self.meets(&self.votes[c], &threshold)
                     && (!below_quota_ok || !self.votes[c].is_zero())
             })

@@ -218,6 +218,15 @@ pub struct Exclusion {
     /// ([`SureLosers`]). Left out of the file (none) elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sure_losers: Option<SureLosers>,
+    /// The candidate pooling the undeclared write-ins (marked by the CVR
+    /// reader, `ballot::Candidate::is_undeclared_write_ins`) is never
+    /// elected and is excluded first, before anything else moves (RCTab:
+    /// undeclared write-ins are eliminated in the first round). False
+    /// (left out of the file) in every preset: a rule book counts the pool
+    /// as any candidate (the Minneapolis 2013 tabulation defeats it in a
+    /// batch with Casper Hill).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub undeclared_write_ins_first: bool,
     /// Papers moved all at once, each at its value (SSI r.50(4)), or in
     /// batches by value, highest first, each a sub-stage followed by the
     /// election test (ERS97 5.4.1–5.4.2, 5.4.9–5.4.11).

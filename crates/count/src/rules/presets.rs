@@ -192,6 +192,7 @@ fn ssi_gregory() -> Gregory {
         exclusion: Exclusion {
             bulk: Threshold::Never,
             sure_losers: None,
+            undeclared_write_ins_first: false,
             parcels: ExclusionParcels::AllAtOnce,
         },
         completion: Completion {
@@ -296,6 +297,7 @@ impl Rules {
                 exclusion: Exclusion {
                     bulk: Threshold::NotExceeding,
                     sure_losers: None,
+                    undeclared_write_ins_first: false,
                     parcels: ExclusionParcels::ByValueDescending,
                 },
                 completion: Completion {
