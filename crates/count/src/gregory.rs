@@ -581,9 +581,10 @@ impl<'a, N: Number> Counter<'a, N> {
             .into_iter()
             .filter(|&c| {
                 // specs/constraints.md §4 duty 4: never the doomed, even at the quota.
+                let never = self.g.exclusion.undeclared_write_ins_first
+                    && self.contest.candidates()[c].is_undeclared_write_ins();
                 !self.is_doomed(c)
-                    && !(self.g.exclusion.undeclared_write_ins_first
-                        && self.contest.candidates()[c].is_undeclared_write_ins())
+                    && !never
                     && self.meets(&self.votes[c], &threshold)
                     && (!below_quota_ok || !self.votes[c].is_zero())
             })
