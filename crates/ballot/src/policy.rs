@@ -143,6 +143,11 @@ pub enum Slot<'a> {
 pub enum Irregularity {
     /// Candidates ranked equal.
     EqualRanking,
+    /// Candidates ranked equal under
+    /// [`EqualRankings::EndIfSeveralContinuing`], two or more of whom may
+    /// still be continuing when the paper reaches them: only the count
+    /// knows.
+    UndecidableEqualRanking,
     /// An empty rank before later preferences.
     SkippedRank,
     /// A candidate ranked twice.
@@ -156,6 +161,7 @@ impl Irregularity {
     pub fn option(self) -> &'static str {
         match self {
             Irregularity::EqualRanking => "--equal-rankings end-at-tie",
+            Irregularity::UndecidableEqualRanking => "--equal-rankings end-at-tie",
             Irregularity::SkippedRank => "--skipped-ranks close-up|end-at-gap",
             Irregularity::RepeatedCandidate => "--repeated-candidates keep-first",
             Irregularity::Overvote => "--overvotes end-at-overvote|skip-rank",
@@ -167,6 +173,9 @@ impl fmt::Display for Irregularity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Irregularity::EqualRanking => "candidates ranked equal",
+            Irregularity::UndecidableEqualRanking => {
+                "candidates ranked equal, more than one of whom may still be continuing there"
+            }
             Irregularity::SkippedRank => "a skipped rank",
             Irregularity::RepeatedCandidate => "a candidate ranked twice",
             Irregularity::Overvote => "an overvote",
@@ -200,7 +209,9 @@ impl Irregularities {
     /// Adds `papers` to the tally of `what`.
     pub fn record(&mut self, what: Irregularity, papers: u64) {
         let n = match what {
-            Irregularity::EqualRanking => &mut self.equal_rankings,
+            Irregularity::EqualRanking | Irregularity::UndecidableEqualRanking => {
+                &mut self.equal_rankings
+            }
             Irregularity::SkippedRank => &mut self.skipped_ranks,
             Irregularity::RepeatedCandidate => &mut self.repeated_candidates,
             Irregularity::Overvote => &mut self.overvotes,
@@ -409,7 +420,9 @@ impl<P: Copy> Normalizer<P> {
                     match (left.next(), left.next()) {
                         (None, _) => {}
                         (Some(&c), None) => self.add(c),
-                        (Some(_), Some(_)) => self.refuse(Irregularity::EqualRanking, i, at),
+                        (Some(_), Some(_)) => {
+                            self.refuse(Irregularity::UndecidableEqualRanking, i, at)
+                        }
                     }
                 }
             },
@@ -701,14 +714,14 @@ mod tests {
         assert_eq!(
             run(p, &[a, Slot::Equal(&abd)]),
             Err(Refused {
-                irregularity: Irregularity::EqualRanking,
+                irregularity: Irregularity::UndecidableEqualRanking,
                 slot: 1
             })
         );
         assert_eq!(
             run(p, &[Slot::Equal(&ab)]),
             Err(Refused {
-                irregularity: Irregularity::EqualRanking,
+                irregularity: Irregularity::UndecidableEqualRanking,
                 slot: 0
             })
         );

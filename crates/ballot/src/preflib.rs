@@ -141,6 +141,13 @@ pub fn read(input: &[u8], format: Format, opts: &ReadOptions) -> Result<Election
 
 /// The `expected` text of a paper the import policy refused.
 pub(crate) fn policy_expected(r: &Refused) -> String {
+    if r.irregularity == crate::policy::Irregularity::UndecidableEqualRanking {
+        // The option asked for is set; what it needs is not known at reading.
+        return format!(
+            "a tied rank at which at most one candidate can still be continuing (--equal-rankings end-if-several-continuing decides only those at reading; pass {} to end such papers at the tie)",
+            r.irregularity.option()
+        );
+    }
     format!(
         "a strict ranking (pass {} to read such papers)",
         r.irregularity.option()
