@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod blt;
+pub mod cdf;
 pub mod choice;
 pub mod constraints;
 pub mod csvrank;
@@ -40,7 +41,7 @@ pub mod store;
 
 pub use choice::Choice;
 pub use error::{Error, ErrorKind, Position};
-pub use format::{Format, ReadOptions, RowFilter, read, read_from, write};
+pub use format::{Format, ReadOptions, RowFilter, read, read_contest, read_from, write};
 pub use model::{Candidate, CandidateId, Contest, Election};
 pub use policy::{ImportPolicy, Irregularities, Irregularity};
 pub use store::{Ballot, Ballots, BallotsBuilder, PaperCount, RankingError};
