@@ -19,13 +19,15 @@ use crate::choice;
 #[derive(Clone, Debug, Args)]
 pub struct InputArgs {
     /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV,
-    /// recount JSON or an ES&S .xlsx CVR); `-` reads standard input.
+    /// recount JSON, an ES&S .xlsx CVR or a NIST CDF JSON CVR); `-` reads
+    /// standard input.
     pub file: PathBuf,
     /// The ballot file's format; by default recognised from its extension or content.
     #[arg(long, value_name = "FORMAT", value_parser = choice::parser::<Format>())]
     pub input_format: Option<Format>,
-    /// Keep only the contest of this id, of a file of several (`recount
-    /// info FILE` lists the ids).
+    /// Keep only the contest of this id or name, of a file of several
+    /// (`recount info FILE` lists the ids); a file of several contests
+    /// (NIST CDF) then reads only that one's papers.
     #[arg(long, value_name = "ID")]
     pub contest: Option<String>,
     /// Seats to fill, for formats that do not record them (PrefLib, plain CSV).
@@ -162,13 +164,15 @@ impl InputArgs {
             // Read whole: such a file may have to be read again for one seat.
             let mut bytes = Vec::new();
             input.read_to_end(&mut bytes).map_err(cannot)?;
-            let mut read = ballot::read(format, &bytes, &opts(self.seats));
+            // A file of several contests reads only the one asked for.
+            let contest = self.contest.as_deref();
+            let mut read = ballot::read_contest(format, &bytes, &opts(self.seats), contest);
             if let Err(e) = &read
                 && matches!(e.kind(), ErrorKind::SeatsNotRecorded { .. })
                 && self.seats.is_none()
                 && one_seat_if_unrecorded
             {
-                read = ballot::read(format, &bytes, &opts(Some(1)));
+                read = ballot::read_contest(format, &bytes, &opts(Some(1)), contest);
                 seats_recorded = false;
             }
             read
@@ -224,13 +228,20 @@ impl InputArgs {
         })
     }
 
-    /// `election` with only the contest `--contest` names (all of it
-    /// without `--contest`); an id it lacks is bad input, listing its ids.
+    /// `election` with only the contest `--contest` names, by id or else
+    /// by title (all of it without `--contest`); one it lacks is bad
+    /// input, listing its ids.
     pub fn select(&self, election: Election) -> Result<Election, Failure> {
         let Some(id) = &self.contest else {
             return Ok(election);
         };
-        let Some(contest) = election.contest(id) else {
+        let contest = election.contest(id).or_else(|| {
+            election
+                .contests()
+                .iter()
+                .find(|c| c.title() == id.as_str())
+        });
+        let Some(contest) = contest else {
             let ids: Vec<&str> = election.contests().iter().map(|c| c.id()).collect();
             return Err(Failure::Input(format!(
                 "{}: no contest {id:?}; its contests are: {}",
@@ -319,7 +330,9 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
         .each()
         .into_iter()
         .map(|e| match e.kind() {
-            ErrorKind::Syntax { .. } => format!("{}:{e}", display(path)),
+            ErrorKind::Syntax { .. } | ErrorKind::JsonValue { .. } => {
+                format!("{}:{e}", display(path))
+            }
             _ => format!("{}: {e}", display(path)),
         })
         .collect();
