@@ -242,25 +242,9 @@ pub fn read_contest(
     opts: &ReadOptions,
     contest: Option<&str>,
 ) -> Result<Election, Error> {
-    let report = parse::<ReportDto<'_>>(input, input, &[], None)?;
+    let report = parse::<ReportDto<'_>>(FORMAT, WHAT, input, input, &[], None)?;
     let at = |path: &[Seg<'_>], ballot: Option<u64>, expected: String, found: String| {
-        // A member that is absent (a default) is placed at its object.
-        let mut pos = (0..=path.len())
-            .rev()
-            .find_map(|n| locate(input, &path[..n]))
-            .unwrap_or_default();
-        pos.ballot = ballot;
-        Error::new(ErrorKind::JsonValue {
-            format: FORMAT,
-            path: if path.is_empty() {
-                String::new()
-            } else {
-                show(path)
-            },
-            pos,
-            expected,
-            found,
-        })
+        value_error(FORMAT, input, path, ballot, expected, found)
     };
     if report.kind.as_deref() != Some(REPORT_TYPE) {
         let found = report.kind.as_deref().map_or("none".into(), describe_found);
@@ -505,7 +489,14 @@ pub fn read_contest(
         }
         let ballot = i as u64 + 1;
         let base = [Seg::Key("CVR"), Seg::Index(i)];
-        let cvr = match parse::<CvrDto<'_>>(input, raw.get().as_bytes(), &base, Some(ballot)) {
+        let cvr = match parse::<CvrDto<'_>>(
+            FORMAT,
+            WHAT,
+            input,
+            raw.get().as_bytes(),
+            &base,
+            Some(ballot),
+        ) {
             Ok(c) => c,
             Err(e) => {
                 errors.push(e);
@@ -757,9 +748,43 @@ fn read_marks(
     Ok(())
 }
 
+/// What a document that does not parse was expected to be.
+const WHAT: &str = "a NIST CDF cast-vote-record report";
+
+/// An error of `format` at the value at `path` of `input` (a member that
+/// is absent, a default, is placed at its object).
+pub(crate) fn value_error(
+    format: Format,
+    input: &[u8],
+    path: &[Seg<'_>],
+    ballot: Option<u64>,
+    expected: String,
+    found: String,
+) -> Error {
+    let mut pos = (0..=path.len())
+        .rev()
+        .find_map(|n| locate(input, &path[..n]))
+        .unwrap_or_default();
+    pos.ballot = ballot;
+    Error::new(ErrorKind::JsonValue {
+        format,
+        path: if path.is_empty() {
+            String::new()
+        } else {
+            show(path)
+        },
+        pos,
+        expected,
+        found,
+    })
+}
+
 /// Parses `text` (the whole input, or the part of it at `base`) as `T`,
-/// naming a failure by its path from the top and its place in `input`.
-fn parse<'a, T: Deserialize<'a>>(
+/// naming a failure by its path from the top and its place in `input`;
+/// `what` is what the document should have been.
+pub(crate) fn parse<'a, T: Deserialize<'a>>(
+    format: Format,
+    what: &str,
     input: &[u8],
     text: &'a [u8],
     base: &[Seg<'_>],
@@ -800,10 +825,10 @@ fn parse<'a, T: Deserialize<'a>>(
         .unwrap_or(&message)
         .to_string();
     Err(Error::new(ErrorKind::JsonValue {
-        format: FORMAT,
+        format,
         path,
         pos,
-        expected: "a NIST CDF cast-vote-record report".into(),
+        expected: what.into(),
         found,
     }))
 }

@@ -54,6 +54,11 @@ impl Choice for Format {
             "cdf",
             "NIST SP 1500-103 CDF cast-vote records (JSON)",
         ),
+        (
+            Format::Dominion,
+            "dominion",
+            "Dominion CVR export (CvrExport.json, with its manifests beside it)",
+        ),
     ];
 }
 

@@ -37,6 +37,10 @@ pub enum Format {
     /// A NIST SP 1500-103 Common Data Format cast-vote-record report, JSON
     /// ([`crate::cdf`]): any number of contests.
     Cdf,
+    /// A Dominion Democracy Suite CVR export, JSON (`CvrExport.json`), read
+    /// with the contest and candidate manifests beside it
+    /// ([`crate::dominion`]): any number of contests.
+    Dominion,
 }
 
 impl Format {
@@ -45,7 +49,7 @@ impl Format {
     pub const WRITTEN: [Format; 3] = [Format::Blt, Format::Csv, Format::Json];
 
     /// Every format, in the order `recount` lists them.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Blt,
         Format::PreflibSoi,
         Format::PreflibToi,
@@ -54,6 +58,7 @@ impl Format {
         Format::Json,
         Format::EssXlsx,
         Format::Cdf,
+        Format::Dominion,
     ];
 
     /// The format a file name's extension suggests, if any.
@@ -76,7 +81,8 @@ impl Format {
     ///
     /// `.json` names several formats: a document whose first bytes give the
     /// top-level `"@type": "CVR.CastVoteRecordReport"` is a NIST CDF report,
-    /// any other is recount's own JSON (whose reader refuses what is not).
+    /// one with a `"Sessions": [` member a Dominion export, any other is
+    /// recount's own JSON (whose reader refuses what is not).
     pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
         if let Some(f) = Format::from_extension(name) {
             if f == Format::Json {
@@ -132,6 +138,7 @@ impl Format {
             Format::Json => "json",
             Format::EssXlsx => "ess",
             Format::Cdf => "cdf",
+            Format::Dominion => "dominion",
         }
     }
 }
@@ -147,6 +154,7 @@ impl fmt::Display for Format {
             Format::Json => "JSON",
             Format::EssXlsx => "ES&S Excel",
             Format::Cdf => "NIST CDF JSON",
+            Format::Dominion => "Dominion JSON",
         })
     }
 }
@@ -167,6 +175,9 @@ fn json_kind(head: &[u8]) -> Format {
             return Format::Cdf;
         }
         at += i + 7;
+    }
+    if crate::dominion::looks_like_export(head) {
+        return Format::Dominion;
     }
     Format::Json
 }
@@ -283,6 +294,8 @@ pub fn read_contest(
         Format::EssXlsx => crate::ess::read(input, opts),
         // Reads only the contest asked for, skipping the others' papers.
         Format::Cdf => return crate::cdf::read_contest(input, opts, contest),
+        // The manifests are other files: `crate::dominion::read` takes them.
+        Format::Dominion => Err(crate::dominion::refuse_alone()),
     }
     .and_then(|e| keep_contest(format, e, contest))
 }
@@ -398,6 +411,16 @@ mod tests {
             (
                 "e.json",
                 b"{\"format\": \"recount-election/1\", \"title\": \"@type\"}",
+                Some(Format::Json),
+            ),
+            (
+                "CvrExport.json",
+                b"{\"Version\": \"5.10\", \"ElectionId\": \"x\", \"Sessions\" : [",
+                Some(Format::Dominion),
+            ),
+            (
+                "e.json",
+                b"{\"format\": \"recount-election/1\", \"title\": \"Sessions\"}",
                 Some(Format::Json),
             ),
             ("noext", b"  {\"format\": 1}", Some(Format::Json)),

@@ -30,6 +30,7 @@ pub mod choice;
 pub mod constraints;
 pub mod csvrank;
 pub mod dat;
+pub mod dominion;
 pub mod error;
 pub mod ess;
 pub mod format;
