@@ -19,15 +19,16 @@ use crate::choice;
 #[derive(Clone, Debug, Args)]
 pub struct InputArgs {
     /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV,
-    /// recount JSON, an ES&S .xlsx CVR or a NIST CDF JSON CVR); `-` reads
-    /// standard input.
+    /// recount JSON, an ES&S .xlsx CVR, a NIST CDF JSON CVR or a Dominion
+    /// CvrExport.json with its manifests beside it); `-` reads standard
+    /// input.
     pub file: PathBuf,
     /// The ballot file's format; by default recognised from its extension or content.
     #[arg(long, value_name = "FORMAT", value_parser = choice::parser::<Format>())]
     pub input_format: Option<Format>,
     /// Keep only the contest of this id or name, of a file of several
     /// (`recount info FILE` lists the ids); a file of several contests
-    /// (NIST CDF) then reads only that one's papers.
+    /// (NIST CDF, Dominion) then reads only that one's papers.
     #[arg(long, value_name = "ID")]
     pub contest: Option<String>,
     /// Seats to fill, for formats that do not record them (PrefLib, plain CSV).
@@ -166,13 +167,28 @@ impl InputArgs {
             input.read_to_end(&mut bytes).map_err(cannot)?;
             // A file of several contests reads only the one asked for.
             let contest = self.contest.as_deref();
-            let mut read = ballot::read_contest(format, &bytes, &opts(self.seats), contest);
+            let manifests = if format == Format::Dominion {
+                Some(self.dominion_manifests()?)
+            } else {
+                None
+            };
+            let read_for = |seats| match &manifests {
+                Some((contests, candidates)) => {
+                    let m = ballot::dominion::Manifests {
+                        contests,
+                        candidates,
+                    };
+                    ballot::dominion::read_contest(&bytes, m, &opts(seats), contest)
+                }
+                None => ballot::read_contest(format, &bytes, &opts(seats), contest),
+            };
+            let mut read = read_for(self.seats);
             if let Err(e) = &read
                 && matches!(e.kind(), ErrorKind::SeatsNotRecorded { .. })
                 && self.seats.is_none()
                 && one_seat_if_unrecorded
             {
-                read = ballot::read_contest(format, &bytes, &opts(Some(1)), contest);
+                read = read_for(Some(1));
                 seats_recorded = false;
             }
             read
@@ -206,6 +222,31 @@ impl InputArgs {
             seats_recorded,
             id,
         })
+    }
+
+    /// The bytes of a Dominion export's contest and candidate manifests,
+    /// read from the export's directory (standard input has none).
+    fn dominion_manifests(&self) -> Result<(Vec<u8>, Vec<u8>), Failure> {
+        if is_stdin(&self.file) {
+            return Err(Failure::Input(format!(
+                "<stdin>: a Dominion export is read from a file, with its {} and {} beside it",
+                ballot::dominion::CONTEST_MANIFEST,
+                ballot::dominion::CANDIDATE_MANIFEST
+            )));
+        }
+        let read = |name: &str| {
+            let path = self.file.with_file_name(name);
+            std::fs::read(&path).map_err(|e| {
+                Failure::Io(format!(
+                    "{}: cannot read the Dominion manifest beside the export: {e}",
+                    display(&path)
+                ))
+            })
+        };
+        Ok((
+            read(ballot::dominion::CONTEST_MANIFEST)?,
+            read(ballot::dominion::CANDIDATE_MANIFEST)?,
+        ))
     }
 
     /// The format given, else recognised from the name and `head`.
@@ -324,12 +365,22 @@ fn stem(path: &Path) -> String {
         .unwrap_or_else(|| "election".into())
 }
 
-/// Reports a reader error as `path:line:column: message`, one line per problem.
+/// Reports a reader error as `path:line:column: message`, one line per
+/// problem. An error in a Dominion export's manifest names the manifest,
+/// beside `path`.
 pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
     let lines: Vec<String> = err
         .each()
         .into_iter()
         .map(|e| match e.kind() {
+            ErrorKind::JsonValue {
+                format: Format::Dominion,
+                path: at,
+                ..
+            } if manifest_of(at).is_some() => {
+                let manifest = path.with_file_name(manifest_of(at).unwrap_or_default());
+                format!("{}:{e}", display(&manifest))
+            }
             ErrorKind::Syntax { .. } | ErrorKind::JsonValue { .. } => {
                 format!("{}:{e}", display(path))
             }
@@ -340,6 +391,17 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
         ErrorKind::Io(_) => Failure::Io(lines.join("\n")),
         _ => Failure::Input(lines.join("\n")),
     }
+}
+
+/// The manifest a Dominion error's JSON path is in (`List[3].Id of
+/// CandidateManifest.json`), if it is in one.
+fn manifest_of(at: &str) -> Option<&'static str> {
+    [
+        ballot::dominion::CONTEST_MANIFEST,
+        ballot::dominion::CANDIDATE_MANIFEST,
+    ]
+    .into_iter()
+    .find(|m| at == *m || at.strip_suffix(m).is_some_and(|r| r.ends_with(" of ")))
 }
 
 /// The SHA-256 of `bytes`, 64 lowercase hex digits: how `info` and the
