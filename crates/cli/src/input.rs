@@ -37,6 +37,15 @@ pub struct InputArgs {
     /// CSV: the column holding each row's paper count.
     #[arg(long, value_name = "COLUMN")]
     pub weight_column: Option<String>,
+    /// CSV: ranks by position, this column (from 1) and every later one
+    /// being ranks 1, 2, … whatever the header says (RCTab's generic CSV,
+    /// firstVoteColumnIndex).
+    #[arg(long, value_name = "N")]
+    pub first_rank_column: Option<usize>,
+    /// CSV: the row (from 1, the header being row 1) of the first paper;
+    /// rows between are passed over (RCTab's firstVoteRowIndex).
+    #[arg(long, value_name = "N")]
+    pub first_row: Option<u64>,
     /// Read every irregular paper the usual hand-count way (end at a tie,
     /// close up gaps, keep a repeated candidate's first ranking, end at an
     /// overvote); the options below override single choices.
@@ -158,6 +167,16 @@ impl InputArgs {
             weight_column: self.weight_column.clone(),
             rows: rows.cloned(),
         };
+        let layout = ballot::csvrank::CsvLayout {
+            first_rank_column: self.first_rank_column,
+            first_row: self.first_row,
+        };
+        let positional = layout != ballot::csvrank::CsvLayout::default();
+        if positional && format != Format::Csv {
+            return Err(Failure::Input(format!(
+                "{shown}: --first-rank-column and --first-row are for CSV files (RCTab's generic CSV layout), not {format}"
+            )));
+        }
         let mut seats_recorded = true;
         let election = if format == Format::Blt {
             ballot::read_from(format, &mut input, len, &opts(self.seats))
@@ -180,6 +199,8 @@ impl InputArgs {
                     };
                     ballot::dominion::read_contest(&bytes, m, &opts(seats), contest)
                 }
+                // One contest: `select` keeps it or refuses `--contest`.
+                None if positional => ballot::csvrank::read_with(&bytes, &opts(seats), &layout),
                 None => ballot::read_contest(format, &bytes, &opts(seats), contest),
             };
             let mut read = read_for(self.seats);
