@@ -37,9 +37,13 @@
 //!
 //! **Candidates** of a contest are the candidate manifest's entries with
 //! its `ContestId`, in manifest order, named by `Description`. Entries of
-//! `Type` `WriteIn` are the one write-in candidate,
-//! [`crate::cdf::WRITE_IN`], listed last (write-ins pooled, as RCTab pools
-//! them); a qualified write-in is a candidate of its own.
+//! `Type` `Writein` (any case: exports and documents spell it `WriteIn`
+//! too) are the one write-in candidate, [`crate::cdf::WRITE_IN`], listed
+//! last (write-ins pooled, as RCTab pools them); a `QualifiedWriteIn` is a
+//! candidate of its own, and so is any other type (`Regular`,
+//! `NoPreference`: a "no preference" choice is a candidate a paper can
+//! rank, which a count may then exclude; recount does not guess that it
+//! ends the paper).
 //!
 //! **Papers.** Each session is one paper of each contest its record holds
 //! (a contest it lacks was not on its ballot; one without marks is a blank
@@ -388,7 +392,10 @@ pub fn read_contest(
                     p.id.to_string(),
                 ));
             }
-            if p.kind.as_deref() == Some("WriteIn") {
+            if p.kind
+                .as_deref()
+                .is_some_and(|k| k.eq_ignore_ascii_case("writein"))
+            {
                 write_ins.push(p.id);
                 continue;
             }

@@ -182,7 +182,10 @@ impl InputArgs {
             ballot::read_from(format, &mut input, len, &opts(self.seats))
         } else {
             // Read whole: such a file may have to be read again for one seat.
-            let mut bytes = Vec::new();
+            // Sized from the file's length: a CVR of hundreds of MB would
+            // otherwise be copied as the buffer doubles, peaking near twice.
+            let mut bytes =
+                Vec::with_capacity(len.and_then(|n| usize::try_from(n).ok()).unwrap_or(0));
             input.read_to_end(&mut bytes).map_err(cannot)?;
             // A file of several contests reads only the one asked for.
             let contest = self.contest.as_deref();
