@@ -92,13 +92,14 @@
 //! rankings, never a tree of the whole report.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::error::describe_found;
-use crate::json::{Seg, locate, position_at_line_column, position_of_byte, show};
+use crate::json::{Seg, locate, position_at_line_column, show};
 use crate::model::{Candidate, CandidateId, Contest, Election};
 use crate::policy::{Irregularities, Normalizer, Slot};
 use crate::preflib::policy_expected;
@@ -242,7 +243,8 @@ pub fn read_contest(
     opts: &ReadOptions,
     contest: Option<&str>,
 ) -> Result<Election, Error> {
-    let report = parse::<ReportDto<'_>>(FORMAT, WHAT, input, input, &[], None)?;
+    let report =
+        parse::<ReportDto<'_>>(FORMAT, WHAT, input, input, &[], None, &mut Lines::default())?;
     let at = |path: &[Seg<'_>], ballot: Option<u64>, expected: String, found: String| {
         value_error(FORMAT, input, path, ballot, expected, found)
     };
@@ -483,19 +485,28 @@ pub fn read_contest(
     // The papers, one CVR at a time.
     let mut errors = Vec::new();
     let mut marks: Vec<(u64, usize, CandidateId, usize)> = Vec::new();
+    let lines = RefCell::new(Lines::default());
     for (i, raw) in report.cvr.iter().enumerate() {
         if errors.len() >= Error::MAX_REPORTED {
             break;
         }
         let ballot = i as u64 + 1;
         let base = [Seg::Key("CVR"), Seg::Index(i)];
+        let elem = raw.get().as_bytes();
+        // Placed within the CVR's own text: linear in the input in all.
+        let at = |path: &[Seg<'_>], ballot: Option<u64>, expected: String, found: String| {
+            let rel = path.get(base.len()..).unwrap_or_default();
+            let wrong = (expected, found);
+            value_error_in(FORMAT, input, elem, path, rel, ballot, wrong, &lines)
+        };
         let cvr = match parse::<CvrDto<'_>>(
             FORMAT,
             WHAT,
             input,
-            raw.get().as_bytes(),
+            elem,
             &base,
             Some(ballot),
+            &mut lines.borrow_mut(),
         ) {
             Ok(c) => c,
             Err(e) => {
@@ -779,6 +790,77 @@ pub(crate) fn value_error(
     })
 }
 
+/// [`value_error`] for a value inside `elem`, a part of `input` (one CVR),
+/// found from `elem`'s start by `rel`, its path below it, and placed by
+/// `lines`, so that errors met in file order cost time linear in the input
+/// in all, however far into a large file they are.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn value_error_in(
+    format: Format,
+    input: &[u8],
+    elem: &[u8],
+    path: &[Seg<'_>],
+    rel: &[Seg<'_>],
+    ballot: Option<u64>,
+    (expected, found): (String, String),
+    lines: &RefCell<Lines>,
+) -> Error {
+    let within = (0..=rel.len())
+        .rev()
+        .find_map(|n| locate(elem, &rel[..n]))
+        .map_or(0, |p| p.byte as usize);
+    let offset = (elem.as_ptr() as usize).saturating_sub(input.as_ptr() as usize);
+    let mut pos = lines.borrow_mut().position(input, offset + within);
+    pos.ballot = ballot;
+    Error::new(ErrorKind::JsonValue {
+        format,
+        path: show(path),
+        pos,
+        expected,
+        found,
+    })
+}
+
+/// The positions of bytes asked for in increasing order, each found from
+/// the last: linear in the input in all (from the start each time, the
+/// errors of a CVR file of hundreds of MB, minified to one line, would cost
+/// the whole prefix each). Columns count characters, as
+/// [`crate::Position`] says (the input is UTF-8: it parsed).
+#[derive(Default)]
+pub(crate) struct Lines {
+    byte: usize,
+    line: u64,
+    column: u64,
+}
+
+impl Lines {
+    pub(crate) fn position(&mut self, input: &[u8], byte: usize) -> Position {
+        let byte = byte.min(input.len());
+        if self.line == 0 || byte < self.byte {
+            *self = Lines {
+                byte: 0,
+                line: 1,
+                column: 1,
+            };
+        }
+        for &b in &input[self.byte..byte] {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if b & 0xC0 != 0x80 {
+                self.column += 1;
+            }
+        }
+        self.byte = byte;
+        Position {
+            byte: byte as u64,
+            line: self.line,
+            column: self.column,
+            ballot: None,
+        }
+    }
+}
+
 /// Parses `text` (the whole input, or the part of it at `base`) as `T`,
 /// naming a failure by its path from the top and its place in `input`;
 /// `what` is what the document should have been.
@@ -789,6 +871,7 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(
     text: &'a [u8],
     base: &[Seg<'_>],
     ballot: Option<u64>,
+    lines: &mut Lines,
 ) -> Result<T, Error> {
     // Tracking the path slows parsing down: only to explain a failure.
     let plain = match serde_json::from_slice::<T>(text) {
@@ -816,7 +899,7 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(
     }
     let within = position_at_line_column(text, err.line() as u64, err.column() as u64).byte;
     let offset = (text.as_ptr() as usize).saturating_sub(input.as_ptr() as usize);
-    let mut pos: Position = position_of_byte(input, offset + within as usize);
+    let mut pos: Position = lines.position(input, offset + within as usize);
     pos.ballot = ballot;
     let message = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());

@@ -72,12 +72,13 @@
 //! into rankings and dropped before the next.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::cdf::{MAX_RANK, WRITE_IN, parse, value_error};
+use crate::cdf::{Lines, MAX_RANK, WRITE_IN, parse, value_error, value_error_in};
 use crate::json::Seg;
 use crate::model::{Candidate, CandidateId, Contest, Election};
 use crate::policy::{Irregularities, Normalizer, Slot};
@@ -265,6 +266,7 @@ pub fn read_contest(
         manifests.contests,
         &[],
         None,
+        &mut Lines::default(),
     )
     .map_err(|e| in_manifest(CONTEST_MANIFEST, e))?;
     let candidate_what = "a Dominion candidate manifest";
@@ -275,6 +277,7 @@ pub fn read_contest(
         manifests.candidates,
         &[],
         None,
+        &mut Lines::default(),
     )
     .map_err(|e| in_manifest(CANDIDATE_MANIFEST, e))?;
     let manifest_error =
@@ -424,7 +427,9 @@ pub fn read_contest(
 
     // The papers, one session at a time.
     let input = export;
-    let dto: ExportDto<'_> = parse(FORMAT, "a Dominion CVR export", input, input, &[], None)?;
+    let what = "a Dominion CVR export";
+    let dto: ExportDto<'_> = parse(FORMAT, what, input, input, &[], None, &mut Lines::default())?;
+    let lines = RefCell::new(Lines::default());
     let mut errors = Vec::new();
     let mut marks: Vec<(u64, CandidateId, usize)> = Vec::new();
     for (i, raw) in dto.sessions.iter().enumerate() {
@@ -433,13 +438,15 @@ pub fn read_contest(
         }
         let ballot = i as u64 + 1;
         let base = [Seg::Key("Sessions"), Seg::Index(i)];
+        let elem = raw.get().as_bytes();
         let session: SessionDto = match parse(
             FORMAT,
-            "a Dominion CVR export",
+            what,
             input,
-            raw.get().as_bytes(),
+            elem,
             &base,
             Some(ballot),
+            &mut lines.borrow_mut(),
         ) {
             Ok(s) => s,
             Err(e) => {
@@ -447,10 +454,12 @@ pub fn read_contest(
                 continue;
             }
         };
+        // Placed within the session's own text: linear in the input in all.
         let at = |rest: &[Seg<'_>], expected: String, found: String| {
             let mut p = base.to_vec();
             p.extend_from_slice(rest);
-            value_error(FORMAT, input, &p, Some(ballot), expected, found)
+            let wrong = (expected, found);
+            value_error_in(FORMAT, input, elem, &p, rest, Some(ballot), wrong, &lines)
         };
         let (key, record) = match (&session.modified, &session.original) {
             (Some(m), _) if m.is_current == Some(true) => ("Modified", m),

@@ -413,3 +413,35 @@ proptest! {
         }
     }
 }
+
+/// A minified report is one line: each error's column is its byte + 1,
+/// and the byte is where the value named starts, however many CVRs
+/// before it (positions are found in one pass, not from the start each).
+#[test]
+fn errors_in_a_one_line_report_are_placed_at_their_values() {
+    let mut papers: Vec<&[&str]> = vec![&["sa:1"]; 2000];
+    papers[700] = &["sa:1", "sb:1"];
+    papers[1500] = &["sq:1"];
+    let bytes: Vec<u8> = report(&papers)
+        .into_iter()
+        .map(|b| if b == b'\n' { b' ' } else { b })
+        .collect();
+    let err = ballot::read(Format::Cdf, &bytes, &opts(ImportPolicy::default(), None)).unwrap_err();
+    let each = err.each();
+    assert_eq!(each.len(), 2, "{err}");
+    let starts: Vec<(Option<u64>, &[u8])> = each
+        .iter()
+        .map(|e| {
+            let p = e.position().unwrap();
+            assert_eq!((p.line, p.column), (1, p.byte + 1), "{e}");
+            (p.ballot, &bytes[p.byte as usize..p.byte as usize + 25])
+        })
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            (Some(701), &b"{\"ContestSelectionId\": \"s"[..]),
+            (Some(1501), &b"\"sq\", \"SelectionPosition\""[..]),
+        ]
+    );
+}
