@@ -187,3 +187,34 @@ fuzz-long:
             target/release/recount fuzz --rules "$rules" --property "$p" --cases 100000 --seed 7 --quiet -o target/tmp/fuzz-long
         done
     done
+
+# Issue 15: `recount info` on 1,000,000 papers as BLT, as an ES&S .xlsx CVR
+# (a row a paper) and as a NIST CDF JSON CVR (a CVR a paper), the same
+# papers each (10 candidates, 3 preferences on average), checked to read
+# to the same first preferences; the fastest of 3 runs each, with peak
+# memory, and each CVR's time against the BLT's.
+bench-cvr:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release -p recount
+    cargo build --release -p recount-ballot --example cvr_bench_files
+    target=${CARGO_TARGET_DIR:-target}
+    bin=$target/release/recount
+    dir=target/bench/cvr; mkdir -p "$dir"
+    [ -f "$dir/cvr.blt" ] || $bin generate --candidates 10 --seats 1 --papers 1000000 --mean-length-tenths 30 --seed 5 -o "$dir/cvr.blt"
+    [ -f "$dir/cvr-cdf.json" ] || $target/release/examples/cvr_bench_files "$dir/cvr.blt" "$dir"
+    firsts() { $bin info "$1" --seats 1 | sed -n '/first preferences:/,$p' | awk 'NR > 1 {print $(NF-1), $NF}' | sort; }
+    diff <(firsts "$dir/cvr.blt") <(firsts "$dir/cvr.xlsx")
+    diff <(firsts "$dir/cvr.blt") <(firsts "$dir/cvr-cdf.json")
+    declare -A best
+    for f in cvr.blt cvr.xlsx cvr-cdf.json; do
+        times=()
+        for i in 1 2 3; do
+            times+=($( { /usr/bin/time -f %e $bin info "$dir/$f" --seats 1 >/dev/null; } 2>&1 | tail -n 1))
+        done
+        best[$f]=$(printf '%s\n' "${times[@]}" | sort -n | head -n 1)
+        peak=$( { /usr/bin/time -f %M $bin info "$dir/$f" --seats 1 >/dev/null; } 2>&1 | tail -n 1)
+        echo "$f ($(stat -c %s "$dir/$f") bytes): ${times[*]} s (fastest ${best[$f]} s), peak RSS $peak KB"
+    done
+    awk -v b="${best[cvr.blt]}" -v x="${best[cvr.xlsx]}" -v j="${best[cvr-cdf.json]}" \
+        'BEGIN { printf "xlsx / blt: %.1fx; cdf json / blt: %.1fx\n", x / b, j / b }'

@@ -49,6 +49,16 @@ impl Choice for Format {
             "ess",
             "ES&S cast-vote records (Excel .xlsx)",
         ),
+        (
+            Format::Cdf,
+            "cdf",
+            "NIST SP 1500-103 CDF cast-vote records (JSON)",
+        ),
+        (
+            Format::Dominion,
+            "dominion",
+            "Dominion CVR export (CvrExport.json, with its manifests beside it)",
+        ),
     ];
 }
 

@@ -42,6 +42,21 @@
 //! `Precinct`, `pile`…) are ignored. Rows may be shorter than the header:
 //! missing cells are empty.
 //!
+//! **RCTab's generic CSV** (`cvrFileSources` provider `csv`) names its
+//! rank columns by position, not by header: [`CsvLayout::first_rank_column`]
+//! (RCTab `firstVoteColumnIndex`, from 1) makes that column and every one
+//! after it, to the header's last, ranks 1, 2, … whatever the header calls
+//! them (only the columns before it are looked at for a weight, a flag or
+//! `rankN`); [`CsvLayout::first_row`] (RCTab `firstVoteRowIndex`, from 1,
+//! the header being row 1) is the row of the first paper, the rows between
+//! the header and it being passed over (not papers, not counted as
+//! ballots). RCTab's `idColumnIndex` and `precinctColumnIndex` name columns
+//! recount does not need: an id column is ignored, and a precinct column
+//! is one a row filter can name. Its labels are this reader's: an empty
+//! cell or `undervote` is skipped, `overvote` an overvote, any other text a
+//! candidate (an undeclared write-in label such as `UWI` pooled as one
+//! candidate of that name).
+//!
 //! **Row filter.** With [`ReadOptions::rows`] (`recount whatif --remove
 //! batch=7`), only some rows are read as papers: those whose cell in the
 //! filter's column (named as the others are, without case after trimming)
@@ -109,8 +124,43 @@ use crate::{Error, ErrorKind, Format, Position, ReadOptions};
 const FORMAT: Format = Format::Csv;
 const MAGIC: &str = "# recount-csv/1";
 
+/// Where a CSV file's ranks and papers are, when not in `rankN` columns
+/// from the row after the header: RCTab's generic CSV layout.
+///
+/// ```
+/// use ballot::csvrank::{self, CsvLayout};
+/// use ballot::ReadOptions;
+///
+/// // RCTab: ranks from column 3 (firstVoteColumnIndex), papers from row 3
+/// // (firstVoteRowIndex); row 2 is a note under the header.
+/// let csv = b"id,precinct,Choice A,Choice B\n,,(first),(second)\n1,P1,Ann,Bob\n2,P2,Bob,\n";
+/// let layout = CsvLayout { first_rank_column: Some(3), first_row: Some(3) };
+/// let opts = ReadOptions { seats: Some(1), ..ReadOptions::default() };
+/// let e = csvrank::read_with(csv, &opts, &layout).unwrap();
+/// assert_eq!(e.contests()[0].ballots().first_preferences(), vec![1, 1]);
+///
+/// // A first rank column past the header's last is refused.
+/// let far = CsvLayout { first_rank_column: Some(9), first_row: None };
+/// assert!(csvrank::read_with(csv, &opts, &far).is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CsvLayout {
+    /// The column, from 1, of rank 1 (RCTab `firstVoteColumnIndex`): it
+    /// and every later column of the header are ranks 1, 2, …. None: the
+    /// columns named `rankN`.
+    pub first_rank_column: Option<usize>,
+    /// The row, from 1 (the header is row 1, after any leading `#` lines),
+    /// of the first paper (RCTab `firstVoteRowIndex`); at least 2. None: 2.
+    pub first_row: Option<u64>,
+}
+
 /// Reads CSV ballot records (see the module documentation).
 pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
+    read_with(input, opts, &CsvLayout::default())
+}
+
+/// Reads CSV ballot records laid out as `layout` says.
+pub fn read_with(input: &[u8], opts: &ReadOptions, layout: &CsvLayout) -> Result<Election, Error> {
     let skip = if input.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
@@ -127,7 +177,8 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
     let mut rows = Rows::new(body);
     let mut header = Row::default();
     rows.read(&mut header, usize::MAX);
-    let columns = Columns::find(&header, opts, &src)?;
+    let columns = Columns::find(&header, opts, layout, &src)?;
+    columns.pass_over(&mut rows);
 
     let seats = match (meta.as_ref().and_then(|m| m.seats), opts.seats) {
         (Some((file, pos)), Some(given)) if file != given => {
@@ -695,12 +746,19 @@ struct Columns {
     flag_is_valid: bool,
     /// The column of [`ReadOptions::rows`], when given.
     filter: Option<usize>,
+    /// Rows after the header that are not papers ([`CsvLayout::first_row`]).
+    passed: u64,
 }
 
 type CellError = (usize, String, String);
 
 impl Columns {
-    fn find(header: &Row, opts: &ReadOptions, src: &Source<'_>) -> Result<Columns, Error> {
+    fn find(
+        header: &Row,
+        opts: &ReadOptions,
+        layout: &CsvLayout,
+        src: &Source<'_>,
+    ) -> Result<Columns, Error> {
         let at = |field: usize| src.field_pos(header, field);
         let mut ranks: BTreeMap<u64, usize> = BTreeMap::new();
         let mut weight = None;
@@ -723,6 +781,10 @@ impl Columns {
                     format!("one column named {:?} to filter rows by", key),
                     describe_found(name),
                 ));
+            }
+            // From the first rank column on, the header names nothing.
+            if layout.first_rank_column.is_some_and(|k| i + 1 >= k) {
+                continue;
             }
             let twice = |what: &str| {
                 Error::syntax(
@@ -780,6 +842,40 @@ impl Columns {
                 "no such column",
             ));
         }
+        let passed = match layout.first_row {
+            Some(r) if r < 2 => {
+                return Err(Error::syntax(
+                    FORMAT,
+                    at(0),
+                    "a first paper row from 2 (row 1 is the header)",
+                    r.to_string(),
+                ));
+            }
+            Some(r) => r - 2,
+            None => 0,
+        };
+        if let Some(k) = layout.first_rank_column {
+            let width = header.iter().count();
+            if k == 0 || k > width {
+                return Err(Error::syntax(
+                    FORMAT,
+                    at(0),
+                    format!("a first rank column from 1 to {width} (the header's columns)"),
+                    k.to_string(),
+                ));
+            }
+            if let Some((_, &col)) = ranks.iter().next() {
+                return Err(Error::syntax(
+                    FORMAT,
+                    at(col),
+                    format!("no rankN column before the first rank column, {k}"),
+                    describe_found(&String::from_utf8_lossy(
+                        header.iter().nth(col).unwrap_or_default(),
+                    )),
+                ));
+            }
+            ranks = (k - 1..width).zip(1..).map(|(col, n)| (n, col)).collect();
+        }
         if ranks.is_empty() && weight.is_none() {
             return Err(Error::syntax(
                 FORMAT,
@@ -811,7 +907,18 @@ impl Columns {
             flag,
             flag_is_valid,
             filter,
+            passed,
         })
+    }
+
+    /// Reads past the rows between the header and the first paper.
+    fn pass_over(&self, rows: &mut Rows<'_>) {
+        let mut row = Row::default();
+        for _ in 0..self.passed {
+            if !rows.read(&mut row, 0) {
+                break;
+            }
+        }
     }
 
     /// How many leading fields of a row hold a column read here.
@@ -878,6 +985,7 @@ fn collect_names(body: &[u8], columns: &Columns, src: &Source<'_>) -> Result<Vec
     let mut record = Row::default();
     // The header, already read by the caller.
     rows.read(&mut record, 1);
+    columns.pass_over(&mut rows);
     let mut row = 0;
     while rows.read(&mut record, columns.keep()) {
         row += 1;

@@ -92,6 +92,34 @@ pub enum ErrorKind {
         /// What was there instead.
         found: String,
     },
+    /// An input error in a JSON document whose values are named by their
+    /// paths (a NIST CDF or Dominion cast-vote record): at a value, or (path
+    /// empty) in the document as a whole.
+    JsonValue {
+        /// Which format was being read.
+        format: Format,
+        /// The value's path from the top, as `CVR[12].CVRSnapshot[0].CVRContest[0]`
+        /// (indices from 0, as in the file); empty for the document itself.
+        path: String,
+        /// Where the value starts (or, for a document that does not parse,
+        /// where the parser stopped); `ballot` the number, from 1, of the
+        /// cast-vote record the value is in, if any.
+        pos: Position,
+        /// What the format wanted there.
+        expected: String,
+        /// What was there instead.
+        found: String,
+    },
+    /// A contest was asked for ([`crate::read_contest`]) that the
+    /// file does not hold.
+    NoSuchContest {
+        /// Which format was being read.
+        format: Format,
+        /// The id or name asked for.
+        wanted: String,
+        /// The contests the file holds, as the reader names them.
+        have: Vec<String>,
+    },
     /// Several input errors in one file, in file order (at most
     /// [`Error::MAX_REPORTED`]). Readers report every bad ballot rather than
     /// stopping at the first.
@@ -183,6 +211,7 @@ impl Error {
                 pos,
                 ..
             } => Some(pos),
+            ErrorKind::JsonValue { pos, .. } => Some(pos),
             ErrorKind::Many(errors) => errors.first().and_then(Error::position),
             _ => None,
         }
@@ -234,6 +263,29 @@ impl fmt::Display for Error {
                     write!(f, " in ballot {n}")?;
                 }
                 write!(f, ": expected {expected}, found {found}")
+            }
+            ErrorKind::JsonValue {
+                format,
+                path,
+                pos,
+                expected,
+                found,
+            } => {
+                write!(f, "{pos}: {format} error")?;
+                if let Some(n) = pos.ballot {
+                    write!(f, " in ballot {n}")?;
+                }
+                if !path.is_empty() {
+                    write!(f, " at {path}")?;
+                }
+                write!(f, ": expected {expected}, found {found}")
+            }
+            ErrorKind::NoSuchContest { wanted, have, .. } => {
+                write!(
+                    f,
+                    "no contest {wanted:?}; its contests are: {}",
+                    have.join(", ")
+                )
             }
             ErrorKind::Many(errors) => {
                 for (i, e) in errors.iter().enumerate() {
@@ -370,6 +422,22 @@ mod tests {
             "sheet \"Marked Sheet\", cell B7: ES&S Excel error in ballot 6: expected a candidate, found \"X\""
         );
         assert_eq!(e.position().map(|p| (p.line, p.column)), Some((7, 2)));
+    }
+
+    #[test]
+    fn json_value_errors_read_position_format_ballot_path_expected_found() {
+        let e = Error::new(ErrorKind::JsonValue {
+            format: Format::Cdf,
+            path: "CVR[12].CVRSnapshot[0].CVRContest[0]".into(),
+            pos: Position::at(40, 7).in_ballot(13),
+            expected: "a contest of the election".into(),
+            found: "\"c-9\"".into(),
+        });
+        assert_eq!(
+            e.to_string(),
+            "40:7: NIST CDF JSON error in ballot 13 at CVR[12].CVRSnapshot[0].CVRContest[0]: expected a contest of the election, found \"c-9\""
+        );
+        assert_eq!(e.position().map(|p| (p.line, p.column)), Some((40, 7)));
     }
 
     #[test]

@@ -34,6 +34,13 @@ pub enum Format {
     /// row per paper and a column per choice ([`crate::ess`]).
     #[serde(rename = "ess")]
     EssXlsx,
+    /// A NIST SP 1500-103 Common Data Format cast-vote-record report, JSON
+    /// ([`crate::cdf`]): any number of contests.
+    Cdf,
+    /// A Dominion Democracy Suite CVR export, JSON (`CvrExport.json`), read
+    /// with the contest and candidate manifests beside it
+    /// ([`crate::dominion`]): any number of contests.
+    Dominion,
 }
 
 impl Format {
@@ -42,7 +49,7 @@ impl Format {
     pub const WRITTEN: [Format; 3] = [Format::Blt, Format::Csv, Format::Json];
 
     /// Every format, in the order `recount` lists them.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 9] = [
         Format::Blt,
         Format::PreflibSoi,
         Format::PreflibToi,
@@ -50,6 +57,8 @@ impl Format {
         Format::Csv,
         Format::Json,
         Format::EssXlsx,
+        Format::Cdf,
+        Format::Dominion,
     ];
 
     /// The format a file name's extension suggests, if any.
@@ -69,8 +78,16 @@ impl Format {
 
     /// Recognises a format from a file name and its first bytes: the
     /// extension wins; otherwise the content is sniffed.
+    ///
+    /// `.json` names several formats: a document whose first bytes give the
+    /// top-level `"@type": "CVR.CastVoteRecordReport"` is a NIST CDF report,
+    /// one with a `"Sessions": [` member a Dominion export, any other is
+    /// recount's own JSON (whose reader refuses what is not).
     pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
         if let Some(f) = Format::from_extension(name) {
+            if f == Format::Json {
+                return Some(json_kind(head));
+            }
             return Some(f);
         }
         // An .xlsx workbook is a zip archive; the only zip recount reads is
@@ -85,7 +102,7 @@ impl Format {
         let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
         let trimmed = text.trim_start();
         if trimmed.starts_with('{') {
-            return Some(Format::Json);
+            return Some(json_kind(head));
         }
         if text.contains("# NUMBER ALTERNATIVES") || text.contains("# DATA TYPE: soi") {
             return Some(if text.contains("DATA TYPE: toi") {
@@ -120,6 +137,8 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::EssXlsx => "ess",
+            Format::Cdf => "cdf",
+            Format::Dominion => "dominion",
         }
     }
 }
@@ -134,8 +153,33 @@ impl fmt::Display for Format {
             Format::Csv => "CSV",
             Format::Json => "JSON",
             Format::EssXlsx => "ES&S Excel",
+            Format::Cdf => "NIST CDF JSON",
+            Format::Dominion => "Dominion JSON",
         })
     }
+}
+
+/// Which JSON format a document is, from its first bytes: a NIST CDF
+/// report names its type at the top (`"@type": "CVR.CastVoteRecordReport"`,
+/// spaces allowed around the colon); recount's own JSON has no `@type` key.
+fn json_kind(head: &[u8]) -> Format {
+    let mut at = 0;
+    while let Some(i) = memchr::memmem::find(&head[at..], b"\"@type\"") {
+        let rest = &head[at + i + 7..];
+        let rest = rest.trim_ascii_start();
+        if let Some(rest) = rest.strip_prefix(b":")
+            && rest
+                .trim_ascii_start()
+                .starts_with(b"\"CVR.CastVoteRecordReport\"")
+        {
+            return Format::Cdf;
+        }
+        at += i + 7;
+    }
+    if crate::dominion::looks_like_export(head) {
+        return Format::Dominion;
+    }
+    Format::Json
 }
 
 /// How to read a source: the import policy and what the file cannot say itself.
@@ -205,8 +249,41 @@ impl fmt::Display for RowFilter {
     }
 }
 
-/// Reads an election from `input` in the given format.
+/// Reads an election from `input` in the given format: every contest the
+/// file holds.
 pub fn read(format: Format, input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
+    read_contest(format, input, opts, None)
+}
+
+/// Reads only one contest of `input`, by its id or (failing that) its
+/// title, or every contest when `contest` is none.
+///
+/// A file of several contests (NIST CDF, recount JSON) reads the one
+/// named (a CDF reader does not even read the others' marks), and any file
+/// errors with [`ErrorKind::NoSuchContest`], listing the contests it holds,
+/// when it holds no such contest. A format of one contest is read, then
+/// kept only when its id (the [`ReadOptions::id`] the caller gave, the
+/// file's stem) or its title matches: a name it lacks is refused rather
+/// than ignored, so that a command never counts a contest other than the
+/// one asked for.
+///
+/// ```
+/// use ballot::{ErrorKind, Format, ReadOptions};
+///
+/// let blt = b"2 1\n3 1 2 0\n0\n\"A\"\n\"B\"\n\"Mayor\"\n";
+/// let opts = ReadOptions { id: "ward-1".into(), ..ReadOptions::default() };
+/// let by_title = ballot::read_contest(Format::Blt, blt, &opts, Some("Mayor")).unwrap();
+/// assert_eq!(by_title.contests()[0].id(), "ward-1");
+/// let err = ballot::read_contest(Format::Blt, blt, &opts, Some("Council")).unwrap_err();
+/// assert!(matches!(err.kind(), ErrorKind::NoSuchContest { .. }));
+/// assert_eq!(err.to_string(), "no contest \"Council\"; its contests are: ward-1");
+/// ```
+pub fn read_contest(
+    format: Format,
+    input: &[u8],
+    opts: &ReadOptions,
+    contest: Option<&str>,
+) -> Result<Election, Error> {
     refuse_rows(format, opts)?;
     match format {
         Format::Blt => crate::blt::read(input, opts),
@@ -215,6 +292,41 @@ pub fn read(format: Format, input: &[u8], opts: &ReadOptions) -> Result<Election
         Format::Csv => crate::csvrank::read(input, opts),
         Format::Json => crate::json::read(input, opts),
         Format::EssXlsx => crate::ess::read(input, opts),
+        // Reads only the contest asked for, skipping the others' papers.
+        Format::Cdf => return crate::cdf::read_contest(input, opts, contest),
+        // The manifests are other files: `crate::dominion::read` takes them.
+        Format::Dominion => Err(crate::dominion::refuse_alone()),
+    }
+    .and_then(|e| keep_contest(format, e, contest))
+}
+
+/// `election` with only the contest `wanted` names, by id, else by title
+/// (all of it when none is wanted).
+fn keep_contest(
+    format: Format,
+    election: Election,
+    wanted: Option<&str>,
+) -> Result<Election, Error> {
+    let Some(wanted) = wanted else {
+        return Ok(election);
+    };
+    let contests = election.contests();
+    let found = contests
+        .iter()
+        .position(|c| c.id() == wanted)
+        .or_else(|| contests.iter().position(|c| c.title() == wanted));
+    match found {
+        Some(i) if contests.len() == 1 && i == 0 => Ok(election),
+        Some(i) => Election::new(
+            election.id.clone(),
+            election.title.clone(),
+            vec![contests[i].clone()],
+        ),
+        None => Err(Error::new(ErrorKind::NoSuchContest {
+            format,
+            wanted: wanted.to_owned(),
+            have: contests.iter().map(|c| c.id().to_owned()).collect(),
+        })),
     }
 }
 
@@ -286,6 +398,31 @@ mod tests {
             ("w.dat", b"", Some(Format::Dat)),
             ("v.csv", b"", Some(Format::Csv)),
             ("e.json", b"", Some(Format::Json)),
+            (
+                "cvr.json",
+                b"{\"CVR\": [], \"@type\" : \"CVR.CastVoteRecordReport\"}",
+                Some(Format::Cdf),
+            ),
+            (
+                "noext",
+                b" {\"@type\":\"CVR.CastVoteRecordReport\"",
+                Some(Format::Cdf),
+            ),
+            (
+                "e.json",
+                b"{\"format\": \"recount-election/1\", \"title\": \"@type\"}",
+                Some(Format::Json),
+            ),
+            (
+                "CvrExport.json",
+                b"{\"Version\": \"5.10\", \"ElectionId\": \"x\", \"Sessions\" : [",
+                Some(Format::Dominion),
+            ),
+            (
+                "e.json",
+                b"{\"format\": \"recount-election/1\", \"title\": \"Sessions\"}",
+                Some(Format::Json),
+            ),
             ("noext", b"  {\"format\": 1}", Some(Format::Json)),
             ("noext", b"# comment\n10 4\n1 1 0\n", Some(Format::Blt)),
             ("noext", b"\xEF\xBB\xBF3 2\n", Some(Format::Blt)),

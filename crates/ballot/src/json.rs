@@ -761,12 +761,12 @@ impl<'de> Visitor<'de> for RankingSeed<'_, '_> {
 
 /// One step of a JSON path.
 #[derive(Clone, Copy, Debug)]
-enum Seg<'a> {
+pub(crate) enum Seg<'a> {
     Key(&'a str),
     Index(usize),
 }
 
-fn show(path: &[Seg<'_>]) -> String {
+pub(crate) fn show(path: &[Seg<'_>]) -> String {
     let mut s = String::new();
     for seg in path {
         match seg {
@@ -809,7 +809,7 @@ fn serde_error(path: &str, pos: Position, inner: &serde_json::Error) -> Error {
 }
 
 /// Our position for serde_json's (line, byte column).
-fn position_at_line_column(input: &[u8], line: u64, column: u64) -> Position {
+pub(crate) fn position_at_line_column(input: &[u8], line: u64, column: u64) -> Position {
     let mut start = 0usize;
     for _ in 1..line.max(1) {
         match input[start..].iter().position(|&b| b == b'\n') {
@@ -828,7 +828,7 @@ fn position_at_line_column(input: &[u8], line: u64, column: u64) -> Position {
 }
 
 /// Where the value at `path` starts in a well-formed JSON document.
-fn locate(input: &[u8], path: &[Seg<'_>]) -> Option<Position> {
+pub(crate) fn locate(input: &[u8], path: &[Seg<'_>]) -> Option<Position> {
     let mut i = ws(input, 0);
     for seg in path {
         match *seg {
@@ -877,7 +877,7 @@ fn locate(input: &[u8], path: &[Seg<'_>]) -> Option<Position> {
 }
 
 /// The position of byte `i` of the input.
-fn position_of_byte(input: &[u8], i: usize) -> Position {
+pub(crate) fn position_of_byte(input: &[u8], i: usize) -> Position {
     let before = &input[..i.min(input.len())];
     let line_start = before
         .iter()

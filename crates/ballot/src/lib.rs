@@ -25,10 +25,12 @@
 #![deny(missing_docs)]
 
 pub mod blt;
+pub mod cdf;
 pub mod choice;
 pub mod constraints;
 pub mod csvrank;
 pub mod dat;
+pub mod dominion;
 pub mod error;
 pub mod ess;
 pub mod format;
@@ -40,7 +42,7 @@ pub mod store;
 
 pub use choice::Choice;
 pub use error::{Error, ErrorKind, Position};
-pub use format::{Format, ReadOptions, RowFilter, read, read_from, write};
+pub use format::{Format, ReadOptions, RowFilter, read, read_contest, read_from, write};
 pub use model::{Candidate, CandidateId, Contest, Election};
 pub use policy::{ImportPolicy, Irregularities, Irregularity};
 pub use store::{Ballot, Ballots, BallotsBuilder, PaperCount, RankingError};

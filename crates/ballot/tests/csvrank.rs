@@ -671,3 +671,78 @@ proptest! {
         }
     }
 }
+
+const RCTAB_MAYOR: &[u8] = include_bytes!("fixtures/rctab-riverton-mayor.csv");
+const RIVERTON_MAYOR_BLT: &[u8] = include_bytes!("fixtures/cdf-riverton-mayor.blt");
+
+/// RCTab's generic CSV (`firstVoteColumnIndex` 3): the same papers as the
+/// Riverton Mayor BLT, and again with a note row under the header passed
+/// over (`firstVoteRowIndex` 3).
+#[test]
+fn rctab_generic_csv_reads_ranks_by_position_and_papers_from_the_first_row() {
+    use ballot::csvrank::{self, CsvLayout};
+    let layout = CsvLayout {
+        first_rank_column: Some(3),
+        first_row: None,
+    };
+    let csv = csvrank::read_with(RCTAB_MAYOR, &opts(Some(1)), &layout).unwrap();
+    let blt = ballot::read(Format::Blt, RIVERTON_MAYOR_BLT, &opts(None)).unwrap();
+    let sorted = |e: &Election| {
+        let (names, mut rankings, blank) = summary(e);
+        rankings.sort();
+        (names, rankings, blank)
+    };
+    assert_eq!(sorted(&csv), sorted(&blt));
+
+    let text = String::from_utf8(RCTAB_MAYOR.to_vec()).unwrap();
+    let noted = text.replacen('\n', "\n,,(first),(second),(third)\n", 1);
+    let layout = CsvLayout {
+        first_rank_column: Some(3),
+        first_row: Some(3),
+    };
+    let e = csvrank::read_with(noted.as_bytes(), &opts(Some(1)), &layout).unwrap();
+    assert_eq!(sorted(&e), sorted(&blt));
+    // A positional error still names its line and ballot: the note row is
+    // not a ballot.
+    let bad = noted.replacen("b2,P1,Bob,Ann,", "b2,P1,Bob,,Ann", 1);
+    let err = csvrank::read_with(bad.as_bytes(), &opts(Some(1)), &layout).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "4:11: CSV error in ballot 2: expected a strict ranking (pass --skipped-ranks close-up|end-at-gap to read such papers), found a skipped rank"
+    );
+}
+
+#[test]
+fn rctab_layout_errors_name_the_header() {
+    use ballot::csvrank::{self, CsvLayout};
+    let cases: &[(&str, CsvLayout, &str)] = &[
+        (
+            "id,a,b\n1,A,B\n",
+            CsvLayout {
+                first_rank_column: Some(4),
+                first_row: None,
+            },
+            "1:1: CSV error: expected a first rank column from 1 to 3 (the header's columns), found 4",
+        ),
+        (
+            "rank1,a,b\nA,A,B\n",
+            CsvLayout {
+                first_rank_column: Some(2),
+                first_row: None,
+            },
+            "1:1: CSV error: expected no rankN column before the first rank column, 2, found \"rank1\"",
+        ),
+        (
+            "id,a,b\n1,A,B\n",
+            CsvLayout {
+                first_rank_column: Some(2),
+                first_row: Some(1),
+            },
+            "1:1: CSV error: expected a first paper row from 2 (row 1 is the header), found 1",
+        ),
+    ];
+    for (csv, layout, want) in cases {
+        let err = csvrank::read_with(csv.as_bytes(), &opts(Some(1)), layout).unwrap_err();
+        assert_eq!(err.to_string(), *want);
+    }
+}

@@ -21,6 +21,8 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
             "input_format",
             "seats",
             "weight_column",
+            "first_rank_column",
+            "first_row",
             "contest",
             "paper",
             "statement",

@@ -19,13 +19,16 @@ use crate::choice;
 #[derive(Clone, Debug, Args)]
 pub struct InputArgs {
     /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV,
-    /// recount JSON or an ES&S .xlsx CVR); `-` reads standard input.
+    /// recount JSON, an ES&S .xlsx CVR, a NIST CDF JSON CVR or a Dominion
+    /// CvrExport.json with its manifests beside it); `-` reads standard
+    /// input.
     pub file: PathBuf,
     /// The ballot file's format; by default recognised from its extension or content.
     #[arg(long, value_name = "FORMAT", value_parser = choice::parser::<Format>())]
     pub input_format: Option<Format>,
-    /// Keep only the contest of this id, of a file of several (`recount
-    /// info FILE` lists the ids).
+    /// Keep only the contest of this id or name, of a file of several
+    /// (`recount info FILE` lists the ids); a file of several contests
+    /// (NIST CDF, Dominion) then reads only that one's papers.
     #[arg(long, value_name = "ID")]
     pub contest: Option<String>,
     /// Seats to fill, for formats that do not record them (PrefLib, plain CSV).
@@ -34,6 +37,15 @@ pub struct InputArgs {
     /// CSV: the column holding each row's paper count.
     #[arg(long, value_name = "COLUMN")]
     pub weight_column: Option<String>,
+    /// CSV: ranks by position, this column (from 1) and every later one
+    /// being ranks 1, 2, … whatever the header says (RCTab's generic CSV,
+    /// firstVoteColumnIndex).
+    #[arg(long, value_name = "N")]
+    pub first_rank_column: Option<usize>,
+    /// CSV: the row (from 1, the header being row 1) of the first paper;
+    /// rows between are passed over (RCTab's firstVoteRowIndex).
+    #[arg(long, value_name = "N")]
+    pub first_row: Option<u64>,
     /// Read every irregular paper the usual hand-count way (end at a tie,
     /// close up gaps, keep a repeated candidate's first ranking, end at an
     /// overvote); the options below override single choices.
@@ -155,20 +167,52 @@ impl InputArgs {
             weight_column: self.weight_column.clone(),
             rows: rows.cloned(),
         };
+        let layout = ballot::csvrank::CsvLayout {
+            first_rank_column: self.first_rank_column,
+            first_row: self.first_row,
+        };
+        let positional = layout != ballot::csvrank::CsvLayout::default();
+        if positional && format != Format::Csv {
+            return Err(Failure::Input(format!(
+                "{shown}: --first-rank-column and --first-row are for CSV files (RCTab's generic CSV layout), not {format}"
+            )));
+        }
         let mut seats_recorded = true;
         let election = if format == Format::Blt {
             ballot::read_from(format, &mut input, len, &opts(self.seats))
         } else {
             // Read whole: such a file may have to be read again for one seat.
-            let mut bytes = Vec::new();
+            // Sized from the file's length: a CVR of hundreds of MB would
+            // otherwise be copied as the buffer doubles, peaking near twice.
+            let mut bytes =
+                Vec::with_capacity(len.and_then(|n| usize::try_from(n).ok()).unwrap_or(0));
             input.read_to_end(&mut bytes).map_err(cannot)?;
-            let mut read = ballot::read(format, &bytes, &opts(self.seats));
+            // A file of several contests reads only the one asked for.
+            let contest = self.contest.as_deref();
+            let manifests = if format == Format::Dominion {
+                Some(self.dominion_manifests()?)
+            } else {
+                None
+            };
+            let read_for = |seats| match &manifests {
+                Some((contests, candidates)) => {
+                    let m = ballot::dominion::Manifests {
+                        contests,
+                        candidates,
+                    };
+                    ballot::dominion::read_contest(&bytes, m, &opts(seats), contest)
+                }
+                // One contest: `select` keeps it or refuses `--contest`.
+                None if positional => ballot::csvrank::read_with(&bytes, &opts(seats), &layout),
+                None => ballot::read_contest(format, &bytes, &opts(seats), contest),
+            };
+            let mut read = read_for(self.seats);
             if let Err(e) = &read
                 && matches!(e.kind(), ErrorKind::SeatsNotRecorded { .. })
                 && self.seats.is_none()
                 && one_seat_if_unrecorded
             {
-                read = ballot::read(format, &bytes, &opts(Some(1)));
+                read = read_for(Some(1));
                 seats_recorded = false;
             }
             read
@@ -204,6 +248,31 @@ impl InputArgs {
         })
     }
 
+    /// The bytes of a Dominion export's contest and candidate manifests,
+    /// read from the export's directory (standard input has none).
+    fn dominion_manifests(&self) -> Result<(Vec<u8>, Vec<u8>), Failure> {
+        if is_stdin(&self.file) {
+            return Err(Failure::Input(format!(
+                "<stdin>: a Dominion export is read from a file, with its {} and {} beside it",
+                ballot::dominion::CONTEST_MANIFEST,
+                ballot::dominion::CANDIDATE_MANIFEST
+            )));
+        }
+        let read = |name: &str| {
+            let path = self.file.with_file_name(name);
+            std::fs::read(&path).map_err(|e| {
+                Failure::Io(format!(
+                    "{}: cannot read the Dominion manifest beside the export: {e}",
+                    display(&path)
+                ))
+            })
+        };
+        Ok((
+            read(ballot::dominion::CONTEST_MANIFEST)?,
+            read(ballot::dominion::CANDIDATE_MANIFEST)?,
+        ))
+    }
+
     /// The format given, else recognised from the name and `head`.
     fn format_of(&self, head: &[u8]) -> Result<Format, Failure> {
         if let Some(f) = self.input_format {
@@ -224,13 +293,20 @@ impl InputArgs {
         })
     }
 
-    /// `election` with only the contest `--contest` names (all of it
-    /// without `--contest`); an id it lacks is bad input, listing its ids.
+    /// `election` with only the contest `--contest` names, by id or else
+    /// by title (all of it without `--contest`); one it lacks is bad
+    /// input, listing its ids.
     pub fn select(&self, election: Election) -> Result<Election, Failure> {
         let Some(id) = &self.contest else {
             return Ok(election);
         };
-        let Some(contest) = election.contest(id) else {
+        let contest = election.contest(id).or_else(|| {
+            election
+                .contests()
+                .iter()
+                .find(|c| c.title() == id.as_str())
+        });
+        let Some(contest) = contest else {
             let ids: Vec<&str> = election.contests().iter().map(|c| c.id()).collect();
             return Err(Failure::Input(format!(
                 "{}: no contest {id:?}; its contests are: {}",
@@ -313,13 +389,25 @@ fn stem(path: &Path) -> String {
         .unwrap_or_else(|| "election".into())
 }
 
-/// Reports a reader error as `path:line:column: message`, one line per problem.
+/// Reports a reader error as `path:line:column: message`, one line per
+/// problem. An error in a Dominion export's manifest names the manifest,
+/// beside `path`.
 pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
     let lines: Vec<String> = err
         .each()
         .into_iter()
         .map(|e| match e.kind() {
-            ErrorKind::Syntax { .. } => format!("{}:{e}", display(path)),
+            ErrorKind::JsonValue {
+                format: Format::Dominion,
+                path: at,
+                ..
+            } if manifest_of(at).is_some() => {
+                let manifest = path.with_file_name(manifest_of(at).unwrap_or_default());
+                format!("{}:{e}", display(&manifest))
+            }
+            ErrorKind::Syntax { .. } | ErrorKind::JsonValue { .. } => {
+                format!("{}:{e}", display(path))
+            }
             _ => format!("{}: {e}", display(path)),
         })
         .collect();
@@ -327,6 +415,17 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
         ErrorKind::Io(_) => Failure::Io(lines.join("\n")),
         _ => Failure::Input(lines.join("\n")),
     }
+}
+
+/// The manifest a Dominion error's JSON path is in (`List[3].Id of
+/// CandidateManifest.json`), if it is in one.
+fn manifest_of(at: &str) -> Option<&'static str> {
+    [
+        ballot::dominion::CONTEST_MANIFEST,
+        ballot::dominion::CANDIDATE_MANIFEST,
+    ]
+    .into_iter()
+    .find(|m| at == *m || at.strip_suffix(m).is_some_and(|r| r.ends_with(" of ")))
 }
 
 /// The SHA-256 of `bytes`, 64 lowercase hex digits: how `info` and the
