@@ -618,7 +618,13 @@ pub fn read_contest(
             .candidates
             .into_iter()
             .enumerate()
-            .map(|(i, n)| Candidate::named(i + 1, n))
+            .map(|(i, n)| {
+                if n == WRITE_IN {
+                    Candidate::undeclared_write_ins(i + 1, n)
+                } else {
+                    Candidate::named(i + 1, n)
+                }
+            })
             .collect();
         out.push(
             Contest::new(plan.id, plan.title, seats, candidates, plan.builder.build())?

@@ -315,12 +315,11 @@ pub fn read_with(input: &[u8], opts: &ReadOptions, layout: &EssLayout) -> Result
         .into_iter()
         .enumerate()
         .map(|(i, n)| {
-            let mut c = Candidate::named(i + 1, n.clone());
-            if *n == layout.write_in {
-                c.attributes
-                    .insert(Candidate::WRITE_IN.into(), Candidate::UNDECLARED.into());
+            if n == layout.write_in {
+                Candidate::undeclared_write_ins(i + 1, n)
+            } else {
+                Candidate::named(i + 1, n)
             }
-            c
         })
         .collect();
     let contest = Contest::new(

@@ -78,6 +78,14 @@ impl Candidate {
     /// The value of [`Candidate::WRITE_IN`] on the pool.
     pub const UNDECLARED: &'static str = "undeclared";
 
+    /// The candidate pooling the undeclared write-ins, named so.
+    pub fn undeclared_write_ins(number: usize, name: impl Into<String>) -> Candidate {
+        let mut c = Candidate::named(number, name);
+        c.attributes
+            .insert(Self::WRITE_IN.into(), Self::UNDECLARED.into());
+        c
+    }
+
     /// Whether this candidate pools the undeclared write-ins.
     pub fn is_undeclared_write_ins(&self) -> bool {
         self.attributes.get(Self::WRITE_IN).map(String::as_str) == Some(Self::UNDECLARED)

@@ -70,6 +70,13 @@ fn the_riverton_report_reads_as_two_contests_with_the_current_snapshots() {
         ]
     );
     assert_eq!(names(&e, 0), ["Ann", "Bob", "Cy", "Write-in"]);
+    // The pool is marked, for RCTab's rule (never elected, excluded first).
+    let pools: Vec<bool> = e.contests()[0]
+        .candidates()
+        .iter()
+        .map(|c| c.is_undeclared_write_ins())
+        .collect();
+    assert_eq!(pools, [false, false, false, true]);
     let s = |r: &str, n| (r.to_string(), n);
     assert_eq!(
         rankings(&e, 0),

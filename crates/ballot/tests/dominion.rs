@@ -74,6 +74,13 @@ fn the_riverton_export_reads_as_the_same_papers_as_the_cdf_report() {
         assert_eq!(rankings(&dom, i), rankings(&cdf, i));
     }
     assert_eq!(names(&dom, 0), ["Ann", "Bob", "Cy", "Write-in"]);
+    // The pool is marked, for RCTab's rule (never elected, excluded first).
+    let pools: Vec<bool> = dom.contests()[0]
+        .candidates()
+        .iter()
+        .map(|c| c.is_undeclared_write_ins())
+        .collect();
+    assert_eq!(pools, [false, false, false, true]);
 }
 
 #[test]
