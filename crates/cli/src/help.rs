@@ -50,7 +50,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
             "max_skipped_ranks",
         ],
     ),
-    ("Rules", &["rules", "set", "against", "property"]),
+    ("Rules", &["rules", "rctab_config", "set", "against", "property"]),
     (
         "Changes",
         &[
