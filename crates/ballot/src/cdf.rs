@@ -231,6 +231,34 @@ struct Plan<'a> {
     seen: Irregularities,
 }
 
+/// A paper's marks, sorted by rank, as its slots from rank 1 to the
+/// highest marked: no mark at a rank is a skipped rank, one is that
+/// candidate, several an overvote; each slot placed at its rank and its
+/// first mark (`part` gives a mark's rank, candidate and place). Shared
+/// with the Dominion reader, whose marks have the same meaning.
+pub(crate) fn push_ranks<M>(
+    norm: &mut Normalizer<(u64, Option<usize>)>,
+    marks: &[M],
+    part: impl Fn(&M) -> (u64, CandidateId, usize),
+) {
+    norm.start();
+    let mut m = 0;
+    let top = marks.last().map_or(0, |x| part(x).0);
+    for r in 1..=top {
+        let first = m;
+        while m < marks.len() && part(&marks[m]).0 == r {
+            m += 1;
+        }
+        let here = &marks[first..m];
+        let slot = match here {
+            [] => Slot::Skipped,
+            [one] => Slot::One(part(one).1),
+            _ => Slot::Overvote,
+        };
+        norm.push(slot, (r, here.first().map(|x| part(x).2)));
+    }
+}
+
 /// Reads every candidate contest of a CDF report (see the module documentation).
 pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
     read_contest(input, opts, None)
@@ -595,23 +623,7 @@ pub fn read_contest(
                     break;
                 }
             }
-            // Ranks 1 to the highest marked become slots.
-            plan.norm.start();
-            let mut m = 0;
-            let top = marks.last().map_or(0, |m| m.0);
-            for r in 1..=top {
-                let first = m;
-                while m < marks.len() && marks[m].0 == r {
-                    m += 1;
-                }
-                let here = &marks[first..m];
-                let slot = match here {
-                    [] => Slot::Skipped,
-                    [one] => Slot::One(one.2),
-                    _ => Slot::Overvote,
-                };
-                plan.norm.push(slot, (r, here.first().map(|m| m.3)));
-            }
+            push_ranks(&mut plan.norm, &marks, |m| (m.0, m.2, m.3));
             let ranking = match plan.norm.finish(1, &mut plan.seen) {
                 Ok(r) => r,
                 Err((refused, (r, k))) => {

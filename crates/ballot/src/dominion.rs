@@ -78,10 +78,10 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::cdf::{Lines, MAX_RANK, WRITE_IN, parse, value_error, value_error_in};
+use crate::cdf::{Lines, MAX_RANK, WRITE_IN, parse, push_ranks, value_error, value_error_in};
 use crate::json::Seg;
 use crate::model::{Candidate, CandidateId, Contest, Election};
-use crate::policy::{Irregularities, Normalizer, Slot};
+use crate::policy::{Irregularities, Normalizer};
 use crate::preflib::policy_expected;
 use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
 use crate::{Error, ErrorKind, Format, ReadOptions};
@@ -561,22 +561,7 @@ pub fn read_contest(
             }
             marks.sort_unstable_by_key(|m| (m.0, m.1));
             marks.dedup_by_key(|m| (m.0, m.1));
-            plan.norm.start();
-            let top = marks.last().map_or(0, |m| m.0);
-            let mut m = 0;
-            for r in 1..=top {
-                let first = m;
-                while m < marks.len() && marks[m].0 == r {
-                    m += 1;
-                }
-                let here = &marks[first..m];
-                let slot = match here {
-                    [] => Slot::Skipped,
-                    [one] => Slot::One(one.1),
-                    _ => Slot::Overvote,
-                };
-                plan.norm.push(slot, (r, here.first().map(|m| m.2)));
-            }
+            push_ranks(&mut plan.norm, &marks, |m| *m);
             let ranking = match plan.norm.finish(1, &mut plan.seen) {
                 Ok(r) => r,
                 Err((refused, (r, m))) => {

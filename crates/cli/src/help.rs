@@ -50,7 +50,10 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
             "max_skipped_ranks",
         ],
     ),
-    ("Rules", &["rules", "rctab_config", "set", "against", "property"]),
+    (
+        "Rules",
+        &["rules", "rctab_config", "set", "against", "property"],
+    ),
     (
         "Changes",
         &[
