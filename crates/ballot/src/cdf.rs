@@ -665,28 +665,45 @@ pub fn read_contest(
         .to_owned();
     let mut contests = Vec::with_capacity(plans.len());
     for plan in plans {
-        let seats = plan
-            .seats
-            .or(opts.seats)
-            .ok_or_else(|| Error::new(ErrorKind::SeatsNotRecorded { format: FORMAT }))?;
-        let candidates = plan
-            .candidates
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| {
-                if n == WRITE_IN {
-                    Candidate::undeclared_write_ins(i + 1, n)
-                } else {
-                    Candidate::named(i + 1, n)
-                }
-            })
-            .collect();
-        contests.push(
-            Contest::new(plan.id, plan.title, seats, candidates, plan.builder.build())?
-                .with_import(opts.policy, plan.seen),
-        );
+        contests.push(read_contest_of(
+            FORMAT,
+            opts,
+            (plan.id, plan.title, plan.seats),
+            plan.candidates,
+            plan.builder,
+            plan.seen,
+        )?);
     }
     Election::new(opts.id.clone(), title, contests)
+}
+
+/// A contest read from a CVR file: seats from the file, else `--seats`;
+/// the candidates by name in order, the write-in pool ([`WRITE_IN`])
+/// marked as such; the import policy recorded. Shared with the Dominion
+/// reader.
+pub(crate) fn read_contest_of(
+    format: Format,
+    opts: &ReadOptions,
+    (id, title, seats): (String, String, Option<u32>),
+    names: Vec<String>,
+    builder: BallotsBuilder,
+    seen: Irregularities,
+) -> Result<Contest, Error> {
+    let seats = seats
+        .or(opts.seats)
+        .ok_or_else(|| Error::new(ErrorKind::SeatsNotRecorded { format }))?;
+    let candidates = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if n == WRITE_IN {
+                Candidate::undeclared_write_ins(i + 1, n)
+            } else {
+                Candidate::named(i + 1, n)
+            }
+        })
+        .collect();
+    Ok(Contest::new(id, title, seats, candidates, builder.build())?.with_import(opts.policy, seen))
 }
 
 /// What is wrong inside a `CVRContest`: the path below it, what was

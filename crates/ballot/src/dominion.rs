@@ -78,9 +78,11 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::cdf::{Lines, MAX_RANK, WRITE_IN, parse, push_ranks, value_error, value_error_in};
+use crate::cdf::{
+    Lines, MAX_RANK, WRITE_IN, parse, push_ranks, read_contest_of, value_error, value_error_in,
+};
 use crate::json::Seg;
-use crate::model::{Candidate, CandidateId, Contest, Election};
+use crate::model::{CandidateId, Election};
 use crate::policy::{Irregularities, Normalizer};
 use crate::preflib::policy_expected;
 use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
@@ -595,26 +597,14 @@ pub fn read_contest(
     }
     let mut out = Vec::with_capacity(plans.len());
     for plan in plans {
-        let seats = plan
-            .seats
-            .or(opts.seats)
-            .ok_or_else(|| Error::new(ErrorKind::SeatsNotRecorded { format: FORMAT }))?;
-        let candidates = plan
-            .candidates
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| {
-                if n == WRITE_IN {
-                    Candidate::undeclared_write_ins(i + 1, n)
-                } else {
-                    Candidate::named(i + 1, n)
-                }
-            })
-            .collect();
-        out.push(
-            Contest::new(plan.id, plan.title, seats, candidates, plan.builder.build())?
-                .with_import(opts.policy, plan.seen),
-        );
+        out.push(read_contest_of(
+            FORMAT,
+            opts,
+            (plan.id, plan.title, plan.seats),
+            plan.candidates,
+            plan.builder,
+            plan.seen,
+        )?);
     }
     Election::new(opts.id.clone(), opts.id.clone(), out)
 }
