@@ -51,7 +51,7 @@ fn rounds(txt: &str) -> BTreeMap<u32, Round> {
         }
         let numbers: Vec<&str> = rest
             .split_whitespace()
-            .filter(|w| w.trim_start_matches('\u{ad}').parse::<f64>().is_ok())
+            .filter(|w| count::decimal::Decimal::parse(w.trim_start_matches('\u{ad}')).is_some())
             .collect();
         if let Some(total) = numbers.last() {
             let name = name.trim().replace('\u{ad}', "-");
