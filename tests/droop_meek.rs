@@ -426,3 +426,76 @@ fn gpus_2005_meek_and_warren_elect_olsen_where_scottish_stv_elects_sevigny() {
     e.sort();
     assert_eq!((e, quota), (gpus("Tom Sevigny"), "19.00000".into()));
 }
+
+#[test]
+fn meek_with_equal_preferences_split_agrees_with_droop_eq_dumps_at_every_round() {
+    let Some(data) = support::shared_data() else {
+        return;
+    };
+    // Droop's `test/blt/meek/eq{1,2}.blt` rank candidates equal (`b=c`),
+    // counted by its parametric meek, ω = 10^-9, guarded arithmetic: each
+    // rank's weight shared equally among its continuing candidates
+    // (`equal_preferences: split`, specs/rules/meek.md).
+    let droop = data.join("droop");
+    let mut rules = droop_parametric(IterativeMethod::Meek, 9, Some(18));
+    rules.iterative_mut().expect("iterative").equal_preferences =
+        count::rules::EqualPreferences::Split;
+    let opts = ReadOptions {
+        policy: ballot::ImportPolicy {
+            equal_rankings: ballot::policy::EqualRankings::Keep,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let rules = Rules {
+        candidates_without_votes: count::rules::WithoutVotes::OneAtATime,
+        ..rules
+    };
+    let mut cells = 0;
+    for stem in ["eq1", "eq2"] {
+        let blt = droop.join(format!("blt/meek/{stem}.blt"));
+        let bytes = std::fs::read(&blt).expect("the ballot file");
+        let election = ballot::read(Format::Blt, &bytes, &opts).expect("a BLT file");
+        assert!(election.contests()[0].ballots().has_equal_rankings());
+        let ours = count::count(&election, &rules)
+            .unwrap_or_else(|e| panic!("{stem}: {e}"))
+            .contests
+            .remove(0);
+        let dump = droop.join(format!(
+            "ref/dump/meek/{stem}-meek-o9-guarded-p18-g9-d18.txt"
+        ));
+        cells += compare(stem, &ours, &dump, 12, 1);
+    }
+    assert!(cells > 20, "{cells} cells");
+    println!("meek equal preferences: {cells} cells compared");
+}
+
+#[test]
+fn papers_ranking_candidates_equal_are_refused_by_rules_that_cannot_split_them() {
+    // Read with `keep`, the tie stays; Gregory rules and Meek without the
+    // option refuse the contest rather than pass over those papers.
+    let blt = b"3 1\n2 1=2 3 0\n3 3 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"t\"\n";
+    let opts = ReadOptions {
+        policy: ballot::ImportPolicy {
+            equal_rankings: ballot::policy::EqualRankings::Keep,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let e = ballot::read(Format::Blt, blt, &opts).expect("a BLT file");
+    assert_eq!(e.contests()[0].ballots().equal_ranked_papers(), 2);
+    for preset in ["wigm", "scottish-stv", "meek", "warren", "irv"] {
+        let err = count::count(&e, &Rules::preset(preset).unwrap()).unwrap_err();
+        assert!(
+            matches!(err, count::CountError::EqualPreferences { papers: 2, .. }),
+            "{preset}: {err}"
+        );
+    }
+    let mut meek = Rules::preset("meek").unwrap();
+    meek.iterative_mut().unwrap().equal_preferences = count::rules::EqualPreferences::Split;
+    let c = count::count(&e, &meek).unwrap().contests.remove(0);
+    // A and B share the two papers at stage 1: 1 each against C's 3.
+    assert_eq!(c.stages[0].totals.text("A").as_deref(), Some("1.000000000"));
+    assert_eq!(c.stages[0].totals.text("B").as_deref(), Some("1.000000000"));
+    assert_eq!(c.elected, vec!["C".to_owned()]);
+}

@@ -1385,11 +1385,11 @@ impl State<'_> {
                 continue;
             }
             if tok.contains(&b'=') {
-                // Every part is checked; the policy needs only to know the
-                // rank is shared, so the first two stand for them all.
-                let mut pair = [None; 2];
+                // Every part is checked and kept: a policy that keeps the
+                // tie needs them all.
+                let mut tied: Vec<CandidateId> = Vec::new();
                 let mut at = s;
-                for (k, part) in tok.split(|&b| b == b'=').enumerate() {
+                for part in tok.split(|&b| b == b'=') {
                     let Some(c) = self.candidate(part) else {
                         let found = if part.is_empty() {
                             "nothing".to_string()
@@ -1399,15 +1399,11 @@ impl State<'_> {
                         self.norm = norm;
                         return Err(err(at, self.expected_candidate(), found));
                     };
-                    if let Some(p) = pair.get_mut(k) {
-                        *p = Some(c);
-                    }
+                    tied.push(c);
                     at += part.len() + 1;
                 }
                 // A token holding `=` has two parts or more, each checked.
-                if let [Some(a), Some(b)] = pair {
-                    norm.push(Slot::Equal(&[a, b]), (s, e));
-                }
+                norm.push(Slot::Equal(&tied), (s, e));
                 continue;
             }
             let Some(c) = self.candidate(tok) else {
@@ -1491,7 +1487,7 @@ impl State<'_> {
                 ));
             }
         };
-        match builder.push(ranking, weight) {
+        match builder.push_ranked(ranking, weight) {
             Ok(()) => Ok(Outcome::Ballot),
             Err(RankingError::TooManyPapers) => Err(err(
                 ws,
@@ -1759,6 +1755,23 @@ pub fn write(e: &Election, out: &mut dyn io::Write) -> Result<(), Error> {
         for c in b.ranking {
             line.push(b' ');
             push_number(&mut line, c.number() as u64);
+        }
+        line.extend_from_slice(b" 0\n");
+        w.write_all(&line)?;
+    }
+    // Rankings with equal preferences after the strict ones, `=` joining
+    // the candidates of a rank (read back with `--equal-rankings keep`).
+    for r in contest.ballots().equal_rankings() {
+        line.clear();
+        push_number(&mut line, r.count.0);
+        for rank in r.ranks() {
+            line.push(b' ');
+            for (k, c) in rank.iter().enumerate() {
+                if k > 0 {
+                    line.push(b'=');
+                }
+                push_number(&mut line, c.number() as u64);
+            }
         }
         line.extend_from_slice(b" 0\n");
         w.write_all(&line)?;

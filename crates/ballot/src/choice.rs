@@ -75,6 +75,11 @@ impl Choice for EqualRankings {
             "end-if-several-continuing",
             "RCTab's exhaust-if-multiple-continuing, as far as import can tell (refuses what only the count can decide)",
         ),
+        (
+            EqualRankings::Keep,
+            "keep",
+            "The tied candidates stay one rank, for Meek or Warren with equal-preferences split (others refuse)",
+        ),
     ];
 }
 

@@ -283,7 +283,7 @@ pub fn read_with(input: &[u8], opts: &ReadOptions, layout: &CsvLayout) -> Result
                 ));
             }
             let so_far = builder.papers();
-            builder.push(ranking, weight).map_err(|e| {
+            builder.push_ranked(ranking, weight).map_err(|e| {
                 let col = columns.weight.unwrap_or(0);
                 match e {
                     RankingError::TooManyPapers => (
@@ -380,6 +380,13 @@ pub fn write(election: &Election, out: &mut dyn io::Write) -> Result<(), Error> 
             election.contests().len()
         ));
     };
+    if contest.ballots().has_equal_rankings() {
+        return unrepresentable(format!(
+            "{} papers rank candidates equal, which a CSV rank column cannot hold; \
+             write BLT or JSON",
+            contest.ballots().equal_ranked_papers()
+        ));
+    }
     let mut names = BTreeMap::new();
     for c in contest.candidates() {
         if c.name.is_empty() {

@@ -193,7 +193,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
                 "a total of papers below 2^64".to_string(),
                 papers_past_limit(papers, count),
             ))?;
-            builder.push(ranking, count).map_err(|e| match e {
+            builder.push_ranked(ranking, count).map_err(|e| match e {
                 RankingError::ArenaFull => (
                     count_at,
                     "at most 2^32 preferences in all distinct rankings".to_string(),

@@ -580,7 +580,7 @@ pub fn read_contest(
                 }
             };
             let so_far = plan.builder.papers();
-            if let Err(e) = plan.builder.push(ranking, 1) {
+            if let Err(e) = plan.builder.push_ranked(ranking, 1) {
                 let (expected, found) = match e {
                     RankingError::TooManyPapers => (
                         "a total of papers below 2^64".to_string(),

@@ -288,7 +288,7 @@ pub fn read_with(input: &[u8], opts: &ReadOptions, layout: &EssLayout) -> Result
             }
         };
         let so_far = builder.papers();
-        if let Err(e) = builder.push(ranking, weight) {
+        if let Err(e) = builder.push_ranked(ranking, weight) {
             let col = header.count.unwrap_or(header.ranks[0]);
             let (expected, found) = match e {
                 RankingError::TooManyPapers => (

@@ -35,14 +35,17 @@
 //!                          "repeated_candidates": n, "overvotes": n},
 //!                                          // optional; a missing field is 0
 //!       "blank": integer >= 0,             // optional, default 0: papers ranking nobody
-//!       "ballots": [{"count": integer >= 1, "ranking": [candidate id, …]}]
+//!       "ballots": [{"count": integer >= 1, "ranking": [rank, …]}]
+//!                                          // rank = candidate id | [candidate id, …]
 //!     }
 //!   ]
 //! }
 //! ```
 //!
-//! Rankings name candidates by their `id` and must be strict: no unknown id,
-//! no id twice. An entry with an empty ranking adds blank papers; entries
+//! Rankings name candidates by their `id`: no unknown id, no id twice. A
+//! rank is one id, or an array of the ids ranked equal there (a paper read
+//! with `equal-rankings: keep`; an array of one id is that id alone, an
+//! empty one is refused). An entry with an empty ranking adds blank papers; entries
 //! with the same ranking are merged (the writer never produces either).
 //! Unknown fields are errors, so a misspelt key is never silently ignored.
 //! Counts are exact integers up to 2⁶⁴−1.
@@ -525,7 +528,8 @@ pub fn write(election: &Election, out: &mut dyn Write) -> Result<(), Error> {
         writeln!(w, "      \"irregularities\": {},", j(&irr)?)?;
         writeln!(w, "      \"blank\": {},", c.ballots().blank().0)?;
         writeln!(w, "      \"ballots\": [")?;
-        let last = c.ballots().len().saturating_sub(1);
+        let equal = c.ballots().equal_rankings();
+        let last = (c.ballots().len() + equal.len()).saturating_sub(1);
         let mut ids: Vec<&str> = Vec::new();
         for (bi, b) in c.ballots().iter().enumerate() {
             ids.clear();
@@ -536,6 +540,30 @@ pub fn write(election: &Election, out: &mut dyn Write) -> Result<(), Error> {
                 "        {{\"count\": {}, \"ranking\": {}}}{comma}",
                 b.count.0,
                 j(&ids)?
+            )?;
+        }
+        // Rankings with equal preferences last: a rank of several is an array.
+        for (k, r) in equal.iter().enumerate() {
+            let ranks: Vec<serde_json::Value> = r
+                .ranks()
+                .map(|rank| match rank {
+                    [one] => serde_json::Value::from(id_of(one)),
+                    many => many
+                        .iter()
+                        .map(|c| serde_json::Value::from(id_of(c)))
+                        .collect(),
+                })
+                .collect();
+            let comma = if c.ballots().len() + k == last {
+                ""
+            } else {
+                ","
+            };
+            writeln!(
+                w,
+                "        {{\"count\": {}, \"ranking\": {}}}{comma}",
+                r.count.0,
+                j(&ranks)?
             )?;
         }
         writeln!(w, "      ]")?;
@@ -592,11 +620,13 @@ fn load_ballots(
 ) -> Result<(), serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(raw);
     let mut ranking = Vec::new();
+    let mut starts = Vec::new();
     let seed = BallotsSeed {
         ids,
         builder,
         problems,
         ranking: &mut ranking,
+        starts: &mut starts,
     };
     match track {
         None => seed.deserialize(&mut de)?,
@@ -610,6 +640,7 @@ struct BallotsSeed<'s, 'i> {
     builder: &'s mut BallotsBuilder,
     problems: &'s mut Vec<Problem>,
     ranking: &'s mut Vec<CandidateId>,
+    starts: &'s mut Vec<u32>,
 }
 
 impl<'de> DeserializeSeed<'de> for BallotsSeed<'_, '_> {
@@ -632,6 +663,7 @@ impl<'de> Visitor<'de> for BallotsSeed<'_, '_> {
                 builder: &mut *self.builder,
                 problems: &mut *self.problems,
                 ranking: &mut *self.ranking,
+                starts: &mut *self.starts,
                 index,
             })?
             .is_some()
@@ -654,6 +686,7 @@ struct BallotSeed<'s, 'i> {
     builder: &'s mut BallotsBuilder,
     problems: &'s mut Vec<Problem>,
     ranking: &'s mut Vec<CandidateId>,
+    starts: &'s mut Vec<u32>,
     index: usize,
 }
 
@@ -674,6 +707,7 @@ impl<'de> Visitor<'de> for BallotSeed<'_, '_> {
         let mut ranked = false;
         let mut unknown: Option<Problem> = None;
         self.ranking.clear();
+        self.starts.clear();
         while let Some(field) = map.next_key::<BallotField>()? {
             match field {
                 BallotField::Count => {
@@ -688,6 +722,7 @@ impl<'de> Visitor<'de> for BallotSeed<'_, '_> {
                     map.next_value_seed(RankingSeed {
                         ids: self.ids,
                         ranking: &mut *self.ranking,
+                        starts: &mut *self.starts,
                         unknown: &mut unknown,
                         ballot: self.index,
                     })?;
@@ -702,11 +737,28 @@ impl<'de> Visitor<'de> for BallotSeed<'_, '_> {
             Some(p) => Some(p),
             None => self
                 .builder
-                .push(self.ranking, count)
+                .push_ranked(
+                    crate::store::Ranked {
+                        candidates: self.ranking,
+                        rank_starts: self.starts,
+                    },
+                    count,
+                )
                 .err()
                 .map(|error| Problem::Ranking {
                     ballot: self.index,
-                    error,
+                    // The position in the file's ranking: its rank, where
+                    // ranks may hold several candidates.
+                    error: match error {
+                        RankingError::Repeated { rank, candidate } => RankingError::Repeated {
+                            rank: self
+                                .starts
+                                .partition_point(|&s| s as usize <= rank)
+                                .saturating_sub(1),
+                            candidate,
+                        },
+                        other => other,
+                    },
                     count,
                 }),
         };
@@ -722,6 +774,9 @@ impl<'de> Visitor<'de> for BallotSeed<'_, '_> {
 struct RankingSeed<'s, 'i> {
     ids: &'s IdMap<'i>,
     ranking: &'s mut Vec<CandidateId>,
+    /// Where each rank starts in `ranking` (every rank's, even when all
+    /// hold one candidate: the builder treats that as strict).
+    starts: &'s mut Vec<u32>,
     unknown: &'s mut Option<Problem>,
     ballot: usize,
 }
@@ -736,26 +791,84 @@ impl<'de> DeserializeSeed<'de> for RankingSeed<'_, '_> {
 impl<'de> Visitor<'de> for RankingSeed<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of candidate ids")
+        f.write_str("an array of candidate ids (a rank of several: an array of ids)")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut rank = 0;
-        while let Some(id) = seq.next_element::<Cow<'de, str>>()? {
-            match self.ids.get(&*id) {
-                Some(&c) => self.ranking.push(c),
-                None => {
-                    if self.unknown.is_none() {
-                        *self.unknown = Some(Problem::Unknown {
-                            ballot: self.ballot,
-                            rank,
-                            id: id.into_owned(),
-                        });
-                    }
-                }
+        loop {
+            let start = self.ranking.len() as u32;
+            let seed = RankSeed {
+                ids: self.ids,
+                ranking: &mut *self.ranking,
+                unknown: &mut *self.unknown,
+                ballot: self.ballot,
+                rank,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                break;
+            }
+            if self.ranking.len() as u32 > start {
+                self.starts.push(start);
             }
             rank += 1;
         }
         Ok(())
+    }
+}
+
+/// One rank of a ranking: an id, or an array of ids ranked equal.
+struct RankSeed<'s, 'i> {
+    ids: &'s IdMap<'i>,
+    ranking: &'s mut Vec<CandidateId>,
+    unknown: &'s mut Option<Problem>,
+    ballot: usize,
+    rank: usize,
+}
+
+impl RankSeed<'_, '_> {
+    fn id(&mut self, id: &str) {
+        match self.ids.get(id) {
+            Some(&c) => self.ranking.push(c),
+            None => {
+                if self.unknown.is_none() {
+                    *self.unknown = Some(Problem::Unknown {
+                        ballot: self.ballot,
+                        rank: self.rank,
+                        id: id.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RankSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RankSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a candidate id, or an array of the ids ranked equal")
+    }
+    fn visit_str<E: de::Error>(mut self, id: &str) -> Result<(), E> {
+        self.id(id);
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let mut any = false;
+        while let Some(id) = seq.next_element::<Cow<'de, str>>()? {
+            self.id(&id);
+            any = true;
+        }
+        if any {
+            Ok(())
+        } else {
+            Err(de::Error::invalid_length(0, &"at least one candidate id"))
+        }
     }
 }
 

@@ -45,4 +45,4 @@ pub use error::{Error, ErrorKind, Position};
 pub use format::{Format, ReadOptions, RowFilter, read, read_contest, read_from, write};
 pub use model::{Candidate, CandidateId, Contest, Election};
 pub use policy::{ImportPolicy, Irregularities, Irregularity};
-pub use store::{Ballot, Ballots, BallotsBuilder, PaperCount, RankingError};
+pub use store::{Ballot, Ballots, BallotsBuilder, EqualRanking, PaperCount, Ranked, RankingError};

@@ -10,6 +10,9 @@
 //! error naming the paper and the option to set. The policy used is stored
 //! in the [`crate::Contest`], with counts of the papers it changed.
 //!
+//! Only [`EqualRankings::Keep`] leaves a paper that is not strict: its tied
+//! candidates stay one rank ([`crate::Ranked`]).
+//!
 //! Readers describe each paper as a sequence of [`Slot`]s, handed one at a
 //! time to a [`Normalizer`] (or as a slice to [`ImportPolicy::normalize`]);
 //! this module owns the semantics, the readers own only the syntax.
@@ -41,6 +44,14 @@ pub enum EqualRankings {
     /// are continuing when it gets there, which only the count knows, so the
     /// paper is refused, naming it.
     EndIfSeveralContinuing,
+    /// The tied candidates stay ranked equal, as one rank of the paper
+    /// (Droop, stv-rs, OpenSTV's `a=b`): for counts that split such a
+    /// paper between them (Meek and Warren with `equal-preferences`,
+    /// `specs/rules/meek.md`); every other count refuses the contest. A
+    /// tied candidate already ranked higher is a repeated candidate, for
+    /// [`ImportPolicy::repeated_candidates`]; a tie left with one candidate
+    /// is a plain preference.
+    Keep,
 }
 
 /// What to do with an empty rank followed by later preferences.
@@ -226,7 +237,10 @@ impl Irregularities {
 }
 
 impl ImportPolicy {
-    /// Turns a paper's slots into a strict ranking in `out` (cleared first).
+    /// Turns a paper's slots into a ranking in `out` (cleared first), with
+    /// where each rank starts in `starts` (cleared first; left empty when
+    /// every rank holds one candidate, as it always does unless
+    /// [`EqualRankings::Keep`]).
     ///
     /// `out` may end empty (a blank paper). On success the irregularities
     /// met are added to `seen` once each, weighted by `papers`. Trailing
@@ -240,6 +254,7 @@ impl ImportPolicy {
         slots: &[Slot<'_>],
         papers: u64,
         out: &mut Vec<CandidateId>,
+        starts: &mut Vec<u32>,
         seen: &mut Irregularities,
     ) -> Result<(), Refused> {
         let mut n = Normalizer::new(*self);
@@ -248,9 +263,11 @@ impl ImportPolicy {
             n.push(slot, i);
         }
         out.clear();
+        starts.clear();
         match n.finish(papers, seen) {
-            Ok(ranking) => {
-                out.extend_from_slice(ranking);
+            Ok(ranked) => {
+                out.extend_from_slice(ranked.candidates);
+                starts.extend_from_slice(ranked.rank_starts);
                 Ok(())
             }
             Err((refused, _)) => Err(refused),
@@ -285,7 +302,7 @@ impl ImportPolicy {
 /// n.push(Slot::Skipped, 6);
 /// n.push(Slot::Skipped, 8);
 /// // Trailing skipped ranks are not a gap.
-/// assert_eq!(n.finish(1, &mut seen).unwrap(), [c(2)]);
+/// assert_eq!(n.finish(1, &mut seen).unwrap().candidates, [c(2)]);
 ///
 /// n.start();
 /// n.push(Slot::Skipped, 4);
@@ -298,6 +315,9 @@ impl ImportPolicy {
 pub struct Normalizer<P = usize> {
     policy: ImportPolicy,
     out: Vec<CandidateId>,
+    /// Where each rank of `out` starts, once a rank holds two or more
+    /// candidates (empty before: every rank one candidate).
+    starts: Vec<u32>,
     /// `stamps[c] == stamp` when candidate `c` is in `out`.
     stamps: Vec<u32>,
     stamp: u32,
@@ -322,6 +342,7 @@ impl<P: Copy> Normalizer<P> {
         Normalizer {
             policy,
             out: Vec::new(),
+            starts: Vec::new(),
             stamps: Vec::new(),
             stamp: 0,
             met: [false; 4],
@@ -334,6 +355,7 @@ impl<P: Copy> Normalizer<P> {
     /// Starts a new paper, forgetting the last one.
     pub fn start(&mut self) {
         self.out.clear();
+        self.starts.clear();
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.stamps.iter_mut().for_each(|s| *s = 0);
@@ -404,8 +426,7 @@ impl<P: Copy> Normalizer<P> {
                         }
                     }
                 } else {
-                    self.stamps[k] = self.stamp;
-                    self.out.push(c);
+                    self.add(c);
                 }
             }
             Slot::Equal(tied) => match self.policy.equal_rankings {
@@ -425,6 +446,7 @@ impl<P: Copy> Normalizer<P> {
                         }
                     }
                 }
+                EqualRankings::Keep => self.keep_tied(tied, i, at),
             },
             Slot::Overvote => match self.policy.overvotes {
                 Overvotes::Reject => self.refuse(Irregularity::Overvote, i, at),
@@ -438,13 +460,59 @@ impl<P: Copy> Normalizer<P> {
         }
     }
 
+    /// [`EqualRankings::Keep`]: the tied candidates not yet on the paper
+    /// become one rank; one already on it is a repeat, for the policy.
+    fn keep_tied(&mut self, tied: &[CandidateId], i: usize, at: P) {
+        let mut fresh: Vec<CandidateId> = Vec::with_capacity(tied.len());
+        for &c in tied {
+            if self.on_paper(c) || fresh.contains(&c) {
+                match self.policy.repeated_candidates {
+                    RepeatedCandidates::Reject => {
+                        return self.refuse(Irregularity::RepeatedCandidate, i, at);
+                    }
+                    RepeatedCandidates::KeepFirst => self.met[2] = true,
+                    RepeatedCandidates::EndAtRepeat => {
+                        self.met[2] = true;
+                        self.state = State::Ended;
+                        return;
+                    }
+                }
+            } else {
+                fresh.push(c);
+            }
+        }
+        match fresh.len() {
+            0 => {}
+            1 => self.add(fresh[0]),
+            _ => {
+                self.met[0] = true;
+                if self.starts.is_empty() {
+                    // Every rank so far held one candidate.
+                    self.starts.extend(0..self.out.len() as u32);
+                }
+                self.starts.push(self.out.len() as u32);
+                for c in fresh {
+                    self.add_to_rank(c);
+                }
+            }
+        }
+    }
+
     /// True when `c` is already in this paper's ranking.
     fn on_paper(&self, c: CandidateId) -> bool {
         self.stamps.get(c.index()) == Some(&self.stamp)
     }
 
-    /// Adds `c` (not yet on the paper) to the ranking.
+    /// Adds `c` (not yet on the paper) to the ranking, as a rank of its own.
     fn add(&mut self, c: CandidateId) {
+        if !self.starts.is_empty() {
+            self.starts.push(self.out.len() as u32);
+        }
+        self.add_to_rank(c);
+    }
+
+    /// Adds `c` (not yet on the paper) to the ranking's last rank.
+    fn add_to_rank(&mut self, c: CandidateId) {
         let k = c.index();
         if k >= self.stamps.len() {
             self.stamps.resize(k + 1, 0);
@@ -457,14 +525,15 @@ impl<P: Copy> Normalizer<P> {
         self.state = State::Refused(Refused { irregularity, slot }, at);
     }
 
-    /// Ends the paper: its strict ranking (possibly empty, a blank paper),
-    /// with the irregularities met added to `seen` weighted by `papers`; or
-    /// the refusal of its first refused slot, with that slot's `at`.
+    /// Ends the paper: its ranking (possibly empty, a blank paper; strict
+    /// unless [`EqualRankings::Keep`] kept a tie), with the irregularities
+    /// met added to `seen` weighted by `papers`; or the refusal of its
+    /// first refused slot, with that slot's `at`.
     pub fn finish(
         &mut self,
         papers: u64,
         seen: &mut Irregularities,
-    ) -> Result<&[CandidateId], (Refused, P)> {
+    ) -> Result<crate::store::Ranked<'_>, (Refused, P)> {
         if let State::Refused(refused, at) = self.state {
             return Err((refused, at));
         }
@@ -479,7 +548,10 @@ impl<P: Copy> Normalizer<P> {
                 seen.record(k, papers);
             }
         }
-        Ok(&self.out)
+        Ok(crate::store::Ranked {
+            candidates: &self.out,
+            rank_starts: &self.starts,
+        })
     }
 }
 
@@ -496,8 +568,10 @@ mod tests {
         slots: &[Slot<'_>],
     ) -> Result<(Vec<usize>, Irregularities), Refused> {
         let mut out = Vec::new();
+        let mut starts = Vec::new();
         let mut seen = Irregularities::default();
-        policy.normalize(slots, 2, &mut out, &mut seen)?;
+        policy.normalize(slots, 2, &mut out, &mut starts, &mut seen)?;
+        assert!(starts.is_empty(), "only keep leaves ranks of several");
         Ok((out.iter().map(|c| c.index()).collect(), seen))
     }
 
@@ -725,5 +799,72 @@ mod tests {
                 slot: 0
             })
         );
+    }
+
+    /// `keep`: the ranks as sets, or the refusal.
+    fn kept(
+        policy: ImportPolicy,
+        slots: &[Slot<'_>],
+    ) -> Result<(Vec<Vec<usize>>, Irregularities), Refused> {
+        let mut out = Vec::new();
+        let mut starts = Vec::new();
+        let mut seen = Irregularities::default();
+        policy.normalize(slots, 1, &mut out, &mut starts, &mut seen)?;
+        let ranks = if starts.is_empty() {
+            out.iter().map(|c| vec![c.index()]).collect()
+        } else {
+            (0..starts.len())
+                .map(|k| {
+                    let end = starts.get(k + 1).map_or(out.len(), |&e| e as usize);
+                    out[starts[k] as usize..end]
+                        .iter()
+                        .map(|c| c.index())
+                        .collect()
+                })
+                .collect()
+        };
+        Ok((ranks, seen))
+    }
+
+    #[test]
+    fn keep_leaves_a_tie_one_rank_and_a_tie_of_one_a_plain_preference() {
+        let p = ImportPolicy {
+            equal_rankings: EqualRankings::Keep,
+            ..ImportPolicy::default()
+        };
+        let bc = [c(1), c(2)];
+        let (ranks, seen) = kept(p, &[Slot::One(c(0)), Slot::Equal(&bc), Slot::One(c(3))]).unwrap();
+        assert_eq!(ranks, vec![vec![0], vec![1, 2], vec![3]]);
+        assert_eq!(seen.equal_rankings, 1);
+        // A tied candidate ranked above is a repeat, for its own option.
+        let ab = [c(0), c(1)];
+        assert_eq!(
+            kept(p, &[Slot::One(c(0)), Slot::Equal(&ab)]),
+            Err(Refused {
+                irregularity: Irregularity::RepeatedCandidate,
+                slot: 1
+            })
+        );
+        let keep_first = ImportPolicy {
+            repeated_candidates: RepeatedCandidates::KeepFirst,
+            ..p
+        };
+        let (ranks, seen) = kept(keep_first, &[Slot::One(c(0)), Slot::Equal(&ab)]).unwrap();
+        assert_eq!(ranks, vec![vec![0], vec![1]]);
+        assert_eq!((seen.equal_rankings, seen.repeated_candidates), (0, 1));
+        let end = ImportPolicy {
+            repeated_candidates: RepeatedCandidates::EndAtRepeat,
+            ..p
+        };
+        let abc = [c(0), c(1), c(2)];
+        let (ranks, _) = kept(end, &[Slot::One(c(3)), Slot::One(c(0)), Slot::Equal(&abc)]).unwrap();
+        assert_eq!(ranks, vec![vec![3], vec![0]]);
+        // A tie at the first rank, then a skipped rank closed up.
+        let close = ImportPolicy {
+            skipped_ranks: SkippedRanks::CloseUp,
+            ..p
+        };
+        let (ranks, _) = kept(close, &[Slot::Equal(&bc), Slot::Skipped, Slot::One(c(0))]).unwrap();
+        assert_eq!(ranks, vec![vec![1, 2], vec![0]]);
     }
 }

@@ -104,14 +104,16 @@ pub fn read(input: &[u8], format: Format, opts: &ReadOptions) -> Result<Election
                 "a total of papers below 2^64".to_string(),
                 papers_past_limit(voters, count.value),
             ))?;
-            builder.push(ranking, count.value).map_err(|e| match e {
-                RankingError::ArenaFull => (
-                    count.at,
-                    "at most 2^32 preferences in all distinct rankings".to_string(),
-                    "a ranking past that limit".to_string(),
-                ),
-                other => (count.at, "a valid ranking".to_string(), other.to_string()),
-            })
+            builder
+                .push_ranked(ranking, count.value)
+                .map_err(|e| match e {
+                    RankingError::ArenaFull => (
+                        count.at,
+                        "at most 2^32 preferences in all distinct rankings".to_string(),
+                        "a ranking past that limit".to_string(),
+                    ),
+                    other => (count.at, "a valid ranking".to_string(), other.to_string()),
+                })
         });
         if let Err((at, expected, found)) = result {
             errors.push(

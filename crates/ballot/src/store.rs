@@ -13,6 +13,16 @@
 //! How a source's irregular papers (equal rankings, skipped ranks,
 //! overvotes, repeated names) become such rankings is the readers' business,
 //! decided by [`crate::ImportPolicy`].
+//!
+//! Rankings with **equal preferences** (two or more candidates at one rank,
+//! kept as such by [`crate::policy::EqualRankings::Keep`]) are held apart,
+//! as [`EqualRanking`]s: only a count that splits such a paper between the
+//! tied candidates can read them, so they are never mixed with the strict
+//! rankings every other consumer iterates. [`Ballots::iter`] yields the
+//! strict rankings only; a consumer that cannot split a paper must refuse a
+//! contest whose [`Ballots::has_equal_rankings`] is true, never pass over
+//! its papers. A paper whose ranks each hold one candidate is strict,
+//! whichever way it was pushed.
 
 use std::fmt;
 
@@ -39,6 +49,69 @@ pub struct Ballot<'a> {
     pub count: PaperCount,
 }
 
+/// A ranking with equal preferences: its ranks in order, each one or more
+/// candidates (sorted within the rank, since their order there means
+/// nothing), at least one rank holding two or more; and how many papers
+/// carry it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EqualRanking {
+    prefs: Vec<CandidateId>,
+    /// Where each rank starts in `prefs`.
+    starts: Vec<u32>,
+    /// Papers with exactly this ranking; at least 1.
+    pub count: PaperCount,
+}
+
+impl EqualRanking {
+    /// The ranks in order of preference, each a non-empty set of candidates.
+    pub fn ranks(&self) -> impl ExactSizeIterator<Item = &[CandidateId]> + '_ {
+        (0..self.starts.len()).map(move |k| {
+            let end = self
+                .starts
+                .get(k + 1)
+                .map_or(self.prefs.len(), |&e| e as usize);
+            &self.prefs[self.starts[k] as usize..end]
+        })
+    }
+
+    /// Every candidate the ranking names, rank by rank.
+    pub fn candidates(&self) -> &[CandidateId] {
+        &self.prefs
+    }
+}
+
+/// A paper's ranking as a reader hands it to [`BallotsBuilder::push_ranked`]:
+/// the candidates in order and, when some are ranked equal, where each
+/// rank starts (empty: every candidate is a rank of its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ranked<'a> {
+    /// The candidates, rank by rank.
+    pub candidates: &'a [CandidateId],
+    /// The index in `candidates` where each rank starts, from 0; empty
+    /// when every rank holds one candidate.
+    pub rank_starts: &'a [u32],
+}
+
+impl<'a> Ranked<'a> {
+    /// A strict ranking.
+    pub fn strict(candidates: &'a [CandidateId]) -> Ranked<'a> {
+        Ranked {
+            candidates,
+            rank_starts: &[],
+        }
+    }
+
+    /// True when the paper ranks nobody (a blank paper).
+    pub fn is_empty(&self) -> bool {
+        self.candidates.is_empty()
+    }
+
+    /// True when some rank holds two or more candidates.
+    pub fn has_equal_preferences(&self) -> bool {
+        !self.rank_starts.is_empty() && self.rank_starts.len() < self.candidates.len()
+    }
+}
+
 /// Why a ranking could not be added to a [`BallotsBuilder`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RankingError {
@@ -60,6 +133,12 @@ pub enum RankingError {
     },
     /// A count of zero papers.
     ZeroCount,
+    /// A [`Ranked`] whose rank starts do not split its candidates (not
+    /// increasing from 0 within them): a reader's error.
+    RankStarts {
+        /// Index (0-based) of the first bad rank start.
+        rank: usize,
+    },
     /// The total number of papers no longer fits in 64 bits.
     TooManyPapers,
     /// More preferences than the arena can address (2³² in all).
@@ -90,6 +169,9 @@ impl fmt::Display for RankingError {
                 write!(f, "candidate {} ranked twice", candidate.number())
             }
             RankingError::ZeroCount => write!(f, "a count of zero papers"),
+            RankingError::RankStarts { rank } => {
+                write!(f, "rank {} does not start after the one before", rank + 1)
+            }
             RankingError::TooManyPapers => write!(f, "more than 2^64 papers in all"),
             RankingError::ArenaFull => write!(f, "more than 2^32 preferences in all"),
             RankingError::CountsLength { rankings, counts } => {
@@ -108,6 +190,9 @@ pub struct Ballots {
     counts: Vec<PaperCount>,
     blank: PaperCount,
     papers: u64,
+    /// The rankings with equal preferences, in order of first appearance
+    /// (their papers are in `papers`).
+    equal: Vec<EqualRanking>,
 }
 
 impl fmt::Debug for Ballots {
@@ -122,6 +207,7 @@ impl fmt::Debug for Ballots {
                     .collect::<Vec<_>>(),
             )
             .field("blank", &self.blank)
+            .field("equal", &self.equal)
             .finish()
     }
 }
@@ -132,14 +218,31 @@ impl Ballots {
         self.candidates
     }
 
-    /// Number of distinct rankings (blank papers not included).
+    /// Number of distinct strict rankings (blank papers and rankings with
+    /// equal preferences not included).
     pub fn len(&self) -> usize {
         self.counts.len()
     }
 
     /// True when there is no ranking at all (there may still be blank papers).
     pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
+        self.counts.is_empty() && self.equal.is_empty()
+    }
+
+    /// True when some papers rank candidates equal ([`EqualRanking`]).
+    pub fn has_equal_rankings(&self) -> bool {
+        !self.equal.is_empty()
+    }
+
+    /// The distinct rankings with equal preferences, in order of first
+    /// appearance.
+    pub fn equal_rankings(&self) -> &[EqualRanking] {
+        &self.equal
+    }
+
+    /// Papers whose ranking has equal preferences.
+    pub fn equal_ranked_papers(&self) -> u64 {
+        self.equal.iter().map(|r| r.count.0).sum()
     }
 
     /// Papers that rank nobody. They are not valid votes under any rule.
@@ -147,7 +250,8 @@ impl Ballots {
         self.blank
     }
 
-    /// Papers with at least one preference (the sum of the rankings' counts).
+    /// Papers with at least one preference (the sum of the rankings'
+    /// counts, those with equal preferences included).
     pub fn ranked_papers(&self) -> u64 {
         self.papers
     }
@@ -178,6 +282,7 @@ impl Ballots {
     /// the `i`-th; the blank papers are kept), as if read from a file that
     /// had them: a ranking given no papers is left out. For recounts of
     /// altered counts (margins, what-if) without reading anything again.
+    /// The rankings with equal preferences are kept as they are.
     pub fn with_counts(&self, counts: &[u64]) -> Result<Ballots, RankingError> {
         if counts.len() != self.len() {
             return Err(RankingError::CountsLength {
@@ -185,7 +290,12 @@ impl Ballots {
                 counts: counts.len(),
             });
         }
-        let mut papers = self.blank.0;
+        // Blank and equal-preference papers are kept, and count in the total.
+        let mut papers = self
+            .blank
+            .0
+            .checked_add(self.equal_ranked_papers())
+            .ok_or(RankingError::TooManyPapers)?;
         for &c in counts {
             papers = papers.checked_add(c).ok_or(RankingError::TooManyPapers)?;
         }
@@ -201,6 +311,7 @@ impl Ballots {
             counts: Vec::with_capacity(kept),
             blank: self.blank,
             papers: papers - self.blank.0,
+            equal: self.equal.clone(),
         };
         for (i, &c) in counts.iter().enumerate() {
             if c == 0 {
@@ -214,12 +325,15 @@ impl Ballots {
         Ok(out)
     }
 
-    /// The distinct rankings in order of first appearance.
+    /// The distinct strict rankings in order of first appearance (not the
+    /// [`equal_rankings`](Self::equal_rankings)).
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Ballot<'_>> + '_ {
         (0..self.len()).map(move |i| self.ballot(i))
     }
 
-    /// First-preference papers for each candidate, indexed by candidate.
+    /// First-preference papers for each candidate, indexed by candidate
+    /// (strict rankings only: a paper whose first rank is shared gives no
+    /// one a whole paper).
     pub fn first_preferences(&self) -> Vec<u64> {
         let mut fp = vec![0u64; self.candidates];
         for b in self.iter() {
@@ -233,6 +347,11 @@ impl Ballots {
         self.prefs.capacity() * size_of::<CandidateId>()
             + self.ends.capacity() * size_of::<u32>()
             + self.counts.capacity() * size_of::<PaperCount>()
+            + self
+                .equal
+                .iter()
+                .map(|r| r.prefs.capacity() * 2 + r.starts.capacity() * 4)
+                .sum::<usize>()
     }
 }
 
@@ -257,6 +376,9 @@ pub struct BallotsBuilder {
     distinct: bool,
     chunk: Chunk,
     merge: Merge,
+    /// Rankings with equal preferences, merged here (they are few).
+    equal: Vec<EqualRanking>,
+    equal_index: std::collections::HashMap<(Vec<CandidateId>, Vec<u32>), usize>,
 }
 
 #[derive(Debug)]
@@ -464,6 +586,8 @@ impl BallotsBuilder {
             distinct: false,
             chunk: Chunk::default(),
             merge: Merge::Inline(Box::new(Merger::new(candidates))),
+            equal: Vec::new(),
+            equal_index: std::collections::HashMap::new(),
         }
     }
 
@@ -528,6 +652,68 @@ impl BallotsBuilder {
         chunk.hashes.push(hash32(ranking));
         if chunk.counts.len() == Chunk::RANKINGS {
             self.flush();
+        }
+        Ok(())
+    }
+
+    /// Adds `count` papers ranking `ranked`, which may rank candidates
+    /// equal: a ranking whose ranks each hold one candidate is added as
+    /// [`push`](Self::push) adds it; one with equal preferences is kept as
+    /// an [`EqualRanking`], its ranks sorted, merged with an identical one.
+    /// The checks are `push`'s (a candidate twice anywhere is refused).
+    ///
+    /// Nothing is added when an error is returned.
+    pub fn push_ranked(&mut self, ranked: Ranked<'_>, count: u64) -> Result<(), RankingError> {
+        if !ranked.has_equal_preferences() {
+            return self.push(ranked.candidates, count);
+        }
+        if count == 0 {
+            return Err(RankingError::ZeroCount);
+        }
+        if self
+            .papers
+            .checked_add(self.blank)
+            .and_then(|t| t.checked_add(count))
+            .is_none()
+        {
+            return Err(RankingError::TooManyPapers);
+        }
+        self.check(ranked.candidates)?;
+        let appended = self.appended + ranked.candidates.len() as u64;
+        if appended >= u64::from(u32::MAX) {
+            return Err(RankingError::ArenaFull);
+        }
+        let mut prefs = ranked.candidates.to_vec();
+        let mut starts: Vec<u32> = Vec::with_capacity(ranked.rank_starts.len());
+        for (k, &start) in ranked.rank_starts.iter().enumerate() {
+            let end = ranked
+                .rank_starts
+                .get(k + 1)
+                .map_or(prefs.len(), |&e| e as usize);
+            let start = start as usize;
+            // A malformed split (not increasing from 0, past the end) is the
+            // reader's bug; refusing it keeps the store's invariants.
+            if (k == 0 && start != 0) || start >= end || end > prefs.len() {
+                return Err(RankingError::RankStarts { rank: k });
+            }
+            prefs[start..end].sort_unstable();
+            starts.push(start as u32);
+        }
+        self.appended = appended;
+        self.papers += count;
+        match self.equal_index.entry((prefs, starts)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                self.equal[*e.get()].count.0 += count;
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let (prefs, starts) = e.key().clone();
+                e.insert(self.equal.len());
+                self.equal.push(EqualRanking {
+                    prefs,
+                    starts,
+                    count: PaperCount(count),
+                });
+            }
         }
         Ok(())
     }
@@ -664,6 +850,7 @@ impl BallotsBuilder {
         drop(slots);
         ballots.candidates = self.candidates;
         ballots.papers = self.papers;
+        ballots.equal = std::mem::take(&mut self.equal);
         ballots.blank = PaperCount(self.blank);
         ballots.prefs.shrink_to_fit();
         ballots.ends.shrink_to_fit();

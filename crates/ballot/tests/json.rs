@@ -175,7 +175,7 @@ fn malformed_json_gives_exact_errors() {
         (ballots("{\"count\": 1}"), "4:24: JSON error: expected a recount-election/1 document at contests[0].ballots[0], found missing field `ranking`"),
         (ballots("{\"count\": 1, \"ranking\": [], \"x\": 1}"), "4:43: JSON error: expected a recount-election/1 document at contests[0].ballots[0].x, found unknown field `x`, expected `count` or `ranking`"),
         (ballots("{\"count\": 1, \"count\": 2, \"ranking\": []}"), "4:35: JSON error: expected a recount-election/1 document at contests[0].ballots[0], found duplicate field `count`"),
-        (ballots("{\"count\": 1, \"ranking\": \"a\"}"), "4:39: JSON error: expected a recount-election/1 document at contests[0].ballots[0].ranking, found invalid type: string \"a\", expected an array of candidate ids"),
+        (ballots("{\"count\": 1, \"ranking\": \"a\"}"), "4:39: JSON error: expected a recount-election/1 document at contests[0].ballots[0].ranking, found invalid type: string \"a\", expected an array of candidate ids (a rank of several: an array of ids)"),
         (ballots("{\"count\": 1, \"ranking\": [\"a\", \"c\"]}"), "4:43: JSON error: expected the id of one of the contest's candidates at contests[0].ballots[0].ranking[1], found \"c\""),
         (ballots("{\"count\": 1, \"ranking\": [\"a\", \"a\"]}"), "4:43: JSON error: expected a candidate not ranked before on this ballot at contests[0].ballots[0].ranking[1], found \"a\""),
         (ballots("{\"count\": 0, \"ranking\": [\"a\"]}"), "4:23: JSON error: expected a count of papers from 1 at contests[0].ballots[0].count, found 0"),
@@ -316,4 +316,70 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn papers_keeping_equal_rankings_round_trip_through_json_and_blt() {
+    // `--equal-rankings keep`: a rank of several is an array in JSON and
+    // `a=b` in BLT; both writers keep it, both readers read it back.
+    let blt = b"4 2\n3 1 2=3 4 0\n2 4=1 0\n1 2 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"D\"\n\"t\"\n";
+    let keep = ReadOptions {
+        policy: ballot::ImportPolicy {
+            equal_rankings: EqualRankings::Keep,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let e = ballot::read(Format::Blt, blt, &keep).unwrap();
+    let b = e.contests()[0].ballots();
+    assert_eq!(
+        (b.len(), b.equal_rankings().len(), b.ranked_papers()),
+        (1, 2, 6)
+    );
+    let ranks: Vec<Vec<Vec<usize>>> = b
+        .equal_rankings()
+        .iter()
+        .map(|r| {
+            r.ranks()
+                .map(|k| k.iter().map(|c| c.number()).collect())
+                .collect()
+        })
+        .collect();
+    // Within a rank the candidates are sorted: `4=1` is `1=4`.
+    assert_eq!(
+        ranks,
+        vec![vec![vec![1], vec![2, 3], vec![4]], vec![vec![1, 4]]]
+    );
+    let mut json = Vec::new();
+    ballot::write(Format::Json, &e, &mut json).unwrap();
+    let text = String::from_utf8(json.clone()).unwrap();
+    assert!(
+        text.contains(r#"{"count": 3, "ranking": ["1",["2","3"],"4"]}"#),
+        "{text}"
+    );
+    assert_eq!(
+        ballot::read(Format::Json, &json, &ReadOptions::default()).unwrap(),
+        e
+    );
+    let mut again = Vec::new();
+    ballot::write(Format::Blt, &e, &mut again).unwrap();
+    assert!(String::from_utf8_lossy(&again).contains("3 1 2=3 4 0\n2 1=4 0\n"));
+    assert_eq!(ballot::read(Format::Blt, &again, &keep).unwrap(), e);
+    // CSV's rank columns cannot hold a tie: refused, not flattened.
+    let err = ballot::write(Format::Csv, &e, &mut Vec::new()).unwrap_err();
+    assert!(
+        err.to_string().contains("5 papers rank candidates equal"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_empty_rank_array_is_refused_with_its_path() {
+    let doc = br#"{"format": "recount-election/1", "id": "e", "title": "t", "contests": [{"id": "c", "title": "c", "seats": 1,
+      "candidates": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+      "ballots": [{"count": 1, "ranking": ["a", []]}]}]}"#;
+    let err = ballot::read(Format::Json, doc, &ReadOptions::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("contests[0].ballots[0].ranking[1]"), "{text}");
+    assert!(text.contains("at least one candidate id"), "{text}");
 }

@@ -79,6 +79,21 @@ fn toi_ties_follow_the_import_policy() {
     assert_eq!(papers(&e), (vec![(2, vec![1]), (1, vec![3, 2])], 0));
     assert_eq!(e.contests()[0].irregularities().equal_rankings, 2);
     assert_eq!(e.contests()[0].policy(), &o.policy);
+    // Kept, `{2,3}` stays one rank; a group of one is a plain preference.
+    o.policy.equal_rankings = EqualRankings::Keep;
+    let e = ballot::read(Format::PreflibToi, input.as_bytes(), &o).unwrap();
+    let b = e.contests()[0].ballots();
+    assert_eq!(papers(&e), (vec![(1, vec![3, 2])], 0));
+    let kept: Vec<(u64, Vec<Vec<usize>>)> = b
+        .equal_rankings()
+        .iter()
+        .map(|r| {
+            let ranks = r.ranks().map(|k| k.iter().map(|c| c.number()).collect());
+            (r.count.0, ranks.collect())
+        })
+        .collect();
+    assert_eq!(kept, vec![(2, vec![vec![1], vec![2, 3]])]);
+    assert_eq!(b.ranked_papers(), 3);
 }
 
 #[test]

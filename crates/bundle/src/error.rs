@@ -663,4 +663,17 @@ pub enum PublishProblem {
         /// The contest.
         contest: String,
     },
+    /// Papers rank candidates equal, which a bundle's ballots file (one
+    /// strict ranking a line) cannot hold.
+    #[error(
+        "contest {contest}: {papers} papers rank candidates equal, which a recount-bundle/1 \
+         ballots file cannot hold (one strict ranking a line); publish the papers read \
+         without --equal-rankings keep"
+    )]
+    EqualRankings {
+        /// The contest.
+        contest: String,
+        /// Papers with equal preferences.
+        papers: u64,
+    },
 }

@@ -63,6 +63,12 @@ impl Draft {
     ) -> Result<Draft, Error> {
         let mut contests = Vec::new();
         for c in election.contests() {
+            if c.ballots().has_equal_rankings() {
+                return Err(refuse(PublishProblem::EqualRankings {
+                    contest: c.id().to_owned(),
+                    papers: c.ballots().equal_ranked_papers(),
+                }));
+            }
             contests.push(contest_meta(c)?);
         }
         contests.sort_by(|a, b| a.id.cmp(&b.id));

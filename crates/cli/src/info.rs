@@ -163,6 +163,21 @@ fn write_text(
             b.blank()
         )?;
         writeln!(out, "  distinct rankings: {}", b.len())?;
+        if b.has_equal_rankings() {
+            let first_shared: u64 = b
+                .equal_rankings()
+                .iter()
+                .filter(|r| r.ranks().next().is_some_and(|k| k.len() > 1))
+                .map(|r| r.count.0)
+                .sum();
+            writeln!(
+                out,
+                "  ranked equal:      {} papers in {} more distinct rankings keep their ties; \
+                 the {first_shared} sharing their first rank are not in the first preferences below",
+                b.equal_ranked_papers(),
+                b.equal_rankings().len()
+            )?;
+        }
         writeln!(out, "  import policy:     {}", policy_text(c))?;
         let irr = c.irregularities();
         if irr.is_empty() {
@@ -214,7 +229,7 @@ fn to_json(format: &str, e: &Election, seats_recorded: bool) -> serde_json::Valu
         .map(|c| {
             let b = c.ballots();
             let fp = b.first_preferences();
-            json!({
+            let mut v = json!({
                 "id": c.id(),
                 "title": c.title(),
                 // null: the file does not record them.
@@ -233,7 +248,18 @@ fn to_json(format: &str, e: &Election, seats_recorded: bool) -> serde_json::Valu
                 "distinct_rankings": b.len(),
                 "import_policy": c.policy(),
                 "irregularities": c.irregularities(),
-            })
+            });
+            // Only when papers keep ties (`--equal-rankings keep`).
+            if b.has_equal_rankings()
+                && let Some(o) = v.as_object_mut()
+            {
+                o.insert("equal_ranked_papers".into(), json!(b.equal_ranked_papers()));
+                o.insert(
+                    "equal_distinct_rankings".into(),
+                    json!(b.equal_rankings().len()),
+                );
+            }
+            v
         })
         .collect();
     json!({

@@ -1136,3 +1136,52 @@ fn sequential_irv_counts_several_seats_with_a_single_winner_preset() {
     assert_eq!(t["contests"][1]["elected"], serde_json::json!(["C"]));
     assert_eq!(t["contests"][1]["purpose"], "seat 2 of 2, 1 withdrawn");
 }
+
+#[test]
+fn papers_kept_with_equal_rankings_count_under_meek_split_and_are_refused_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let blt = dir.path().join("eq.blt");
+    std::fs::write(
+        &blt,
+        "3 1\n2 1=2 0\n3 3 0\n2 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"t\"\n",
+    )
+    .unwrap();
+    // Without `keep` the tie is refused at reading, naming the option.
+    recount()
+        .args(["count"])
+        .arg(&blt)
+        .args(["--rules", "meek"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("candidates ranked equal"));
+    // Kept, a rule that cannot split them refuses the contest.
+    for rules in ["meek", "wigm"] {
+        recount()
+            .args(["count"])
+            .arg(&blt)
+            .args(["--equal-rankings", "keep", "--rules", rules])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("2 papers rank candidates equal"))
+            .stderr(predicate::str::contains("equal_preferences=split"));
+    }
+    // Split: A and B share the two tied papers (A 3, B 1, C 3 of 7, quota
+    // 3.500000001); B is defeated and its halves go to A, who is elected.
+    // Read with end-at-tie those two papers are blank and C wins 3 to 2.
+    let out = recount()
+        .args(["count"])
+        .arg(&blt)
+        .args(["--equal-rankings", "keep", "--rules", "meek"])
+        .args(["--set", "method.iterative.equal_preferences=split"])
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let t: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let c = &t["contests"][0];
+    assert_eq!(c["stages"][0]["totals"]["A"], "3.000000000");
+    assert_eq!(c["stages"][0]["totals"]["B"], "1.000000000");
+    assert_eq!(c["elected"], serde_json::json!(["A"]));
+}

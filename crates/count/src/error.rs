@@ -50,6 +50,28 @@ pub enum CountError {
         /// The model's refusal.
         message: String,
     },
+    /// Papers rank candidates equal (read with `--equal-rankings keep`)
+    /// and the rules cannot split them: only the iterative methods with
+    /// `equal_preferences: split` can.
+    EqualPreferences {
+        /// The contest.
+        contest: String,
+        /// Papers with equal preferences.
+        papers: u64,
+        /// Why these rules cannot count them, and what can.
+        reason: &'static str,
+    },
+    /// A paper ranking candidates equal would be split along more paths
+    /// than the count allows (the product of its ranks' sizes;
+    /// `specs/limits.md`).
+    EqualPreferenceBranches {
+        /// The contest.
+        contest: String,
+        /// The paper's paths (saturating).
+        branches: u64,
+        /// The most allowed.
+        most: u64,
+    },
     /// A constrained count reached a state that cannot meet the
     /// constraints: the engine broke a duty of `specs/constraints.md` §4.
     /// Never a silent result.
@@ -83,6 +105,23 @@ impl fmt::Display for CountError {
             CountError::Contest { contest, message } => {
                 write!(f, "contest {contest:?}: {message}")
             }
+            CountError::EqualPreferences {
+                contest,
+                papers,
+                reason,
+            } => write!(
+                f,
+                "contest {contest:?}: {papers} papers rank candidates equal; {reason}"
+            ),
+            CountError::EqualPreferenceBranches {
+                contest,
+                branches,
+                most,
+            } => write!(
+                f,
+                "contest {contest:?}: a paper ranking candidates equal splits along {branches} \
+                 paths, more than the {most} a count follows (specs/limits.md)"
+            ),
             CountError::ConstraintsBroken(e) => {
                 write!(f, "internal error: the count broke its constraints: {e}")
             }

@@ -45,7 +45,7 @@ use crate::election::{self, DecidesTies, order_of_election};
 use crate::error::{CountError, MAX_FIGURES};
 use crate::figures::{Figures, Names};
 use crate::numbers::{Fixed, FixedCtx};
-use crate::prefix_tree::{Tree, Weigh, Weights};
+use crate::prefix_tree::{MAX_EQUAL_BRANCHES, MAX_EQUAL_BRANCHES_IN_ALL, Tree, Weigh, Weights};
 use crate::progress::Observer;
 use crate::record::{
     Counted, Finished, Run, decimal, figures, finish, recorded_entries, stage_figures, tie_order,
@@ -92,6 +92,16 @@ pub(crate) fn count_contest(
     let (guard, substitution) =
         constrained::setup(contest, rules.constraint_method).map_err(CountError::Constraints)?;
     tree.threads = run.threads.max(1);
+    let (most, all) = tree.tied_branches();
+    for (branches, limit) in [(most, MAX_EQUAL_BRANCHES), (all, MAX_EQUAL_BRANCHES_IN_ALL)] {
+        if branches > limit {
+            return Err(CountError::EqualPreferenceBranches {
+                contest: contest.id().to_owned(),
+                branches,
+                most: limit,
+            });
+        }
+    }
     let setup = Setup {
         tree,
         guard,

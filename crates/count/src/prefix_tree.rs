@@ -94,6 +94,44 @@ pub(crate) struct Node {
     pub(crate) skip: u32,
 }
 
+/// A distinct ranking with equal preferences, less withdrawn candidates
+/// (and the ranks they leave empty), and its papers; distributed apart
+/// from the tree ([`Kernel::tied`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TiedPaper {
+    prefs: Vec<u16>,
+    /// Where each rank starts in `prefs`.
+    starts: Vec<u32>,
+    papers: u64,
+}
+
+impl TiedPaper {
+    /// The candidates of rank `i`, if the paper has one.
+    fn rank(&self, i: usize) -> Option<&[u16]> {
+        let start = *self.starts.get(i)? as usize;
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.prefs.len(), |&e| e as usize);
+        Some(&self.prefs[start..end])
+    }
+
+    /// The paths a distribution may follow down the paper: the product of
+    /// its ranks' sizes (saturating).
+    fn branches(&self) -> u64 {
+        (0..self.starts.len())
+            .filter_map(|i| self.rank(i))
+            .fold(1u64, |p, r| p.saturating_mul(r.len() as u64))
+    }
+}
+
+/// The most paths one paper ranking candidates equal may split along, and
+/// the most all such papers may together (`specs/limits.md`): each path is
+/// walked at every iteration.
+pub(crate) const MAX_EQUAL_BRANCHES: u64 = 1 << 16;
+/// See [`MAX_EQUAL_BRANCHES`].
+pub(crate) const MAX_EQUAL_BRANCHES_IN_ALL: u64 = 1 << 24;
+
 /// A splice is made once the visits through defeated candidates' nodes
 /// since the last one reach `nodes / SPLICE_RATIO`: rent until the rent
 /// paid would have bought it (the ski-rental rule), where a visit,
@@ -133,6 +171,8 @@ pub(crate) struct Tree {
     /// Threads a large tree is spliced and distributed on (a small one
     /// takes one, whatever this says).
     pub(crate) threads: usize,
+    /// The papers ranking candidates equal, distributed apart.
+    tied: Vec<TiedPaper>,
 }
 
 impl Tree {
@@ -215,6 +255,31 @@ impl Tree {
             build(prefs, part)
         });
         let nodes = joined(built);
+        let mut tied = Vec::with_capacity(contest.ballots().equal_rankings().len());
+        for r in contest.ballots().equal_rankings() {
+            let mut paper = TiedPaper {
+                prefs: Vec::with_capacity(r.candidates().len()),
+                starts: Vec::new(),
+                papers: r.count.0,
+            };
+            for rank in r.ranks() {
+                let start = paper.prefs.len();
+                paper.prefs.extend(
+                    rank.iter()
+                        .filter(|c| standing[c.index()])
+                        .map(|c| c.index() as u16),
+                );
+                if paper.prefs.len() > start {
+                    paper.starts.push(start as u32);
+                }
+            }
+            if paper.prefs.is_empty() {
+                invalid += paper.papers;
+            } else {
+                valid += paper.papers;
+                tied.push(paper);
+            }
+        }
         Tree {
             nodes,
             valid,
@@ -225,7 +290,17 @@ impl Tree {
             wasted: 0,
             last_visits: 0,
             threads,
+            tied,
         }
+    }
+
+    /// The paths of the paper ranking candidates equal that splits along
+    /// the most, and of all of them together (saturating).
+    pub(crate) fn tied_branches(&self) -> (u64, u64) {
+        self.tied.iter().fold((0, 0), |(most, all), p| {
+            let b = p.branches();
+            (most.max(b), all.saturating_add(b))
+        })
     }
 
     /// Notes that `c` keeps nothing from now on, so that its nodes may be
@@ -338,6 +413,9 @@ impl Tree {
             for part in parts {
                 acc.absorb(part);
             }
+        }
+        if !self.tied.is_empty() {
+            kernel.tied(&self.tied, &mut acc);
         }
         self.last_visits = acc.visits;
         self.wasted = self.wasted.saturating_add(acc.passed);
@@ -650,7 +728,6 @@ impl<'a, N: Weigh> Kernel<'a, N> {
     #[inline]
     fn step(&self, node: &Node, w: &N, acc: &mut Acc<N>) -> Option<N> {
         let c = usize::from(node.candidate);
-        let wt = self.weights;
         acc.visits += 1;
         let rest = match self.roles[c] {
             Role::Pass => {
@@ -662,26 +739,7 @@ impl<'a, N: Weigh> Kernel<'a, N> {
                 return None;
             }
             Role::Share => {
-                let kf = &wt.kf[c];
-                let keep = match wt.method {
-                    IterativeMethod::Meek => N::times(w, kf, wt.keep_rounding, wt.ctx),
-                    IterativeMethod::Warren => {
-                        if kf < w {
-                            kf.clone()
-                        } else {
-                            w.clone()
-                        }
-                    }
-                };
-                acc.votes[c] = acc.votes[c].add(&keep.mul_count(node.papers));
-                let rest = match (wt.remainder, self.complements.get(c)) {
-                    (Remainder::Complement { rounding }, Some(one_less)) => {
-                        let r = N::times(w, one_less, rounding, wt.ctx);
-                        acc.loss = acc.loss.add(&w.sub(&keep).sub(&r).mul_count(node.papers));
-                        r
-                    }
-                    _ => w.sub(&keep),
-                };
+                let rest = self.pay(c, w, node.papers, acc);
                 if !rest.positive() {
                     return None;
                 }
@@ -692,6 +750,91 @@ impl<'a, N: Weigh> Kernel<'a, N> {
             acc.exhausted = acc.exhausted.add(&rest.mul_count(node.ending));
         }
         Some(rest)
+    }
+
+    /// A candidate who keeps part of weight `w` on `papers` papers: its
+    /// part is added to its votes (and any rounding residue to the loss);
+    /// the weight passed on.
+    #[inline]
+    fn pay(&self, c: usize, w: &N, papers: u64, acc: &mut Acc<N>) -> N {
+        let wt = self.weights;
+        let kf = &wt.kf[c];
+        let keep = match wt.method {
+            IterativeMethod::Meek => N::times(w, kf, wt.keep_rounding, wt.ctx),
+            IterativeMethod::Warren => {
+                if kf < w {
+                    kf.clone()
+                } else {
+                    w.clone()
+                }
+            }
+        };
+        acc.votes[c] = acc.votes[c].add(&keep.mul_count(papers));
+        match (wt.remainder, self.complements.get(c)) {
+            (Remainder::Complement { rounding }, Some(one_less)) => {
+                let r = N::times(w, one_less, rounding, wt.ctx);
+                acc.loss = acc.loss.add(&w.sub(&keep).sub(&r).mul_count(papers));
+                r
+            }
+            _ => w.sub(&keep),
+        }
+    }
+
+    /// The papers ranking candidates equal, each from weight 1
+    /// ([`EqualPreferences::Split`](crate::rules::EqualPreferences)): at a
+    /// rank, the weight is shared equally among its candidates still
+    /// keeping votes (truncated in fixed point, the residue lost); each
+    /// pays from its share as from a rank of its own, and what each passes
+    /// on goes down its own branch to the next rank (Droop's recursive
+    /// descent). A rank with no such candidate is passed over; the weight
+    /// left after the last rank is exhausted. Iterative, not recursive: a
+    /// ranking may be as deep as there are candidates.
+    fn tied(&self, papers: &[TiedPaper], acc: &mut Acc<N>) {
+        let wt = self.weights;
+        let mut open: Vec<(usize, N)> = Vec::new();
+        let mut keeping: Vec<usize> = Vec::new();
+        for paper in papers {
+            open.push((0, wt.one.clone()));
+            while let Some((mut i, w)) = open.pop() {
+                // Ranks whose candidates all keep nothing are passed over.
+                loop {
+                    keeping.clear();
+                    if let Some(rank) = paper.rank(i) {
+                        keeping.extend(
+                            rank.iter()
+                                .map(|&c| usize::from(c))
+                                .filter(|&c| !matches!(self.roles[c], Role::Pass)),
+                        );
+                        if keeping.is_empty() {
+                            i += 1;
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                acc.visits += 1;
+                if keeping.is_empty() {
+                    acc.exhausted = acc.exhausted.add(&w.mul_count(paper.papers));
+                    continue;
+                }
+                let share = if keeping.len() == 1 {
+                    w.clone()
+                } else {
+                    let share = N::div_count(&w, keeping.len() as u64, Rounding::Exact, wt.ctx);
+                    let residue = w.sub(&share.mul_count(keeping.len() as u64));
+                    if !residue.is_zero() {
+                        acc.loss = acc.loss.add(&residue.mul_count(paper.papers));
+                    }
+                    share
+                };
+                for &c in &keeping {
+                    let rest = self.pay(c, &share, paper.papers, acc);
+                    if rest.positive() {
+                        open.push((i + 1, rest));
+                    }
+                }
+            }
+        }
     }
 
     /// The sibling range `range` and everything below it, reached with

@@ -20,7 +20,7 @@ use crate::gregory::{self, Layout};
 use crate::prefix_tree::Tree;
 use crate::progress::Observer;
 use crate::record::{Counted, DEFAULT_THREADS, Run};
-use crate::rules::{ConstraintMethod, Method, Passes, Rules};
+use crate::rules::{ConstraintMethod, EqualPreferences, Method, Passes, Rules};
 use crate::ties::Forcing;
 use crate::transcript::{ContestCount, TieDecision};
 
@@ -216,6 +216,27 @@ impl<'c> Prepared<'c> {
     /// One count of the contest by its family's strategy.
     fn count_one(&self, rules: &Rules, run: Run, keep: bool) -> Result<Counted, CountError> {
         let contest = self.contest.as_ref();
+        if contest.ballots().has_equal_rankings() {
+            let reason = match &rules.method {
+                Method::Gregory(_) => {
+                    "a Gregory count moves whole papers and cannot split one; count them \
+                     under meek or warren with --set method.iterative.equal_preferences=split, \
+                     or read them with another --equal-rankings"
+                }
+                Method::Iterative(it) if it.equal_preferences == EqualPreferences::Refuse => {
+                    "these rules have no equal preferences; to share each such rank's weight \
+                     equally, --set method.iterative.equal_preferences=split"
+                }
+                Method::Iterative(_) => "",
+            };
+            if !reason.is_empty() {
+                return Err(CountError::EqualPreferences {
+                    contest: contest.id().to_owned(),
+                    papers: contest.ballots().equal_ranked_papers(),
+                    reason,
+                });
+            }
+        }
         match &rules.method {
             Method::Gregory(g) => {
                 let layout = if keep {

@@ -158,6 +158,14 @@ pub struct Applied {
 /// papers added (which no filter removes), the withdrawals and the seats.
 pub fn apply(contest: &Contest, changes: &Changes<'_>) -> Result<Applied, String> {
     let ballots = contest.ballots();
+    if ballots.has_equal_rankings() {
+        // The filters read strict rankings: they would pass over these papers.
+        return Err(format!(
+            "{} papers rank candidates equal; what-if changes strict rankings only \
+             (read them with another --equal-rankings)",
+            ballots.equal_ranked_papers()
+        ));
+    }
     let mut counts: Vec<u64> = ballots.iter().map(|b| b.count.0).collect();
     let mut blank = ballots.blank().0;
     let mut removed = 0u64;

@@ -25,6 +25,34 @@ pub struct Iterative {
     pub convergence: Convergence,
     /// How candidates are defeated.
     pub defeat: Defeat,
+    /// What a paper ranking candidates equal does (read with
+    /// `--equal-rankings keep`). Left out of a rules file when
+    /// [`EqualPreferences::Refuse`], so earlier files read and hash the same.
+    #[serde(default, skip_serializing_if = "EqualPreferences::is_refuse")]
+    pub equal_preferences: EqualPreferences,
+}
+
+/// What an iterative count does with a rank holding several candidates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EqualPreferences {
+    /// The rule has no equal preferences: a contest with such papers is
+    /// refused (PRF reference rule, NZ Sch. 1A).
+    #[default]
+    Refuse,
+    /// The weight reaching the rank is shared equally among its continuing
+    /// candidates (elected or hopeful; the defeated and withdrawn are as if
+    /// never ranked); each keeps its part of its share as from a rank of
+    /// its own, and what each passes on goes separately to the next rank
+    /// (Droop's `meek`/`warren`, stv-rs by default). In fixed point the
+    /// share is truncated at the arithmetic's places.
+    Split,
+}
+
+impl EqualPreferences {
+    fn is_refuse(&self) -> bool {
+        *self == EqualPreferences::Refuse
+    }
 }
 
 /// How a paper pays an elected candidate.

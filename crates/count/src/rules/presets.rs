@@ -442,6 +442,7 @@ impl Rules {
                     ties_within_surplus: true,
                     batch: DefeatBatch::None,
                 },
+                equal_preferences: EqualPreferences::Refuse,
             }),
             passes: Passes::One,
         }

@@ -35,6 +35,16 @@ pub enum MarginError {
     /// The search contradicted itself: a bug.
     #[error("{0}: a bug in recount, please report it")]
     Bug(String),
+    /// Papers rank candidates equal: the search changes strict rankings
+    /// only, so it would leave those papers out of every change.
+    #[error(
+        "{papers} papers rank candidates equal; a margin search changes strict rankings only \
+         (read them with another --equal-rankings)"
+    )]
+    EqualRankings {
+        /// Papers with equal preferences.
+        papers: u64,
+    },
 }
 
 impl From<CountError> for MarginError {
@@ -186,6 +196,11 @@ pub fn search(
     options: &Options,
     progress: Progress<'_>,
 ) -> Result<Margin, MarginError> {
+    if contest.ballots().has_equal_rankings() {
+        return Err(MarginError::EqualRankings {
+            papers: contest.ballots().equal_ranked_papers(),
+        });
+    }
     let records = Prepared::new(contest).count(rules)?;
     let elected_order: Vec<CandidateId> = {
         let outcome = Prepared::new(contest).outcome(rules)?;
