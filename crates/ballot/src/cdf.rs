@@ -75,7 +75,7 @@
 //! **Ranks → slots.** Ranks 1 up to the paper's highest marked rank become
 //! the paper's [`Slot`]s: a rank marked for one selection is that
 //! selection's candidate; a rank marked for two or more selections (two
-//! write-ins included) is an overvote ([`Slot::Overvote`]); a rank marked
+//! write-ins included) is an overvote naming them ([`Slot::Overvote`]); a rank marked
 //! for none is skipped ([`Slot::Skipped`]); one selection at two ranks is a
 //! candidate ranked twice. Each paper then goes through the
 //! [`crate::ImportPolicy`] (by default refusing any such irregularity,
@@ -233,7 +233,7 @@ struct Plan<'a> {
 
 /// A paper's marks, sorted by rank, as its slots from rank 1 to the
 /// highest marked: no mark at a rank is a skipped rank, one is that
-/// candidate, several an overvote; each slot placed at its rank and its
+/// candidate, several an overvote naming them; each slot placed at its rank and its
 /// first mark (`part` gives a mark's rank, candidate and place). Shared
 /// with the Dominion reader, whose marks have the same meaning.
 pub(crate) fn push_ranks<M>(
@@ -250,12 +250,17 @@ pub(crate) fn push_ranks<M>(
             m += 1;
         }
         let here = &marks[first..m];
-        let slot = match here {
-            [] => Slot::Skipped,
-            [one] => Slot::One(part(one).1),
-            _ => Slot::Overvote,
-        };
-        norm.push(slot, (r, here.first().map(|x| part(x).2)));
+        let at = (r, here.first().map(|x| part(x).2));
+        match here {
+            [] => norm.push(Slot::Skipped, at),
+            [one] => norm.push(Slot::One(part(one).1), at),
+            // The candidates marked there, for the overvote rules that
+            // need them (overvotes are rare: the list is made for each).
+            many => {
+                let marked: Vec<CandidateId> = many.iter().map(|x| part(x).1).collect();
+                norm.push(Slot::Overvote(&marked), at);
+            }
+        }
     }
 }
 

@@ -73,7 +73,7 @@ impl Choice for EqualRankings {
         (
             EqualRankings::EndIfSeveralContinuing,
             "end-if-several-continuing",
-            "RCTab's exhaust-if-multiple-continuing, as far as import can tell (refuses what only the count can decide)",
+            "RCTab's exhaust-if-multiple-continuing: reading decides what it can, the count the rest",
         ),
         (
             EqualRankings::Keep,
@@ -131,6 +131,11 @@ impl Choice for Overvotes {
             Overvotes::SkipRank,
             "skip-rank",
             "Pass over the overvoted rank",
+        ),
+        (
+            Overvotes::EndIfSeveralContinuing,
+            "end-if-several-continuing",
+            "RCTab's exhaust-if-multiple-continuing, for overvotes naming their candidates (the count decides what reading cannot)",
         ),
     ];
 }

@@ -251,7 +251,7 @@ pub fn read_with(input: &[u8], opts: &ReadOptions, layout: &CsvLayout) -> Result
                     Some(&id) => Slot::One(id),
                     None => match classify(cell) {
                         Cell::Skipped => Slot::Skipped,
-                        Cell::Overvote => Slot::Overvote,
+                        Cell::Overvote => Slot::Overvote(&[]),
                         Cell::Name(name) => match by_name.get(name) {
                             Some(&id) => Slot::One(id),
                             None => {

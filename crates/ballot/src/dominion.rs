@@ -5,6 +5,10 @@
 //! are read and what each mark means; how irregular papers become rankings
 //! is [`crate::policy`]'s. It does no I/O: the caller reads the three files
 //! (the `recount` binary takes the manifests from the export's directory).
+//! A large export comes split into `CvrExport_1.json`, `CvrExport_2.json`…
+//! beside one set of manifests: [`read_exports`] reads them in the order
+//! given as one export (the binary, given the directory, in the order of
+//! their numbers), an error's path naming its file.
 //!
 //! # Grammar
 //!
@@ -232,34 +236,26 @@ pub fn read_contest(
     opts: &ReadOptions,
     contest: Option<&str>,
 ) -> Result<Election, Error> {
+    read_exports(&[("CvrExport.json", export)], manifests, opts, contest)
+}
+
+/// [`read_contest`] over an export split into several files (`CvrExport_1.json`,
+/// `CvrExport_2.json`… beside one set of manifests), each given with its
+/// name: their sessions are read in the order given, as one export. An
+/// error's JSON path then ends `of NAME`, naming its file.
+pub fn read_exports(
+    exports: &[(&str, &[u8])],
+    manifests: Manifests<'_>,
+    opts: &ReadOptions,
+    contest: Option<&str>,
+) -> Result<Election, Error> {
     if let Some(filter) = &opts.rows {
         return Err(Error::new(ErrorKind::RowsNotRecorded {
             format: FORMAT,
             filter: filter.to_string(),
         }));
     }
-    let in_manifest = |name: &'static str, e: Error| -> Error {
-        match e.into_kind() {
-            ErrorKind::JsonValue {
-                format,
-                path,
-                pos,
-                expected,
-                found,
-            } => Error::new(ErrorKind::JsonValue {
-                format,
-                path: if path.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{path} of {name}")
-                },
-                pos,
-                expected,
-                found,
-            }),
-            other => Error::new(other),
-        }
-    };
+    let in_manifest = |name: &'static str, e: Error| in_manifest_named(name, e);
     let contest_what = "a Dominion contest manifest";
     let contests: ContestManifestDto<'_> = parse(
         FORMAT,
@@ -428,169 +424,184 @@ pub fn read_contest(
     }
 
     // The papers, one session at a time.
-    let input = export;
     let what = "a Dominion CVR export";
-    let dto: ExportDto<'_> = parse(FORMAT, what, input, input, &[], None, &mut Lines::default())?;
-    let lines = RefCell::new(Lines::default());
     let mut errors = Vec::new();
     let mut marks: Vec<(u64, CandidateId, usize)> = Vec::new();
-    for (i, raw) in dto.sessions.iter().enumerate() {
-        if errors.len() >= Error::MAX_REPORTED {
-            break;
-        }
-        let ballot = i as u64 + 1;
-        let base = [Seg::Key("Sessions"), Seg::Index(i)];
-        let elem = raw.get().as_bytes();
-        let session: SessionDto = match parse(
-            FORMAT,
-            what,
-            input,
-            elem,
-            &base,
-            Some(ballot),
-            &mut lines.borrow_mut(),
-        ) {
-            Ok(s) => s,
-            Err(e) => {
-                errors.push(e);
-                continue;
+    // Each export of a split one in turn; an error in one of several names
+    // it, as a manifest's errors name the manifest.
+    let several = exports.len() > 1;
+    for &(name, input) in exports {
+        let named = |e: Error| {
+            if several {
+                in_manifest_named(name, e)
+            } else {
+                e
             }
         };
-        // Placed within the session's own text: linear in the input in all.
-        let at = |rest: &[Seg<'_>], expected: String, found: String| {
-            let mut p = base.to_vec();
-            p.extend_from_slice(rest);
-            let wrong = (expected, found);
-            value_error_in(FORMAT, input, elem, &p, rest, Some(ballot), wrong, &lines)
-        };
-        let (key, record) = match (&session.modified, &session.original) {
-            (Some(m), _) if m.is_current == Some(true) => ("Modified", m),
-            (_, Some(o)) => ("Original", o),
-            (Some(m), None) => ("Modified", m),
-            (None, None) => {
-                errors.push(at(&[], "an Original record".into(), "none".into()));
-                continue;
-            }
-        };
-        // Each contest of the record, with its path below the session.
-        let mut found: Vec<(Vec<Seg<'static>>, &ContestDto)> = Vec::new();
-        match (&record.cards, &record.contests) {
-            (Some(cards), _) => {
-                for (c, card) in cards.iter().enumerate() {
-                    for (k, contest) in card.contests.iter().enumerate() {
-                        let p = vec![
-                            Seg::Key(key),
-                            Seg::Key("Cards"),
-                            Seg::Index(c),
-                            Seg::Key("Contests"),
-                            Seg::Index(k),
-                        ];
-                        found.push((p, contest));
-                    }
-                }
-            }
-            (None, Some(contests)) => {
-                for (k, contest) in contests.iter().enumerate() {
-                    found.push((
-                        vec![Seg::Key(key), Seg::Key("Contests"), Seg::Index(k)],
-                        contest,
-                    ));
-                }
-            }
-            (None, None) => {}
-        }
-        let mut done: Vec<usize> = Vec::new();
-        for (c_path, contest) in found {
-            let with = |rest: &[Seg<'static>]| {
-                let mut p = c_path.clone();
-                p.extend_from_slice(rest);
-                p
-            };
-            let plan_index = match index.get(&contest.id) {
-                None => {
-                    errors.push(at(
-                        &with(&[Seg::Key("Id")]),
-                        format!("the Id of a contest of the {CONTEST_MANIFEST}"),
-                        contest.id.to_string(),
-                    ));
-                    break;
-                }
-                Some(None) => continue,
-                Some(Some(p)) => *p,
-            };
-            if done.contains(&plan_index) {
-                errors.push(at(
-                    &with(&[Seg::Key("Id")]),
-                    "each contest once in a session".into(),
-                    format!("{} again", contest.id),
-                ));
+        let dto: ExportDto<'_> =
+            parse(FORMAT, what, input, input, &[], None, &mut Lines::default()).map_err(named)?;
+        let lines = RefCell::new(Lines::default());
+        let mut file_errors = Vec::new();
+        for (i, raw) in dto.sessions.iter().enumerate() {
+            if errors.len() + file_errors.len() >= Error::MAX_REPORTED {
                 break;
             }
-            done.push(plan_index);
-            let plan = &mut plans[plan_index];
-            marks.clear();
-            let mut bad = None;
-            for (m, mark) in contest.marks.iter().enumerate() {
-                let m_path =
-                    |key: &'static str| with(&[Seg::Key("Marks"), Seg::Index(m), Seg::Key(key)]);
-                let Some(&candidate) = plan.by_id.get(&mark.candidate) else {
-                    bad = Some((
-                        m_path("CandidateId"),
-                        format!(
-                            "the Id of a candidate of contest {} in the {CANDIDATE_MANIFEST}",
-                            plan.id
-                        ),
-                        mark.candidate.to_string(),
-                    ));
-                    break;
-                };
-                let rank = mark.rank.unwrap_or(1);
-                if !(1..=plan.max_rank).contains(&rank) {
-                    bad = Some((
-                        m_path("Rank"),
-                        format!("a rank from 1 to {}", plan.max_rank),
-                        rank.to_string(),
-                    ));
-                    break;
-                }
-                if mark.is_vote != Some(false) {
-                    marks.push((rank, candidate, m));
-                }
-            }
-            if let Some((p, expected, found)) = bad {
-                errors.push(at(&p, expected, found));
-                break;
-            }
-            marks.sort_unstable_by_key(|m| (m.0, m.1));
-            marks.dedup_by_key(|m| (m.0, m.1));
-            push_ranks(&mut plan.norm, &marks, |m| *m);
-            let ranking = match plan.norm.finish(1, &mut plan.seen) {
-                Ok(r) => r,
-                Err((refused, (r, m))) => {
-                    let mut rest = Vec::new();
-                    if let Some(m) = m {
-                        rest.extend([Seg::Key("Marks"), Seg::Index(m)]);
-                    }
-                    errors.push(at(
-                        &with(&rest),
-                        policy_expected(&refused),
-                        format!("{} at rank {r}", refused.irregularity),
-                    ));
+            let ballot = i as u64 + 1;
+            let base = [Seg::Key("Sessions"), Seg::Index(i)];
+            let elem = raw.get().as_bytes();
+            let session: SessionDto = match parse(
+                FORMAT,
+                what,
+                input,
+                elem,
+                &base,
+                Some(ballot),
+                &mut lines.borrow_mut(),
+            ) {
+                Ok(s) => s,
+                Err(e) => {
+                    file_errors.push(e);
                     continue;
                 }
             };
-            let so_far = plan.builder.papers();
-            if let Err(e) = plan.builder.push_ranked(ranking, 1) {
-                let (expected, found) = match e {
-                    RankingError::TooManyPapers => (
-                        "a total of papers below 2^64".to_string(),
-                        papers_past_limit(so_far, 1),
-                    ),
-                    other => ("a valid ranking".to_string(), other.to_string()),
+            // Placed within the session's own text: linear in the input in all.
+            let at = |rest: &[Seg<'_>], expected: String, found: String| {
+                let mut p = base.to_vec();
+                p.extend_from_slice(rest);
+                let wrong = (expected, found);
+                value_error_in(FORMAT, input, elem, &p, rest, Some(ballot), wrong, &lines)
+            };
+            let (key, record) = match (&session.modified, &session.original) {
+                (Some(m), _) if m.is_current == Some(true) => ("Modified", m),
+                (_, Some(o)) => ("Original", o),
+                (Some(m), None) => ("Modified", m),
+                (None, None) => {
+                    file_errors.push(at(&[], "an Original record".into(), "none".into()));
+                    continue;
+                }
+            };
+            // Each contest of the record, with its path below the session.
+            let mut found: Vec<(Vec<Seg<'static>>, &ContestDto)> = Vec::new();
+            match (&record.cards, &record.contests) {
+                (Some(cards), _) => {
+                    for (c, card) in cards.iter().enumerate() {
+                        for (k, contest) in card.contests.iter().enumerate() {
+                            let p = vec![
+                                Seg::Key(key),
+                                Seg::Key("Cards"),
+                                Seg::Index(c),
+                                Seg::Key("Contests"),
+                                Seg::Index(k),
+                            ];
+                            found.push((p, contest));
+                        }
+                    }
+                }
+                (None, Some(contests)) => {
+                    for (k, contest) in contests.iter().enumerate() {
+                        found.push((
+                            vec![Seg::Key(key), Seg::Key("Contests"), Seg::Index(k)],
+                            contest,
+                        ));
+                    }
+                }
+                (None, None) => {}
+            }
+            let mut done: Vec<usize> = Vec::new();
+            for (c_path, contest) in found {
+                let with = |rest: &[Seg<'static>]| {
+                    let mut p = c_path.clone();
+                    p.extend_from_slice(rest);
+                    p
                 };
-                errors.push(at(&with(&[]), expected, found));
+                let plan_index = match index.get(&contest.id) {
+                    None => {
+                        file_errors.push(at(
+                            &with(&[Seg::Key("Id")]),
+                            format!("the Id of a contest of the {CONTEST_MANIFEST}"),
+                            contest.id.to_string(),
+                        ));
+                        break;
+                    }
+                    Some(None) => continue,
+                    Some(Some(p)) => *p,
+                };
+                if done.contains(&plan_index) {
+                    file_errors.push(at(
+                        &with(&[Seg::Key("Id")]),
+                        "each contest once in a session".into(),
+                        format!("{} again", contest.id),
+                    ));
+                    break;
+                }
+                done.push(plan_index);
+                let plan = &mut plans[plan_index];
+                marks.clear();
+                let mut bad = None;
+                for (m, mark) in contest.marks.iter().enumerate() {
+                    let m_path = |key: &'static str| {
+                        with(&[Seg::Key("Marks"), Seg::Index(m), Seg::Key(key)])
+                    };
+                    let Some(&candidate) = plan.by_id.get(&mark.candidate) else {
+                        bad = Some((
+                            m_path("CandidateId"),
+                            format!(
+                                "the Id of a candidate of contest {} in the {CANDIDATE_MANIFEST}",
+                                plan.id
+                            ),
+                            mark.candidate.to_string(),
+                        ));
+                        break;
+                    };
+                    let rank = mark.rank.unwrap_or(1);
+                    if !(1..=plan.max_rank).contains(&rank) {
+                        bad = Some((
+                            m_path("Rank"),
+                            format!("a rank from 1 to {}", plan.max_rank),
+                            rank.to_string(),
+                        ));
+                        break;
+                    }
+                    if mark.is_vote != Some(false) {
+                        marks.push((rank, candidate, m));
+                    }
+                }
+                if let Some((p, expected, found)) = bad {
+                    file_errors.push(at(&p, expected, found));
+                    break;
+                }
+                marks.sort_unstable_by_key(|m| (m.0, m.1));
+                marks.dedup_by_key(|m| (m.0, m.1));
+                push_ranks(&mut plan.norm, &marks, |m| *m);
+                let ranking = match plan.norm.finish(1, &mut plan.seen) {
+                    Ok(r) => r,
+                    Err((refused, (r, m))) => {
+                        let mut rest = Vec::new();
+                        if let Some(m) = m {
+                            rest.extend([Seg::Key("Marks"), Seg::Index(m)]);
+                        }
+                        file_errors.push(at(
+                            &with(&rest),
+                            policy_expected(&refused),
+                            format!("{} at rank {r}", refused.irregularity),
+                        ));
+                        continue;
+                    }
+                };
+                let so_far = plan.builder.papers();
+                if let Err(e) = plan.builder.push_ranked(ranking, 1) {
+                    let (expected, found) = match e {
+                        RankingError::TooManyPapers => (
+                            "a total of papers below 2^64".to_string(),
+                            papers_past_limit(so_far, 1),
+                        ),
+                        other => ("a valid ranking".to_string(), other.to_string()),
+                    };
+                    file_errors.push(at(&with(&[]), expected, found));
+                }
             }
         }
+        errors.extend(file_errors.into_iter().map(named));
     }
     if !errors.is_empty() {
         return Err(Error::join(errors));
@@ -607,6 +618,31 @@ pub fn read_contest(
         )?);
     }
     Election::new(opts.id.clone(), opts.id.clone(), out)
+}
+
+/// An error in the file `name` of several (a manifest, or one export of a
+/// split one): its JSON path ends `of NAME`.
+fn in_manifest_named(name: &str, e: Error) -> Error {
+    match e.into_kind() {
+        ErrorKind::JsonValue {
+            format,
+            path,
+            pos,
+            expected,
+            found,
+        } => Error::new(ErrorKind::JsonValue {
+            format,
+            path: if path.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{path} of {name}")
+            },
+            pos,
+            expected,
+            found,
+        }),
+        other => Error::new(other),
+    }
 }
 
 fn candidate_id(i: usize) -> Result<CandidateId, Error> {

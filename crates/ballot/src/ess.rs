@@ -265,7 +265,7 @@ pub fn read_with(input: &[u8], opts: &ReadOptions, layout: &EssLayout) -> Result
         for (i, &code) in papers.codes[p * k..(p + 1) * k].iter().enumerate() {
             let slot = match code {
                 SKIPPED => Slot::Skipped,
-                OVERVOTE => Slot::Overvote,
+                OVERVOTE => Slot::Overvote(&[]),
                 n => match ids[usize::from(n - FIRST_NAME)] {
                     Some(id) => Slot::One(id),
                     None => Slot::Skipped,

@@ -25,10 +25,10 @@
 //!          "min": integer,                 //   attributes; min optional (0),
 //!          "max": integer}                 //   max optional (no maximum)
 //!       ],
-//!       "policy": {"equal-rankings": "reject" | "end-at-tie" | "end-if-several-continuing",
+//!       "policy": {"equal-rankings": "reject" | "end-at-tie" | "end-if-several-continuing" | "keep",
 //!                  "skipped-ranks": "reject" | "close-up" | "end-at-gap",
 //!                  "repeated-candidates": "reject" | "keep-first" | "end-at-repeat",
-//!                  "overvotes": "reject" | "end-at-overvote" | "skip-rank",
+//!                  "overvotes": "reject" | "end-at-overvote" | "skip-rank" | "end-if-several-continuing",
 //!                  "max-skipped-ranks": integer},  // the last only with a gap limit
 //!                                          // optional; a missing field is "reject"
 //!       "irregularities": {"equal_rankings": n, "skipped_ranks": n,

@@ -42,7 +42,9 @@ pub enum EqualRankings {
     /// is passed over (still a marked rank for [`ImportPolicy::max_skipped_ranks`]).
     /// Two or more left: whether the paper exhausts depends on which of them
     /// are continuing when it gets there, which only the count knows, so the
-    /// paper is refused, naming it.
+    /// rank is kept as a rank of those candidates ([`crate::Ranked`]), for
+    /// a Gregory count with `tied_ranks: exhaust-if-several-continuing` to
+    /// decide (others refuse the contest, naming the option).
     EndIfSeveralContinuing,
     /// The tied candidates stay ranked equal, as one rank of the paper
     /// (Droop, stv-rs, OpenSTV's `a=b`): for counts that split such a
@@ -82,8 +84,9 @@ pub enum RepeatedCandidates {
     EndAtRepeat,
 }
 
-/// What to do with a rank marked as overvoted without naming candidates
-/// (a CVR's `overvote` marker).
+/// What to do with a rank marked as overvoted: a CVR's `overvote` marker
+/// (naming no candidates), or a CVR rank marked for two or more candidates
+/// (naming them).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Overvotes {
@@ -94,6 +97,12 @@ pub enum Overvotes {
     EndAtOvervote,
     /// The overvoted rank is passed over and later preferences count.
     SkipRank,
+    /// RCTab's `exhaustIfMultipleContinuing`, for overvotes that name their
+    /// candidates: read as [`EqualRankings::EndIfSeveralContinuing`] reads
+    /// a tie (the candidates ranked above struck; one left a preference,
+    /// none passed over, several kept as a rank for the count to decide).
+    /// An `overvote` marker naming nobody is refused, naming the paper.
+    EndIfSeveralContinuing,
 }
 
 /// The import policy: one decision for each kind of irregular paper.
@@ -144,8 +153,9 @@ pub enum Slot<'a> {
     Equal(&'a [CandidateId]),
     /// Nobody at this rank.
     Skipped,
-    /// Marked overvoted, candidates unknown.
-    Overvote,
+    /// Marked overvoted: the candidates marked there when the source names
+    /// them (two or more), none for an `overvote` marker.
+    Overvote(&'a [CandidateId]),
 }
 
 /// Which irregularity a paper had.
@@ -154,11 +164,9 @@ pub enum Slot<'a> {
 pub enum Irregularity {
     /// Candidates ranked equal.
     EqualRanking,
-    /// Candidates ranked equal under
-    /// [`EqualRankings::EndIfSeveralContinuing`], two or more of whom may
-    /// still be continuing when the paper reaches them: only the count
-    /// knows.
-    UndecidableEqualRanking,
+    /// An overvote marker naming no candidates, under
+    /// [`Overvotes::EndIfSeveralContinuing`], which needs to know them.
+    UnnamedOvervote,
     /// An empty rank before later preferences.
     SkippedRank,
     /// A candidate ranked twice.
@@ -172,7 +180,7 @@ impl Irregularity {
     pub fn option(self) -> &'static str {
         match self {
             Irregularity::EqualRanking => "--equal-rankings end-at-tie",
-            Irregularity::UndecidableEqualRanking => "--equal-rankings end-at-tie",
+            Irregularity::UnnamedOvervote => "--overvotes end-at-overvote|skip-rank",
             Irregularity::SkippedRank => "--skipped-ranks close-up|end-at-gap",
             Irregularity::RepeatedCandidate => "--repeated-candidates keep-first",
             Irregularity::Overvote => "--overvotes end-at-overvote|skip-rank",
@@ -184,9 +192,7 @@ impl fmt::Display for Irregularity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Irregularity::EqualRanking => "candidates ranked equal",
-            Irregularity::UndecidableEqualRanking => {
-                "candidates ranked equal, more than one of whom may still be continuing there"
-            }
+            Irregularity::UnnamedOvervote => "an overvote that does not name its candidates",
             Irregularity::SkippedRank => "a skipped rank",
             Irregularity::RepeatedCandidate => "a candidate ranked twice",
             Irregularity::Overvote => "an overvote",
@@ -220,12 +226,10 @@ impl Irregularities {
     /// Adds `papers` to the tally of `what`.
     pub fn record(&mut self, what: Irregularity, papers: u64) {
         let n = match what {
-            Irregularity::EqualRanking | Irregularity::UndecidableEqualRanking => {
-                &mut self.equal_rankings
-            }
+            Irregularity::EqualRanking => &mut self.equal_rankings,
             Irregularity::SkippedRank => &mut self.skipped_ranks,
             Irregularity::RepeatedCandidate => &mut self.repeated_candidates,
-            Irregularity::Overvote => &mut self.overvotes,
+            Irregularity::Overvote | Irregularity::UnnamedOvervote => &mut self.overvotes,
         };
         *n = n.saturating_add(papers);
     }
@@ -437,26 +441,58 @@ impl<P: Copy> Normalizer<P> {
                 }
                 EqualRankings::EndIfSeveralContinuing => {
                     self.met[0] = true;
-                    let mut left = tied.iter().filter(|c| !self.on_paper(**c));
-                    match (left.next(), left.next()) {
-                        (None, _) => {}
-                        (Some(&c), None) => self.add(c),
-                        (Some(_), Some(_)) => {
-                            self.refuse(Irregularity::UndecidableEqualRanking, i, at)
-                        }
-                    }
+                    self.keep_continuing(tied);
                 }
                 EqualRankings::Keep => self.keep_tied(tied, i, at),
             },
-            Slot::Overvote => match self.policy.overvotes {
+            Slot::Overvote(marked) => match self.policy.overvotes {
                 Overvotes::Reject => self.refuse(Irregularity::Overvote, i, at),
                 Overvotes::EndAtOvervote => {
                     self.met[3] = true;
                     self.state = State::Ended;
                 }
                 Overvotes::SkipRank => self.met[3] = true,
+                Overvotes::EndIfSeveralContinuing if marked.is_empty() => {
+                    self.refuse(Irregularity::UnnamedOvervote, i, at)
+                }
+                Overvotes::EndIfSeveralContinuing => {
+                    self.met[3] = true;
+                    self.keep_continuing(marked);
+                }
             },
             Slot::Skipped => unreachable!("handled above"),
+        }
+    }
+
+    /// RCTab's `exhaustIfMultipleContinuing` as far as reading knows: the
+    /// candidates at the rank not already on the paper (those above are
+    /// no longer continuing when the paper gets here); one is a plain
+    /// preference, none passes the rank over, several stay one rank for
+    /// the count to decide.
+    fn keep_continuing(&mut self, marked: &[CandidateId]) {
+        let mut left: Vec<CandidateId> = Vec::with_capacity(marked.len());
+        for &c in marked {
+            if !self.on_paper(c) && !left.contains(&c) {
+                left.push(c);
+            }
+        }
+        match left.len() {
+            0 => {}
+            1 => self.add(left[0]),
+            _ => self.add_rank(&left),
+        }
+    }
+
+    /// Adds `rank` (two or more candidates, none yet on the paper) as one
+    /// rank.
+    fn add_rank(&mut self, rank: &[CandidateId]) {
+        if self.starts.is_empty() {
+            // Every rank so far held one candidate.
+            self.starts.extend(0..self.out.len() as u32);
+        }
+        self.starts.push(self.out.len() as u32);
+        for &c in rank {
+            self.add_to_rank(c);
         }
     }
 
@@ -486,14 +522,7 @@ impl<P: Copy> Normalizer<P> {
             1 => self.add(fresh[0]),
             _ => {
                 self.met[0] = true;
-                if self.starts.is_empty() {
-                    // Every rank so far held one candidate.
-                    self.starts.extend(0..self.out.len() as u32);
-                }
-                self.starts.push(self.out.len() as u32);
-                for c in fresh {
-                    self.add_to_rank(c);
-                }
+                self.add_rank(&fresh);
             }
         }
     }
@@ -595,7 +624,7 @@ mod tests {
                 Irregularity::RepeatedCandidate,
                 2,
             ),
-            (&[Slot::Overvote], Irregularity::Overvote, 0),
+            (&[Slot::Overvote(&[])], Irregularity::Overvote, 0),
         ];
         for (slots, irregularity, slot) in cases {
             assert_eq!(
@@ -651,7 +680,7 @@ mod tests {
                 .0,
             vec![3, 1]
         );
-        let (r, seen) = run(p, &[Slot::One(c(3)), Slot::Overvote, Slot::One(c(1))]).unwrap();
+        let (r, seen) = run(p, &[Slot::One(c(3)), Slot::Overvote(&[]), Slot::One(c(1))]).unwrap();
         assert_eq!(r, vec![3]);
         assert_eq!(
             seen,
@@ -676,7 +705,7 @@ mod tests {
             vec![0]
         );
         assert_eq!(
-            run(p, &[Slot::One(c(0)), Slot::Overvote, Slot::One(c(1))])
+            run(p, &[Slot::One(c(0)), Slot::Overvote(&[]), Slot::One(c(1))])
                 .unwrap()
                 .0,
             vec![0, 1]
@@ -711,7 +740,7 @@ mod tests {
             (2, &[s, s, a, s, s, s, b], &[0]),
             (2, &[a, s, s, s], &[0]),
             // An overvote is a marked rank: the gap count starts again after it.
-            (1, &[a, s, Slot::Overvote, s, b], &[0, 1]),
+            (1, &[a, s, Slot::Overvote(&[]), s, b], &[0, 1]),
         ];
         for (n, slots, want) in cases {
             let p = ImportPolicy {
@@ -784,19 +813,31 @@ mod tests {
             run(limited, &[a, b, Slot::Equal(&ab), d]).unwrap().0,
             vec![0, 1, 2]
         );
-        // Two could still be continuing: only the count can decide.
+        // Two could still be continuing: only the count can decide, so the
+        // rank is kept, less the candidate above.
         assert_eq!(
-            run(p, &[a, Slot::Equal(&abd)]),
-            Err(Refused {
-                irregularity: Irregularity::UndecidableEqualRanking,
-                slot: 1
-            })
+            kept(p, &[a, Slot::Equal(&abd)]).unwrap().0,
+            vec![vec![0], vec![1, 2]]
+        );
+        assert_eq!(kept(p, &[Slot::Equal(&ab)]).unwrap().0, vec![vec![0, 1]]);
+        // The overvote rule reads a CVR's marked overvote the same way, and
+        // refuses a marker that names nobody.
+        let o = ImportPolicy {
+            overvotes: Overvotes::EndIfSeveralContinuing,
+            ..ImportPolicy::default()
+        };
+        let (ranks, seen) = kept(o, &[b, Slot::Overvote(&abd)]).unwrap();
+        assert_eq!(ranks, vec![vec![1], vec![0, 2]]);
+        assert_eq!((seen.overvotes, seen.equal_rankings), (1, 0));
+        assert_eq!(
+            kept(o, &[b, Slot::Overvote(&ab)]).unwrap().0,
+            vec![vec![1], vec![0]]
         );
         assert_eq!(
-            run(p, &[Slot::Equal(&ab)]),
+            kept(o, &[a, Slot::Overvote(&[])]),
             Err(Refused {
-                irregularity: Irregularity::UndecidableEqualRanking,
-                slot: 0
+                irregularity: Irregularity::UnnamedOvervote,
+                slot: 1
             })
         );
     }

@@ -143,10 +143,10 @@ pub fn read(input: &[u8], format: Format, opts: &ReadOptions) -> Result<Election
 
 /// The `expected` text of a paper the import policy refused.
 pub(crate) fn policy_expected(r: &Refused) -> String {
-    if r.irregularity == crate::policy::Irregularity::UndecidableEqualRanking {
-        // The option asked for is set; what it needs is not known at reading.
+    if r.irregularity == crate::policy::Irregularity::UnnamedOvervote {
+        // The option asked for is set; what it needs the file does not say.
         return format!(
-            "a tied rank at which at most one candidate can still be continuing (--equal-rankings end-if-several-continuing decides only those at reading; pass {} to end such papers at the tie)",
+            "an overvote naming its candidates (--overvotes end-if-several-continuing needs them; pass {} for this file)",
             r.irregularity.option()
         );
     }

@@ -443,20 +443,28 @@ proptest::proptest! {
 }
 
 #[test]
-fn a_tie_only_the_count_could_decide_says_so_rather_than_ask_for_the_option_given() {
+fn a_tie_only_the_count_can_decide_is_kept_as_a_rank_for_it() {
     // `1,{2,3}`: under RCTab's exhaustIfMultipleContinuing, 2 and 3 may both
-    // still be continuing when the paper reaches them; reading cannot know.
+    // still be continuing when the paper reaches them; reading cannot know,
+    // so the rank stays whole for the count (`method.gregory.tied_ranks`).
     let input = format!("{HEAD3}2: 1,{{2,3}}\n");
     let mut o = opts(Some(1));
     o.policy = ImportPolicy {
         equal_rankings: EqualRankings::EndIfSeveralContinuing,
         ..ImportPolicy::default()
     };
-    let err = ballot::read(Format::PreflibToi, input.as_bytes(), &o).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "5:6: PrefLib TOI error in ballot 1: expected a tied rank at which at most one candidate can still be continuing (--equal-rankings end-if-several-continuing decides only those at reading; pass --equal-rankings end-at-tie to end such papers at the tie), found candidates ranked equal, more than one of whom may still be continuing there"
-    );
+    let e = ballot::read(Format::PreflibToi, input.as_bytes(), &o).unwrap();
+    let kept: Vec<Vec<Vec<usize>>> = e.contests()[0]
+        .ballots()
+        .equal_rankings()
+        .iter()
+        .map(|r| {
+            r.ranks()
+                .map(|k| k.iter().map(|c| c.number()).collect())
+                .collect()
+        })
+        .collect();
+    assert_eq!(kept, vec![vec![vec![1], vec![2, 3]]]);
     // Ranked above the tie, 2 cannot be continuing there: the vote is 3's.
     let input = format!("{HEAD3}2: 2,{{2,3}}\n");
     let e = ballot::read(Format::PreflibToi, input.as_bytes(), &o).unwrap();

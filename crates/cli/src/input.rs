@@ -19,9 +19,10 @@ use crate::choice;
 #[derive(Clone, Debug, Args)]
 pub struct InputArgs {
     /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV,
-    /// recount JSON, an ES&S .xlsx CVR, a NIST CDF JSON CVR or a Dominion
-    /// CvrExport.json with its manifests beside it); `-` reads standard
-    /// input.
+    /// recount JSON, an ES&S .xlsx CVR, a NIST CDF JSON CVR, a Dominion
+    /// CvrExport.json with its manifests beside it, or a directory of a
+    /// Dominion export split into CvrExport_N.json files); `-` reads
+    /// standard input.
     pub file: PathBuf,
     /// The ballot file's format; by default recognised from its extension or content.
     #[arg(long, value_name = "FORMAT", value_parser = choice::parser::<Format>())]
@@ -136,6 +137,9 @@ impl InputArgs {
         let path = &self.file;
         let shown = display(path);
         let cannot = |e: std::io::Error| Failure::Io(format!("{shown}: cannot read: {e}"));
+        if !is_stdin(path) && path.is_dir() {
+            return self.stream_dir(identify, rows);
+        }
         let (mut source, len): (Box<dyn Read>, Option<u64>) = if is_stdin(path) {
             (Box::new(std::io::stdin().lock()), None)
         } else {
@@ -248,6 +252,87 @@ impl InputArgs {
         })
     }
 
+    /// A directory: a Dominion export split into `CvrExport*.json` files
+    /// beside its manifests (how Dominion writes a large one), read in
+    /// name order as one export. Its identity is the size and SHA-256 of
+    /// those exports' bytes end to end, in that order (the manifests are
+    /// not in it, as they are not for a single export).
+    fn stream_dir(
+        &self,
+        identify: bool,
+        rows: Option<&ballot::RowFilter>,
+    ) -> Result<Streamed, Failure> {
+        let dir = &self.file;
+        let shown = display(dir);
+        if !matches!(self.input_format, None | Some(Format::Dominion)) {
+            return Err(Failure::Input(format!(
+                "{shown}: a directory is read as a Dominion export split into CvrExport*.json files, not as {}",
+                self.input_format.map(|f| f.to_string()).unwrap_or_default()
+            )));
+        }
+        let cannot = |e: std::io::Error| Failure::Io(format!("{shown}: cannot read: {e}"));
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map_err(cannot)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("CvrExport") && n.ends_with(".json"))
+            .collect();
+        // By the number in `CvrExport_N.json`, then by name.
+        let number = |n: &str| -> Option<u64> {
+            n.strip_prefix("CvrExport_")?
+                .strip_suffix(".json")?
+                .parse()
+                .ok()
+        };
+        names.sort_by(|a, b| (number(a), a).cmp(&(number(b), b)));
+        if names.is_empty() {
+            return Err(Failure::Input(format!(
+                "{shown}: a directory is read as a Dominion export, but it holds no CvrExport*.json"
+            )));
+        }
+        let mut files = Vec::with_capacity(names.len());
+        for n in &names {
+            let path = dir.join(n);
+            let bytes = std::fs::read(&path)
+                .map_err(|e| Failure::Io(format!("{}: cannot read: {e}", display(&path))))?;
+            files.push(bytes);
+        }
+        let (contests, candidates) = self.manifests_in(dir)?;
+        let m = ballot::dominion::Manifests {
+            contests: &contests,
+            candidates: &candidates,
+        };
+        let exports: Vec<(&str, &[u8])> = names
+            .iter()
+            .map(String::as_str)
+            .zip(files.iter().map(Vec::as_slice))
+            .collect();
+        let opts = ReadOptions {
+            policy: self.policy(),
+            seats: self.seats,
+            id: stem(dir),
+            weight_column: self.weight_column.clone(),
+            rows: rows.cloned(),
+        };
+        let election = ballot::dominion::read_exports(&exports, m, &opts, self.contest.as_deref());
+        let id = (identify && election.is_ok()).then(|| {
+            let mut hasher = bundle::manifest::FileHasher::new();
+            for f in &files {
+                hasher.update(f);
+            }
+            FileIdentity {
+                bytes: files.iter().map(|f| f.len() as u64).sum(),
+                sha256: hasher.finish().iter().map(|b| format!("{b:02x}")).collect(),
+            }
+        });
+        Ok(Streamed {
+            format: Format::Dominion,
+            election,
+            seats_recorded: true,
+            id,
+        })
+    }
+
     /// The bytes of a Dominion export's contest and candidate manifests,
     /// read from the export's directory (standard input has none).
     fn dominion_manifests(&self) -> Result<(Vec<u8>, Vec<u8>), Failure> {
@@ -258,8 +343,13 @@ impl InputArgs {
                 ballot::dominion::CANDIDATE_MANIFEST
             )));
         }
+        self.manifests_in(self.file.parent().unwrap_or(Path::new("")))
+    }
+
+    /// The contest and candidate manifests in `dir`.
+    fn manifests_in(&self, dir: &Path) -> Result<(Vec<u8>, Vec<u8>), Failure> {
         let read = |name: &str| {
-            let path = self.file.with_file_name(name);
+            let path = dir.join(name);
             std::fs::read(&path).map_err(|e| {
                 Failure::Io(format!(
                     "{}: cannot read the Dominion manifest beside the export: {e}",
@@ -401,9 +491,16 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
                 format: Format::Dominion,
                 path: at,
                 ..
-            } if manifest_of(at).is_some() => {
-                let manifest = path.with_file_name(manifest_of(at).unwrap_or_default());
-                format!("{}:{e}", display(&manifest))
+            } if dominion_file_of(at).is_some() => {
+                // The manifest, or the export of a split one, it is in:
+                // beside the export, or in the directory given.
+                let dir = if path.is_dir() {
+                    path.to_path_buf()
+                } else {
+                    path.parent().unwrap_or(Path::new("")).to_path_buf()
+                };
+                let file = dir.join(dominion_file_of(at).unwrap_or_default());
+                format!("{}:{e}", display(&file))
             }
             ErrorKind::Syntax { .. } | ErrorKind::JsonValue { .. } => {
                 format!("{}:{e}", display(path))
@@ -417,15 +514,18 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
     }
 }
 
-/// The manifest a Dominion error's JSON path is in (`List[3].Id of
-/// CandidateManifest.json`), if it is in one.
-fn manifest_of(at: &str) -> Option<&'static str> {
-    [
+/// The file a Dominion error's JSON path names as its own (`List[3].Id of
+/// CandidateManifest.json`, `Sessions[2] of CvrExport_7.json`): a manifest,
+/// or one export of a split one.
+fn dominion_file_of(at: &str) -> Option<&str> {
+    let name = at.rsplit_once(" of ").map_or(at, |(_, n)| n);
+    let manifest = [
         ballot::dominion::CONTEST_MANIFEST,
         ballot::dominion::CANDIDATE_MANIFEST,
     ]
-    .into_iter()
-    .find(|m| at == *m || at.strip_suffix(m).is_some_and(|r| r.ends_with(" of ")))
+    .contains(&name);
+    let export = name.starts_with("CvrExport") && name.ends_with(".json");
+    (manifest || export).then_some(name)
 }
 
 /// The SHA-256 of `bytes`, 64 lowercase hex digits: how `info` and the

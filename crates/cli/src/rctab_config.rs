@@ -220,7 +220,11 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
             policy.equal_rankings = EqualRankings::EndAtTie;
         }
         Some("exhaustIfMultipleContinuing") => {
-            policy.equal_rankings = EqualRankings::EndIfSeveralContinuing
+            // Reading decides what it can; the count (tied_ranks below) the
+            // rest. An overvote label naming nobody is refused, as RCTab
+            // refuses this rule with one.
+            policy.equal_rankings = EqualRankings::EndIfSeveralContinuing;
+            policy.overvotes = Overvotes::EndIfSeveralContinuing;
         }
         other => {
             return Err(ConfigError::BadValue {
@@ -365,6 +369,9 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
         // RCTab eliminates the undeclared write-ins in the first round and
         // never elects them, whatever the mode.
         g.exclusion.undeclared_write_ins_first = true;
+        if text(r("overvoteRule")).as_deref() == Some("exhaustIfMultipleContinuing") {
+            g.tied_ranks = count::rules::TiedRanks::ExhaustIfSeveralContinuing;
+        }
         if flag(r("batchElimination"), "rules.batchElimination")? {
             g.exclusion.bulk = Threshold::LessThan;
         }

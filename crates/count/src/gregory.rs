@@ -106,6 +106,18 @@ impl Layout {
                 None => invalid += papers,
             }
         }
+        // The rankings with tied ranks keep their papers (`with_counts`
+        // does): their entries follow the strict ones in each list.
+        for (c, f) in first.iter_mut().enumerate() {
+            f.extend_from_slice(&self.first[c][next[c]..]);
+        }
+        invalid += contest
+            .ballots()
+            .equal_rankings()
+            .iter()
+            .filter(|r| encode_tied(r, &standing).is_none())
+            .map(|r| r.count.0)
+            .sum::<u64>();
         Layout {
             arena: Arena {
                 prefs: self.arena.prefs.clone(),
@@ -251,10 +263,11 @@ impl<'a, N: Number> Counter<'a, N> {
         for w in contest.withdrawn() {
             status[w.index()] = Standing::Withdrawn;
         }
+        // The end mark's and the tied-rank mark's slots are always set.
         let hopeful: Vec<bool> = status
             .iter()
             .map(|s| *s == Standing::Hopeful)
-            .chain([true])
+            .chain([true, true])
             .collect();
         let (guard, substitution) = constrained::setup(contest, rules.constraint_method)
             .map_err(CountError::Constraints)?;
@@ -1346,6 +1359,13 @@ impl Arena {
         // Bucket by first and (when few candidates) second standing preference.
         let second_level = n <= 16;
         let buckets = if second_level { n * (n + 1) } else { n };
+        let bucket = |c1: usize, c2: usize| {
+            if second_level {
+                c1 * (n + 1) + c2.min(n)
+            } else {
+                c1
+            }
+        };
         let mut key = Vec::with_capacity(ballots.len());
         let mut per_candidate = vec![0usize; n];
         let mut bucket_prefs = vec![0usize; buckets + 1];
@@ -1358,12 +1378,8 @@ impl Arena {
                 .filter(|(_, c)| standing[c.index()]);
             match it.next() {
                 Some((pos, c1)) => {
-                    let k = if second_level {
-                        let c2 = it.next().map(|(_, c)| c.index()).unwrap_or(n);
-                        c1.index() * (n + 1) + c2
-                    } else {
-                        c1.index()
-                    };
+                    let c2 = it.next().map(|(_, c)| c.index()).unwrap_or(n);
+                    let k = bucket(c1.index(), c2);
                     per_candidate[c1.index()] += 1;
                     bucket_prefs[k + 1] += b.ranking.len() - pos;
                     key.push(Some((k as u32, pos as u32)));
@@ -1372,6 +1388,20 @@ impl Arena {
                     invalid += b.count.0;
                     key.push(None);
                 }
+            }
+        }
+        // Rankings with tied ranks, resolved at the first stage and encoded.
+        let mut tied: Vec<(usize, usize, Vec<u16>, u64)> = Vec::new();
+        for r in ballots.equal_rankings() {
+            match encode_tied(r, &standing) {
+                Some((c1, rest)) => {
+                    let c2 = rest.first().map_or(n, |&c| usize::from(c));
+                    let k = bucket(c1, c2);
+                    per_candidate[c1] += 1;
+                    bucket_prefs[k + 1] += rest.len() + 1;
+                    tied.push((k, c1, rest, r.count.0));
+                }
+                None => invalid += r.count.0,
             }
         }
         for k in 0..buckets {
@@ -1397,6 +1427,15 @@ impl Arena {
                 papers: b.count.0,
             });
         }
+        for (k, c1, rest, papers) in tied {
+            let start = bucket_prefs[k];
+            prefs[start..start + rest.len()].copy_from_slice(&rest);
+            bucket_prefs[k] += rest.len() + 1;
+            first[c1].push(Entry {
+                start: start as u32,
+                papers,
+            });
+        }
         (
             Arena {
                 prefs: Arc::new(prefs),
@@ -1404,6 +1443,72 @@ impl Arena {
             },
             first,
         )
+    }
+}
+
+/// A ranking with tied ranks as the arena holds it: its first preference
+/// at the first stage, when every standing candidate is continuing (a
+/// rank of one standing candidate is theirs, of none is passed over, of
+/// two or more exhausts the paper: `None`, an invalid paper), and the
+/// ranks after it, withdrawn candidates left out, a rank of two or more
+/// as the tied-rank mark (the number of candidates + 1), its size and its
+/// candidates.
+fn encode_tied(r: &ballot::EqualRanking, standing: &[bool]) -> Option<(usize, Vec<u16>)> {
+    let tie_mark = standing.len() as u16 + 1;
+    let mut first = None;
+    let mut rest = Vec::with_capacity(r.candidates().len() + 2);
+    for rank in r.ranks() {
+        let mut here = rank.iter().filter(|c| standing[c.index()]);
+        let (one, more) = (here.next(), here.next());
+        match (first, one, more) {
+            (_, None, _) => {}
+            (None, Some(c), None) => first = Some(c.index()),
+            (None, Some(_), Some(_)) => return None,
+            (Some(_), Some(c), None) => rest.push(c.index() as u16),
+            (Some(_), Some(_), Some(_)) => {
+                let members: Vec<u16> = rank
+                    .iter()
+                    .filter(|c| standing[c.index()])
+                    .map(|c| c.index() as u16)
+                    .collect();
+                rest.push(tie_mark);
+                rest.push(members.len() as u16);
+                rest.extend(members);
+            }
+        }
+    }
+    first.map(|c| (c, rest))
+}
+
+/// Where a paper stops from the tied-rank mark at `rest[k]` on (see
+/// [`Arena`]): the candidate and the offset of the last slot it takes
+/// (the routed entry resumes after it), or `None` when it is exhausted.
+/// A rank with no candidate a paper stops at is passed over; one with one
+/// sends it there; one with two or more exhausts it (RCTab's
+/// `exhaustIfMultipleContinuing`).
+#[cold]
+fn tied_stop(rest: &[u16], mut k: usize, stops: &[bool]) -> Option<(u16, usize)> {
+    let end_mark = stops.len() - 2;
+    loop {
+        if usize::from(rest[k]) == end_mark {
+            return None;
+        }
+        if usize::from(rest[k]) < end_mark {
+            return Some((rest[k], k));
+        }
+        let len = usize::from(rest[k + 1]);
+        let members = &rest[k + 2..k + 2 + len];
+        let mut continuing = members.iter().filter(|&&c| stops[usize::from(c)]);
+        match (continuing.next(), continuing.next()) {
+            (Some(_), Some(_)) => return None,
+            (Some(&c), None) => return Some((c, k + 1 + len)),
+            (None, _) => {}
+        }
+        k += 2 + len;
+        k += rest[k..]
+            .iter()
+            .position(|&c| stops[usize::from(c)])
+            .expect("a ranking closes with its end mark");
     }
 }
 
@@ -1457,13 +1562,17 @@ fn route_part(
     routes.clear();
     routes.reserve(entries.len());
     hit.clear();
-    let end_mark = hopeful.len() - 1;
+    let end_mark = hopeful.len() - 2;
     for e in entries {
         // Every ranking ends with the end mark, which counts as hopeful.
         let rest = &prefs[e.start as usize..];
-        match rest.iter().position(|&c| hopeful[usize::from(c)]) {
-            Some(k) if usize::from(rest[k]) != end_mark => {
-                let d = rest[k];
+        let stop = match rest.iter().position(|&c| hopeful[usize::from(c)]) {
+            Some(k) if usize::from(rest[k]) > end_mark => tied_stop(rest, k, hopeful),
+            Some(k) if usize::from(rest[k]) < end_mark => Some((rest[k], k)),
+            _ => None,
+        };
+        match stop {
+            Some((d, k)) => {
                 let du = usize::from(d);
                 if counts[du] == 0 {
                     if dest_entries[du].is_empty() {

@@ -20,7 +20,7 @@ use crate::gregory::{self, Layout};
 use crate::prefix_tree::Tree;
 use crate::progress::Observer;
 use crate::record::{Counted, DEFAULT_THREADS, Run};
-use crate::rules::{ConstraintMethod, EqualPreferences, Method, Passes, Rules};
+use crate::rules::{ConstraintMethod, EqualPreferences, Method, Passes, Rules, TiedRanks};
 use crate::ties::Forcing;
 use crate::transcript::{ContestCount, TieDecision};
 
@@ -218,17 +218,36 @@ impl<'c> Prepared<'c> {
         let contest = self.contest.as_ref();
         if contest.ballots().has_equal_rankings() {
             let reason = match &rules.method {
-                Method::Gregory(_) => {
-                    "a Gregory count moves whole papers and cannot split one; count them \
-                     under meek or warren with --set method.iterative.equal_preferences=split, \
-                     or read them with another --equal-rankings"
+                Method::Gregory(g) if g.tied_ranks == TiedRanks::Refuse => {
+                    "a Gregory count moves whole papers and cannot split one; a paper at such \
+                     a rank goes on or is exhausted under RCTab's rule with --set \
+                     method.gregory.tied_ranks=exhaust-if-several-continuing, or is split \
+                     under meek or warren with --set method.iterative.equal_preferences=split"
                 }
+                Method::Gregory(_) => "",
                 Method::Iterative(it) if it.equal_preferences == EqualPreferences::Refuse => {
                     "these rules have no equal preferences; to share each such rank's weight \
                      equally, --set method.iterative.equal_preferences=split"
                 }
                 Method::Iterative(_) => "",
             };
+            // The Gregory arena marks a tied rank with an index past the end
+            // mark, and holds a ranking's offsets in 16 bits.
+            let arena_fits = || {
+                contest.candidates().len() < CandidateId::MAX_CANDIDATES
+                    && contest.ballots().equal_rankings().iter().all(|r| {
+                        let tied = r.ranks().filter(|k| k.len() > 1).count();
+                        r.candidates().len() + 2 * tied < usize::from(u16::MAX)
+                    })
+            };
+            let reason =
+                if matches!(rules.method, Method::Gregory(_)) && reason.is_empty() && !arena_fits()
+                {
+                    "a Gregory count holds tied ranks for at most 65,534 candidates and \
+                 32,767 tied ranks a paper"
+                } else {
+                    reason
+                };
             if !reason.is_empty() {
                 return Err(CountError::EqualPreferences {
                     contest: contest.id().to_owned(),

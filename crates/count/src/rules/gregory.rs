@@ -24,6 +24,36 @@ pub struct Gregory {
     pub exclusion: Exclusion,
     /// How the last places are filled.
     pub completion: Completion,
+    /// What a rank holding several candidates does (papers read with
+    /// `--overvotes` or `--equal-rankings end-if-several-continuing`, or
+    /// `--equal-rankings keep`). Left out of a rules file when
+    /// [`TiedRanks::Refuse`], so earlier files read and hash the same.
+    #[serde(default, skip_serializing_if = "TiedRanks::is_refuse")]
+    pub tied_ranks: TiedRanks,
+}
+
+/// What a Gregory count does with a rank holding several candidates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TiedRanks {
+    /// The rule has no such rank (a Gregory count moves whole papers): a
+    /// contest with such papers is refused.
+    #[default]
+    Refuse,
+    /// RCTab's `exhaustIfMultipleContinuing`: when a paper reaches the
+    /// rank, of its candidates still continuing (those a paper would stop
+    /// at) none: the paper goes on to the next rank; one: it goes to
+    /// them; two or more: it is exhausted there. At the first stage every
+    /// standing candidate is continuing, so a first rank of two or more
+    /// standing makes the paper invalid, as a first-rank overvote read
+    /// with `--overvotes end-at-overvote` is.
+    ExhaustIfSeveralContinuing,
+}
+
+impl TiedRanks {
+    fn is_refuse(&self) -> bool {
+        *self == TiedRanks::Refuse
+    }
 }
 
 /// The Gregory family's part of the quota.

@@ -199,6 +199,7 @@ fn ssi_gregory() -> Gregory {
             last_vacancies: LastVacancies::BetweenStages,
             continue_until_two: false,
         },
+        tied_ranks: TiedRanks::Refuse,
     }
 }
 
@@ -304,6 +305,7 @@ impl Rules {
                     last_vacancies: LastVacancies::OnProposedExclusion,
                     continue_until_two: false,
                 },
+                tied_ranks: TiedRanks::Refuse,
             };
         })
     }
