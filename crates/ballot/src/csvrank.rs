@@ -693,6 +693,19 @@ impl Source<'_> {
                 *col += 1;
             }
         };
+        // After a CRLF line end the parser stops past the CR, and before
+        // blank lines it skips: the record starts past those line ends.
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'\n' => {
+                    line += 1;
+                    col = 1;
+                }
+                b'\r' => {}
+                _ => break,
+            }
+            i += 1;
+        }
         for _ in 0..field {
             // Skip one field and its delimiter.
             if bytes.get(i) == Some(&b'"') {
