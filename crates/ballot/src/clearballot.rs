@@ -76,7 +76,7 @@
 //! [`Slot::Equal`]: crate::policy::Slot::Equal
 //! [`Slot::Overvote`]: crate::policy::Slot::Overvote
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::cdf::{MAX_RANK, WRITE_IN, read_contest_of};
 use crate::csvrank::{Row, Rows, Source, end_of, ends_in_open_quote, text};
@@ -127,8 +127,11 @@ struct Plan {
     seats: Option<u32>,
     /// The first column of the contest.
     first: usize,
-    /// The named candidates, in order.
+    /// The named candidates, in order, and each one's number.
     names: Vec<String>,
+    name_index: HashMap<String, usize>,
+    /// The (rank, candidate) of each named choice's column.
+    taken: HashSet<(u64, usize)>,
     write_in: bool,
     /// Each choice column: its field, rank, and candidate (none: the
     /// write-in pool, numbered last once the candidates are known).
@@ -436,6 +439,8 @@ fn choice(
             seats,
             first: col,
             names: Vec::new(),
+            name_index: HashMap::new(),
+            taken: HashSet::new(),
             write_in: false,
             columns: Vec::new(),
             read: Vec::new(),
@@ -460,18 +465,12 @@ fn choice(
         plan.write_in = true;
         None
     } else {
-        let i = match plan.names.iter().position(|n| n == name) {
-            Some(i) => i,
-            None => {
-                plan.names.push(name.to_owned());
-                plan.names.len() - 1
-            }
-        };
-        if plan
-            .columns
-            .iter()
-            .any(|&(_, r, c)| r == rank && c == Some(i))
-        {
+        let next = plan.names.len();
+        let i = *plan.name_index.entry(name.to_owned()).or_insert(next);
+        if i == next {
+            plan.names.push(name.to_owned());
+        }
+        if !plan.taken.insert((rank, i)) {
             return Err((
                 format!("one column for {} at rank {rank}", describe_found(name)),
                 "a second".into(),

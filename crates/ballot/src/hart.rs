@@ -87,7 +87,7 @@
 //! to learn the contests and candidates and once more for the marks. A zip
 //! archive's files are inflated into memory, each at most [`MAX_FILE`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use quick_xml::events::Event;
@@ -290,17 +290,17 @@ pub fn read_contest(
                 continue;
             }
         };
-        let mut here: Vec<usize> = Vec::new();
         for c in &contests {
             let p = *by_id.entry(c.id.to_owned()).or_insert_with(|| {
                 plans.push(Plan::new(c, k, opts));
                 plans.len() - 1
             });
             let plan = &mut plans[p];
+            let again = plan.last_file.replace(k) == Some(k);
             if plan.errors.len() >= Error::MAX_REPORTED {
                 continue;
             }
-            if here.contains(&p) {
+            if again {
                 plan.errors.push((
                     k,
                     fail((
@@ -312,7 +312,6 @@ pub fn read_contest(
                 ));
                 continue;
             }
-            here.push(p);
             if let Err(w) = plan.survey(&doc, c, name) {
                 plan.errors.push((k, fail(w)));
             }
@@ -547,8 +546,11 @@ struct Plan {
     /// Where the contest is first named: the file's place in name order,
     /// the byte and path of its `Contest` element.
     first: (usize, usize, String),
-    /// The named candidates, in order of first appearance.
+    /// The named candidates, in order of first appearance, and as a set.
     names: Vec<String>,
+    name_set: HashSet<String>,
+    /// The place of the last file naming the contest.
+    last_file: Option<usize>,
     /// Each option `Id`: its name (none for a write-in line) and the
     /// first file naming it.
     options: HashMap<String, (Option<String>, String)>,
@@ -572,6 +574,8 @@ impl Plan {
             title: c.name.unwrap_or(c.id).to_owned(),
             first: (file, c.at, c.path(&[])),
             names: Vec::new(),
+            name_set: HashSet::new(),
+            last_file: None,
             options: HashMap::new(),
             write_in: false,
             by_option: HashMap::new(),
@@ -586,9 +590,9 @@ impl Plan {
     /// Learns the candidates of one paper's `Contest`.
     fn survey(&mut self, doc: &Doc<'_>, c: &ContestEl<'_>, file: &str) -> Result<(), Wrong> {
         let options = doc.options(c)?;
-        let mut ids: Vec<&str> = Vec::new();
+        let mut ids: HashSet<&str> = HashSet::new();
         for o in &options {
-            if ids.contains(&o.id) {
+            if !ids.insert(o.id) {
                 return Err((
                     doc.nodes[o.id_node].at,
                     o.path(c, "Id"),
@@ -596,7 +600,6 @@ impl Plan {
                     format!("{} again", describe_found(o.id)),
                 ));
             }
-            ids.push(o.id);
             let name = if o.write_in {
                 None
             } else {
@@ -639,7 +642,7 @@ impl Plan {
                     match name {
                         None => self.write_in = true,
                         Some(n) => {
-                            if self.names.iter().any(|m| m == n) {
+                            if !self.name_set.insert(n.to_owned()) {
                                 return Err((
                                     name_at,
                                     o.path(c, "Name"),
