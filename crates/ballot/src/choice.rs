@@ -59,6 +59,16 @@ impl Choice for Format {
             "dominion",
             "Dominion CVR export (CvrExport.json, with its manifests beside it)",
         ),
+        (
+            Format::Hart,
+            "hart",
+            "Hart Verity CVR export (a directory or zip of XML files, one a paper)",
+        ),
+        (
+            Format::ClearBallot,
+            "clear-ballot",
+            "Clear Ballot ClearVote CVR export (CSV, a Choice_ column a choice and rank)",
+        ),
     ];
 }
 

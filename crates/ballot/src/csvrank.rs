@@ -486,7 +486,7 @@ pub fn write(election: &Election, out: &mut dyn io::Write) -> Result<(), Error> 
 }
 
 /// True when the record (or records) in `raw` end inside a quoted field.
-fn ends_in_open_quote(raw: &[u8]) -> bool {
+pub(crate) fn ends_in_open_quote(raw: &[u8]) -> bool {
     let mut i = 0;
     let mut field_start = true;
     while let Some(&b) = raw.get(i) {
@@ -513,7 +513,7 @@ fn ends_in_open_quote(raw: &[u8]) -> bool {
 }
 
 /// The position just after the last byte of `input`.
-fn end_of(input: &[u8]) -> Position {
+pub(crate) fn end_of(input: &[u8]) -> Position {
     let line_start = input.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     Position {
         byte: input.len() as u64,
@@ -527,7 +527,7 @@ fn end_of(input: &[u8]) -> Position {
 }
 
 /// Cell `col` of a row as text (empty when the row is short).
-fn text(record: &Row, col: usize) -> Result<&str, CellError> {
+pub(crate) fn text(record: &Row, col: usize) -> Result<&str, CellError> {
     std::str::from_utf8(record.get(col).unwrap_or(b"")).map_err(|e| {
         (
             col,
@@ -549,7 +549,7 @@ fn text(record: &Row, col: usize) -> Result<&str, CellError> {
 /// its size. [`Rows::read`] keeps only the fields a caller can use and
 /// parses the rest of a longer row into a scratch buffer on the stack, so
 /// a row costs at most the bytes of its kept fields.
-struct Rows<'a> {
+pub(crate) struct Rows<'a> {
     input: &'a [u8],
     /// Bytes of `input` consumed.
     at: usize,
@@ -559,22 +559,22 @@ struct Rows<'a> {
 
 /// One record: its first fields, and where it starts.
 #[derive(Default)]
-struct Row {
+pub(crate) struct Row {
     /// The kept fields' bytes, unescaped, one after another (the tail is
     /// spare room for the parser).
     fields: Vec<u8>,
     /// Where each kept field ends in `fields`; only `len` are in use.
     ends: Vec<usize>,
-    len: usize,
+    pub(crate) len: usize,
     /// Where the record starts in the body, as the csv crate's record
     /// position gives it: just past the previous record's last byte read.
-    byte: u64,
+    pub(crate) byte: u64,
     /// The line of `byte`, from 1.
-    line: u64,
+    pub(crate) line: u64,
 }
 
 impl Row {
-    fn get(&self, i: usize) -> Option<&[u8]> {
+    pub(crate) fn get(&self, i: usize) -> Option<&[u8]> {
         if i >= self.len {
             return None;
         }
@@ -582,13 +582,13 @@ impl Row {
         self.fields.get(start..self.ends[i])
     }
 
-    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len).filter_map(|i| self.get(i))
     }
 }
 
 impl<'a> Rows<'a> {
-    fn new(input: &'a [u8]) -> Self {
+    pub(crate) fn new(input: &'a [u8]) -> Self {
         Rows {
             input,
             at: 0,
@@ -599,7 +599,7 @@ impl<'a> Rows<'a> {
 
     /// Reads the next record into `row`, keeping its first `keep` fields
     /// (at least one); false at the end of the input.
-    fn read(&mut self, row: &mut Row, keep: usize) -> bool {
+    pub(crate) fn read(&mut self, row: &mut Row, keep: usize) -> bool {
         use csv_core::ReadRecordResult as R;
         row.len = 0;
         row.byte = self.at as u64;
@@ -679,15 +679,15 @@ fn classify(cell: &str) -> Cell<'_> {
 }
 
 /// Where the CSV body starts inside the whole input.
-struct Source<'a> {
-    input: &'a [u8],
-    body_at: usize,
-    first_line: u64,
+pub(crate) struct Source<'a> {
+    pub(crate) input: &'a [u8],
+    pub(crate) body_at: usize,
+    pub(crate) first_line: u64,
 }
 
 impl Source<'_> {
     /// The position of field `field` of the record starting at `rec`.
-    fn field_pos(&self, rec: &Row, field: usize) -> Position {
+    pub(crate) fn field_pos(&self, rec: &Row, field: usize) -> Position {
         let start = self.body_at + rec.byte as usize;
         let bytes = self.input.get(start..).unwrap_or(&[]);
         let (mut line, mut col, mut i) = (rec.line, 1u64, 0usize);
@@ -700,6 +700,19 @@ impl Source<'_> {
                 *col += 1;
             }
         };
+        // After a CRLF line end the parser stops past the CR, and before
+        // blank lines it skips: the record starts past those line ends.
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'\n' => {
+                    line += 1;
+                    col = 1;
+                }
+                b'\r' => {}
+                _ => break,
+            }
+            i += 1;
+        }
         for _ in 0..field {
             // Skip one field and its delimiter.
             if bytes.get(i) == Some(&b'"') {
@@ -757,7 +770,7 @@ struct Columns {
     passed: u64,
 }
 
-type CellError = (usize, String, String);
+pub(crate) type CellError = (usize, String, String);
 
 impl Columns {
     fn find(

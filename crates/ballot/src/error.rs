@@ -110,6 +110,29 @@ pub enum ErrorKind {
         /// What was there instead.
         found: String,
     },
+    /// An input error in an XML document (a Hart cast-vote record, one
+    /// file a paper, read from a directory or an archive of them): at an
+    /// element, or (path empty) in the document as a whole.
+    Element {
+        /// Which format was being read.
+        format: Format,
+        /// The document's name in its source (a file of the export's
+        /// directory or archive); empty when the source is the document.
+        file: String,
+        /// The element's path from the root, as
+        /// `Cvr/Contests/Contest[2]/Options/Option[1]/Value` (each
+        /// `Contest` and `Option` numbered from 1 among its like, as XPath
+        /// counts); empty for the document itself.
+        path: String,
+        /// Where the element starts (its `<`), or for a document that does
+        /// not parse, where the parser stopped; `ballot` the number, from 1,
+        /// of the document in the source's name order.
+        pos: Position,
+        /// What the format wanted there.
+        expected: String,
+        /// What was there instead.
+        found: String,
+    },
     /// A contest was asked for ([`crate::read_contest`]) that the
     /// file does not hold.
     NoSuchContest {
@@ -212,6 +235,7 @@ impl Error {
                 ..
             } => Some(pos),
             ErrorKind::JsonValue { pos, .. } => Some(pos),
+            ErrorKind::Element { pos, .. } => Some(pos),
             ErrorKind::Many(errors) => errors.first().and_then(Error::position),
             _ => None,
         }
@@ -271,6 +295,26 @@ impl fmt::Display for Error {
                 expected,
                 found,
             } => {
+                write!(f, "{pos}: {format} error")?;
+                if let Some(n) = pos.ballot {
+                    write!(f, " in ballot {n}")?;
+                }
+                if !path.is_empty() {
+                    write!(f, " at {path}")?;
+                }
+                write!(f, ": expected {expected}, found {found}")
+            }
+            ErrorKind::Element {
+                format,
+                file,
+                path,
+                pos,
+                expected,
+                found,
+            } => {
+                if !file.is_empty() {
+                    write!(f, "{file}:")?;
+                }
                 write!(f, "{pos}: {format} error")?;
                 if let Some(n) = pos.ballot {
                     write!(f, " in ballot {n}")?;
@@ -438,6 +482,35 @@ mod tests {
             "40:7: NIST CDF JSON error in ballot 13 at CVR[12].CVRSnapshot[0].CVRContest[0]: expected a contest of the election, found \"c-9\""
         );
         assert_eq!(e.position().map(|p| (p.line, p.column)), Some((40, 7)));
+    }
+
+    #[test]
+    fn element_errors_read_file_position_format_ballot_path_expected_found() {
+        let e = Error::new(ErrorKind::Element {
+            format: Format::Hart,
+            file: "cvr-3.xml".into(),
+            path: "Cvr/Contests/Contest[1]/Options/Option[2]/Value".into(),
+            pos: Position::at(9, 11).in_ballot(3),
+            expected: "a string of 0s and 1s".into(),
+            found: "\"01x\"".into(),
+        });
+        assert_eq!(
+            e.to_string(),
+            "cvr-3.xml:9:11: Hart XML error in ballot 3 at Cvr/Contests/Contest[1]/Options/Option[2]/Value: expected a string of 0s and 1s, found \"01x\""
+        );
+        assert_eq!(e.position().map(|p| (p.line, p.column)), Some((9, 11)));
+        let whole = Error::new(ErrorKind::Element {
+            format: Format::Hart,
+            file: String::new(),
+            path: String::new(),
+            pos: Position::at(1, 1),
+            expected: "XML".into(),
+            found: "nothing".into(),
+        });
+        assert_eq!(
+            whole.to_string(),
+            "1:1: Hart XML error: expected XML, found nothing"
+        );
     }
 
     #[test]

@@ -41,6 +41,12 @@ pub enum Format {
     /// with the contest and candidate manifests beside it
     /// ([`crate::dominion`]): any number of contests.
     Dominion,
+    /// A Hart Verity CVR export: one XML file a paper, a directory or a
+    /// zip archive of them ([`crate::hart`]): any number of contests.
+    Hart,
+    /// A Clear Ballot ClearVote CVR export, CSV: a row a paper, a column
+    /// a choice and rank ([`crate::clearballot`]): any number of contests.
+    ClearBallot,
 }
 
 impl Format {
@@ -49,7 +55,7 @@ impl Format {
     pub const WRITTEN: [Format; 3] = [Format::Blt, Format::Csv, Format::Json];
 
     /// Every format, in the order `recount` lists them.
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 11] = [
         Format::Blt,
         Format::PreflibSoi,
         Format::PreflibToi,
@@ -59,6 +65,8 @@ impl Format {
         Format::EssXlsx,
         Format::Cdf,
         Format::Dominion,
+        Format::Hart,
+        Format::ClearBallot,
     ];
 
     /// The format a file name's extension suggests, if any.
@@ -82,11 +90,19 @@ impl Format {
     /// `.json` names several formats: a document whose first bytes give the
     /// top-level `"@type": "CVR.CastVoteRecordReport"` is a NIST CDF report,
     /// one with a `"Sessions": [` member a Dominion export, any other is
-    /// recount's own JSON (whose reader refuses what is not).
+    /// recount's own JSON (whose reader refuses what is not). `.csv` names
+    /// two: a header with a `Choice_…:` cell is a Clear Ballot export, any
+    /// other recount's CSV. An XML document whose first bytes have a `<Cvr`
+    /// element in Hart's namespace ([`crate::hart::NAMESPACE`]) is one paper
+    /// of a Hart export (a zip archive of them is not recognised: pass the
+    /// format).
     pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
         if let Some(f) = Format::from_extension(name) {
             if f == Format::Json {
                 return Some(json_kind(head));
+            }
+            if f == Format::Csv && crate::clearballot::looks_like_export(head) {
+                return Some(Format::ClearBallot);
             }
             return Some(f);
         }
@@ -104,6 +120,9 @@ impl Format {
         if trimmed.starts_with('{') {
             return Some(json_kind(head));
         }
+        if trimmed.starts_with('<') && crate::hart::looks_like_paper(head) {
+            return Some(Format::Hart);
+        }
         if text.contains("# NUMBER ALTERNATIVES") || text.contains("# DATA TYPE: soi") {
             return Some(if text.contains("DATA TYPE: toi") {
                 Format::PreflibToi
@@ -115,6 +134,9 @@ impl Format {
         let nums: Vec<&str> = first.split_whitespace().collect();
         if nums.len() == 2 && nums.iter().all(|t| t.parse::<u64>().is_ok()) {
             return Some(Format::Blt);
+        }
+        if crate::clearballot::looks_like_export(head) {
+            return Some(Format::ClearBallot);
         }
         if first.to_ascii_lowercase().contains("rank1") {
             return Some(Format::Csv);
@@ -139,6 +161,8 @@ impl Format {
             Format::EssXlsx => "ess",
             Format::Cdf => "cdf",
             Format::Dominion => "dominion",
+            Format::Hart => "hart",
+            Format::ClearBallot => "clear-ballot",
         }
     }
 }
@@ -155,6 +179,8 @@ impl fmt::Display for Format {
             Format::EssXlsx => "ES&S Excel",
             Format::Cdf => "NIST CDF JSON",
             Format::Dominion => "Dominion JSON",
+            Format::Hart => "Hart XML",
+            Format::ClearBallot => "Clear Ballot CSV",
         })
     }
 }
@@ -195,9 +221,10 @@ pub struct ReadOptions {
     /// CSV: the column holding each row's paper count, if any.
     pub weight_column: Option<String>,
     /// CSV: read only some rows, by the cell of one column (a batch,
-    /// precinct or region). The model keeps distinct rankings, not papers,
-    /// so per-paper columns can only be used while reading. Every other
-    /// format holds no columns and refuses a filter
+    /// precinct or region), recount's CSV or a Clear Ballot export. The
+    /// model keeps distinct rankings, not papers, so per-paper columns can
+    /// only be used while reading. Every other format holds no columns and
+    /// refuses a filter
     /// ([`ErrorKind::RowsNotRecorded`]).
     pub rows: Option<RowFilter>,
 }
@@ -296,6 +323,10 @@ pub fn read_contest(
         Format::Cdf => return crate::cdf::read_contest(input, opts, contest),
         // The manifests are other files: `crate::dominion::read` takes them.
         Format::Dominion => Err(crate::dominion::refuse_alone()),
+        // A zip archive of papers, or one paper's document; a directory's
+        // files are `crate::hart::read_contest`'s.
+        Format::Hart => return crate::hart::read_bytes_contest(input, opts, contest),
+        Format::ClearBallot => return crate::clearballot::read_contest(input, opts, contest),
     }
     .and_then(|e| keep_contest(format, e, contest))
 }
@@ -356,13 +387,16 @@ pub fn read_from(
     read(format, &bytes, opts)
 }
 
-/// A row filter is for CSV only: the other formats have no columns.
+/// A row filter is for CSV only (recount's and Clear Ballot's): the other
+/// formats have no columns.
 fn refuse_rows(format: Format, opts: &ReadOptions) -> Result<(), Error> {
     match &opts.rows {
-        Some(filter) if format != Format::Csv => Err(Error::new(ErrorKind::RowsNotRecorded {
-            format,
-            filter: filter.to_string(),
-        })),
+        Some(filter) if !matches!(format, Format::Csv | Format::ClearBallot) => {
+            Err(Error::new(ErrorKind::RowsNotRecorded {
+                format,
+                filter: filter.to_string(),
+            }))
+        }
         _ => Ok(()),
     }
 }
@@ -440,6 +474,24 @@ mod tests {
                 Some(Format::EssXlsx),
             ),
             ("noext", b"PK\x03\x04\x14\x00other.txt", None),
+            (
+                "cvr.csv",
+                b"RowNumber,BoxID,BoxPosition,BallotID,PrecinctID,BallotStyleID,PrecinctStyleName,ScanComputerName,Status,Remade,Choice_1_1:Mayor:1:Vote For 1:Ann:Non-Partisan\n",
+                Some(Format::ClearBallot),
+            ),
+            (
+                "noext",
+                b"\xEF\xBB\xBFRowNumber,\"Choice_1_1:Mayor:1:Vote For 1:Ann:NP\"\n",
+                Some(Format::ClearBallot),
+            ),
+            ("v.csv", b"id,Choice_1,Choice_2\n", Some(Format::Csv)),
+            (
+                "noext",
+                b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Cvr xmlns=\"http://tempuri.org/CVRDesign.xsd\">",
+                Some(Format::Hart),
+            ),
+            ("1_abc.xml", b"<Cvr xmlns=\"http://tempuri.org/CVRDesign.xsd\"><Contests>", Some(Format::Hart)),
+            ("other.xml", b"<?xml version=\"1.0\"?><Cvr>", None),
         ];
         for (name, head, want) in cases {
             assert_eq!(
@@ -463,7 +515,11 @@ mod tests {
             ..ReadOptions::default()
         };
         let blt = b"2 1\n1 1 0\n0\n\"A\"\n\"B\"\n\"t\"\n";
-        for format in Format::ALL.into_iter().filter(|&f| f != Format::Csv) {
+        let with_columns = [Format::Csv, Format::ClearBallot];
+        for format in Format::ALL
+            .into_iter()
+            .filter(|f| !with_columns.contains(f))
+        {
             let err = read(format, blt, &opts).unwrap_err();
             assert!(
                 matches!(err.kind(), ErrorKind::RowsNotRecorded { format: f, .. } if *f == format),

@@ -27,6 +27,7 @@
 pub mod blt;
 pub mod cdf;
 pub mod choice;
+pub mod clearballot;
 pub mod constraints;
 pub mod csvrank;
 pub mod dat;
@@ -34,6 +35,7 @@ pub mod dominion;
 pub mod error;
 pub mod ess;
 pub mod format;
+pub mod hart;
 pub mod json;
 pub mod model;
 pub mod policy;

@@ -284,6 +284,21 @@ fn csv_irregular_rows_follow_the_import_policy() {
 }
 
 #[test]
+fn positions_in_crlf_files_and_after_blank_lines_are_the_cells_own() {
+    // The parser stops a CRLF record past its CR, and skips blank lines
+    // before a record: an error is still at its own line and column.
+    for (input, want) in [
+        (&b"rank1,rank2\nA,B\nA,A\n"[..], (3, 3)),
+        (b"rank1,rank2\r\nA,B\r\nA,A\r\n", (3, 3)),
+        (b"rank1,rank2\n\n\nA,B\r\n\r\nA,A\n", (6, 3)),
+    ] {
+        let err = ballot::read(Format::Csv, input, &opts(Some(1))).unwrap_err();
+        let at = err.position().map(|p| (p.line, p.column));
+        assert_eq!(at, Some(want), "{err}");
+    }
+}
+
+#[test]
 fn malformed_csv_gives_exact_errors() {
     let cases: &[(&str, &str)] = &[
         (

@@ -4,6 +4,13 @@
 //! A FILE of `-` is standard input: its format is then recognised from its
 //! content (or given by `--input-format`), errors name it `<stdin>` with
 //! line and column as for a file, and the election's id is `stdin`.
+//!
+//! A FILE that is a directory is a Hart export: every paper's `*.xml` in
+//! it (not its `*.sig.xml` signatures nor hidden files), read and handed to
+//! the library, which reads them in name order; an error names the file in
+//! the directory. Its identity is the files' total size and the SHA-256 of
+//! their `sha256sum` listing in name order (`sha256sum FILES | sha256sum`
+//! with the files sorted by name, bytewise).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -20,16 +27,18 @@ use crate::choice;
 pub struct InputArgs {
     /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV,
     /// recount JSON, an ES&S .xlsx CVR, a NIST CDF JSON CVR, a Dominion
-    /// CvrExport.json with its manifests beside it, or a directory of a
-    /// Dominion export split into CvrExport_N.json files); `-` reads
-    /// standard input.
+    /// CvrExport.json with its manifests beside it or a directory of a
+    /// Dominion export split into CvrExport_N.json files, a Clear Ballot
+    /// CVR CSV, or a Hart export: a directory of its XML files, or a zip
+    /// of them with --input-format hart); `-` reads standard input.
     pub file: PathBuf,
     /// The ballot file's format; by default recognised from its extension or content.
     #[arg(long, value_name = "FORMAT", value_parser = choice::parser::<Format>())]
     pub input_format: Option<Format>,
     /// Keep only the contest of this id or name, of a file of several
     /// (`recount info FILE` lists the ids); a file of several contests
-    /// (NIST CDF, Dominion) then reads only that one's papers.
+    /// (NIST CDF, Dominion, Hart, Clear Ballot) then reads only that one's
+    /// papers.
     #[arg(long, value_name = "ID")]
     pub contest: Option<String>,
     /// Seats to fill, for formats that do not record them (PrefLib, plain CSV).
@@ -138,7 +147,16 @@ impl InputArgs {
         let shown = display(path);
         let cannot = |e: std::io::Error| Failure::Io(format!("{shown}: cannot read: {e}"));
         if !is_stdin(path) && path.is_dir() {
-            return self.stream_dir(identify, rows);
+            // A Dominion export split into files, or a Hart export.
+            let dominion = match self.input_format {
+                Some(f) => f == Format::Dominion,
+                None => holds_dominion_exports(path),
+            };
+            return if dominion {
+                self.stream_dir(identify, rows)
+            } else {
+                self.hart_directory(one_seat_if_unrecorded, identify, rows)
+            };
         }
         let (mut source, len): (Box<dyn Read>, Option<u64>) = if is_stdin(path) {
             (Box::new(std::io::stdin().lock()), None)
@@ -253,10 +271,10 @@ impl InputArgs {
     }
 
     /// A directory: a Dominion export split into `CvrExport*.json` files
-    /// beside its manifests (how Dominion writes a large one), read in
-    /// name order as one export. Its identity is the size and SHA-256 of
-    /// those exports' bytes end to end, in that order (the manifests are
-    /// not in it, as they are not for a single export).
+    /// beside its manifests (how Dominion writes a large one), read in the
+    /// order of their numbers as one export. Its identity is their total
+    /// size and the SHA-256 of their `sha256sum` listing in that order (the
+    /// manifests are not in it, as they are not for a single export).
     fn stream_dir(
         &self,
         identify: bool,
@@ -315,20 +333,108 @@ impl InputArgs {
             rows: rows.cloned(),
         };
         let election = ballot::dominion::read_exports(&exports, m, &opts, self.contest.as_deref());
+        // Named as a Hart directory is: the SHA-256 of the `sha256sum`
+        // listing of the files read, in the order read.
         let id = (identify && election.is_ok()).then(|| {
-            let mut hasher = bundle::manifest::FileHasher::new();
-            for f in &files {
-                hasher.update(f);
-            }
+            let listing: String = names
+                .iter()
+                .zip(&files)
+                .map(|(name, bytes)| format!("{}  {name}\n", sha256_hex(bytes)))
+                .collect();
             FileIdentity {
                 bytes: files.iter().map(|f| f.len() as u64).sum(),
-                sha256: hasher.finish().iter().map(|b| format!("{b:02x}")).collect(),
+                sha256: sha256_hex(listing.as_bytes()),
             }
         });
         Ok(Streamed {
             format: Format::Dominion,
             election,
             seats_recorded: true,
+            id,
+        })
+    }
+
+    /// A Hart export's directory: its papers' files, read in name order.
+    fn hart_directory(
+        &self,
+        one_seat_if_unrecorded: bool,
+        identify: bool,
+        rows: Option<&ballot::RowFilter>,
+    ) -> Result<Streamed, Failure> {
+        let dir = &self.file;
+        let shown = display(dir);
+        let cannot = |e: std::io::Error| Failure::Io(format!("{shown}: cannot read: {e}"));
+        if let Some(f) = self.input_format.filter(|&f| f != Format::Hart) {
+            return Err(Failure::Input(format!(
+                "{shown}: a directory, not a {f} file (a directory is read as a Hart export, --input-format hart)"
+            )));
+        }
+        if self.first_rank_column.is_some() || self.first_row.is_some() {
+            return Err(Failure::Input(format!(
+                "{shown}: --first-rank-column and --first-row are for CSV files (RCTab's generic CSV layout), not a Hart export"
+            )));
+        }
+        let mut names: Vec<(String, PathBuf)> = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(cannot)? {
+            let entry = entry.map_err(cannot)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if ballot::hart::is_cvr_file(&name) && entry.path().is_file() {
+                names.push((name, entry.path()));
+            }
+        }
+        names.sort();
+        let Some((first, _)) = names.first() else {
+            return Err(Failure::Input(format!(
+                "{shown}: a directory with no XML file: a Hart export is read from a directory of its papers' files (*.xml)"
+            )));
+        };
+        let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(names.len());
+        for (name, path) in &names {
+            let bytes = std::fs::read(path)
+                .map_err(|e| Failure::Io(format!("{}: cannot read: {e}", display(path))))?;
+            files.push((name.clone(), bytes));
+        }
+        if self.input_format.is_none() && Format::detect(first, &files[0].1) != Some(Format::Hart) {
+            return Err(Failure::Input(format!(
+                "{shown}: a directory is read as a Hart export, but {first} is not a Hart CVR (no Cvr element in Hart's namespace at its start); pass --input-format hart to read it as one"
+            )));
+        }
+        let refs: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let opts = |seats| ReadOptions {
+            policy: self.policy(),
+            seats,
+            id: stem(dir),
+            weight_column: self.weight_column.clone(),
+            rows: rows.cloned(),
+        };
+        let contest = self.contest.as_deref();
+        let mut seats_recorded = true;
+        let mut election = ballot::hart::read_contest(&refs, &opts(self.seats), contest);
+        if let Err(e) = &election
+            && matches!(e.kind(), ErrorKind::SeatsNotRecorded { .. })
+            && self.seats.is_none()
+            && one_seat_if_unrecorded
+        {
+            election = ballot::hart::read_contest(&refs, &opts(Some(1)), contest);
+            seats_recorded = false;
+        }
+        let id = (identify && election.is_ok()).then(|| {
+            let listing: String = files
+                .iter()
+                .map(|(name, bytes)| format!("{}  {name}\n", sha256_hex(bytes)))
+                .collect();
+            FileIdentity {
+                bytes: files.iter().map(|(_, b)| b.len() as u64).sum(),
+                sha256: sha256_hex(listing.as_bytes()),
+            }
+        });
+        Ok(Streamed {
+            format: Format::Hart,
+            election,
+            seats_recorded,
             id,
         })
     }
@@ -376,8 +482,15 @@ impl InputArgs {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         Format::detect(&name, head).ok_or_else(|| {
+            // The zip recount recognises is an ES&S workbook; any other may
+            // be a Hart export's archive.
+            let hint = if head.starts_with(b"PK") {
+                " (a zip archive of a Hart export: --input-format hart)"
+            } else {
+                ""
+            };
             Failure::Input(format!(
-                "{}: cannot tell the ballot format from the name or content; pass --input-format",
+                "{}: cannot tell the ballot format from the name or content; pass --input-format{hint}",
                 display(path)
             ))
         })
@@ -481,7 +594,8 @@ fn stem(path: &Path) -> String {
 
 /// Reports a reader error as `path:line:column: message`, one line per
 /// problem. An error in a Dominion export's manifest names the manifest,
-/// beside `path`.
+/// beside `path`; one in a file of a Hart export (a directory or an
+/// archive) names the file, below `path`.
 pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
     let lines: Vec<String> = err
         .each()
@@ -502,7 +616,10 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
                 let file = dir.join(dominion_file_of(at).unwrap_or_default());
                 format!("{}:{e}", display(&file))
             }
-            ErrorKind::Syntax { .. } | ErrorKind::JsonValue { .. } => {
+            ErrorKind::Element { file, .. } if !file.is_empty() => {
+                format!("{}/{e}", display(path))
+            }
+            ErrorKind::Syntax { .. } | ErrorKind::JsonValue { .. } | ErrorKind::Element { .. } => {
                 format!("{}:{e}", display(path))
             }
             _ => format!("{}: {e}", display(path)),
@@ -512,6 +629,18 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
         ErrorKind::Io(_) => Failure::Io(lines.join("\n")),
         _ => Failure::Input(lines.join("\n")),
     }
+}
+
+/// Whether the directory `dir` holds a Dominion export's files
+/// (`CvrExport*.json`): else it is read as a Hart export.
+fn holds_dominion_exports(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(|e| e.ok()).any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("CvrExport") && name.ends_with(".json")
+        })
+    })
 }
 
 /// The file a Dominion error's JSON path names as its own (`List[3].Id of
