@@ -29,7 +29,8 @@
 //!                  "skipped-ranks": "reject" | "close-up" | "end-at-gap",
 //!                  "repeated-candidates": "reject" | "keep-first" | "end-at-repeat",
 //!                  "overvotes": "reject" | "end-at-overvote" | "skip-rank" | "end-if-several-continuing",
-//!                  "max-skipped-ranks": integer},  // the last only with a gap limit
+//!                  "max-skipped-ranks": integer,   // only with a gap limit
+//!                  "max-ranks": integer},          // only with a rank limit
 //!                                          // optional; a missing field is "reject"
 //!       "irregularities": {"equal_rankings": n, "skipped_ranks": n,
 //!                          "repeated_candidates": n, "overvotes": n},
@@ -173,6 +174,8 @@ struct PolicyDto {
     overvotes: Overvotes,
     #[serde(skip_serializing_if = "Option::is_none")]
     max_skipped_ranks: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_ranks: Option<u32>,
 }
 
 /// The model's [`Irregularities`], with unknown fields refused.
@@ -411,6 +414,7 @@ pub fn read(input: &[u8], opts: &ReadOptions) -> Result<Election, Error> {
             repeated_candidates: c.policy.repeated_candidates,
             overvotes: c.policy.overvotes,
             max_skipped_ranks: c.policy.max_skipped_ranks,
+            max_ranks: c.policy.max_ranks,
         };
         let irr = Irregularities {
             equal_rankings: c.irregularities.equal_rankings,
@@ -516,6 +520,7 @@ pub fn write(election: &Election, out: &mut dyn Write) -> Result<(), Error> {
             repeated_candidates: p.repeated_candidates,
             overvotes: p.overvotes,
             max_skipped_ranks: p.max_skipped_ranks,
+            max_ranks: p.max_ranks,
         };
         writeln!(w, "      \"policy\": {},", j(&policy)?)?;
         let i = c.irregularities();

@@ -127,6 +127,10 @@ pub struct ImportPolicy {
     /// its start). None: no limit. Trailing empty ranks are never a gap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_skipped_ranks: Option<u32>,
+    /// Only a paper's first N ranks are read; its later ones are passed
+    /// over as if not marked (RCTab `maxRankingsAllowed`). None: all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_ranks: Option<u32>,
 }
 
 impl ImportPolicy {
@@ -140,6 +144,7 @@ impl ImportPolicy {
             repeated_candidates: RepeatedCandidates::KeepFirst,
             overvotes: Overvotes::EndAtOvervote,
             max_skipped_ranks: None,
+            max_ranks: None,
         }
     }
 }
@@ -381,7 +386,7 @@ impl<P: Copy> Normalizer<P> {
     pub fn push(&mut self, slot: Slot<'_>, at: P) {
         let i = self.slot;
         self.slot += 1;
-        if self.is_settled() {
+        if self.is_settled() || self.policy.max_ranks.is_some_and(|m| i >= m as usize) {
             return;
         }
         if let Slot::Skipped = slot {
@@ -907,5 +912,24 @@ mod tests {
         };
         let (ranks, _) = kept(close, &[Slot::Equal(&bc), Slot::Skipped, Slot::One(c(0))]).unwrap();
         assert_eq!(ranks, vec![vec![1, 2], vec![0]]);
+    }
+
+    /// RCTab `maxRankingsAllowed`: ranks past N are not read at all, so
+    /// an irregularity there changes nothing.
+    #[test]
+    fn max_ranks_reads_only_a_papers_first_ranks() {
+        let p = ImportPolicy {
+            max_ranks: Some(2),
+            ..ImportPolicy::default()
+        };
+        let (a, b, d) = (Slot::One(c(0)), Slot::One(c(1)), Slot::One(c(2)));
+        assert_eq!(run(p, &[a, b, d]).unwrap().0, vec![0, 1]);
+        // An overvote and a repeat past rank 2 are never met.
+        let (r, seen) = run(p, &[a, b, Slot::Overvote(&[]), a]).unwrap();
+        assert_eq!((r, seen.is_empty()), (vec![0, 1], true));
+        // The rank after a gap at rank 2 is past the limit: nothing follows it.
+        assert_eq!(run(p, &[a, Slot::Skipped, b]).unwrap().0, vec![0]);
+        // A gap within the first two ranks is still one.
+        assert!(run(p, &[Slot::Skipped, a]).is_err());
     }
 }

@@ -48,6 +48,7 @@ pub const HEADINGS: &[(&str, &[&str])] = &[
             "repeated_candidates",
             "overvotes",
             "max_skipped_ranks",
+            "max_ranks",
         ],
     ),
     (

@@ -78,6 +78,10 @@ pub struct InputArgs {
     /// unless that option says otherwise.
     #[arg(long, value_name = "N")]
     pub max_skipped_ranks: Option<u32>,
+    /// Read only each paper's first N ranks; later ones are passed over as
+    /// unmarked (RCTab's maxRankingsAllowed). At least 1.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_ranks: Option<u32>,
 }
 
 impl InputArgs {
@@ -99,6 +103,9 @@ impl InputArgs {
         }
         if let Some(o) = self.overvotes {
             p.overvotes = o;
+        }
+        if let Some(n) = self.max_ranks {
+            p.max_ranks = Some(n);
         }
         if let Some(n) = self.max_skipped_ranks {
             p.max_skipped_ranks = Some(n);

@@ -10,6 +10,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use ballot::Format;
 use ballot::ImportPolicy;
 use ballot::ess::EssLayout;
 use ballot::policy::{EqualRankings, Overvotes, RepeatedCandidates, SkippedRanks};
@@ -27,8 +28,21 @@ pub struct RctabConfig {
     pub contest_name: Option<String>,
     /// The CVR files, each resolved against the configuration's folder.
     pub cvr_files: Vec<PathBuf>,
+    /// The CVR's format, from the source's `provider`.
+    pub format: ballot::Format,
+    /// The source's `contestId`: the contest read of a file of several.
+    pub contest: Option<String>,
     /// How the ES&S sheets' cells are read.
     pub layout: EssLayout,
+    /// How RCTab's generic CSV is laid out (`provider: csv`).
+    pub csv: ballot::csvrank::CsvLayout,
+    /// The source's `undeclaredWriteInLabel`: for Dominion the candidate
+    /// code of its write-in line (checked against the pool the reader
+    /// makes), for CSV the name in the cells that pools the write-ins.
+    pub write_in_code: Option<String>,
+    /// Candidates' `code`s (Dominion candidate ids) with their names: the
+    /// CVR's candidate of that id is given the configuration's name.
+    pub codes: Vec<(String, String)>,
     /// How irregular papers are read.
     pub policy: ImportPolicy,
     /// `numberOfWinners`.
@@ -125,6 +139,72 @@ fn refused(option: &str, value: impl Into<String>, why: &'static str) -> ConfigE
     }
 }
 
+/// The options of a source other than ES&S: what its format honours, the
+/// rest refused by name. Labels name cells of a sheet: a CVR that marks
+/// ranks has none, but Dominion's write-in label, which is the code of
+/// its write-in line; RCTab's generic CSV is read with recount's CSV
+/// words (`overvote`, `undervote` or an empty cell), so only those labels
+/// are honoured.
+fn source_options(
+    s: &Value,
+    format: Format,
+    key: &dyn Fn(&str) -> String,
+    csv: &mut ballot::csvrank::CsvLayout,
+    write_in_code: &mut Option<String>,
+) -> Result<(), ConfigError> {
+    for k in ["overvoteDelimiter"] {
+        if let Some(v) = text(s.get(k)) {
+            return Err(refused(&key(k), v, "a cell names one candidate or a label"));
+        }
+    }
+    if flag(
+        s.get("treatBlankAsUndeclaredWriteIn"),
+        &key("treatBlankAsUndeclaredWriteIn"),
+    )? {
+        return Err(refused(
+            &key("treatBlankAsUndeclaredWriteIn"),
+            "true",
+            "a blank rank is an empty rank",
+        ));
+    }
+    let labels = [
+        ("overvoteLabel", "overvote"),
+        ("undervoteLabel", "undervote"),
+        ("skippedRankLabel", "undervote"),
+        ("undeclaredWriteInLabel", ""),
+    ];
+    for (k, csv_word) in labels {
+        let Some(v) = text(s.get(k)) else { continue };
+        match format {
+            Format::Dominion | Format::Csv if k == "undeclaredWriteInLabel" => {
+                *write_in_code = Some(v)
+            }
+            Format::Csv if !csv_word.is_empty() && v.eq_ignore_ascii_case(csv_word) => {}
+            Format::Csv => {
+                return Err(refused(
+                    &key(k),
+                    v,
+                    "RCTab's generic CSV is read with recount's words: overvote, undervote or an empty cell",
+                ));
+            }
+            _ => {
+                return Err(refused(
+                    &key(k),
+                    v,
+                    "this CVR marks ranks: it has no labels",
+                ));
+            }
+        }
+    }
+    let column = number(s.get("firstVoteColumnIndex"), &key("firstVoteColumnIndex"))?;
+    let row = number(s.get("firstVoteRowIndex"), &key("firstVoteRowIndex"))?;
+    if format == Format::Csv {
+        csv.first_rank_column = column.map(|c| c as usize);
+        csv.first_row = row.map(u64::from);
+    }
+    Ok(())
+}
+
 /// Reads a configuration; `dir` is its folder, against which CVR paths
 /// are resolved.
 pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
@@ -141,19 +221,36 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
     // Papers.
     let mut layout = EssLayout::default();
     let mut cvr_files = Vec::new();
+    let mut format = Format::EssXlsx;
+    let mut contest = None;
+    let mut csv = ballot::csvrank::CsvLayout::default();
+    let mut write_in_code = None;
     for (i, s) in sources.iter().enumerate() {
         let key = |k: &str| format!("cvrFileSources[{i}].{k}");
         let provider = text(s.get("provider")).unwrap_or_default();
-        if provider != "ess" {
-            return Err(refused(
-                &key("provider"),
-                provider,
-                "only ES&S sheets are read from a configuration so far",
-            ));
-        }
+        format = match provider.as_str() {
+            "ess" => Format::EssXlsx,
+            "cdf" => Format::Cdf,
+            "dominion" => Format::Dominion,
+            "hart" => Format::Hart,
+            "clearBallot" => Format::ClearBallot,
+            "csv" => Format::Csv,
+            _ => {
+                return Err(ConfigError::BadValue {
+                    option: key("provider"),
+                    value: provider,
+                    expected: "ess, cdf, dominion, hart, clearBallot or csv",
+                });
+            }
+        };
         let path = text(s.get("filePath"))
             .ok_or_else(|| ConfigError::Syntax(format!("no {}", key("filePath"))))?;
         cvr_files.push(dir.join(path));
+        contest = text(s.get("contestId"));
+        if format != Format::EssXlsx {
+            source_options(s, format, &key, &mut csv, &mut write_in_code)?;
+            continue;
+        }
         if let Some(d) = text(s.get("overvoteDelimiter")) {
             return Err(refused(
                 &key("overvoteDelimiter"),
@@ -185,6 +282,7 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
     }
     let mut names = Vec::new();
     let mut withdrawn = Vec::new();
+    let mut codes = Vec::new();
     for (i, c) in v
         .get("candidates")
         .and_then(Value::as_array)
@@ -206,6 +304,16 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
         }
         if flag(c.get("excluded"), &format!("candidates[{i}].excluded"))? {
             withdrawn.push(name.clone());
+        }
+        if let Some(code) = text(c.get("code")) {
+            if format != Format::Dominion {
+                return Err(refused(
+                    &format!("candidates[{i}].code"),
+                    code,
+                    "candidate codes are read for Dominion sources (the candidate manifest's Id) only",
+                ));
+            }
+            codes.push((code, name.clone()));
         }
         names.push(name);
     }
@@ -262,6 +370,11 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
             expected: "a whole number or max",
         })?),
     };
+    // ES&S reads only its first N rank columns; the other formats leave
+    // the later ranks to the import policy.
+    if format != Format::EssXlsx {
+        policy.max_ranks = layout.max_ranks.map(|n| n as u32);
+    }
     if flag(
         r("treatBlankAsUndeclaredWriteIn"),
         "rules.treatBlankAsUndeclaredWriteIn",
@@ -428,7 +541,12 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
             .get("outputSettings")
             .and_then(|o| text(o.get("contestName"))),
         cvr_files,
+        format,
+        contest,
         layout,
+        csv,
+        write_in_code,
+        codes,
         policy,
         seats,
         withdrawn,
@@ -459,6 +577,10 @@ pub fn load(
         ("--repeated-candidates", input.repeated_candidates.is_some()),
         ("--overvotes", input.overvotes.is_some()),
         ("--max-skipped-ranks", input.max_skipped_ranks.is_some()),
+        ("--max-ranks", input.max_ranks.is_some()),
+        ("--first-rank-column", input.first_rank_column.is_some()),
+        ("--first-row", input.first_row.is_some()),
+        ("--input-format", input.input_format.is_some()),
         ("--lenient", input.lenient),
     ];
     if let Some((flag, _)) = given.iter().find(|(_, set)| *set) {
@@ -479,26 +601,75 @@ pub fn load(
         )));
     }
     let cvr_shown = crate::input::display(&input.file);
-    let cvr = std::fs::read(&input.file).map_err(|e| Failure::Io(format!("{cvr_shown}: {e}")))?;
-    if let Ok(named) = std::fs::read(&c.cvr_files[0])
-        && named != cvr
+    if let Some(given) = input.contest.as_deref()
+        && c.contest.as_deref().is_some_and(|id| id != given)
     {
         return Err(Failure::Input(format!(
-            "{shown}: its CVR {} is not the file given, {cvr_shown}",
-            crate::input::display(&c.cvr_files[0])
+            "{shown}: its contestId is {:?}, --contest {given:?}",
+            c.contest.as_deref().unwrap_or_default()
         )));
     }
-    let opts = ballot::ReadOptions {
-        policy: c.policy,
-        seats: Some(c.seats),
-        id: input
-            .file
-            .file_stem()
-            .map_or("contest".into(), |s| s.to_string_lossy().into_owned()),
-        ..ballot::ReadOptions::default()
+    let (mut election, identity) = if c.format == Format::EssXlsx {
+        read_ess(&c, &shown, input)?
+    } else {
+        read_other(&c, &shown, input)?
     };
-    let mut election = ballot::ess::read_with(&cvr, &opts, &c.layout)
-        .map_err(|e| crate::input::input_failure(&input.file, &e))?;
+    if election.contests().len() > 1 {
+        return Err(Failure::Input(format!(
+            "{shown}: {cvr_shown} holds {} contests and the configuration's contestId names none of them",
+            election.contests().len()
+        )));
+    }
+    let contest = &mut election.contests_mut()[0];
+    // Candidates named by code (a Dominion candidate Id) take the
+    // configuration's name, as RCTab reports them: the code is looked up
+    // in the candidate manifest beside the export.
+    if c.format == Format::Csv
+        && let Some(label) = &c.write_in_code
+        && let Some(k) = contest.find_by_name(label)
+    {
+        // The cells' write-in label is the undeclared write-ins' pool.
+        contest.candidates_mut()[k.index()].attributes.insert(
+            ballot::Candidate::WRITE_IN.into(),
+            ballot::Candidate::UNDECLARED.into(),
+        );
+    }
+    if c.format == Format::Dominion && (!c.codes.is_empty() || c.write_in_code.is_some()) {
+        let manifest = dominion_candidates(&input.file)
+            .map_err(|m| Failure::Input(format!("{shown}: {m}")))?;
+        for (code, name) in &c.codes {
+            let found = manifest.iter().find(|(id, _, _)| id == code);
+            let Some(k) = found.and_then(|(_, d, _)| contest.find_by_name(d)) else {
+                return Err(Failure::Input(format!(
+                    "{shown}: candidate {name:?} has code {code}, which no candidate of {cvr_shown}'s contest has"
+                )));
+            };
+            contest.candidates_mut()[k.index()].name = name.clone();
+        }
+        if let Some(code) = &c.write_in_code
+            && !manifest
+                .iter()
+                .any(|(id, _, write_in)| id == code && *write_in)
+        {
+            return Err(Failure::Input(format!(
+                "{shown}: undeclaredWriteInLabel {code} is not the Id of a write-in line (Type WriteIn) in {cvr_shown}'s candidate manifest"
+            )));
+        }
+    }
+    // RCTab counts only the candidates its configuration lists: one of the
+    // CVR's it does not list (the write-in pool aside) is refused.
+    if c.format != Format::EssXlsx
+        && let Some(listed) = &c.layout.candidates
+        && let Some(k) = contest
+            .candidates()
+            .iter()
+            .find(|k| !k.is_undeclared_write_ins() && !listed.contains(&k.name))
+    {
+        return Err(Failure::Input(format!(
+            "{shown}: {cvr_shown} has candidate {:?}, whom the configuration does not list",
+            k.name
+        )));
+    }
     if !c.withdrawn.is_empty() {
         let contest = &mut election.contests_mut()[0];
         let ids: Vec<ballot::CandidateId> = c
@@ -514,13 +685,131 @@ pub fn load(
     if let Some(name) = c.contest_name {
         election.title = name;
     }
+    Ok((c.rules, identity, election))
+}
+
+/// The Dominion candidate manifest beside `cvr` (a directory or an
+/// export): each entry's `Id`, `Description` and whether its `Type` is a
+/// write-in line.
+fn dominion_candidates(cvr: &Path) -> Result<Vec<(String, String, bool)>, String> {
+    let dir = if cvr.is_dir() {
+        cvr.to_path_buf()
+    } else {
+        cvr.parent().unwrap_or(Path::new("")).to_path_buf()
+    };
+    let path = dir.join(ballot::dominion::CANDIDATE_MANIFEST);
+    let shown = crate::input::display(&path);
+    let bytes = std::fs::read(&path).map_err(|e| format!("candidate codes need {shown}: {e}"))?;
+    let v: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{shown}: {e}"))?;
+    let list = v
+        .get("List")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("{shown}: no \"List\" of candidates"))?;
+    Ok(list
+        .iter()
+        .map(|e| {
+            let write_in = text(e.get("Type")).is_some_and(|t| t.eq_ignore_ascii_case("writein"));
+            (
+                text(e.get("Id")).unwrap_or_default(),
+                text(e.get("Description")).unwrap_or_default(),
+                write_in,
+            )
+        })
+        .collect())
+}
+
+/// An ES&S sheet, read with the configuration's layout.
+fn read_ess(
+    c: &RctabConfig,
+    config_shown: &str,
+    input: &crate::input::InputArgs,
+) -> Result<(ballot::Election, count::transcript::Input), crate::Failure> {
+    use crate::Failure;
+    let shown = crate::input::display(&input.file);
+    let cvr = std::fs::read(&input.file).map_err(|e| Failure::Io(format!("{shown}: {e}")))?;
+    check_named(c, config_shown, input, Some(&cvr))?;
+    let opts = ballot::ReadOptions {
+        policy: c.policy,
+        seats: Some(c.seats),
+        id: input
+            .file
+            .file_stem()
+            .map_or("contest".into(), |s| s.to_string_lossy().into_owned()),
+        ..ballot::ReadOptions::default()
+    };
+    let election = ballot::ess::read_with(&cvr, &opts, &c.layout)
+        .map_err(|e| crate::input::input_failure(&input.file, &e))?;
     let identity = count::transcript::Input {
-        file: cvr_shown,
+        file: shown,
         bytes: cvr.len() as u64,
         sha256: crate::input::sha256_hex(&cvr),
-        format: ballot::Format::EssXlsx.name().to_owned(),
+        format: Format::EssXlsx.name().to_owned(),
     };
-    Ok((c.rules, identity, election))
+    Ok((election, identity))
+}
+
+/// A CVR of another provider, read as `recount count CVR --input-format
+/// FORMAT` reads it with the configuration's reading options.
+fn read_other(
+    c: &RctabConfig,
+    config_shown: &str,
+    input: &crate::input::InputArgs,
+) -> Result<(ballot::Election, count::transcript::Input), crate::Failure> {
+    let mut args = input.clone();
+    args.input_format = Some(c.format);
+    args.contest = c.contest.clone().or_else(|| input.contest.clone());
+    args.seats = Some(c.seats);
+    args.first_rank_column = c.csv.first_rank_column;
+    args.first_row = c.csv.first_row;
+    args.lenient = false;
+    args.equal_rankings = Some(c.policy.equal_rankings);
+    args.skipped_ranks = Some(c.policy.skipped_ranks);
+    args.repeated_candidates = Some(c.policy.repeated_candidates);
+    args.overvotes = Some(c.policy.overvotes);
+    args.max_skipped_ranks = c.policy.max_skipped_ranks;
+    args.max_ranks = c.policy.max_ranks;
+    let file = (!input.file.is_dir())
+        .then(|| std::fs::read(&input.file).ok())
+        .flatten();
+    check_named(c, config_shown, input, file.as_deref())?;
+    let streamed = args.stream(false, true)?;
+    let election = streamed
+        .election
+        .map_err(|e| crate::input::input_failure(&input.file, &e))?;
+    let id = streamed.id.unwrap_or(crate::input::FileIdentity {
+        bytes: 0,
+        sha256: String::new(),
+    });
+    let identity = count::transcript::Input {
+        file: crate::input::display(&input.file),
+        bytes: id.bytes,
+        sha256: id.sha256,
+        format: streamed.format.name().to_owned(),
+    };
+    Ok((election, identity))
+}
+
+/// The configuration's own CVR path, when it names a file that exists,
+/// must hold the bytes of the one given (`cvr`, a file's; a directory is
+/// not compared).
+fn check_named(
+    c: &RctabConfig,
+    shown: &str,
+    input: &crate::input::InputArgs,
+    cvr: Option<&[u8]>,
+) -> Result<(), crate::Failure> {
+    if let Some(cvr) = cvr
+        && c.cvr_files[0].is_file()
+        && let Ok(named) = std::fs::read(&c.cvr_files[0])
+        && named != cvr
+    {
+        return Err(crate::Failure::Input(format!(
+            "{shown}: its CVR {} is not the file given, {}",
+            crate::input::display(&c.cvr_files[0]),
+            crate::input::display(&input.file)
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -607,9 +896,9 @@ mod tests {
             e.starts_with("rules.minimumVoteThreshold 10: not supported"),
             "{e}"
         );
-        let e = with(&["cvrFileSources", "0", "provider"], "hart".into());
+        let e = with(&["cvrFileSources", "0", "provider"], "punchcard".into());
         assert!(
-            e.starts_with("cvrFileSources[0].provider hart: not supported"),
+            e.starts_with("cvrFileSources[0].provider punchcard: expected"),
             "{e}"
         );
         let e = with(&["rules", "overvoteRule"], "sometimes".into());

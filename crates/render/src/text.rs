@@ -83,6 +83,7 @@ fn provenance(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut St
         use ballot::Choice;
         let (p, n) = (&import.policy, &import.changed);
         let max_skipped = p.max_skipped_ranks.map(|m| m.to_string());
+        let max_ranks = p.max_ranks.map(|m| m.to_string());
         let parts: Vec<String> = [
             ("equal-rankings", p.equal_rankings.name(), n.equal_rankings),
             ("skipped-ranks", p.skipped_ranks.name(), n.skipped_ranks),
@@ -97,6 +98,7 @@ fn provenance(t: &Transcript, c: &ContestCount, opts: &TextOptions, out: &mut St
         // The gap limit changes no count of its own: its papers are among
         // the skipped ranks'.
         .chain(max_skipped.as_deref().map(|m| ("max-skipped-ranks", m, 0)))
+        .chain(max_ranks.as_deref().map(|m| ("max-ranks", m, 0)))
         .map(|(k, v, papers)| match papers {
             0 => format!("{k}={v}"),
             1 => format!("{k}={v}: 1 paper"),
