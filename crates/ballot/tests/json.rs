@@ -186,7 +186,7 @@ fn malformed_json_gives_exact_errors() {
         (doc(&format!("{CANDS}\"withdrawn\": [\"b\", \"zz\"], \"ballots\": []")), "4:20: JSON error: expected the id of one of the contest's candidates at contests[0].withdrawn[1], found \"zz\""),
         (doc(&format!("{CANDS}\"tie_order\": [\"b\"], \"ballots\": []")), "4:14: JSON error: expected all 2 candidates at contests[0].tie_order, found 1 of them"),
         (doc(&format!("{CANDS}\"tie_order\": [\"b\", \"b\"], \"ballots\": []")), "4:20: JSON error: expected each candidate once at contests[0].tie_order[1], found \"b\" again"),
-        (doc(&format!("{CANDS}\"policy\": {{\"equal-ranking\": \"end-at-tie\"}}, \"ballots\": []")), "4:26: JSON error: expected a recount-election/1 document at contests[0].policy.equal-ranking, found unknown field `equal-ranking`, expected one of `equal-rankings`, `skipped-ranks`, `repeated-candidates`, `overvotes`, `max-skipped-ranks`"),
+        (doc(&format!("{CANDS}\"policy\": {{\"equal-ranking\": \"end-at-tie\"}}, \"ballots\": []")), "4:26: JSON error: expected a recount-election/1 document at contests[0].policy.equal-ranking, found unknown field `equal-ranking`, expected one of `equal-rankings`, `skipped-ranks`, `repeated-candidates`, `overvotes`, `max-skipped-ranks`, `max-ranks`"),
         ("{\"format\": \"recount-election/1\", \"id\": \"e\", \"title\": \"E\", \"contests\": []}".into(), "1:71: JSON error: expected at least one contest at contests, found none"),
         (format!("{{\"format\": \"recount-election/1\", \"id\": \"e\", \"title\": \"É\",\n\"contests\": [{{{CANDS}\"ballots\": []}}, {{{CANDS}\"ballots\": []}}]}}"), "4:24: JSON error: expected a contest id no other contest has at contests[1].id, found \"w\", the id of contest 0"),
     ];
