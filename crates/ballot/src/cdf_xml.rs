@@ -59,14 +59,16 @@
 //! (`CastVoteRecordReport/CVR[3]/CVRSnapshot[1]/CVRContest[1]/CVRContestSelection[2]`,
 //! each of a kind that repeats numbered from 1 among its like; an
 //! attribute as `…/Candidate[2]/@ObjectId`), its line and column (a value
-//! at its text, else the element at its `<`), and the CVR's number (from
-//! 1) as the ballot. The messages are the JSON reader's, an id named
+//! at its text, else the element at its `<`), and the CVR's number, from
+//! 1, as the ballot. The messages are the JSON reader's, an id named
 //! `ObjectId`. Every bad CVR is reported, up to [`Error::MAX_REPORTED`];
-//! a document that is not well-formed XML is one error, where the parser
-//! stopped.
+//! a document that is not well-formed XML (tags that do not nest, text
+//! outside the root, an unknown entity, a malformed attribute of an
+//! element read) is one error, where the parser stopped, at the elements
+//! open there.
 //!
 //! **Memory.** The document is held whole, as the JSON one is. A first
-//! pass checks the whole document and builds a tree of its elections'
+//! pass parses the whole document and builds a tree of its elections'
 //! elements only, noting where each `CVR` is; then each CVR is parsed on
 //! its own into a tree of its elements, read into rankings and dropped
 //! before the next, so memory is the input plus the elections plus the
@@ -76,6 +78,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use quick_xml::NsReader;
+use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
@@ -439,7 +442,7 @@ impl<'a> Doc<'a> {
                     p.push('/');
                 }
                 p.push_str(o.name);
-                if LISTS.contains(&o.name) || o.index > 1 {
+                if LISTS.contains(&o.name) {
                     p.push_str(&format!("[{}]", o.index));
                 }
             }
@@ -476,18 +479,22 @@ impl<'a> Doc<'a> {
                         ));
                     }
                     let name = str_of(e.local_name().into_inner());
+                    // Only the kinds that repeat are numbered (so a parent
+                    // counts at most as many names as there are kinds).
                     let index = match open.last_mut() {
-                        None => 1,
-                        Some(parent) => match parent.kids.iter_mut().find(|k| k.0 == name) {
-                            Some(k) => {
-                                k.1 += 1;
-                                k.1
+                        Some(parent) if LISTS.contains(&name) => {
+                            match parent.kids.iter_mut().find(|k| k.0 == name) {
+                                Some(k) => {
+                                    k.1 += 1;
+                                    k.1
+                                }
+                                None => {
+                                    parent.kids.push((name, 1));
+                                    1
+                                }
                             }
-                            None => {
-                                parent.kids.push((name, 1));
-                                1
-                            }
-                        },
+                        }
+                        _ => 1,
                     };
                     let depth = open.len();
                     if cvr.is_none() && depth == 0 && name != ROOT {
@@ -527,8 +534,15 @@ impl<'a> Doc<'a> {
                             id: None,
                             xsi_type: None,
                         };
-                        if let Err(found) = attributes(&reader, e, &str_of, &mut node) {
-                            return Err(wrong(before, &open, "well-formed XML", found));
+                        if let Err((at, found)) = attributes(&reader, e, &str_of, &mut node) {
+                            open.push(Open {
+                                name,
+                                index,
+                                kids: Vec::new(),
+                                node: None,
+                            });
+                            let at = at - skip - from;
+                            return Err(wrong(at, &open, "well-formed XML", found));
                         }
                         nodes.push(node);
                         if let Some(p) = parent {
@@ -764,40 +778,63 @@ fn add_text<'a>(node: &mut Node<'a>, s: &'a str, at: Option<usize>) {
 }
 
 /// The attributes read of a start tag into its node: `ObjectId` and
-/// `xsi:type`. A malformed attribute is an error, what the parser says.
+/// `xsi:type`. A malformed attribute is an error: where in the input, and
+/// what the parser says.
 fn attributes<'a>(
     reader: &NsReader<&[u8]>,
     e: &BytesStart<'_>,
     str_of: &impl Fn(&[u8]) -> &'a str,
     node: &mut Node<'a>,
-) -> Result<(), String> {
+) -> Result<(), (usize, String)> {
     let base = node.at;
-    for attr in e.attributes() {
-        let attr = attr.map_err(|e| e.to_string())?;
+    let tag: &[u8] = e;
+    // Where a part of the tag is in the input, when it is borrowed from it.
+    let place = |b: &[u8]| {
+        let off = (b.as_ptr() as usize).wrapping_sub(tag.as_ptr() as usize);
+        (off <= tag.len()).then_some(base + 1 + off)
+    };
+    // Unchecked for duplicates (the check costs the square of the
+    // attributes): the two read are checked here.
+    for attr in e.attributes().with_checks(false) {
+        let attr = attr.map_err(|e| {
+            // Its place from the tag's content, past its `<`.
+            let (AttrError::ExpectedEq(p)
+            | AttrError::ExpectedValue(p)
+            | AttrError::UnquotedValue(p)
+            | AttrError::ExpectedQuote(p, _)
+            | AttrError::Duplicated(p, _)) = e;
+            let says = match e {
+                AttrError::Duplicated(..) => "an attribute given twice".to_owned(),
+                _ => {
+                    let says = e.to_string();
+                    says.split_once(": ")
+                        .map_or(says.clone(), |s| s.1.to_owned())
+                }
+            };
+            (base + 1 + p, says)
+        })?;
         let key = attr.key;
         let is_id = key.as_ref() == b"ObjectId";
-        let is_type = {
-            let (ns, local) = reader.resolver().resolve_attribute(key);
-            local.as_ref() == b"type"
-                && match ns {
-                    ResolveResult::Bound(n) => n.as_ref() == XSI,
-                    ResolveResult::Unknown(p) => p == b"xsi",
-                    ResolveResult::Unbound => false,
-                }
+        let is_type = key.local_name().as_ref() == b"type" && {
+            let (ns, _) = reader.resolver().resolve_attribute(key);
+            match ns {
+                ResolveResult::Bound(n) => n.as_ref() == XSI,
+                ResolveResult::Unknown(p) => p == b"xsi",
+                ResolveResult::Unbound => false,
+            }
         };
         if !is_id && !is_type {
             continue;
         }
+        if is_id && node.id.is_some() || is_type && node.xsi_type.is_some() {
+            let at = place(key.as_ref()).unwrap_or(base);
+            return Err((at, "an attribute given twice".to_owned()));
+        }
         let raw = str_of(&attr.value);
-        let value = quick_xml::escape::unescape(raw).map_err(|e| e.to_string())?;
-        // The value's place in the input, from the tag's (whose content
-        // starts past its `<`), both borrowed from the input.
-        let tag: &[u8] = e;
-        let off = (attr.value.as_ptr() as usize).wrapping_sub(tag.as_ptr() as usize);
-        let at = match &attr.value {
-            Cow::Borrowed(_) if off <= tag.len() => {
-                base + 1 + off + raw.len() - raw.trim_start_matches(is_space).len()
-            }
+        let value = quick_xml::escape::unescape(raw).map_err(|e| (base, e.to_string()))?;
+        // The value's place, at its first character that is not space.
+        let at = match (&attr.value, place(&attr.value)) {
+            (Cow::Borrowed(_), Some(at)) => at + raw.len() - raw.trim_start_matches(is_space).len(),
             _ => base,
         };
         let trim = |v: Cow<'a, str>| -> Cow<'a, str> {
