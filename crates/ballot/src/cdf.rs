@@ -3,7 +3,9 @@
 //! contest of the election each. This module owns which parts of the
 //! report are read and what each mark means; how irregular papers
 //! (skipped ranks, overvotes, repeats) become rankings is
-//! [`crate::policy`]'s, and JSON itself is serde_json's.
+//! [`crate::policy`]'s, and JSON itself is serde_json's. The same report
+//! in XML is [`crate::cdf_xml`]'s, which builds the structures below from
+//! its elements and reads them through the same steps.
 //!
 //! # Grammar
 //!
