@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 shared=${RECOUNT_SHARED:-../../shared}/data
 mk() { mkdir -p "corpus/$1"; }
-for t in blt preflib dat csv json cdf dominion hart clear_ballot attributes constraints rules official_sheets bundle_verify proof note; do mk "$t"; done
+for t in blt preflib dat csv json cdf cdf_xml dominion hart clear_ballot attributes constraints rules official_sheets bundle_verify proof note; do mk "$t"; done
 cp ../audit-data/demo-ward.blt corpus/blt/ 2>/dev/null || true
 find "$shared" -name '*.blt' -size -200k 2>/dev/null | head -50 | xargs -r -I{} cp {} corpus/blt/
 find "$shared" \( -name '*.soi' -o -name '*.toi' \) -size -200k 2>/dev/null | head -30 | xargs -r -I{} cp {} corpus/preflib/
@@ -13,6 +13,7 @@ find "$shared" -name '*.dat' -size -200k 2>/dev/null | head -30 | xargs -r -I{} 
 find ../crates -path '*tests*' -name '*.csv' -size -100k 2>/dev/null | head -30 | xargs -r -I{} cp {} corpus/csv/
 cp ../audit-data/momentum-2022/election.json corpus/json/
 cp ../crates/ballot/tests/fixtures/cdf-riverton.json corpus/cdf/
+cp ../crates/ballot/tests/fixtures/cdf-riverton.xml corpus/cdf_xml/
 d=../crates/ballot/tests/fixtures/dominion-riverton
 { cat "$d/CvrExport.json"; printf '\0'; cat "$d/ContestManifest.json"; printf '\0'; cat "$d/CandidateManifest.json"; } > corpus/dominion/riverton
 h=../crates/ballot/tests/fixtures/hart-riverton

@@ -3,7 +3,9 @@
 //! contest of the election each. This module owns which parts of the
 //! report are read and what each mark means; how irregular papers
 //! (skipped ranks, overvotes, repeats) become rankings is
-//! [`crate::policy`]'s, and JSON itself is serde_json's.
+//! [`crate::policy`]'s, and JSON itself is serde_json's. The same report
+//! in XML is [`crate::cdf_xml`]'s, which builds the structures below from
+//! its elements and reads them through the same steps.
 //!
 //! # Grammar
 //!
@@ -128,95 +130,120 @@ struct ReportDto<'a> {
     cvr: Vec<&'a RawValue>,
 }
 
+// The parts of a report that are read, as plain structs: the JSON reader
+// deserializes them, the XML reader ([`crate::cdf_xml`]) builds them from
+// its elements, and both read them through the same steps
+// ([`plan_contests`], [`read_cvr`], [`finish`]).
+
 #[derive(Deserialize)]
-struct ElectionDto<'a> {
+pub(crate) struct ElectionDto<'a> {
     #[serde(rename = "Name", borrow, default)]
-    name: Option<Cow<'a, str>>,
+    pub(crate) name: Option<Cow<'a, str>>,
     #[serde(rename = "Candidate", borrow, default)]
-    candidate: Vec<CandidateDto<'a>>,
+    pub(crate) candidate: Vec<CandidateDto<'a>>,
     #[serde(rename = "Contest", borrow, default)]
-    contest: Vec<ContestDto<'a>>,
+    pub(crate) contest: Vec<ContestDto<'a>>,
 }
 
 #[derive(Deserialize)]
-struct CandidateDto<'a> {
+pub(crate) struct CandidateDto<'a> {
     #[serde(rename = "@id", borrow)]
-    id: Cow<'a, str>,
+    pub(crate) id: Cow<'a, str>,
     #[serde(rename = "Name", borrow, default)]
-    name: Option<Cow<'a, str>>,
+    pub(crate) name: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
-struct ContestDto<'a> {
+pub(crate) struct ContestDto<'a> {
     #[serde(rename = "@id", borrow)]
-    id: Cow<'a, str>,
+    pub(crate) id: Cow<'a, str>,
     #[serde(rename = "@type", borrow, default)]
-    kind: Option<Cow<'a, str>>,
+    pub(crate) kind: Option<Cow<'a, str>>,
     #[serde(rename = "Name", borrow, default)]
-    name: Option<Cow<'a, str>>,
+    pub(crate) name: Option<Cow<'a, str>>,
     #[serde(rename = "NumberElected", default)]
-    number_elected: Option<u64>,
+    pub(crate) number_elected: Option<u64>,
     #[serde(rename = "ContestSelection", borrow, default)]
-    selection: Vec<SelectionDto<'a>>,
+    pub(crate) selection: Vec<SelectionDto<'a>>,
 }
 
 #[derive(Deserialize)]
-struct SelectionDto<'a> {
+pub(crate) struct SelectionDto<'a> {
     #[serde(rename = "@id", borrow)]
-    id: Cow<'a, str>,
+    pub(crate) id: Cow<'a, str>,
     #[serde(rename = "CandidateIds", borrow, default)]
-    candidate_ids: Vec<Cow<'a, str>>,
+    pub(crate) candidate_ids: Vec<Cow<'a, str>>,
     #[serde(rename = "IsWriteIn", default)]
-    is_write_in: Option<bool>,
+    pub(crate) is_write_in: Option<bool>,
 }
 
 #[derive(Deserialize)]
-struct CvrDto<'a> {
+pub(crate) struct CvrDto<'a> {
     #[serde(rename = "CurrentSnapshotId", borrow, default)]
-    current: Option<Cow<'a, str>>,
+    pub(crate) current: Option<Cow<'a, str>>,
     #[serde(rename = "CVRSnapshot", borrow, default)]
-    snapshot: Vec<SnapshotDto<'a>>,
+    pub(crate) snapshot: Vec<SnapshotDto<'a>>,
 }
 
 #[derive(Deserialize)]
-struct SnapshotDto<'a> {
+pub(crate) struct SnapshotDto<'a> {
     #[serde(rename = "@id", borrow, default)]
-    id: Option<Cow<'a, str>>,
+    pub(crate) id: Option<Cow<'a, str>>,
     #[serde(rename = "Type", borrow, default)]
-    kind: Option<Cow<'a, str>>,
+    pub(crate) kind: Option<Cow<'a, str>>,
     #[serde(rename = "CVRContest", borrow, default)]
-    contest: Vec<CvrContestDto<'a>>,
+    pub(crate) contest: Vec<CvrContestDto<'a>>,
 }
 
 #[derive(Deserialize)]
-struct CvrContestDto<'a> {
+pub(crate) struct CvrContestDto<'a> {
     #[serde(rename = "ContestId", borrow)]
-    contest_id: Cow<'a, str>,
+    pub(crate) contest_id: Cow<'a, str>,
     #[serde(rename = "CVRContestSelection", borrow, default)]
-    selection: Vec<CvrSelectionDto<'a>>,
+    pub(crate) selection: Vec<CvrSelectionDto<'a>>,
 }
 
 #[derive(Deserialize)]
-struct CvrSelectionDto<'a> {
+pub(crate) struct CvrSelectionDto<'a> {
     #[serde(rename = "ContestSelectionId", borrow, default)]
-    selection_id: Option<Cow<'a, str>>,
+    pub(crate) selection_id: Option<Cow<'a, str>>,
     #[serde(rename = "Rank", default)]
-    rank: Option<u64>,
+    pub(crate) rank: Option<u64>,
     #[serde(rename = "SelectionPosition", borrow, default)]
-    position: Vec<PositionDto<'a>>,
+    pub(crate) position: Vec<PositionDto<'a>>,
 }
 
 #[derive(Deserialize)]
-struct PositionDto<'a> {
+pub(crate) struct PositionDto<'a> {
     #[serde(rename = "Rank", default)]
-    rank: Option<u64>,
+    pub(crate) rank: Option<u64>,
     #[serde(rename = "HasIndication", borrow, default)]
-    has_indication: Option<Cow<'a, str>>,
+    pub(crate) has_indication: Option<Cow<'a, str>>,
     #[serde(rename = "IsAllocable", borrow, default)]
-    is_allocable: Option<Cow<'a, str>>,
+    pub(crate) is_allocable: Option<Cow<'a, str>>,
     #[serde(rename = "NumberVotes", default)]
-    number_votes: Option<u64>,
+    pub(crate) number_votes: Option<u64>,
 }
+
+/// How a form of the report names what its errors mention: the format,
+/// an object's id (`@id` in JSON, the `ObjectId` attribute in XML) and a
+/// candidate contest's type.
+pub(crate) struct Dialect {
+    pub(crate) format: Format,
+    pub(crate) id: &'static str,
+    pub(crate) candidate_contest: &'static str,
+}
+
+const JSON_DIALECT: Dialect = Dialect {
+    format: FORMAT,
+    id: "@id",
+    candidate_contest: "CVR.CandidateContest",
+};
+
+/// An error at a path of the report (indices from 0, as JSON counts),
+/// with the ballot it is in, what was wanted and what was found: each
+/// form places the path in its own text.
+pub(crate) type At<'p> = dyn Fn(&[Seg<'_>], Option<u64>, String, String) -> Error + 'p;
 
 /// A contest being read.
 struct Plan<'a> {
@@ -229,6 +256,16 @@ struct Plan<'a> {
     builder: BallotsBuilder,
     norm: Normalizer<(u64, Option<usize>)>,
     seen: Irregularities,
+}
+
+/// The contests being read, as [`plan_contests`] found them in the
+/// elections, with the papers read into them so far.
+pub(crate) struct Contests<'a> {
+    plans: Vec<Plan<'a>>,
+    /// Each contest id: the index of its plan, or none when not read.
+    contest_index: HashMap<&'a str, Option<usize>>,
+    /// A paper's marks, reused from one to the next.
+    marks: Vec<(u64, usize, CandidateId, usize)>,
 }
 
 /// A paper's marks, sorted by rank, as its slots from rank 1 to the
@@ -290,7 +327,67 @@ pub fn read_contest(
             found,
         ));
     }
-    if report.election.is_empty() {
+    let mut contests = plan_contests(&JSON_DIALECT, &report.election, opts, contest, &at)?;
+
+    // The papers, one CVR at a time.
+    let mut errors = Vec::new();
+    let lines = RefCell::new(Lines::default());
+    for (i, raw) in report.cvr.iter().enumerate() {
+        if errors.len() >= Error::MAX_REPORTED {
+            break;
+        }
+        let ballot = i as u64 + 1;
+        let base = [Seg::Key("CVR"), Seg::Index(i)];
+        let elem = raw.get().as_bytes();
+        // Placed within the CVR's own text: linear in the input in all.
+        let at = |path: &[Seg<'_>], ballot: Option<u64>, expected: String, found: String| {
+            let rel = path.get(base.len()..).unwrap_or_default();
+            let wrong = (expected, found);
+            value_error_in(FORMAT, input, elem, path, rel, ballot, wrong, &lines)
+        };
+        let cvr = match parse::<CvrDto<'_>>(
+            FORMAT,
+            WHAT,
+            input,
+            elem,
+            &base,
+            Some(ballot),
+            &mut lines.borrow_mut(),
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        read_cvr(
+            &JSON_DIALECT,
+            &mut contests,
+            &cvr,
+            ballot,
+            &base,
+            &at,
+            &mut errors,
+        );
+    }
+    if !errors.is_empty() {
+        return Err(Error::join(errors));
+    }
+    finish(&JSON_DIALECT, contests, &report.election, opts)
+}
+
+/// The candidate contests of a report's elections (`Election` at least
+/// one), and which are read: the one `contest` names by id, else by
+/// `Name`, or every one; with their candidates, selections and seats.
+pub(crate) fn plan_contests<'a>(
+    d: &Dialect,
+    elections: &'a [ElectionDto<'a>],
+    opts: &ReadOptions,
+    contest: Option<&str>,
+    at: &At<'_>,
+) -> Result<Contests<'a>, Error> {
+    let id_key = d.id;
+    if elections.is_empty() {
         return Err(at(
             &[Seg::Key("Election")],
             None,
@@ -301,7 +398,7 @@ pub fn read_contest(
 
     // Every candidate, by id.
     let mut people: HashMap<&str, &str> = HashMap::new();
-    for (e, election) in report.election.iter().enumerate() {
+    for (e, election) in elections.iter().enumerate() {
         for (k, c) in election.candidate.iter().enumerate() {
             let name = c.name.as_deref().unwrap_or(&c.id);
             if people.insert(&c.id, name).is_some() {
@@ -315,7 +412,7 @@ pub fn read_contest(
                 return Err(at(
                     &path,
                     None,
-                    "a candidate @id used once".into(),
+                    format!("a candidate {id_key} used once"),
                     describe_found(&c.id),
                 ));
             }
@@ -323,16 +420,11 @@ pub fn read_contest(
     }
 
     // The candidate contests, and which are read.
-    let all: Vec<(usize, usize, &ContestDto<'_>)> = report
-        .election
+    let all: Vec<(usize, usize, &ContestDto<'_>)> = elections
         .iter()
         .enumerate()
         .flat_map(|(e, el)| el.contest.iter().enumerate().map(move |(c, k)| (e, c, k)))
-        .filter(|(_, _, c)| {
-            c.kind
-                .as_deref()
-                .is_none_or(|k| k == "CVR.CandidateContest")
-        })
+        .filter(|(_, _, c)| c.kind.as_deref().is_none_or(|k| k == d.candidate_contest))
         .collect();
     let wanted: Option<usize> = match contest {
         None => None,
@@ -345,7 +437,7 @@ pub fn read_contest(
                 })
                 .ok_or_else(|| {
                     Error::new(ErrorKind::NoSuchContest {
-                        format: FORMAT,
+                        format: d.format,
                         wanted: w.to_owned(),
                         have: all
                             .iter()
@@ -362,13 +454,13 @@ pub fn read_contest(
         return Err(at(
             &[Seg::Key("Election")],
             None,
-            "a CVR.CandidateContest".into(),
+            format!("a {}", d.candidate_contest),
             "none".into(),
         ));
     }
     // Each contest id: the index of its plan, or none when not read.
     let mut contest_index: HashMap<&str, Option<usize>> = HashMap::new();
-    for election in &report.election {
+    for election in elections {
         for c in &election.contest {
             contest_index.insert(&c.id, None);
         }
@@ -424,7 +516,7 @@ pub fn read_contest(
                 return Err(at(
                     &p,
                     None,
-                    "a selection @id used once in its contest".into(),
+                    format!("a selection {id_key} used once in its contest"),
                     describe_found(&s.id),
                 ));
             }
@@ -460,7 +552,7 @@ pub fn read_contest(
                 return Err(at(
                     &p,
                     None,
-                    "the @id of a Candidate of the election".into(),
+                    format!("the {id_key} of a Candidate of the election"),
                     describe_found(person),
                 ));
             };
@@ -514,164 +606,170 @@ pub fn read_contest(
             seen: Irregularities::default(),
         });
     }
+    Ok(Contests {
+        plans,
+        contest_index,
+        marks: Vec::new(),
+    })
+}
 
-    // The papers, one CVR at a time.
-    let mut errors = Vec::new();
-    let mut marks: Vec<(u64, usize, CandidateId, usize)> = Vec::new();
-    let lines = RefCell::new(Lines::default());
-    for (i, raw) in report.cvr.iter().enumerate() {
-        if errors.len() >= Error::MAX_REPORTED {
-            break;
-        }
-        let ballot = i as u64 + 1;
-        let base = [Seg::Key("CVR"), Seg::Index(i)];
-        let elem = raw.get().as_bytes();
-        // Placed within the CVR's own text: linear in the input in all.
-        let at = |path: &[Seg<'_>], ballot: Option<u64>, expected: String, found: String| {
-            let rel = path.get(base.len()..).unwrap_or_default();
-            let wrong = (expected, found);
-            value_error_in(FORMAT, input, elem, path, rel, ballot, wrong, &lines)
+/// Reads one CVR, the `ballot`th (from 1) at `base` (its path), into the
+/// contests it is a paper of; what is wrong in it goes to `errors`.
+pub(crate) fn read_cvr(
+    d: &Dialect,
+    contests: &mut Contests<'_>,
+    cvr: &CvrDto<'_>,
+    ballot: u64,
+    base: &[Seg<'static>],
+    at: &At<'_>,
+    errors: &mut Vec<Error>,
+) {
+    let Contests {
+        plans,
+        contest_index,
+        marks,
+    } = contests;
+    let path = |rest: &[Seg<'static>]| {
+        let mut p = base.to_vec();
+        p.extend_from_slice(rest);
+        p
+    };
+    let s = match cvr.current.as_deref() {
+        Some(id) => cvr
+            .snapshot
+            .iter()
+            .position(|s| s.id.as_deref() == Some(id)),
+        None if cvr.snapshot.len() == 1 => Some(0),
+        None => None,
+    };
+    let Some(s) = s else {
+        let (p, found) = match cvr.current.as_deref() {
+            Some(id) => (path(&[Seg::Key("CurrentSnapshotId")]), describe_found(id)),
+            None => (path(&[]), "no CurrentSnapshotId".into()),
         };
-        let cvr = match parse::<CvrDto<'_>>(
-            FORMAT,
-            WHAT,
-            input,
-            elem,
-            &base,
+        errors.push(at(
+            &p,
             Some(ballot),
-            &mut lines.borrow_mut(),
-        ) {
-            Ok(c) => c,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        let path = |rest: &[Seg<'static>]| {
-            let mut p = base.to_vec();
+            format!(
+                "the {} of one of its {} CVRSnapshots",
+                d.id,
+                cvr.snapshot.len()
+            ),
+            found,
+        ));
+        return;
+    };
+    let snapshot = &cvr.snapshot[s];
+    let snap_path = |rest: &[Seg<'static>]| {
+        let mut p = path(&[Seg::Key("CVRSnapshot"), Seg::Index(s)]);
+        p.extend_from_slice(rest);
+        p
+    };
+    if let Some(kind) = snapshot.kind.as_deref()
+        && !matches!(kind, "original" | "modified" | "interpreted")
+    {
+        errors.push(at(
+            &snap_path(&[Seg::Key("Type")]),
+            Some(ballot),
+            "a snapshot Type: original, modified or interpreted".into(),
+            describe_found(kind),
+        ));
+        return;
+    }
+    let mut done: Vec<usize> = Vec::new();
+    for (c, contest) in snapshot.contest.iter().enumerate() {
+        let c_path = |rest: &[Seg<'static>]| {
+            let mut p = snap_path(&[Seg::Key("CVRContest"), Seg::Index(c)]);
             p.extend_from_slice(rest);
             p
         };
-        let s = match cvr.current.as_deref() {
-            Some(id) => cvr
-                .snapshot
-                .iter()
-                .position(|s| s.id.as_deref() == Some(id)),
-            None if cvr.snapshot.len() == 1 => Some(0),
-            None => None,
-        };
-        let Some(s) = s else {
-            let (p, found) = match cvr.current.as_deref() {
-                Some(id) => (path(&[Seg::Key("CurrentSnapshotId")]), describe_found(id)),
-                None => (path(&[]), "no CurrentSnapshotId".into()),
-            };
-            errors.push(at(
-                &p,
-                Some(ballot),
-                format!("the @id of one of its {} CVRSnapshots", cvr.snapshot.len()),
-                found,
-            ));
-            continue;
-        };
-        let snapshot = &cvr.snapshot[s];
-        let snap_path = |rest: &[Seg<'static>]| {
-            let mut p = path(&[Seg::Key("CVRSnapshot"), Seg::Index(s)]);
-            p.extend_from_slice(rest);
-            p
-        };
-        if let Some(kind) = snapshot.kind.as_deref()
-            && !matches!(kind, "original" | "modified" | "interpreted")
-        {
-            errors.push(at(
-                &snap_path(&[Seg::Key("Type")]),
-                Some(ballot),
-                "a snapshot Type: original, modified or interpreted".into(),
-                describe_found(kind),
-            ));
-            continue;
-        }
-        let mut done: Vec<usize> = Vec::new();
-        for (c, contest) in snapshot.contest.iter().enumerate() {
-            let c_path = |rest: &[Seg<'static>]| {
-                let mut p = snap_path(&[Seg::Key("CVRContest"), Seg::Index(c)]);
-                p.extend_from_slice(rest);
-                p
-            };
-            let plan_index = match contest_index.get(contest.contest_id.as_ref()) {
-                None => {
-                    errors.push(at(
-                        &c_path(&[Seg::Key("ContestId")]),
-                        Some(ballot),
-                        "the @id of a Contest of the election".into(),
-                        describe_found(&contest.contest_id),
-                    ));
-                    break;
-                }
-                Some(None) => continue,
-                Some(Some(p)) => *p,
-            };
-            if done.contains(&plan_index) {
+        let plan_index = match contest_index.get(contest.contest_id.as_ref()) {
+            None => {
                 errors.push(at(
                     &c_path(&[Seg::Key("ContestId")]),
                     Some(ballot),
-                    "each contest once in a snapshot".into(),
-                    format!("{} again", describe_found(&contest.contest_id)),
+                    format!("the {} of a Contest of the election", d.id),
+                    describe_found(&contest.contest_id),
                 ));
                 break;
             }
-            done.push(plan_index);
-            let plan = &mut plans[plan_index];
-            match read_marks(contest, plan, &mut marks) {
-                Ok(()) => {}
-                Err((rest, expected, found)) => {
-                    errors.push(at(&c_path(&rest), Some(ballot), expected, found));
-                    break;
-                }
-            }
-            push_ranks(&mut plan.norm, &marks, |m| (m.0, m.2, m.3));
-            let ranking = match plan.norm.finish(1, &mut plan.seen) {
-                Ok(r) => r,
-                Err((refused, (r, k))) => {
-                    let mut rest = Vec::new();
-                    if let Some(k) = k {
-                        rest.extend([Seg::Key("CVRContestSelection"), Seg::Index(k)]);
-                    }
-                    errors.push(at(
-                        &c_path(&rest),
-                        Some(ballot),
-                        policy_expected(&refused),
-                        format!("{} at rank {r}", refused.irregularity),
-                    ));
-                    continue;
-                }
-            };
-            let so_far = plan.builder.papers();
-            if let Err(e) = plan.builder.push_ranked(ranking, 1) {
-                let (expected, found) = match e {
-                    RankingError::TooManyPapers => (
-                        "a total of papers below 2^64".to_string(),
-                        papers_past_limit(so_far, 1),
-                    ),
-                    other => ("a valid ranking".to_string(), other.to_string()),
-                };
-                errors.push(at(&c_path(&[]), Some(ballot), expected, found));
+            Some(None) => continue,
+            Some(Some(p)) => *p,
+        };
+        if done.contains(&plan_index) {
+            errors.push(at(
+                &c_path(&[Seg::Key("ContestId")]),
+                Some(ballot),
+                "each contest once in a snapshot".into(),
+                format!("{} again", describe_found(&contest.contest_id)),
+            ));
+            break;
+        }
+        done.push(plan_index);
+        let plan = &mut plans[plan_index];
+        match read_marks(d.id, contest, plan, marks) {
+            Ok(()) => {}
+            Err((rest, expected, found)) => {
+                errors.push(at(&c_path(&rest), Some(ballot), expected, found));
+                break;
             }
         }
+        push_ranks(&mut plan.norm, marks, |m| (m.0, m.2, m.3));
+        let ranking = match plan.norm.finish(1, &mut plan.seen) {
+            Ok(r) => r,
+            Err((refused, (r, k))) => {
+                let mut rest = Vec::new();
+                if let Some(k) = k {
+                    rest.extend([Seg::Key("CVRContestSelection"), Seg::Index(k)]);
+                }
+                errors.push(at(
+                    &c_path(&rest),
+                    Some(ballot),
+                    policy_expected(&refused),
+                    format!("{} at rank {r}", refused.irregularity),
+                ));
+                continue;
+            }
+        };
+        if let Err((expected, found)) = push_paper(&mut plan.builder, ranking) {
+            errors.push(at(&c_path(&[]), Some(ballot), expected, found));
+        }
     }
-    if !errors.is_empty() {
-        return Err(Error::join(errors));
-    }
+}
 
-    let title = report
-        .election
+/// Adds one CVR's paper to `builder`; the refusal as (expected, found),
+/// for the reader to place. Shared by every one-paper-a-record reader.
+pub(crate) fn push_paper(
+    builder: &mut BallotsBuilder,
+    ranking: crate::store::Ranked<'_>,
+) -> Result<(), (String, String)> {
+    let so_far = builder.papers();
+    builder.push_ranked(ranking, 1).map_err(|e| match e {
+        RankingError::TooManyPapers => (
+            "a total of papers below 2^64".to_string(),
+            papers_past_limit(so_far, 1),
+        ),
+        other => ("a valid ranking".to_string(), other.to_string()),
+    })
+}
+
+/// The election of the contests read: titled by the first election's
+/// `Name`, else [`ReadOptions::id`].
+pub(crate) fn finish(
+    d: &Dialect,
+    contests: Contests<'_>,
+    elections: &[ElectionDto<'_>],
+    opts: &ReadOptions,
+) -> Result<Election, Error> {
+    let title = elections
         .first()
         .and_then(|e| e.name.as_deref())
         .unwrap_or(opts.id.as_str())
         .to_owned();
-    let mut contests = Vec::with_capacity(plans.len());
-    for plan in plans {
-        contests.push(read_contest_of(
-            FORMAT,
+    let mut out = Vec::with_capacity(contests.plans.len());
+    for plan in contests.plans {
+        out.push(read_contest_of(
+            d.format,
             opts,
             (plan.id, plan.title, plan.seats),
             plan.candidates,
@@ -679,7 +777,7 @@ pub fn read_contest(
             plan.seen,
         )?);
     }
-    Election::new(opts.id.clone(), title, contests)
+    Election::new(opts.id.clone(), title, out)
 }
 
 /// A contest read from a CVR file: seats from the file, else `--seats`;
@@ -719,6 +817,7 @@ type Wrong = (Vec<Seg<'static>>, String, String);
 /// the contest, candidate, index of the `CVRContestSelection`), sorted by
 /// rank, one a selection and rank.
 fn read_marks(
+    id_key: &str,
     contest: &CvrContestDto<'_>,
     plan: &Plan<'_>,
     marks: &mut Vec<(u64, usize, CandidateId, usize)>,
@@ -736,7 +835,10 @@ fn read_marks(
         let Some(&(order, candidate)) = plan.selections.get(id) else {
             return Err((
                 here(&[Seg::Key("ContestSelectionId")]),
-                format!("the @id of a ContestSelection of contest {:?}", plan.id),
+                format!(
+                    "the {id_key} of a ContestSelection of contest {:?}",
+                    plan.id
+                ),
                 describe_found(id),
             ));
         };

@@ -55,6 +55,11 @@ impl Choice for Format {
             "NIST SP 1500-103 CDF cast-vote records (JSON)",
         ),
         (
+            Format::CdfXml,
+            "cdf-xml",
+            "NIST SP 1500-103 CDF cast-vote records (XML)",
+        ),
+        (
             Format::Dominion,
             "dominion",
             "Dominion CVR export (CvrExport.json, with its manifests beside it)",

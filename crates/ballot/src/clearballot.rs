@@ -84,7 +84,7 @@ use crate::hart::push_marks;
 use crate::model::{CandidateId, Election};
 use crate::policy::{Irregularities, Normalizer};
 use crate::preflib::policy_expected;
-use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
+use crate::store::BallotsBuilder;
 use crate::{Error, ErrorKind, Format, Position, ReadOptions};
 
 const FORMAT: Format = Format::ClearBallot;
@@ -319,15 +319,8 @@ pub fn read_contest(
                                 format!("{} at rank {r}", refused.irregularity),
                             )
                         })?;
-                let so_far = plan.builder.papers();
-                plan.builder.push_ranked(ranking, 1).map_err(|e| match e {
-                    RankingError::TooManyPapers => (
-                        plan.first,
-                        "a total of papers below 2^64".to_string(),
-                        papers_past_limit(so_far, 1),
-                    ),
-                    other => (plan.first, "a valid ranking".to_string(), other.to_string()),
-                })?;
+                crate::cdf::push_paper(&mut plan.builder, ranking)
+                    .map_err(|(expected, found)| (plan.first, expected, found))?;
             }
             Ok(())
         })();

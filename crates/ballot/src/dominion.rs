@@ -89,7 +89,7 @@ use crate::json::Seg;
 use crate::model::{CandidateId, Election};
 use crate::policy::{Irregularities, Normalizer};
 use crate::preflib::policy_expected;
-use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
+use crate::store::BallotsBuilder;
 use crate::{Error, ErrorKind, Format, ReadOptions};
 
 const FORMAT: Format = Format::Dominion;
@@ -588,15 +588,7 @@ pub fn read_exports(
                         continue;
                     }
                 };
-                let so_far = plan.builder.papers();
-                if let Err(e) = plan.builder.push_ranked(ranking, 1) {
-                    let (expected, found) = match e {
-                        RankingError::TooManyPapers => (
-                            "a total of papers below 2^64".to_string(),
-                            papers_past_limit(so_far, 1),
-                        ),
-                        other => ("a valid ranking".to_string(), other.to_string()),
-                    };
+                if let Err((expected, found)) = crate::cdf::push_paper(&mut plan.builder, ranking) {
                     file_errors.push(at(&with(&[]), expected, found));
                 }
             }

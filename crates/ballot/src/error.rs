@@ -111,8 +111,9 @@ pub enum ErrorKind {
         found: String,
     },
     /// An input error in an XML document (a Hart cast-vote record, one
-    /// file a paper, read from a directory or an archive of them): at an
-    /// element, or (path empty) in the document as a whole.
+    /// file a paper, read from a directory or an archive of them, or a
+    /// NIST CDF XML report): at an element, or (path empty) in the
+    /// document as a whole.
     Element {
         /// Which format was being read.
         format: Format,

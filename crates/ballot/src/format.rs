@@ -37,6 +37,8 @@ pub enum Format {
     /// A NIST SP 1500-103 Common Data Format cast-vote-record report, JSON
     /// ([`crate::cdf`]): any number of contests.
     Cdf,
+    /// The same report, XML ([`crate::cdf_xml`]).
+    CdfXml,
     /// A Dominion Democracy Suite CVR export, JSON (`CvrExport.json`), read
     /// with the contest and candidate manifests beside it
     /// ([`crate::dominion`]): any number of contests.
@@ -55,7 +57,7 @@ impl Format {
     pub const WRITTEN: [Format; 3] = [Format::Blt, Format::Csv, Format::Json];
 
     /// Every format, in the order `recount` lists them.
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 12] = [
         Format::Blt,
         Format::PreflibSoi,
         Format::PreflibToi,
@@ -64,6 +66,7 @@ impl Format {
         Format::Json,
         Format::EssXlsx,
         Format::Cdf,
+        Format::CdfXml,
         Format::Dominion,
         Format::Hart,
         Format::ClearBallot,
@@ -95,7 +98,8 @@ impl Format {
     /// other recount's CSV. An XML document whose first bytes have a `<Cvr`
     /// element in Hart's namespace ([`crate::hart::NAMESPACE`]) is one paper
     /// of a Hart export (a zip archive of them is not recognised: pass the
-    /// format).
+    /// format); one whose root is a `CastVoteRecordReport` with NIST's
+    /// namespace ([`crate::cdf_xml::NAMESPACE`]) a CDF XML report.
     pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
         if let Some(f) = Format::from_extension(name) {
             if f == Format::Json {
@@ -122,6 +126,9 @@ impl Format {
         }
         if trimmed.starts_with('<') && crate::hart::looks_like_paper(head) {
             return Some(Format::Hart);
+        }
+        if trimmed.starts_with('<') && crate::cdf_xml::looks_like_report(head) {
+            return Some(Format::CdfXml);
         }
         if text.contains("# NUMBER ALTERNATIVES") || text.contains("# DATA TYPE: soi") {
             return Some(if text.contains("DATA TYPE: toi") {
@@ -160,6 +167,7 @@ impl Format {
             Format::Json => "json",
             Format::EssXlsx => "ess",
             Format::Cdf => "cdf",
+            Format::CdfXml => "cdf-xml",
             Format::Dominion => "dominion",
             Format::Hart => "hart",
             Format::ClearBallot => "clear-ballot",
@@ -178,6 +186,7 @@ impl fmt::Display for Format {
             Format::Json => "JSON",
             Format::EssXlsx => "ES&S Excel",
             Format::Cdf => "NIST CDF JSON",
+            Format::CdfXml => "NIST CDF XML",
             Format::Dominion => "Dominion JSON",
             Format::Hart => "Hart XML",
             Format::ClearBallot => "Clear Ballot CSV",
@@ -321,6 +330,7 @@ pub fn read_contest(
         Format::EssXlsx => crate::ess::read(input, opts),
         // Reads only the contest asked for, skipping the others' papers.
         Format::Cdf => return crate::cdf::read_contest(input, opts, contest),
+        Format::CdfXml => return crate::cdf_xml::read_contest(input, opts, contest),
         // The manifests are other files: `crate::dominion::read` takes them.
         Format::Dominion => Err(crate::dominion::refuse_alone()),
         // A zip archive of papers, or one paper's document; a directory's

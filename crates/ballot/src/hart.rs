@@ -98,7 +98,7 @@ use crate::error::describe_found;
 use crate::model::{CandidateId, Election};
 use crate::policy::{Irregularities, Normalizer, Slot};
 use crate::preflib::policy_expected;
-use crate::store::{BallotsBuilder, RankingError, papers_past_limit};
+use crate::store::BallotsBuilder;
 use crate::{Error, ErrorKind, Format, Position, ReadOptions};
 
 const FORMAT: Format = Format::Hart;
@@ -447,15 +447,7 @@ pub fn read_contest(
                     continue;
                 }
             };
-            let so_far = plan.builder.papers();
-            if let Err(e) = plan.builder.push_ranked(ranking, 1) {
-                let (expected, found) = match e {
-                    RankingError::TooManyPapers => (
-                        "a total of papers below 2^64".to_string(),
-                        papers_past_limit(so_far, 1),
-                    ),
-                    other => ("a valid ranking".to_string(), other.to_string()),
-                };
+            if let Err((expected, found)) = crate::cdf::push_paper(&mut plan.builder, ranking) {
                 errors.push(fail((doc.nodes[c.node].at, c.path(&[]), expected, found)));
             }
         }

@@ -26,6 +26,7 @@
 
 pub mod blt;
 pub mod cdf;
+pub mod cdf_xml;
 pub mod choice;
 pub mod clearballot;
 pub mod constraints;

@@ -26,7 +26,7 @@ use crate::choice;
 #[derive(Clone, Debug, Args)]
 pub struct InputArgs {
     /// The ballot file (BLT, PrefLib .soi/.toi, rank-position .dat, CSV,
-    /// recount JSON, an ES&S .xlsx CVR, a NIST CDF JSON CVR, a Dominion
+    /// recount JSON, an ES&S .xlsx CVR, a NIST CDF JSON or XML CVR, a Dominion
     /// CvrExport.json with its manifests beside it or a directory of a
     /// Dominion export split into CvrExport_N.json files, a Clear Ballot
     /// CVR CSV, or a Hart export: a directory of its XML files, or a zip

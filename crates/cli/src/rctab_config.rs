@@ -245,6 +245,10 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
         };
         let path = text(s.get("filePath"))
             .ok_or_else(|| ConfigError::Syntax(format!("no {}", key("filePath"))))?;
+        // RCTab's `cdf` provider reads the report in JSON or XML, by name.
+        if format == Format::Cdf && path.to_ascii_lowercase().ends_with(".xml") {
+            format = Format::CdfXml;
+        }
         cvr_files.push(dir.join(path));
         contest = text(s.get("contestId"));
         if format != Format::EssXlsx {

@@ -94,6 +94,11 @@ fn sources() -> Vec<(&'static str, PathBuf, Value)> {
             json!({"provider": "cdf", "filePath": "cvr.json", "contestId": "contest-mayor"}),
         ),
         (
+            "cdf-xml",
+            f.join("cdf-riverton.xml"),
+            json!({"provider": "cdf", "filePath": "cvr.xml", "contestId": "contest-mayor"}),
+        ),
+        (
             "dominion",
             f.join("dominion-riverton"),
             json!({"provider": "dominion", "filePath": "cvr", "contestId": "1"}),
