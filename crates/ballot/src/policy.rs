@@ -419,21 +419,8 @@ impl<P: Copy> Normalizer<P> {
         }
         match slot {
             Slot::One(c) => {
-                let k = c.index();
-                if k >= self.stamps.len() {
-                    self.stamps.resize(k + 1, 0);
-                }
-                if self.stamps[k] == self.stamp {
-                    match self.policy.repeated_candidates {
-                        RepeatedCandidates::Reject => {
-                            self.refuse(Irregularity::RepeatedCandidate, i, at);
-                        }
-                        RepeatedCandidates::KeepFirst => self.met[2] = true,
-                        RepeatedCandidates::EndAtRepeat => {
-                            self.met[2] = true;
-                            self.state = State::Ended;
-                        }
-                    }
+                if self.on_paper(c) {
+                    self.repeated(i, at);
                 } else {
                     self.add(c);
                 }
@@ -507,16 +494,8 @@ impl<P: Copy> Normalizer<P> {
         let mut fresh: Vec<CandidateId> = Vec::with_capacity(tied.len());
         for &c in tied {
             if self.on_paper(c) || fresh.contains(&c) {
-                match self.policy.repeated_candidates {
-                    RepeatedCandidates::Reject => {
-                        return self.refuse(Irregularity::RepeatedCandidate, i, at);
-                    }
-                    RepeatedCandidates::KeepFirst => self.met[2] = true,
-                    RepeatedCandidates::EndAtRepeat => {
-                        self.met[2] = true;
-                        self.state = State::Ended;
-                        return;
-                    }
+                if !self.repeated(i, at) {
+                    return;
                 }
             } else {
                 fresh.push(c);
@@ -528,6 +507,26 @@ impl<P: Copy> Normalizer<P> {
             _ => {
                 self.met[0] = true;
                 self.add_rank(&fresh);
+            }
+        }
+    }
+
+    /// A candidate already on the paper, met again at slot `i`: what the
+    /// policy decides; true when the paper goes on.
+    fn repeated(&mut self, i: usize, at: P) -> bool {
+        match self.policy.repeated_candidates {
+            RepeatedCandidates::Reject => {
+                self.refuse(Irregularity::RepeatedCandidate, i, at);
+                false
+            }
+            RepeatedCandidates::KeepFirst => {
+                self.met[2] = true;
+                true
+            }
+            RepeatedCandidates::EndAtRepeat => {
+                self.met[2] = true;
+                self.state = State::Ended;
+                false
             }
         }
     }

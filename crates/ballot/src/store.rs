@@ -612,28 +612,13 @@ impl BallotsBuilder {
     ///
     /// Nothing is added when an error is returned.
     pub fn push(&mut self, ranking: &[CandidateId], count: u64) -> Result<(), RankingError> {
-        if count == 0 {
-            return Err(RankingError::ZeroCount);
-        }
-        let total = self
-            .papers
-            .checked_add(self.blank)
-            .and_then(|t| t.checked_add(count));
-        if total.is_none() {
-            return Err(RankingError::TooManyPapers);
-        }
+        self.admit(count)?;
         if ranking.is_empty() {
             self.blank += count;
             return Ok(());
         }
         self.check(ranking)?;
-        // Bounds the arena (duplicates included, so conservatively) below
-        // 2^32 preferences, which also bounds the number of rankings.
-        let appended = self.appended + ranking.len() as u64;
-        if appended >= u64::from(u32::MAX) {
-            return Err(RankingError::ArenaFull);
-        }
-        self.appended = appended;
+        self.appended = self.appended_with(ranking.len())?;
         self.papers += count;
         if self.distinct
             && let Merge::Inline(merger) = &mut self.merge
@@ -667,22 +652,9 @@ impl BallotsBuilder {
         if !ranked.has_equal_preferences() {
             return self.push(ranked.candidates, count);
         }
-        if count == 0 {
-            return Err(RankingError::ZeroCount);
-        }
-        if self
-            .papers
-            .checked_add(self.blank)
-            .and_then(|t| t.checked_add(count))
-            .is_none()
-        {
-            return Err(RankingError::TooManyPapers);
-        }
+        self.admit(count)?;
         self.check(ranked.candidates)?;
-        let appended = self.appended + ranked.candidates.len() as u64;
-        if appended >= u64::from(u32::MAX) {
-            return Err(RankingError::ArenaFull);
-        }
+        let appended = self.appended_with(ranked.candidates.len())?;
         let mut prefs = ranked.candidates.to_vec();
         let mut starts: Vec<u32> = Vec::with_capacity(ranked.rank_starts.len());
         for (k, &start) in ranked.rank_starts.iter().enumerate() {
@@ -716,6 +688,32 @@ impl BallotsBuilder {
             }
         }
         Ok(())
+    }
+
+    /// Refuses `count` papers that are none, or that take the total past
+    /// 2^64 − 1.
+    #[inline]
+    fn admit(&self, count: u64) -> Result<(), RankingError> {
+        if count == 0 {
+            return Err(RankingError::ZeroCount);
+        }
+        self.papers
+            .checked_add(self.blank)
+            .and_then(|t| t.checked_add(count))
+            .map(|_| ())
+            .ok_or(RankingError::TooManyPapers)
+    }
+
+    /// The preferences appended once `len` more are: bounds the arena
+    /// (duplicates included, so conservatively) below 2^32 preferences,
+    /// which also bounds the number of rankings.
+    #[inline]
+    fn appended_with(&self, len: usize) -> Result<u64, RankingError> {
+        let appended = self.appended + len as u64;
+        if appended >= u64::from(u32::MAX) {
+            return Err(RankingError::ArenaFull);
+        }
+        Ok(appended)
     }
 
     fn flush(&mut self) {

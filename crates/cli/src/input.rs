@@ -340,18 +340,13 @@ impl InputArgs {
             rows: rows.cloned(),
         };
         let election = ballot::dominion::read_exports(&exports, m, &opts, self.contest.as_deref());
-        // Named as a Hart directory is: the SHA-256 of the `sha256sum`
-        // listing of the files read, in the order read.
         let id = (identify && election.is_ok()).then(|| {
-            let listing: String = names
-                .iter()
-                .zip(&files)
-                .map(|(name, bytes)| format!("{}  {name}\n", sha256_hex(bytes)))
-                .collect();
-            FileIdentity {
-                bytes: files.iter().map(|f| f.len() as u64).sum(),
-                sha256: sha256_hex(listing.as_bytes()),
-            }
+            directory_identity(
+                names
+                    .iter()
+                    .map(String::as_str)
+                    .zip(files.iter().map(Vec::as_slice)),
+            )
         });
         Ok(Streamed {
             format: Format::Dominion,
@@ -428,16 +423,8 @@ impl InputArgs {
             election = ballot::hart::read_contest(&refs, &opts(Some(1)), contest);
             seats_recorded = false;
         }
-        let id = (identify && election.is_ok()).then(|| {
-            let listing: String = files
-                .iter()
-                .map(|(name, bytes)| format!("{}  {name}\n", sha256_hex(bytes)))
-                .collect();
-            FileIdentity {
-                bytes: files.iter().map(|(_, b)| b.len() as u64).sum(),
-                sha256: sha256_hex(listing.as_bytes()),
-            }
-        });
+        let id = (identify && election.is_ok())
+            .then(|| directory_identity(files.iter().map(|(n, b)| (n.as_str(), b.as_slice()))));
         Ok(Streamed {
             format: Format::Hart,
             election,
@@ -635,6 +622,22 @@ pub fn input_failure(path: &Path, err: &ballot::Error) -> Failure {
     match err.kind() {
         ErrorKind::Io(_) => Failure::Io(lines.join("\n")),
         _ => Failure::Input(lines.join("\n")),
+    }
+}
+
+/// What names a directory's files read, in the order read: their total
+/// size, and the SHA-256 of their `sha256sum` listing (`sha256sum FILES… |
+/// sha256sum` reproduces it).
+fn directory_identity<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> FileIdentity {
+    let mut bytes = 0u64;
+    let mut listing = String::new();
+    for (name, content) in files {
+        bytes += content.len() as u64;
+        listing.push_str(&format!("{}  {name}\n", sha256_hex(content)));
+    }
+    FileIdentity {
+        bytes,
+        sha256: sha256_hex(listing.as_bytes()),
     }
 }
 

@@ -139,8 +139,8 @@ fn refused(option: &str, value: impl Into<String>, why: &'static str) -> ConfigE
     }
 }
 
-/// The options of a source other than ES&S: what its format honours, the
-/// rest refused by name. Labels name cells of a sheet: a CVR that marks
+/// The labels and columns of a source other than ES&S: what its format
+/// honours, the rest refused by name. Labels name cells of a sheet: a CVR that marks
 /// ranks has none, but Dominion's write-in label, which is the code of
 /// its write-in line; RCTab's generic CSV is read with recount's CSV
 /// words (`overvote`, `undervote` or an empty cell), so only those labels
@@ -152,21 +152,6 @@ fn source_options(
     csv: &mut ballot::csvrank::CsvLayout,
     write_in_code: &mut Option<String>,
 ) -> Result<(), ConfigError> {
-    for k in ["overvoteDelimiter"] {
-        if let Some(v) = text(s.get(k)) {
-            return Err(refused(&key(k), v, "a cell names one candidate or a label"));
-        }
-    }
-    if flag(
-        s.get("treatBlankAsUndeclaredWriteIn"),
-        &key("treatBlankAsUndeclaredWriteIn"),
-    )? {
-        return Err(refused(
-            &key("treatBlankAsUndeclaredWriteIn"),
-            "true",
-            "a blank rank is an empty rank",
-        ));
-    }
     let labels = [
         ("overvoteLabel", "overvote"),
         ("undervoteLabel", "undervote"),
@@ -251,15 +236,12 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
         }
         cvr_files.push(dir.join(path));
         contest = text(s.get("contestId"));
-        if format != Format::EssXlsx {
-            source_options(s, format, &key, &mut csv, &mut write_in_code)?;
-            continue;
-        }
+        // Options no provider's reading honours.
         if let Some(d) = text(s.get("overvoteDelimiter")) {
             return Err(refused(
                 &key("overvoteDelimiter"),
                 d,
-                "an ES&S cell names one candidate or a label",
+                "a cell or mark names one candidate or a label",
             ));
         }
         if flag(
@@ -269,8 +251,12 @@ pub fn read(bytes: &[u8], dir: &Path) -> Result<RctabConfig, ConfigError> {
             return Err(refused(
                 &key("treatBlankAsUndeclaredWriteIn"),
                 "true",
-                "a blank cell is an empty rank",
+                "a blank rank is an empty rank",
             ));
+        }
+        if format != Format::EssXlsx {
+            source_options(s, format, &key, &mut csv, &mut write_in_code)?;
+            continue;
         }
         if let Some(l) = text(s.get("overvoteLabel")) {
             layout.overvote = l;

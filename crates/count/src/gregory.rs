@@ -1446,6 +1446,17 @@ impl Arena {
     }
 }
 
+/// Whether the arena can hold `contest`'s tied ranks: it marks one with
+/// an index past the end mark (so at most 65,534 candidates), and holds
+/// a ranking's offsets in 16 bits (a tied rank takes two slots more).
+pub(crate) fn arena_holds_tied_ranks(contest: &Contest) -> bool {
+    contest.candidates().len() < ballot::CandidateId::MAX_CANDIDATES
+        && contest.ballots().equal_rankings().iter().all(|r| {
+            let tied = r.ranks().filter(|k| k.len() > 1).count();
+            r.candidates().len() + 2 * tied < usize::from(u16::MAX)
+        })
+}
+
 /// A ranking with tied ranks as the arena holds it: its first preference
 /// at the first stage, when every standing candidate is continuing (a
 /// rank of one standing candidate is theirs, of none is passed over, of

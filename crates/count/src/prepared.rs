@@ -216,45 +216,12 @@ impl<'c> Prepared<'c> {
     /// One count of the contest by its family's strategy.
     fn count_one(&self, rules: &Rules, run: Run, keep: bool) -> Result<Counted, CountError> {
         let contest = self.contest.as_ref();
-        if contest.ballots().has_equal_rankings() {
-            let reason = match &rules.method {
-                Method::Gregory(g) if g.tied_ranks == TiedRanks::Refuse => {
-                    "a Gregory count moves whole papers and cannot split one; a paper at such \
-                     a rank goes on or is exhausted under RCTab's rule with --set \
-                     method.gregory.tied_ranks=exhaust-if-several-continuing, or is split \
-                     under meek or warren with --set method.iterative.equal_preferences=split"
-                }
-                Method::Gregory(_) => "",
-                Method::Iterative(it) if it.equal_preferences == EqualPreferences::Refuse => {
-                    "these rules have no equal preferences; to share each such rank's weight \
-                     equally, --set method.iterative.equal_preferences=split"
-                }
-                Method::Iterative(_) => "",
-            };
-            // The Gregory arena marks a tied rank with an index past the end
-            // mark, and holds a ranking's offsets in 16 bits.
-            let arena_fits = || {
-                contest.candidates().len() < CandidateId::MAX_CANDIDATES
-                    && contest.ballots().equal_rankings().iter().all(|r| {
-                        let tied = r.ranks().filter(|k| k.len() > 1).count();
-                        r.candidates().len() + 2 * tied < usize::from(u16::MAX)
-                    })
-            };
-            let reason =
-                if matches!(rules.method, Method::Gregory(_)) && reason.is_empty() && !arena_fits()
-                {
-                    "a Gregory count holds tied ranks for at most 65,534 candidates and \
-                 32,767 tied ranks a paper"
-                } else {
-                    reason
-                };
-            if !reason.is_empty() {
-                return Err(CountError::EqualPreferences {
-                    contest: contest.id().to_owned(),
-                    papers: contest.ballots().equal_ranked_papers(),
-                    reason,
-                });
-            }
+        if let Some(reason) = cannot_count_equal_rankings(contest, rules) {
+            return Err(CountError::EqualPreferences {
+                contest: contest.id().to_owned(),
+                papers: contest.ballots().equal_ranked_papers(),
+                reason,
+            });
         }
         match &rules.method {
             Method::Gregory(g) => {
@@ -276,5 +243,30 @@ impl<'c> Prepared<'c> {
                 crate::meek::count_contest(contest, tree, rules, it, run, self.observer)
             }
         }
+    }
+}
+
+/// Why `rules` cannot count `contest`'s papers that rank candidates
+/// equal, if it has any: only the options that read such a rank can.
+fn cannot_count_equal_rankings(contest: &Contest, rules: &Rules) -> Option<&'static str> {
+    if !contest.ballots().has_equal_rankings() {
+        return None;
+    }
+    match &rules.method {
+        Method::Gregory(g) if g.tied_ranks == TiedRanks::Refuse => Some(
+            "a Gregory count moves whole papers and cannot split one; a paper at such \
+             a rank goes on or is exhausted under RCTab's rule with --set \
+             method.gregory.tied_ranks=exhaust-if-several-continuing, or is split \
+             under meek or warren with --set method.iterative.equal_preferences=split",
+        ),
+        Method::Gregory(_) if !gregory::arena_holds_tied_ranks(contest) => Some(
+            "a Gregory count holds tied ranks for at most 65,534 candidates, and a paper's \
+             candidates and tied ranks in 65,535 slots",
+        ),
+        Method::Iterative(it) if it.equal_preferences == EqualPreferences::Refuse => Some(
+            "these rules have no equal preferences; to share each such rank's weight \
+             equally, --set method.iterative.equal_preferences=split",
+        ),
+        _ => None,
     }
 }
